@@ -1,0 +1,11 @@
+//! The engine: parse, validate and execute Amazon States Language definitions.
+//! Pure: no terminal, no tokio, no file system, no real clock, no global randomness.
+
+pub mod codes;
+pub mod diagnostic;
+pub mod intrinsics;
+pub mod json_text;
+pub mod jsonpath;
+pub mod source;
+pub mod tree;
+pub mod world;

@@ -1,0 +1,6 @@
+//! statescope: a debugger for AWS Step Functions state machines. The library is the engine
+//! (`asl`); the binary adds the command line (and, later, the terminal UI).
+
+#![forbid(unsafe_code)]
+
+pub mod asl;
