@@ -2,6 +2,7 @@
 //! Pure: no terminal, no tokio, no file system, no real clock, no global randomness.
 
 pub mod codes;
+pub mod definition;
 pub mod diagnostic;
 pub mod intrinsics;
 pub mod json_text;
