@@ -1,12 +1,19 @@
 //! The engine: parse, validate and execute Amazon States Language definitions.
 //! Pure: no terminal, no tokio, no file system, no real clock, no global randomness.
 
+pub mod check;
 pub mod codes;
 pub mod definition;
 pub mod diagnostic;
+pub mod engine;
 pub mod intrinsics;
 pub mod json_text;
 pub mod jsonpath;
+pub mod parse;
+pub mod resource;
 pub mod source;
+pub mod suggest;
+pub mod timestamp;
 pub mod tree;
+pub mod validate;
 pub mod world;

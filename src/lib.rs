@@ -4,3 +4,5 @@
 #![forbid(unsafe_code)]
 
 pub mod asl;
+#[cfg(feature = "cli")]
+pub mod cli;

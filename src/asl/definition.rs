@@ -44,6 +44,9 @@ pub struct Scope {
     pub start_at: Spanned<String>,
     /// In source order.
     pub states: Vec<State>,
+    /// Names of states that exist in the source but could not be built (their errors are
+    /// reported); transitions to them are not reported again.
+    pub unparsed: Vec<String>,
     /// JSON Pointer of this scope's `States` object, e.g. `/States/Fan/Branches/0/States`.
     pub pointer: String,
     pub span: Span,
@@ -293,6 +296,13 @@ pub enum Operator {
     IsString,
     IsBoolean,
     IsTimestamp,
+}
+
+impl Operator {
+    /// The operator as written in ASL, without the `Path` suffix (`NumericEquals`).
+    pub fn name(self) -> &'static str {
+        crate::asl::parse::operator_name(self)
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -100,3 +100,11 @@ pub fn render(source: &Source, index: &LineIndex, d: &Diagnostic) -> String {
     }
     out
 }
+
+impl Diagnostic {
+    /// Replaces the code (for a more specific class found after the message was built).
+    pub fn code(mut self, code: &'static str) -> Diagnostic {
+        self.code = code;
+        self
+    }
+}

@@ -94,14 +94,20 @@ impl Path {
         let mut v = match &self.root {
             Root::Input => roots.input,
             Root::Context => roots.context,
-            Root::Variable(name) => roots
-                .variables
-                .variable(name)
-                .ok_or_else(|| SelectError::UndefinedVariable { name: name.clone() })?,
+            Root::Variable(name) => {
+                roots.variables.variable(name).ok_or_else(|| SelectError::UndefinedVariable { name: name.clone() })?
+            }
         };
         for s in &self.steps {
             v = v.get(s).ok_or_else(|| SelectError::NoResults { normalized: format!("$['{s}']") })?;
         }
         Ok(v.clone())
+    }
+}
+
+impl Path {
+    /// STUB: every stub path is a reference path.
+    pub fn is_reference_path(&self) -> bool {
+        true
     }
 }

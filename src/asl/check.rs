@@ -1,0 +1,50 @@
+//! One call from text to a checked machine: parse the document, build the model, validate the
+//! graph. Used by `validate`, `run` and (later) the debugger's hot reload.
+
+use crate::asl::definition::StateMachine;
+use crate::asl::diagnostic::Diagnostic;
+use crate::asl::json_text::parse_json;
+use crate::asl::parse::parse_machine;
+use crate::asl::source::Source;
+use crate::asl::validate::validate;
+
+/// The outcome of checking a definition: the machine when it could be built, and every
+/// diagnostic (errors first, then warnings, each group in source order).
+#[derive(Debug)]
+pub struct Checked {
+    pub machine: Option<StateMachine>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The machine, only when no diagnostic is an error.
+    pub fn runnable(&self) -> Option<&StateMachine> {
+        if self.has_errors() { None } else { self.machine.as_ref() }
+    }
+}
+
+/// Parses and validates a JSON definition.
+pub fn check(source: &Source) -> Checked {
+    let mut diagnostics = Vec::new();
+    let machine = match parse_json(&source.text) {
+        Err(d) => {
+            diagnostics.push(d);
+            None
+        }
+        Ok((tree, found)) => {
+            diagnostics.extend(found);
+            let (machine, found) = parse_machine(&tree);
+            diagnostics.extend(found);
+            if let Some(m) = &machine {
+                diagnostics.extend(validate(m));
+            }
+            machine
+        }
+    };
+    diagnostics.sort_by_key(|d| (d.severity, d.span.map(|s| s.start)));
+    Checked { machine, diagnostics }
+}

@@ -1,0 +1,2 @@
+//! Executing a parsed machine.
+pub mod string_matches;

@@ -1,0 +1,251 @@
+//! Parsing the expression-bearing fields: JSONPath paths (query and reference), payload
+//! templates with `.$` keys, intrinsic calls, JSONata `{% %}` strings and numbers that may come
+//! from a path. Errors inside an expression point at the character inside the string.
+
+use serde_json::Value;
+
+use crate::asl::codes;
+use crate::asl::definition::{Expr, NumberSource, PathOrNull, QueryLanguage, Spanned, Template, TemplateField};
+use crate::asl::diagnostic::Diagnostic;
+use crate::asl::intrinsics;
+use crate::asl::jsonpath::{Path, Root};
+use crate::asl::parse::fields::{Fields, Sink, a_type};
+use crate::asl::tree::{Member, Node, NodeKind};
+
+/// What a path field may contain (rules 2.18, 2.19).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum PathKind {
+    /// InputPath, OutputPath, `.$` values: any query path, `$$` and `$var` too.
+    Query,
+    /// ItemsPath, SecondsPath, Choice Variable, …: a reference path, `$$` and `$var` allowed.
+    Reference,
+    /// ResultPath: a reference path on `$` only.
+    ResultPath,
+}
+
+/// Parses a path string, reporting errors with a span inside the string.
+pub fn parse_path(node: &Node, text: &str, kind: PathKind, pointer: &str, sink: &mut Sink) -> Option<Path> {
+    let path = match Path::parse(text) {
+        Ok(p) => p,
+        Err(e) => {
+            sink.push(
+                Diagnostic::error(codes::BAD_JSONPATH, format!("'{text}' is not a valid JSONPath: {}", e.message))
+                    .at(node.char_span(e.offset, 1))
+                    .pointer(pointer),
+            );
+            return None;
+        }
+    };
+    let problem = match kind {
+        PathKind::Query => None,
+        PathKind::Reference if !path.is_reference_path() => {
+            Some("must be a reference path (only '.name', ['name'] and [n] steps)")
+        }
+        PathKind::ResultPath if !matches!(path.root(), Root::Input) => {
+            Some("must start with '$' (not '$$' or a variable)")
+        }
+        PathKind::ResultPath if !path.is_reference_path() => {
+            Some("must be a reference path (only '.name', ['name'] and [n] steps)")
+        }
+        _ => None,
+    };
+    match problem {
+        Some(why) => {
+            sink.push(
+                Diagnostic::error(codes::NOT_REFERENCE_PATH, format!("'{text}' {why}")).at(node.span).pointer(pointer),
+            );
+            None
+        }
+        None => Some(path),
+    }
+}
+
+/// A path field that may be `null` (InputPath, OutputPath, ResultPath).
+pub fn path_or_null(f: &mut Fields, key: &str, kind: PathKind, sink: &mut Sink) -> Option<Spanned<PathOrNull>> {
+    let m = f.take(key)?;
+    let value = match &m.value.kind {
+        NodeKind::Null => PathOrNull::Null,
+        NodeKind::String(s) => PathOrNull::Path(parse_path(&m.value, s, kind, &f.child(key), sink)?),
+        _ => {
+            sink.push(f.wrong_type(m, "a JSONPath string or null"));
+            return None;
+        }
+    };
+    Some(Spanned { value, key_span: m.key_span, span: m.value.span })
+}
+
+/// A path field that must be a string (ItemsPath, SecondsPath, …).
+pub fn path_field(f: &mut Fields, key: &str, kind: PathKind, sink: &mut Sink) -> Option<Spanned<Path>> {
+    let s = f.string(key, sink)?;
+    let m = f.node.get(key)?;
+    let path = parse_path(&m.value, &s.value, kind, &f.child(key), sink)?;
+    Some(Spanned { value: path, key_span: s.key_span, span: s.span })
+}
+
+/// The text inside `{% … %}`, if `s` is a JSONata expression string.
+pub fn jsonata_text(s: &str) -> Option<&str> {
+    s.trim().strip_prefix("{%")?.strip_suffix("%}")
+}
+
+/// A template field (Parameters, ResultSelector, ItemSelector, Assign, Arguments, Output).
+pub fn template_field(f: &mut Fields, key: &str, lang: QueryLanguage, sink: &mut Sink) -> Option<Spanned<Template>> {
+    let m = f.take(key)?;
+    let pointer = f.child(key);
+    let t = template(&m.value, lang, &pointer, sink);
+    Some(Spanned { value: t, key_span: m.key_span, span: m.value.span })
+}
+
+/// Builds a template from any JSON value.
+pub fn template(node: &Node, lang: QueryLanguage, pointer: &str, sink: &mut Sink) -> Template {
+    match (&node.kind, lang) {
+        (NodeKind::Object(members), _) => template_object(members, lang, pointer, sink),
+        (NodeKind::Array(items), _) => {
+            let parts: Vec<Template> =
+                items.iter().enumerate().map(|(i, n)| template(n, lang, &format!("{pointer}/{i}"), sink)).collect();
+            if parts.iter().all(|p| matches!(p, Template::Literal(_))) {
+                Template::Literal(node.to_value())
+            } else {
+                Template::Array(parts)
+            }
+        }
+        (NodeKind::String(s), QueryLanguage::Jsonata) => match jsonata_string(node, s, pointer, sink) {
+            Some(e) => Template::Expr(e),
+            None => Template::Literal(Value::String(s.clone())),
+        },
+        _ => Template::Literal(node.to_value()),
+    }
+}
+
+fn template_object(members: &[Member], lang: QueryLanguage, pointer: &str, sink: &mut Sink) -> Template {
+    let mut fields: Vec<TemplateField> = Vec::with_capacity(members.len());
+    for m in members {
+        let child = format!("{pointer}/{}", crate::asl::tree::pointer_token(&m.key));
+        let (key, value) = match m.key.strip_suffix(".$") {
+            Some(stripped) if lang == QueryLanguage::JsonPath => (
+                stripped.to_string(),
+                dollar_value(m, &child, sink).map_or(Template::Literal(Value::Null), Template::Expr),
+            ),
+            _ => (m.key.clone(), template(&m.value, lang, &child, sink)),
+        };
+        if fields.iter().any(|f| f.key == key) {
+            sink.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_KEY,
+                    format!("key '{key}' appears twice once '.$' suffixes are removed"),
+                )
+                .at(m.key_span)
+                .pointer(child),
+            );
+        }
+        fields.push(TemplateField { key, key_span: m.key_span, value, span: m.value.span });
+    }
+    if fields.iter().all(|f| matches!(f.value, Template::Literal(_))) && members.iter().all(|m| !m.key.ends_with(".$"))
+    {
+        let mut map = serde_json::Map::new();
+        for f in fields {
+            if let Template::Literal(v) = f.value {
+                map.insert(f.key, v);
+            }
+        }
+        return Template::Literal(Value::Object(map));
+    }
+    Template::Object(fields)
+}
+
+/// The value of a `key.$` entry: a path or an intrinsic call (rule 2.17).
+fn dollar_value(m: &Member, pointer: &str, sink: &mut Sink) -> Option<Expr> {
+    let bad = |why: String| {
+        Diagnostic::error(
+            codes::BAD_TEMPLATE_KEY,
+            format!(
+                "the value for the field '{}' must be a valid JSONPath or a valid intrinsic function call{why}",
+                m.key
+            ),
+        )
+        .pointer(pointer)
+    };
+    let Some(text) = m.value.as_str() else {
+        sink.push(bad(format!(", not {}", a_type(&m.value))).at(m.value.span));
+        return None;
+    };
+    if text.starts_with('$') {
+        return parse_path(&m.value, text, PathKind::Query, pointer, sink).map(Expr::Path);
+    }
+    match intrinsics::parse(text) {
+        Ok(call) => Some(Expr::Intrinsic(call)),
+        Err(e) => {
+            sink.push(bad(format!(": {}", e.message)).at(m.value.char_span(e.offset, 1)).code(codes::BAD_INTRINSIC));
+            None
+        }
+    }
+}
+
+/// A JSONata `{% %}` string, checked for its delimiters; `None` for a plain string.
+pub fn jsonata_string(node: &Node, s: &str, pointer: &str, sink: &mut Sink) -> Option<Expr> {
+    let trimmed = s.trim();
+    if let Some(inner) = jsonata_text(s) {
+        if inner.trim().is_empty() {
+            sink.push(
+                Diagnostic::error(codes::BAD_JSONATA, "the JSONata expression '{% %}' is empty")
+                    .at(node.span)
+                    .pointer(pointer),
+            );
+        }
+        return Some(Expr::Jsonata(inner.to_string()));
+    }
+    if trimmed.starts_with("{%") || trimmed.ends_with("%}") {
+        sink.push(
+            Diagnostic::error(
+                codes::BAD_JSONATA,
+                format!("'{s}' looks like a JSONata expression but is not enclosed in '{{%' and '%}}'"),
+            )
+            .at(node.span)
+            .pointer(pointer),
+        );
+    }
+    None
+}
+
+/// A number that may be literal, a `…Path` reference or JSONata (TimeoutSeconds, MaxConcurrency, …).
+pub fn number_source(
+    f: &mut Fields,
+    key: &str,
+    path_key: Option<&str>,
+    lang: QueryLanguage,
+    sink: &mut Sink,
+) -> Option<Spanned<NumberSource>> {
+    if let (Some(pk), true) = (path_key, f.has(key)) {
+        if f.has(pk) {
+            let m = f.take(pk)?;
+            sink.push(
+                Diagnostic::error(codes::MUTUALLY_EXCLUSIVE, format!("'{key}' and '{pk}' cannot both be set"))
+                    .at(m.key_span)
+                    .pointer(f.child(pk)),
+            );
+        }
+    }
+    if let Some(pk) = path_key.filter(|pk| f.has(pk) && !f.has(key)) {
+        let p = path_field(f, pk, PathKind::Reference, sink)?;
+        return Some(Spanned { value: NumberSource::Path(p.value), key_span: p.key_span, span: p.span });
+    }
+    let m = f.take(key)?;
+    let value = match &m.value.kind {
+        NodeKind::Number(n) if n.as_f64().is_some_and(|v| v >= 0.0) => NumberSource::Literal(m.value.to_value()),
+        NodeKind::String(s) if lang == QueryLanguage::Jsonata && jsonata_text(s).is_some() => {
+            NumberSource::Jsonata(jsonata_text(s).unwrap_or_default().to_string())
+        }
+        NodeKind::Number(_) => {
+            sink.push(
+                Diagnostic::error(codes::BAD_VALUE, format!("'{key}' must not be negative"))
+                    .at(m.value.span)
+                    .pointer(f.child(key)),
+            );
+            return None;
+        }
+        _ => {
+            sink.push(f.wrong_type(m, "a non-negative number"));
+            return None;
+        }
+    };
+    Some(Spanned { value, key_span: m.key_span, span: m.value.span })
+}

@@ -1,0 +1,159 @@
+//! Task `Resource` ARNs: which ones AWS recognises (CreateStateMachine rejects the rest, e.g.
+//! `arn:aws:states:::dynamodb:query`, which exists only as `aws-sdk:dynamodb:query`), and what
+//! kind of invocation each is.
+
+/// How a task is invoked, as far as the engine cares.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ResourceKind {
+    /// `arn:aws:lambda:REGION:ACCOUNT:function:NAME` (legacy form: the result is the payload).
+    LambdaFunction,
+    /// `arn:aws:states:::SERVICE:ACTION[.sync|.sync:2|.waitForTaskToken]`.
+    Integration { service: String, action: String, pattern: Pattern },
+    /// `arn:aws:states:REGION:ACCOUNT:activity:NAME`.
+    Activity,
+    /// Something AWS would not accept (or a `${…}` placeholder left unresolved).
+    Unknown,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pattern {
+    RequestResponse,
+    Sync,
+    WaitForTaskToken,
+}
+
+/// Optimized integrations (`arn:aws:states:::SERVICE:ACTION`), without their suffixes.
+const OPTIMIZED: &[&str] = &[
+    "lambda:invoke",
+    "sns:publish",
+    "sqs:sendMessage",
+    "dynamodb:getItem",
+    "dynamodb:putItem",
+    "dynamodb:updateItem",
+    "dynamodb:deleteItem",
+    "ecs:runTask",
+    "batch:submitJob",
+    "glue:startJobRun",
+    "states:startExecution",
+    "events:putEvents",
+    "http:invoke",
+    "apigateway:invoke",
+    "athena:startQueryExecution",
+    "athena:stopQueryExecution",
+    "athena:getQueryExecution",
+    "athena:getQueryResults",
+    "codebuild:startBuild",
+    "codebuild:stopBuild",
+    "codebuild:batchDeleteBuilds",
+    "codebuild:batchGetReports",
+    "codebuild:startBuildBatch",
+    "codebuild:retryBuildBatch",
+    "codebuild:retryBuild",
+    "codebuild:stopBuildBatch",
+    "eks:createCluster",
+    "eks:deleteCluster",
+    "eks:createFargateProfile",
+    "eks:deleteFargateProfile",
+    "eks:createNodegroup",
+    "eks:deleteNodegroup",
+    "eks:runJob",
+    "eks:call",
+    "elasticmapreduce:createCluster",
+    "elasticmapreduce:terminateCluster",
+    "elasticmapreduce:addStep",
+    "elasticmapreduce:cancelStep",
+    "elasticmapreduce:setClusterTerminationProtection",
+    "elasticmapreduce:modifyInstanceFleetByName",
+    "elasticmapreduce:modifyInstanceGroupByName",
+    "emr-containers:startJobRun",
+    "emr-containers:createVirtualCluster",
+    "emr-containers:deleteVirtualCluster",
+    "emr-serverless:createApplication",
+    "emr-serverless:startApplication",
+    "emr-serverless:stopApplication",
+    "emr-serverless:deleteApplication",
+    "emr-serverless:startJobRun",
+    "emr-serverless:cancelJobRun",
+    "sagemaker:createTrainingJob",
+    "sagemaker:createTransformJob",
+    "sagemaker:createProcessingJob",
+    "sagemaker:createModel",
+    "sagemaker:createEndpoint",
+    "sagemaker:createEndpointConfig",
+    "sagemaker:updateEndpoint",
+    "sagemaker:createHyperParameterTuningJob",
+    "sagemaker:createLabelingJob",
+    "glue:startCrawler",
+    "databrew:startJobRun",
+    "bedrock:invokeModel",
+    "bedrock:createModelCustomizationJob",
+    "mediaconvert:createJob",
+    "redshift-data:executeStatement",
+    "s3:getObject",
+    "s3:putObject",
+    "s3:listObjectsV2",
+    "ecs:runTask.waitForTaskToken",
+];
+
+/// Classifies a resource ARN (any partition).
+pub fn classify(resource: &str) -> ResourceKind {
+    let parts: Vec<&str> = resource.splitn(6, ':').collect();
+    if parts.len() < 6 || parts[0] != "arn" {
+        return ResourceKind::Unknown;
+    }
+    match (parts[2], parts[5]) {
+        ("lambda", rest) if rest.starts_with("function:") => ResourceKind::LambdaFunction,
+        ("states", rest) if rest.starts_with("activity:") => ResourceKind::Activity,
+        ("states", rest) if parts[3].is_empty() && parts[4].is_empty() => {
+            integration(parts[4..].join(":").trim_start_matches(':'), rest)
+        }
+        _ => ResourceKind::Unknown,
+    }
+}
+
+fn integration(_: &str, rest: &str) -> ResourceKind {
+    let (base, pattern) = if let Some(b) = rest.strip_suffix(".waitForTaskToken") {
+        (b, Pattern::WaitForTaskToken)
+    } else if let Some(b) = rest.strip_suffix(".sync:2").or_else(|| rest.strip_suffix(".sync")) {
+        (b, Pattern::Sync)
+    } else {
+        (rest, Pattern::RequestResponse)
+    };
+    let known = OPTIMIZED.contains(&base) || base.strip_prefix("aws-sdk:").is_some_and(|s| s.split(':').count() == 2);
+    if !known {
+        return ResourceKind::Unknown;
+    }
+    let (service, action) = base.rsplit_once(':').unwrap_or((base, ""));
+    ResourceKind::Integration { service: service.to_string(), action: action.to_string(), pattern }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_the_forms_aws_accepts() {
+        assert_eq!(classify("arn:aws:lambda:us-east-1:111111111111:function:f"), ResourceKind::LambdaFunction);
+        assert!(matches!(
+            classify("arn:aws:states:::lambda:invoke"),
+            ResourceKind::Integration { pattern: Pattern::RequestResponse, .. }
+        ));
+        assert!(matches!(
+            classify("arn:aws:states:::lambda:invoke.waitForTaskToken"),
+            ResourceKind::Integration { pattern: Pattern::WaitForTaskToken, .. }
+        ));
+        assert!(matches!(
+            classify("arn:aws:states:::states:startExecution.sync:2"),
+            ResourceKind::Integration { pattern: Pattern::Sync, .. }
+        ));
+        assert!(matches!(classify("arn:aws:states:::aws-sdk:dynamodb:query"), ResourceKind::Integration { .. }));
+        assert_eq!(classify("arn:aws:states:us-east-1:1:activity:a"), ResourceKind::Activity);
+    }
+
+    #[test]
+    fn rejects_what_create_state_machine_rejects() {
+        // conformance validation/test_invalid_integration: dynamodb:query is SDK-only.
+        assert_eq!(classify("arn:aws:states:::dynamodb:query"), ResourceKind::Unknown);
+        assert_eq!(classify("not-an-arn"), ResourceKind::Unknown);
+    }
+}

@@ -1,0 +1,49 @@
+//! The command line: `validate` (and `run`, as the engine lands). Reads files, renders
+//! diagnostics; all ASL semantics stay in `asl`.
+
+mod validate;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// A debugger for AWS Step Functions state machines.
+#[derive(Parser, Debug)]
+#[command(name = "statescope", version, about)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check definitions like AWS's CreateStateMachine does, and more.
+    Validate(validate::ValidateArgs),
+    /// List every diagnostic code with its meaning.
+    Codes,
+}
+
+/// Output format of headless commands.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+/// Runs a parsed command line and returns the process exit code.
+pub fn main(args: Args) -> ExitCode {
+    match args.command {
+        Command::Validate(a) => validate::run(&a),
+        Command::Codes => {
+            for (code, meaning) in statescope_codes() {
+                println!("{code}  {meaning}");
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn statescope_codes() -> &'static [(&'static str, &'static str)] {
+    crate::asl::codes::ALL
+}

@@ -1,0 +1,98 @@
+//! `statescope validate FILE...`: one rustc-style block per diagnostic, a summary, exit 1 on
+//! errors (or on warnings with `--deny-warnings`); `--format json` for tools.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use serde_json::{Value, json};
+
+use crate::asl::check::{Checked, check};
+use crate::asl::diagnostic::{self, Diagnostic};
+use crate::asl::source::{LineIndex, Source};
+use crate::cli::Format;
+
+#[derive(clap::Args, Debug)]
+pub struct ValidateArgs {
+    /// Definition files (.json).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// Exit non-zero when there are warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+pub fn run(args: &ValidateArgs) -> ExitCode {
+    let (mut errors, mut warnings) = (0, 0);
+    let mut json_files = Vec::new();
+    for path in &args.files {
+        let (source, checked) = match read(path) {
+            Ok(s) => {
+                let c = check(&s);
+                (s, c)
+            }
+            Err(d) => (Source::new(path.display().to_string(), ""), Checked { machine: None, diagnostics: vec![d] }),
+        };
+        errors += checked.diagnostics.iter().filter(|d| d.is_error()).count();
+        warnings += checked.diagnostics.iter().filter(|d| !d.is_error()).count();
+        match args.format {
+            Format::Text => print_text(&source, &checked.diagnostics),
+            Format::Json => json_files.push(file_json(&source, &checked.diagnostics)),
+        }
+    }
+    match args.format {
+        Format::Text => println!("{}", summary(args.files.len(), errors, warnings)),
+        Format::Json => println!("{}", json!({"files": json_files, "errors": errors, "warnings": warnings})),
+    }
+    let failed = errors > 0 || (args.deny_warnings && warnings > 0);
+    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+/// Reads a file; an unreadable one is a diagnostic, not a crash.
+pub fn read(path: &PathBuf) -> Result<Source, Diagnostic> {
+    let name = path.display().to_string();
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Ok(Source::new(name, text)),
+            Err(e) => Err(Diagnostic::error(
+                crate::asl::codes::SYNTAX,
+                format!("{name}: the file is not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+            )),
+        },
+        Err(e) => Err(Diagnostic::error(crate::asl::codes::SYNTAX, format!("cannot read '{name}': {e}"))),
+    }
+}
+
+fn print_text(source: &Source, diagnostics: &[Diagnostic]) {
+    let index = LineIndex::new(&source.text);
+    for d in diagnostics {
+        println!("{}", diagnostic::render(source, &index, d));
+    }
+}
+
+fn file_json(source: &Source, diagnostics: &[Diagnostic]) -> Value {
+    let index = LineIndex::new(&source.text);
+    let items: Vec<Value> = diagnostics
+        .iter()
+        .map(|d| {
+            let pos = diagnostic::position(source, &index, d);
+            json!({
+                "code": d.code,
+                "severity": d.severity.as_str(),
+                "message": d.message,
+                "pointer": d.pointer,
+                "line": pos.map(|p| p.0),
+                "column": pos.map(|p| p.1),
+                "span": d.span.map(|s| json!([s.start, s.end])),
+                "help": d.help,
+            })
+        })
+        .collect();
+    json!({"file": &*source.name, "diagnostics": items})
+}
+
+fn summary(files: usize, errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    format!("{}: {}, {}", plural(files, "file"), plural(errors, "error"), plural(warnings, "warning"))
+}
