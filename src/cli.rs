@@ -1,6 +1,7 @@
 //! The command line: `validate` (and `run`, as the engine lands). Reads files, renders
 //! diagnostics; all ASL semantics stay in `asl`.
 
+mod run;
 mod validate;
 
 use std::process::ExitCode;
@@ -19,6 +20,8 @@ pub struct Args {
 pub enum Command {
     /// Check definitions like AWS's CreateStateMachine does, and more.
     Validate(validate::ValidateArgs),
+    /// Execute a machine headless and print its outcome.
+    Run(run::RunArgs),
     /// List every diagnostic code with its meaning.
     Codes,
 }
@@ -35,6 +38,7 @@ pub enum Format {
 pub fn main(args: Args) -> ExitCode {
     match args.command {
         Command::Validate(a) => validate::run(&a),
+        Command::Run(a) => run::run(&a),
         Command::Codes => {
             for (code, meaning) in statescope_codes() {
                 println!("{code}  {meaning}");

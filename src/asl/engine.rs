@@ -1,2 +1,16 @@
-//! Executing a parsed machine.
+//! Executing a parsed machine one data-flow stage at a time, deterministically: the clock is
+//! virtual, randomness is seeded, and everything the engine does is returned as values
+//! (stages, history events), never printed.
+
+pub mod choice;
+pub mod clock;
+pub mod config;
+pub mod execution;
+pub mod history;
+mod io;
+pub mod stage;
+mod states;
 pub mod string_matches;
+
+pub use config::ExecutionConfig;
+pub use execution::{Execution, Status, Step};

@@ -1,0 +1,40 @@
+//! The virtual clock: milliseconds since the Unix epoch, advanced only by the engine (Wait,
+//! retries). Formatting follows AWS (`2024-01-02T03:04:05.678Z`).
+
+/// Default start of an execution: a fixed instant, so runs are reproducible.
+pub const DEFAULT_START_MS: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ` for a millisecond instant.
+pub fn format_millis(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let millis = ms.rem_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let sod = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z", sod / 3600, sod % 3600 / 60, sod % 60)
+}
+
+/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (Howard Hinnant's algorithm).
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_like_aws() {
+        assert_eq!(format_millis(DEFAULT_START_MS), "2026-01-01T00:00:00.000Z");
+        assert_eq!(format_millis(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(format_millis(951_782_400_123), "2000-02-29T00:00:00.123Z");
+    }
+}

@@ -1,0 +1,68 @@
+//! The fixed facts of one execution that the context object (`$$`) and the history show: names,
+//! ARNs, the clock's start and the random seed. Replaying with the same config gives the same run.
+
+use serde_json::{Value, json};
+
+use crate::asl::engine::clock::{DEFAULT_START_MS, format_millis};
+
+/// Identity and determinism settings of an execution.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExecutionConfig {
+    pub state_machine_name: String,
+    pub execution_name: String,
+    pub region: String,
+    pub account: String,
+    pub role_arn: String,
+    /// Virtual start time, milliseconds since the Unix epoch.
+    pub start_ms: i64,
+    /// Seed for States.UUID, States.MathRandom and retry jitter.
+    pub seed: u64,
+}
+
+impl Default for ExecutionConfig {
+    fn default() -> Self {
+        ExecutionConfig {
+            state_machine_name: "statescope".into(),
+            execution_name: "local-execution".into(),
+            region: "us-east-1".into(),
+            account: "111111111111".into(),
+            role_arn: "arn:aws:iam::111111111111:role/statescope-local".into(),
+            start_ms: DEFAULT_START_MS,
+            seed: 0,
+        }
+    }
+}
+
+impl ExecutionConfig {
+    pub fn state_machine_arn(&self) -> String {
+        format!("arn:aws:states:{}:{}:stateMachine:{}", self.region, self.account, self.state_machine_name)
+    }
+
+    pub fn execution_arn(&self) -> String {
+        format!(
+            "arn:aws:states:{}:{}:execution:{}:{}",
+            self.region, self.account, self.state_machine_name, self.execution_name
+        )
+    }
+
+    /// The context object for a state entered at `entered_ms` (rule 17.1); `RetryCount` appears
+    /// only when retrying, as AWS shows it.
+    pub fn context(&self, input: &Value, state: &str, entered_ms: i64, retry_count: u32) -> Value {
+        let mut state_obj = json!({"Name": state, "EnteredTime": format_millis(entered_ms)});
+        if retry_count > 0 {
+            state_obj["RetryCount"] = json!(retry_count);
+        }
+        json!({
+            "Execution": {
+                "Id": self.execution_arn(),
+                "Input": input,
+                "StartTime": format_millis(self.start_ms),
+                "Name": self.execution_name,
+                "RoleArn": self.role_arn,
+                "RedriveCount": 0,
+            },
+            "StateMachine": {"Id": self.state_machine_arn(), "Name": self.state_machine_name},
+            "State": state_obj,
+        })
+    }
+}

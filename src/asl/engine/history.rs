@@ -1,0 +1,133 @@
+//! Execution history events shaped like AWS GetExecutionHistory: numbered from 1, each with the
+//! id of the event before it and a virtual timestamp. Payloads are shared (`Arc`), never copied
+//! per event.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value, json};
+
+/// One history event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistoryEvent {
+    pub id: u32,
+    pub previous_event_id: u32,
+    /// Milliseconds since the Unix epoch on the execution's virtual clock.
+    pub timestamp_ms: i64,
+    pub kind: EventKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum EventKind {
+    ExecutionStarted {
+        input: Arc<Value>,
+        role_arn: String,
+    },
+    StateEntered {
+        state_type: &'static str,
+        name: String,
+        input: Arc<Value>,
+    },
+    StateExited {
+        state_type: &'static str,
+        name: String,
+        output: Arc<Value>,
+        assigned_variables: Option<Arc<Map<String, Value>>>,
+    },
+    ExecutionSucceeded {
+        output: Arc<Value>,
+    },
+    ExecutionFailed {
+        error: Option<String>,
+        cause: Option<String>,
+    },
+}
+
+impl HistoryEvent {
+    /// AWS's event type name, e.g. `PassStateEntered`.
+    pub fn type_name(&self) -> String {
+        match &self.kind {
+            EventKind::ExecutionStarted { .. } => "ExecutionStarted".into(),
+            EventKind::StateEntered { state_type, .. } => format!("{state_type}StateEntered"),
+            EventKind::StateExited { state_type, .. } => format!("{state_type}StateExited"),
+            EventKind::ExecutionSucceeded { .. } => "ExecutionSucceeded".into(),
+            EventKind::ExecutionFailed { .. } => "ExecutionFailed".into(),
+        }
+    }
+
+    /// The state this event belongs to, if any.
+    pub fn state_name(&self) -> Option<&str> {
+        match &self.kind {
+            EventKind::StateEntered { name, .. } | EventKind::StateExited { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+
+    /// The event's details as AWS shows them (`input`, `output`, `name`, `error`, `cause`).
+    pub fn details(&self) -> Value {
+        match &self.kind {
+            EventKind::ExecutionStarted { input, role_arn } => json!({"input": &**input, "roleArn": role_arn}),
+            EventKind::StateEntered { name, input, .. } => json!({"name": name, "input": &**input}),
+            EventKind::StateExited { name, output, assigned_variables, .. } => {
+                let mut d = json!({"name": name, "output": &**output});
+                if let Some(vars) = assigned_variables {
+                    d["assignedVariables"] = Value::Object((**vars).clone());
+                }
+                d
+            }
+            EventKind::ExecutionSucceeded { output } => json!({"output": &**output}),
+            EventKind::ExecutionFailed { error, cause } => {
+                let mut d = Map::new();
+                if let Some(e) = error {
+                    d.insert("error".into(), Value::String(e.clone()));
+                }
+                if let Some(c) = cause {
+                    d.insert("cause".into(), Value::String(c.clone()));
+                }
+                Value::Object(d)
+            }
+        }
+    }
+
+    /// The whole event as JSON: `{id, previousEventId, timestamp, type, details}`.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "previousEventId": self.previous_event_id,
+            "timestamp": crate::asl::engine::clock::format_millis(self.timestamp_ms),
+            "type": self.type_name(),
+            "details": self.details(),
+        })
+    }
+}
+
+/// The growing list of events of one execution.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    events: Vec<HistoryEvent>,
+}
+
+impl History {
+    /// Appends an event and returns its id.
+    pub fn push(&mut self, timestamp_ms: i64, kind: EventKind) -> u32 {
+        let id = self.events.len() as u32 + 1;
+        self.events.push(HistoryEvent { id, previous_event_id: id - 1, timestamp_ms, kind });
+        id
+    }
+
+    pub fn events(&self) -> &[HistoryEvent] {
+        &self.events
+    }
+
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    /// The id the next event will get.
+    pub fn next_id(&self) -> u32 {
+        self.events.len() as u32 + 1
+    }
+}

@@ -1,0 +1,70 @@
+//! What one step of the debugger shows: a data-flow stage of a state, named as AWS's TestState
+//! API names its inspection data, with the value and the field that produced it.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::asl::engine::choice::ChoiceOutcome;
+use crate::asl::source::Span;
+
+/// The stages of a state, in order. A state only has the stages its fields call for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StageKind {
+    Input,
+    AfterInputPath,
+    AfterParameters,
+    Result,
+    AfterResultSelector,
+    AfterResultPath,
+    Output,
+    /// JSONata mode (later wave): after Arguments.
+    AfterArguments,
+    /// The variables after Assign.
+    Variables,
+}
+
+impl StageKind {
+    /// TestState's name for the stage (`afterInputPath`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StageKind::Input => "input",
+            StageKind::AfterInputPath => "afterInputPath",
+            StageKind::AfterParameters => "afterParameters",
+            StageKind::Result => "result",
+            StageKind::AfterResultSelector => "afterResultSelector",
+            StageKind::AfterResultPath => "afterResultPath",
+            StageKind::Output => "output",
+            StageKind::AfterArguments => "afterArguments",
+            StageKind::Variables => "variables",
+        }
+    }
+}
+
+/// Extra facts a stage can explain.
+#[derive(Clone, Debug)]
+pub enum StageDetail {
+    /// Which Choice rule matched and why.
+    Choice(ChoiceOutcome),
+    /// A Wait: how long, and until when (virtual clock).
+    Wait { seconds: f64, until_ms: i64 },
+    /// The state failed here.
+    Error { error: String, cause: String },
+}
+
+/// One revealed stage.
+#[derive(Clone, Debug)]
+pub struct StageRecord {
+    /// Position in the execution's list of stages (0-based).
+    pub index: usize,
+    pub state: String,
+    pub kind: StageKind,
+    pub value: Arc<Value>,
+    /// The ASL field that produced the value (`InputPath`), if any.
+    pub field: Option<&'static str>,
+    /// The field's expression as written (`$.lambda`), if any.
+    pub expr: Option<String>,
+    /// Where the field is in the source.
+    pub span: Option<Span>,
+    pub detail: Option<StageDetail>,
+}
