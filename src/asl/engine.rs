@@ -14,3 +14,5 @@ pub mod string_matches;
 
 pub use config::ExecutionConfig;
 pub use execution::{Execution, Status, Step};
+#[cfg(test)]
+mod tests;

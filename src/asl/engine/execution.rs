@@ -174,7 +174,7 @@ impl<'m> Execution<'m> {
     /// Evaluates the state under the cursor and queues its stages.
     fn enter(&mut self) {
         let Some(cursor) = self.cursor.take() else { return };
-        if self.history.len() >= MAX_HISTORY_EVENTS {
+        if self.history.len() + 2 > MAX_HISTORY_EVENTS {
             self.end_failed(
                 Some("States.Runtime".into()),
                 Some(format!("The execution reached the maximum number of history events ({MAX_HISTORY_EVENTS}).")),

@@ -1,0 +1,156 @@
+//! Headless tests of the execution loop: stage order, history numbering, determinism, limits.
+
+use serde_json::{Value, json};
+
+use crate::asl::check::check;
+use crate::asl::definition::StateMachine;
+use crate::asl::engine::history::EventKind;
+use crate::asl::engine::stage::StageKind;
+use crate::asl::engine::{Execution, ExecutionConfig, Status, Step};
+use crate::asl::source::Source;
+
+fn machine(def: Value) -> StateMachine {
+    let checked = check(&Source::new("test.json", def.to_string()));
+    assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+    checked.machine.expect("machine")
+}
+
+fn run(def: Value, input: Value) -> (Status, Vec<String>) {
+    let m = machine(def);
+    let mut e = Execution::new(&m, input, ExecutionConfig::default());
+    let status = e.run().clone();
+    let events = e.history().events().iter().map(|ev| ev.type_name()).collect();
+    (status, events)
+}
+
+#[test]
+fn pass_state_shows_each_stage_it_has_in_aws_order() {
+    // rule 5.3: InputPath → Parameters → Result → ResultPath → OutputPath.
+    let m = machine(json!({"StartAt": "P", "States": {"P": {
+        "Type": "Pass", "InputPath": "$.a", "Parameters": {"x.$": "$.b"}, "ResultPath": "$.r",
+        "OutputPath": "$.r", "End": true}}}));
+    let mut e = Execution::new(&m, json!({"a": {"b": 7}}), ExecutionConfig::default());
+    let mut kinds = Vec::new();
+    while let Step::Stage(s) = e.step() {
+        kinds.push((s.kind, (*s.value).clone(), s.field));
+    }
+    assert_eq!(
+        kinds,
+        vec![
+            (StageKind::Input, json!({"a": {"b": 7}}), None),
+            (StageKind::AfterInputPath, json!({"b": 7}), Some("InputPath")),
+            (StageKind::AfterParameters, json!({"x": 7}), Some("Parameters")),
+            // ResultPath writes into the raw input, not the effective input (ASL-NOTES 1).
+            (StageKind::AfterResultPath, json!({"a": {"b": 7}, "r": {"x": 7}}), Some("ResultPath")),
+            (StageKind::Output, json!({"x": 7}), Some("OutputPath")),
+        ]
+    );
+    assert_eq!(e.status(), &Status::Succeeded(json!({"x": 7}).into()));
+}
+
+#[test]
+fn history_is_numbered_like_aws_and_exit_waits_for_the_last_stage() {
+    let m = machine(json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Succeed"}}}));
+    let mut e = Execution::new(&m, json!({}), ExecutionConfig::default());
+    e.step(); // A: input
+    assert_eq!(e.history().len(), 2, "ExecutionStarted + PassStateEntered, no exit yet");
+    e.step(); // A: output → exit committed
+    assert_eq!(e.history().events()[2].type_name(), "PassStateExited");
+    e.run();
+    let ev = e.history().events();
+    let names: Vec<String> = ev.iter().map(|x| x.type_name()).collect();
+    assert_eq!(
+        names,
+        [
+            "ExecutionStarted",
+            "PassStateEntered",
+            "PassStateExited",
+            "SucceedStateEntered",
+            "SucceedStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+    assert!(ev.iter().enumerate().all(|(i, x)| x.id == i as u32 + 1 && x.previous_event_id == i as u32));
+}
+
+#[test]
+fn fail_state_without_error_or_cause_fails_with_neither() {
+    // ASL-NOTES 21, base/test_state_fail_empty.
+    let (status, events) = run(json!({"StartAt": "F", "States": {"F": {"Type": "Fail"}}}), json!({}));
+    assert_eq!(status, Status::Failed { error: None, cause: None });
+    assert_eq!(events, ["ExecutionStarted", "FailStateEntered", "ExecutionFailed"]);
+}
+
+#[test]
+fn runtime_errors_name_the_state_and_its_entered_event_id() {
+    // ASL-NOTES 4 and 5: InputPath that selects nothing.
+    let def = json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"},
+        "B": {"Type": "Pass", "InputPath": "$.missing", "End": true}}});
+    let (status, _) = run(def, json!({}));
+    assert_eq!(
+        status,
+        Status::Failed {
+            error: Some("States.Runtime".into()),
+            cause: Some("An error occurred while executing the state 'B' (entered at the event id #4). Invalid path '$.missing' : No results for path: $['missing']".into()),
+        }
+    );
+}
+
+#[test]
+fn wait_advances_the_virtual_clock_not_the_real_one() {
+    let m = machine(json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": true}}}));
+    let mut e = Execution::new(&m, json!({}), ExecutionConfig::default());
+    let start = e.now_ms();
+    e.run();
+    assert_eq!(e.now_ms() - start, 3_600_000);
+    let exit = &e.history().events()[2];
+    assert_eq!(exit.timestamp_ms - start, 3_600_000);
+}
+
+#[test]
+fn negative_seconds_path_is_a_runtime_error() {
+    // rule 11.2, base/test_base_wait_seconds_path(-1).
+    let def = json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "SecondsPath": "$.s", "End": true}}});
+    let (status, _) = run(def.clone(), json!({"s": -1}));
+    let Status::Failed { error, cause } = status else { panic!("should fail") };
+    assert_eq!(error.as_deref(), Some("States.Runtime"));
+    assert!(cause.unwrap_or_default().ends_with("The SecondsPath parameter references a negative value: $.s == -1"));
+    let (status, _) = run(def, json!({"s": 0}));
+    assert!(matches!(status, Status::Succeeded(_)));
+}
+
+#[test]
+fn runaway_loops_stop_at_the_history_quota() {
+    let def =
+        json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "A"}}});
+    let (status, events) = run(def, json!({}));
+    assert!(matches!(status, Status::Failed { .. }));
+    assert!(events.len() <= super::execution::MAX_HISTORY_EVENTS + 1);
+}
+
+#[test]
+fn same_machine_input_and_seed_give_the_same_history() {
+    let def = json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": {"k": 1}, "ResultPath": "$.r", "Next": "W"},
+        "W": {"Type": "Wait", "Seconds": 5, "End": true}}});
+    let m = machine(def);
+    let history = || {
+        let mut e = Execution::new(&m, json!({"in": true}), ExecutionConfig { seed: 42, ..Default::default() });
+        e.run();
+        e.history().events().to_vec()
+    };
+    assert_eq!(history(), history());
+}
+
+#[test]
+fn states_exited_carry_shared_payloads() {
+    let m = machine(json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}));
+    let mut e = Execution::new(&m, json!({"big": [1, 2, 3]}), ExecutionConfig::default());
+    e.run();
+    let ev = e.history().events();
+    let (EventKind::StateExited { output, .. }, EventKind::ExecutionSucceeded { output: final_output }) =
+        (&ev[2].kind, &ev[3].kind)
+    else {
+        panic!("unexpected events")
+    };
+    assert!(std::sync::Arc::ptr_eq(output, final_output), "payloads are shared, not copied per event");
+}

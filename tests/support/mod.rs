@@ -1,0 +1,111 @@
+//! Shared helpers for the integration tests: where the AWS-recorded corpus lives, and a
+//! comparison that treats its snapshot placeholders as wildcards (as `check.py` does).
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+/// `../shared/conformance` beside the crate, or `$STATESCOPE_CONFORMANCE`.
+pub fn conformance_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("STATESCOPE_CONFORMANCE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance"));
+    dir.join("cases").is_dir().then_some(dir)
+}
+
+/// Every case directory of a group, sorted.
+pub fn cases(group: &str) -> Vec<PathBuf> {
+    let Some(dir) = conformance_dir() else { return Vec::new() };
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir.join("cases").join(group))
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.join("expected.json").is_file()).collect())
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+pub fn read_json(path: &std::path::Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+const SOFT: &[&str] =
+    &["date", "timestamp", "datetime", "snf_role_arn", "RequestId", "x-amzn-RequestId", "X-Amzn-Trace-Id"];
+
+/// `expected` matches `actual`, with `<placeholder>` wildcards; objects ignore key order and
+/// numbers compare by value.
+pub fn matches(expected: &Value, actual: &Value) -> bool {
+    match (expected, actual) {
+        (Value::String(e), Value::String(a)) => e == a || SOFT.contains(&e.as_str()) || wildcard(e, a),
+        (Value::Number(e), Value::Number(a)) => e.as_f64() == a.as_f64(),
+        (Value::Array(e), Value::Array(a)) => e.len() == a.len() && e.iter().zip(a).all(|(x, y)| matches(x, y)),
+        (Value::Object(e), Value::Object(a)) => {
+            e.len() == a.len() && e.iter().all(|(k, v)| a.get(k).is_some_and(|w| matches(v, w)))
+        }
+        _ => expected == actual,
+    }
+}
+
+/// Splits `pattern` at `<name>` placeholders and matches the pieces in order.
+fn wildcard(pattern: &str, text: &str) -> bool {
+    let mut pieces = Vec::new();
+    let mut rest = pattern;
+    let mut has_placeholder = false;
+    while let Some(start) = rest.find('<') {
+        let Some(len) = rest[start..].find('>') else { break };
+        let name = &rest[start + 1..start + len];
+        if name.is_empty()
+            || !name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            || !name.chars().all(|c| c.is_ascii_alphanumeric() || "_:.-".contains(c))
+        {
+            pieces.push(&rest[..start + 1]);
+            rest = &rest[start + 1..];
+            continue;
+        }
+        pieces.push(&rest[..start]);
+        pieces.push("\u{0}");
+        has_placeholder = true;
+        rest = &rest[start + len + 1..];
+    }
+    pieces.push(rest);
+    if !has_placeholder {
+        return false;
+    }
+    // Join literal runs between wildcards, then match greedily left to right.
+    let mut literals: Vec<String> = vec![String::new()];
+    for p in pieces {
+        if p == "\u{0}" {
+            literals.push(String::new())
+        } else if let Some(l) = literals.last_mut() {
+            l.push_str(p)
+        }
+    }
+    let first = &literals[0];
+    let last = &literals[literals.len() - 1];
+    if !text.starts_with(first.as_str())
+        || !text[first.len()..].ends_with(last.as_str())
+        || text.len() < first.len() + last.len()
+    {
+        return false;
+    }
+    let mut pos = first.len();
+    let end = text.len() - last.len();
+    for lit in &literals[1..literals.len() - 1] {
+        match text[pos..end].find(lit.as_str()) {
+            Some(i) => pos += i + lit.len(),
+            None => return false,
+        }
+    }
+    true
+}
+
+#[test]
+fn placeholders_are_wildcards() {
+    use serde_json::json;
+    assert!(matches(&json!("arn:<partition>:states:<region>:1:x"), &json!("arn:aws:states:us-east-1:1:x")));
+    assert!(!matches(&json!("arn:<partition>:states"), &json!("arn:aws:lambda")));
+    assert!(matches(&json!({"a": 1, "b": [1.0]}), &json!({"b": [1], "a": 1.0})));
+    assert!(!matches(&json!({"a": 1}), &json!({"a": 1, "b": 2})));
+    assert!(!matches(&json!(true), &json!(1)));
+}
