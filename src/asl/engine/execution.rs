@@ -171,6 +171,37 @@ impl<'m> Execution<'m> {
         &self.status
     }
 
+    /// Returns to just after stage `index` was shown, exactly as it was then, by re-executing
+    /// from the start (the engine is deterministic). `index` past the end runs to the end.
+    pub fn rewind(&mut self, index: usize) {
+        let mut fresh = Execution::new(self.machine, (*self.input).clone(), self.config.clone());
+        while fresh.stages.len() <= index {
+            if let Step::Finished(_) = fresh.step() {
+                break;
+            }
+        }
+        *self = fresh;
+    }
+
+    /// Steps back one stage (no-op before the first).
+    pub fn step_back(&mut self) {
+        match self.stages.len() {
+            0 => {}
+            1 => *self = Execution::new(self.machine, (*self.input).clone(), self.config.clone()),
+            n => self.rewind(n - 2),
+        }
+    }
+
+    /// The execution input.
+    pub fn input(&self) -> &Value {
+        &self.input
+    }
+
+    /// The machine being executed.
+    pub fn machine(&self) -> &'m StateMachine {
+        self.machine
+    }
+
     /// Evaluates the state under the cursor and queues its stages.
     fn enter(&mut self) {
         let Some(cursor) = self.cursor.take() else { return };

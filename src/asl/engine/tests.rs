@@ -154,3 +154,28 @@ fn states_exited_carry_shared_payloads() {
     };
     assert!(std::sync::Arc::ptr_eq(output, final_output), "payloads are shared, not copied per event");
 }
+
+#[test]
+fn rewind_then_step_reproduces_the_same_stages_and_history() {
+    let def = json!({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "InputPath": "$.x", "Result": {"k": 1}, "ResultPath": "$.r", "Next": "W"},
+        "W": {"Type": "Wait", "Seconds": 5, "Next": "C"},
+        "C": {"Type": "Succeed", "OutputPath": "$.r"}}});
+    let m = machine(def);
+    let mut e = Execution::new(&m, json!({"x": {"y": 1}}), ExecutionConfig::default());
+    e.run();
+    let all: Vec<(usize, StageKind, Value)> = e.stages().iter().map(|s| (s.index, s.kind, (*s.value).clone())).collect();
+    let history = e.history().events().to_vec();
+    for stop in 0..all.len() {
+        e.rewind(stop);
+        assert_eq!(e.stages().len(), stop + 1);
+        assert_eq!(e.stages().last().map(|s| (s.index, s.kind)), Some((all[stop].0, all[stop].1)));
+        e.run();
+        let again: Vec<(usize, StageKind, Value)> = e.stages().iter().map(|s| (s.index, s.kind, (*s.value).clone())).collect();
+        assert_eq!(again, all);
+        assert_eq!(e.history().events(), &history[..]);
+    }
+    e.rewind(2);
+    e.step_back();
+    assert_eq!(e.stages().len(), 2);
+}
