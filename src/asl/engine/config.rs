@@ -65,4 +65,13 @@ impl ExecutionConfig {
             "State": state_obj,
         })
     }
+
+    /// Rewrites the `State` part of a context object for a new state entry.
+    pub fn set_state_context(&self, context: &mut Value, state: &str, entered_ms: i64, retry_count: u32) {
+        let mut state_obj = json!({"Name": state, "EnteredTime": format_millis(entered_ms)});
+        if retry_count > 0 {
+            state_obj["RetryCount"] = json!(retry_count);
+        }
+        context["State"] = state_obj;
+    }
 }

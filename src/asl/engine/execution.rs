@@ -64,6 +64,8 @@ pub struct Execution<'m> {
     now_ms: i64,
     history: History,
     variables: Map<String, Value>,
+    /// The context object (`$$`); its `State` part is rewritten on every state entry.
+    context: Value,
     stages: Vec<StageRecord>,
     queue: VecDeque<StageRecord>,
     pending: Option<PendingExit>,
@@ -86,9 +88,10 @@ impl<'m> Execution<'m> {
             machine,
             entropy: SeededEntropy::new(config.seed),
             now_ms: config.start_ms,
-            config,
+            context: config.context(&input, "", config.start_ms, 0),
             cursor: start.map(|state| Cursor { state, input: input.clone() }),
             input,
+            config,
             history,
             variables: Map::new(),
             stages: Vec::new(),
@@ -221,9 +224,9 @@ impl<'m> Execution<'m> {
                 input: cursor.input.clone(),
             },
         );
-        let context = self.config.context(&self.input, &state.name, self.now_ms, 0);
+        self.config.set_state_context(&mut self.context, &state.name, self.now_ms, 0);
         let mut env =
-            Env { context: &context, variables: &self.variables, entropy: &mut self.entropy, now_ms: self.now_ms };
+            Env { context: &self.context, variables: &self.variables, entropy: &mut self.entropy, now_ms: self.now_ms };
         let run: StateRun = run_state(state, &cursor.input, &mut env);
         for s in run.stages {
             let index = self.stages.len() + self.queue.len();

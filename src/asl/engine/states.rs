@@ -74,8 +74,8 @@ struct Run {
 }
 
 impl Run {
-    fn stage(&mut self, kind: StageKind, value: &Value, field: Option<(&'static str, String, Span)>) -> Arc<Value> {
-        let value = Arc::new(value.clone());
+    /// Records a stage; the value is shared with the caller, never copied.
+    fn stage(&mut self, kind: StageKind, value: Arc<Value>, field: Option<(&'static str, String, Span)>) -> Arc<Value> {
         let (field, expr, span) = match field {
             Some((f, e, s)) => (Some(f), Some(e), Some(s)),
             None => (None, None, None),
@@ -101,9 +101,9 @@ impl Run {
 }
 
 /// Runs one state on `input`.
-pub(crate) fn run_state(state: &State, input: &Value, env: &mut Env) -> StateRun {
+pub(crate) fn run_state(state: &State, input: &Arc<Value>, env: &mut Env) -> StateRun {
     let mut run = Run { stages: Vec::new(), assigned: None, elapsed_ms: 0 };
-    run.stage(StageKind::Input, input, None);
+    run.stage(StageKind::Input, input.clone(), None);
     if state.query_language == QueryLanguage::Jsonata {
         return run.fail(io::jsonata_unsupported());
     }
@@ -125,36 +125,37 @@ fn template_field(t: &Spanned<Template>, name: &'static str) -> (&'static str, S
     (name, format!("{name}: {{…}}"), t.span)
 }
 
-/// InputPath (and Parameters, where the type has it): the effective input.
-fn effective_input(state: &State, input: &Value, env: &mut Env, run: &mut Run) -> Result<Value, Failure> {
+/// InputPath (and Parameters, where the type has it): the effective input. Shares the raw
+/// input when neither field is present.
+fn effective_input(state: &State, input: &Arc<Value>, env: &mut Env, run: &mut Run) -> Result<Arc<Value>, Failure> {
     let io = &state.io;
-    let mut value = io::filter_path(io.input_path.as_ref(), &env.roots(input))?;
-    if let Some(f) = &io.input_path {
-        run.stage(StageKind::AfterInputPath, &value, Some(path_field(f, "InputPath")));
-    }
+    let mut value = match &io.input_path {
+        None => input.clone(),
+        Some(f) => {
+            let v = Arc::new(io::filter_path(Some(f), &env.roots(input))?);
+            run.stage(StageKind::AfterInputPath, v, Some(path_field(f, "InputPath")))
+        }
+    };
     if let Some(p) = &io.parameters {
         let roots = Roots { input: &value, context: env.context, variables: env.variables };
-        value = io::template(&p.value, &roots, env.entropy)?;
-        run.stage(StageKind::AfterParameters, &value, Some(template_field(p, "Parameters")));
+        let v = Arc::new(io::template(&p.value, &roots, env.entropy)?);
+        value = run.stage(StageKind::AfterParameters, v, Some(template_field(p, "Parameters")));
     }
     Ok(value)
 }
 
-fn jsonpath_state(state: &State, input: &Value, env: &mut Env, run: &mut Run) -> Result<Outcome, Failure> {
+fn jsonpath_state(state: &State, input: &Arc<Value>, env: &mut Env, run: &mut Run) -> Result<Outcome, Failure> {
     let effective = effective_input(state, input, env, run)?;
     let result = match &state.kind {
         StateKind::Pass(p) => match &p.result {
-            Some(r) => {
-                run.stage(StageKind::Result, &r.value, Some(("Result", "Result: {…}".into(), r.span)));
-                r.value.clone()
-            }
+            Some(r) => run.stage(StageKind::Result, Arc::new(r.value.clone()), Some(("Result", "Result: {…}".into(), r.span))),
             None => effective,
         },
-        StateKind::Succeed => return finish(state, &effective, None, env, run),
+        StateKind::Succeed => return finish(state, &effective, env, run),
         StateKind::Fail(f) => return fail_state(f, input, env),
         StateKind::Wait(w) => {
             wait(w, &effective, env, run)?;
-            return finish(state, &effective, None, env, run);
+            return finish(state, &effective, env, run);
         }
         StateKind::Choice(c) => {
             let roots = env.roots(&effective);
@@ -170,12 +171,7 @@ fn jsonpath_state(state: &State, input: &Value, env: &mut Env, run: &mut Run) ->
             if let Some(a) = assign {
                 run.assigned = Some(assign_vars(a, &effective, env)?);
             }
-            let output = io::filter_path(state.io.output_path.as_ref(), &env.roots(&effective))?;
-            let out = run.stage(
-                StageKind::Output,
-                &output,
-                state.io.output_path.as_ref().map(|f| path_field(f, "OutputPath")),
-            );
+            let out = output_stage(state, &effective, env, run)?;
             if let Some(last) = run.stages.last_mut() {
                 last.detail = Some(StageDetail::Choice(outcome));
             }
@@ -190,12 +186,15 @@ fn jsonpath_state(state: &State, input: &Value, env: &mut Env, run: &mut Run) ->
     if let Some(a) = &state.io.assign {
         run.assigned = Some(assign_vars(a, &result, env)?);
     }
-    let raw = input.clone();
-    let after = io::result_path(state.io.result_path.as_ref(), raw, result)?;
-    if let Some(f) = &state.io.result_path {
-        run.stage(StageKind::AfterResultPath, &after, Some(path_field(f, "ResultPath")));
-    }
-    finish(state, &after, None, env, run)
+    let after = match &state.io.result_path {
+        None => result,
+        Some(f) => {
+            // ResultPath writes into a copy of the raw input (the history still holds it).
+            let written = io::result_path(Some(f), (**input).clone(), Arc::unwrap_or_clone(result))?;
+            run.stage(StageKind::AfterResultPath, Arc::new(written), Some(path_field(f, "ResultPath")))
+        }
+    };
+    finish(state, &after, env, run)
 }
 
 fn unsupported(why: &str) -> Failure {
@@ -210,10 +209,18 @@ fn assign_vars(a: &Spanned<Template>, input: &Value, env: &mut Env) -> Result<Ma
     }
 }
 
+/// OutputPath (shares the value when absent).
+fn output_stage(state: &State, value: &Arc<Value>, env: &mut Env, run: &mut Run) -> Result<Arc<Value>, Failure> {
+    let output = match &state.io.output_path {
+        None => value.clone(),
+        Some(f) => Arc::new(io::filter_path(Some(f), &env.roots(value))?),
+    };
+    Ok(run.stage(StageKind::Output, output, state.io.output_path.as_ref().map(|f| path_field(f, "OutputPath"))))
+}
+
 /// OutputPath, then the transition.
-fn finish(state: &State, value: &Value, _: Option<()>, env: &mut Env, run: &mut Run) -> Result<Outcome, Failure> {
-    let output = io::filter_path(state.io.output_path.as_ref(), &env.roots(value))?;
-    let out = run.stage(StageKind::Output, &output, state.io.output_path.as_ref().map(|f| path_field(f, "OutputPath")));
+fn finish(state: &State, value: &Arc<Value>, env: &mut Env, run: &mut Run) -> Result<Outcome, Failure> {
+    let out = output_stage(state, value, env, run)?;
     Ok(match &state.transition {
         Transition::Next(n) => Outcome::Next(n.value.clone(), out),
         Transition::End | Transition::None => Outcome::End(out),
