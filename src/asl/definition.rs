@@ -125,6 +125,52 @@ pub enum Template {
     Expr(Expr),
 }
 
+impl std::fmt::Display for Template {
+    /// Compact, one line, as it would be written in ASL (`{"name.$": "$.a", "n": 1}`), for
+    /// labels such as "Parameters: {…}" in the debugger and traces.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Template::Literal(v) => write!(f, "{v}"),
+            Template::Expr(e) => write!(f, "{}", Value::String(e.to_string())),
+            Template::Array(items) => {
+                f.write_str("[")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                f.write_str("]")
+            }
+            Template::Object(fields) => {
+                f.write_str("{")?;
+                for (i, field) in fields.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    let suffix = if matches!(field.value, Template::Expr(Expr::Path(_) | Expr::Intrinsic(_))) {
+                        ".$"
+                    } else {
+                        ""
+                    };
+                    write!(f, "{}: {}", Value::String(format!("{}{suffix}", field.key)), field.value)?;
+                }
+                f.write_str("}")
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Expr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Expr::Path(p) => f.write_str(p.text()),
+            Expr::Intrinsic(c) => f.write_str(&c.text),
+            Expr::Jsonata(body) => write!(f, "{{%{body}%}}"),
+        }
+    }
+}
+
 /// One entry of a template object. `key` has its `.$` suffix removed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TemplateField {

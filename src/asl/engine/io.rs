@@ -18,6 +18,23 @@ impl Failure {
     pub fn runtime(cause: impl Into<String>) -> Failure {
         Failure { error: "States.Runtime".into(), cause: cause.into() }
     }
+
+    /// A state's result over the payload quota (ASL-NOTES 6; `error_handling/test_start_large_input`).
+    pub fn result_too_large(state: &str) -> Failure {
+        Failure {
+            error: "States.DataLimitExceeded".into(),
+            cause: format!(
+                "The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit."
+            ),
+        }
+    }
+
+    /// Whether AWS prefixes the cause with "An error occurred while executing the state …":
+    /// it does for the errors the service raises while evaluating a state (counted over the
+    /// corpus: every States.Runtime and States.QueryEvaluationError cause has it, no other has).
+    pub fn is_prefixed(&self) -> bool {
+        matches!(self.error.as_str(), "States.Runtime" | "States.QueryEvaluationError" | "States.IntrinsicFailure")
+    }
 }
 
 /// InputPath/OutputPath: absent → `$`, null → `{}` (rule 4.10).
@@ -36,22 +53,29 @@ pub(crate) fn filter_path(field: Option<&Spanned<PathOrNull>>, roots: &Roots) ->
 
 /// A payload template over `roots.input`.
 pub(crate) fn template(t: &Template, roots: &Roots, entropy: &mut dyn Entropy) -> Result<Value, Failure> {
+    template_in(t, None, roots, entropy)
+}
+
+/// `key` is the template field holding `t`, named in AWS's cause text ("… for the field 'a.$'").
+fn template_in(t: &Template, key: Option<&str>, roots: &Roots, entropy: &mut dyn Entropy) -> Result<Value, Failure> {
     Ok(match t {
         Template::Literal(v) => v.clone(),
         Template::Array(items) => {
-            Value::Array(items.iter().map(|i| template(i, roots, entropy)).collect::<Result<_, _>>()?)
+            Value::Array(items.iter().map(|i| template_in(i, key, roots, entropy)).collect::<Result<_, _>>()?)
         }
         Template::Object(fields) => {
             let mut map = serde_json::Map::with_capacity(fields.len());
             for f in fields {
-                map.insert(f.key.clone(), template(&f.value, roots, entropy)?);
+                map.insert(f.key.clone(), template_in(&f.value, Some(&f.key), roots, entropy)?);
             }
             Value::Object(map)
         }
         Template::Expr(Expr::Path(p)) => p.select(roots).map_err(|_| {
+            // ASL-NOTES 4: payload templates word a missing path differently from InputPath.
             Failure::runtime(format!(
-                "The JSONPath '{}' specified for the field '.$' could not be found in the input '{}'",
+                "The JSONPath '{}' specified for the field '{}.$' could not be found in the input '{}'",
                 p.text(),
+                key.unwrap_or_default(),
                 roots.input
             ))
         })?,
@@ -60,6 +84,29 @@ pub(crate) fn template(t: &Template, roots: &Roots, entropy: &mut dyn Entropy) -
         }
         Template::Expr(Expr::Jsonata(_)) => return Err(jsonata_unsupported()),
     })
+}
+
+/// AWS's payload quota: 256 KiB of UTF-8 JSON (rule 6.1).
+pub const MAX_PAYLOAD_BYTES: usize = 262_144;
+
+/// Whether `v` serialises to more than [`MAX_PAYLOAD_BYTES`]. Stops counting at the limit, so a
+/// huge value costs no more than a small one over the limit, and nothing is allocated.
+pub(crate) fn exceeds_payload_limit(v: &Value) -> bool {
+    struct Counter(usize);
+    impl std::io::Write for Counter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            if self.0 > MAX_PAYLOAD_BYTES {
+                return Err(std::io::Error::other("over the limit"));
+            }
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut c = Counter(0);
+    serde_json::to_writer(&mut c, v).is_err() || c.0 > MAX_PAYLOAD_BYTES
 }
 
 /// ResultPath: absent/`$` → the result; null → the raw input; a path → written into the raw

@@ -92,10 +92,10 @@ impl Run {
         if let Some(last) = self.stages.last_mut() {
             last.detail = Some(StageDetail::Error { error: f.error.clone(), cause: f.cause.clone() });
         }
-        let runtime = f.error != "statescope.Unsupported";
-        if !runtime {
+        if f.error == "statescope.Unsupported" {
             return self.done(Outcome::Unsupported(f.cause));
         }
+        let runtime = f.is_prefixed();
         self.done(Outcome::Failed { error: Some(f.error), cause: Some(f.cause), runtime })
     }
 }
@@ -122,7 +122,34 @@ fn path_field(f: &Spanned<PathOrNull>, name: &'static str) -> (&'static str, Str
 }
 
 fn template_field(t: &Spanned<Template>, name: &'static str) -> (&'static str, String, Span) {
-    (name, format!("{name}: {{…}}"), t.span)
+    (name, short(&t.value), t.span)
+}
+
+/// Expression labels are for one line of a trace or a pane title; the span locates the rest.
+/// Rendering stops at the limit, so a 256 KiB `Result` costs no more than a short one.
+fn short(value: &dyn std::fmt::Display) -> String {
+    use std::fmt::Write;
+    const MAX: usize = 160;
+    struct Bounded(String);
+    impl Write for Bounded {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            let room = MAX.saturating_sub(self.0.len());
+            if s.len() <= room {
+                self.0.push_str(s);
+                return Ok(());
+            }
+            let mut cut = room;
+            while !s.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            self.0.push_str(&s[..cut]);
+            self.0.push('…');
+            Err(std::fmt::Error)
+        }
+    }
+    let mut out = Bounded(String::new());
+    let _ = write!(out, "{value}");
+    out.0
 }
 
 /// InputPath (and Parameters, where the type has it): the effective input. Shares the raw
@@ -148,7 +175,13 @@ fn jsonpath_state(state: &State, input: &Arc<Value>, env: &mut Env, run: &mut Ru
     let effective = effective_input(state, input, env, run)?;
     let result = match &state.kind {
         StateKind::Pass(p) => match &p.result {
-            Some(r) => run.stage(StageKind::Result, Arc::new(r.value.clone()), Some(("Result", "Result: {…}".into(), r.span))),
+            Some(r) => {
+                if io::exceeds_payload_limit(&r.value) {
+                    return Err(Failure::result_too_large(&state.name));
+                }
+                let text = short(&r.value);
+                run.stage(StageKind::Result, Arc::new(r.value.clone()), Some(("Result", text, r.span)))
+            }
             None => effective,
         },
         StateKind::Succeed => return finish(state, &effective, env, run),

@@ -164,18 +164,80 @@ fn rewind_then_step_reproduces_the_same_stages_and_history() {
     let m = machine(def);
     let mut e = Execution::new(&m, json!({"x": {"y": 1}}), ExecutionConfig::default());
     e.run();
-    let all: Vec<(usize, StageKind, Value)> = e.stages().iter().map(|s| (s.index, s.kind, (*s.value).clone())).collect();
+    let all: Vec<(usize, StageKind, Value)> =
+        e.stages().iter().map(|s| (s.index, s.kind, (*s.value).clone())).collect();
     let history = e.history().events().to_vec();
     for stop in 0..all.len() {
         e.rewind(stop);
         assert_eq!(e.stages().len(), stop + 1);
         assert_eq!(e.stages().last().map(|s| (s.index, s.kind)), Some((all[stop].0, all[stop].1)));
         e.run();
-        let again: Vec<(usize, StageKind, Value)> = e.stages().iter().map(|s| (s.index, s.kind, (*s.value).clone())).collect();
+        let again: Vec<(usize, StageKind, Value)> =
+            e.stages().iter().map(|s| (s.index, s.kind, (*s.value).clone())).collect();
         assert_eq!(again, all);
         assert_eq!(e.history().events(), &history[..]);
     }
     e.rewind(2);
     e.step_back();
     assert_eq!(e.stages().len(), 2);
+}
+
+#[test]
+fn a_result_over_256_kib_fails_with_data_limit_exceeded_and_no_exit() {
+    // rule 6.1, ASL-NOTES 6: no StateExited, and the cause has no "An error occurred" prefix.
+    let big = "a".repeat(262_144);
+    let (status, events) = run(
+        json!({"StartAt": "Big", "States": {"Big": {"Type": "Pass", "Result": {"s": big}, "End": true}}}),
+        json!({}),
+    );
+    assert_eq!(
+        status,
+        Status::Failed {
+            error: Some("States.DataLimitExceeded".into()),
+            cause: Some(
+                "The state/task 'Big' returned a result with a size exceeding the maximum number of bytes service limit."
+                    .into()
+            ),
+        }
+    );
+    assert_eq!(events, ["ExecutionStarted", "PassStateEntered", "ExecutionFailed"]);
+}
+
+#[test]
+fn a_result_just_under_the_limit_passes() {
+    // {"s":"…"} is 8 bytes of JSON around the string.
+    let fits = "a".repeat(262_144 - 8);
+    let (status, _) = run(
+        json!({"StartAt": "Ok", "States": {"Ok": {"Type": "Pass", "Result": {"s": fits}, "End": true}}}),
+        json!({}),
+    );
+    assert!(matches!(status, Status::Succeeded(_)), "{status:?}");
+}
+
+#[test]
+fn a_missing_template_path_names_its_field_like_aws() {
+    // ASL-NOTES 4: Parameters say "specified for the field 'key.$'", with the input quoted.
+    let (status, _) = run(
+        json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"outer": {"value.$": "$.nope"}}, "End": true}}}),
+        json!({"a": 1}),
+    );
+    let Status::Failed { error, cause } = status else { panic!("{status:?}") };
+    assert_eq!(error.as_deref(), Some("States.Runtime"));
+    assert_eq!(
+        cause.as_deref(),
+        Some(
+            "An error occurred while executing the state 'P' (entered at the event id #2). The JSONPath '$.nope' \
+             specified for the field 'value.$' could not be found in the input '{\"a\":1}'"
+        )
+    );
+}
+
+#[test]
+fn stage_records_carry_the_template_as_written() {
+    let m = machine(json!({"StartAt": "P", "States": {"P": {"Type": "Pass",
+        "Parameters": {"x.$": "$.a", "lit": [1, "two"], "c.$": "$$.State.Name"}, "End": true}}}));
+    let mut e = Execution::new(&m, json!({"a": 1}), ExecutionConfig::default());
+    e.step();
+    let Step::Stage(s) = e.step() else { panic!("no stage") };
+    assert_eq!(s.expr.as_deref(), Some(r#"{"x.$": "$.a", "lit": [1,"two"], "c.$": "$$.State.Name"}"#));
 }
