@@ -17,6 +17,9 @@ pub struct ExecutionConfig {
     pub start_ms: i64,
     /// Seed for States.UUID, States.MathRandom and retry jitter.
     pub seed: u64,
+    /// History events after which the execution fails; AWS's quota by default (rule 18.2).
+    /// Raising it lets long local loops (benchmarks, soak tests) run past AWS's limit.
+    pub max_history_events: usize,
 }
 
 impl Default for ExecutionConfig {
@@ -29,6 +32,7 @@ impl Default for ExecutionConfig {
             role_arn: "arn:aws:iam::111111111111:role/statescope-local".into(),
             start_ms: DEFAULT_START_MS,
             seed: 0,
+            max_history_events: crate::asl::engine::execution::MAX_HISTORY_EVENTS,
         }
     }
 }

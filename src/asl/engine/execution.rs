@@ -208,10 +208,11 @@ impl<'m> Execution<'m> {
     /// Evaluates the state under the cursor and queues its stages.
     fn enter(&mut self) {
         let Some(cursor) = self.cursor.take() else { return };
-        if self.history.len() + 2 > MAX_HISTORY_EVENTS {
+        let max = self.config.max_history_events;
+        if self.history.len() + 2 > max {
             self.end_failed(
                 Some("States.Runtime".into()),
-                Some(format!("The execution reached the maximum number of history events ({MAX_HISTORY_EVENTS}).")),
+                Some(format!("The execution reached the maximum number of history events ({max}).")),
             );
             return;
         }
