@@ -1,6 +1,14 @@
 //! The command line: `validate` (and `run`, as the engine lands). Reads files, renders
 //! diagnostics; all ASL semantics stay in `asl`.
 
+/// `println!` for command output: a closed pipe (`statescope run … | head`) ends the process
+/// quietly instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::write_stdout(format_args!($($arg)*))
+    };
+}
+
 mod run;
 mod validate;
 
@@ -41,7 +49,7 @@ pub fn main(args: Args) -> ExitCode {
         Command::Run(a) => run::run(&a),
         Command::Codes => {
             for (code, meaning) in statescope_codes() {
-                println!("{code}  {meaning}");
+                outln!("{code}  {meaning}");
             }
             ExitCode::SUCCESS
         }
@@ -50,4 +58,17 @@ pub fn main(args: Args) -> ExitCode {
 
 fn statescope_codes() -> &'static [(&'static str, &'static str)] {
     crate::asl::codes::ALL
+}
+
+/// Writes one line to standard output; on a broken pipe the reader is gone, so exit quietly.
+pub(crate) fn write_stdout(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.write_all(b"\n")) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to standard output: {e}");
+        std::process::exit(2);
+    }
 }

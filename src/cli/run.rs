@@ -9,7 +9,9 @@ use serde_json::{Value, json};
 
 use crate::asl::check::check;
 use crate::asl::diagnostic;
+use crate::asl::engine::clock::format_millis;
 use crate::asl::engine::history::EventKind;
+use crate::asl::engine::stage::{StageDetail, StageRecord};
 use crate::asl::engine::{Execution, ExecutionConfig, Status};
 use crate::asl::source::LineIndex;
 use crate::cli::Format;
@@ -19,7 +21,8 @@ use crate::cli::validate::read;
 pub struct RunArgs {
     /// The definition (.json).
     pub definition: PathBuf,
-    /// Execution input (JSON file); default: NAME.input.json beside the definition, else {}.
+    /// Execution input (JSON file, or - for standard input); default: NAME.input.json beside
+    /// the definition, else {}.
     #[arg(long)]
     pub input: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t)]
@@ -49,7 +52,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
         if args.format == Format::Json {
             let cause =
                 checked.diagnostics.iter().find(|d| d.is_error()).map(|d| format!("{} at {}", d.message, d.pointer));
-            println!("{}", json!({"status": "INVALID_DEFINITION", "error": "InvalidDefinition", "cause": cause}));
+            outln!("{}", json!({"status": "INVALID_DEFINITION", "error": "InvalidDefinition", "cause": cause}));
         } else {
             eprint!("{}", text.join("\n"));
         }
@@ -61,13 +64,10 @@ pub fn run(args: &RunArgs) -> ExitCode {
     };
     let mut exec = Execution::new(machine, input, ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() });
     exec.run();
-    if args.trace && args.format == Format::Text {
-        for s in exec.stages() {
-            let field = s.expr.as_deref().map(|e| format!("  ({}: {e})", s.field.unwrap_or(""))).unwrap_or_default();
-            println!("{:>4} {:<20} {:<20} {}{field}", s.index, s.state, s.kind.as_str(), s.value);
-        }
+    match args.format {
+        Format::Json => outln!("{}", outcome_json(&exec, args.trace)),
+        Format::Text => print_text(&exec, args.trace, &Paint::for_stdout()),
     }
-    print_outcome(&exec, args.format);
     match exec.status() {
         Status::Succeeded(_) => ExitCode::SUCCESS,
         Status::Failed { .. } => ExitCode::FAILURE,
@@ -75,9 +75,77 @@ pub fn run(args: &RunArgs) -> ExitCode {
     }
 }
 
+/// ANSI styling for people at a terminal; plain when piped or when `NO_COLOR` is set
+/// (no-color.org).
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn for_stdout() -> Paint {
+        use std::io::IsTerminal;
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Paint { on: !no_color && std::io::stdout().is_terminal() }
+    }
+
+    fn style(&self, code: &str, text: &str) -> String {
+        if self.on { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+    }
+}
+
+/// `--format text`: with `--trace`, every state and its stages; then the outcome.
+fn print_text(exec: &Execution, trace: bool, paint: &Paint) {
+    if trace {
+        let mut current: Option<&str> = None;
+        for s in exec.stages() {
+            if current != Some(s.state.as_str()) {
+                let kind = exec
+                    .machine()
+                    .scope
+                    .index_of(&s.state)
+                    .map(|i| exec.machine().scope.states[i].type_name())
+                    .unwrap_or("");
+                outln!("{} {}", paint.style("1", &format!("▶ {}", s.state)), paint.style("2", &format!("({kind})")));
+                current = Some(&s.state);
+            }
+            let label = match (s.field, &s.expr) {
+                (Some(f), Some(e)) => paint.style("2", &format!("   ← {f}: {e}")),
+                _ => String::new(),
+            };
+            outln!("    {} {}{label}", paint.style("36", &format!("{:<20}", s.kind.as_str())), s.value);
+            match &s.detail {
+                Some(StageDetail::Wait { seconds, until_ms }) => {
+                    outln!("    {:<20} waits {seconds} s, until {}", "", format_millis(*until_ms))
+                }
+                Some(StageDetail::Choice(outcome)) => match outcome.matched {
+                    Some(i) => outln!("    {:<20} rule #{} matched", "", i + 1),
+                    None => outln!("    {:<20} no rule matched", ""),
+                },
+                Some(StageDetail::Error { error, cause }) => {
+                    outln!("    {:<20} {}", "", paint.style("31", &format!("{error}: {cause}")))
+                }
+                None => {}
+            }
+        }
+    }
+    match exec.status() {
+        Status::Succeeded(v) => {
+            outln!("{}", paint.style("1;32", "SUCCEEDED"));
+            outln!("{}", serde_json::to_string_pretty(&**v).unwrap_or_default());
+        }
+        Status::Failed { error, cause } => {
+            outln!("{}", paint.style("1;31", "FAILED"));
+            outln!("error: {}", error.as_deref().unwrap_or("(none)"));
+            outln!("cause: {}", cause.as_deref().unwrap_or("(none)"));
+        }
+        Status::Stopped(why) => outln!("{} {why}", paint.style("1;33", "UNSUPPORTED")),
+        Status::Running => outln!("RUNNING"),
+    }
+}
+
 fn fail_early(format: Format, message: &str) -> ExitCode {
     match format {
-        Format::Json => println!("{}", json!({"status": "ERROR", "error": "statescope.Input", "cause": message})),
+        Format::Json => outln!("{}", json!({"status": "ERROR", "error": "statescope.Input", "cause": message})),
         Format::Text => eprintln!("error: {message}"),
     }
     ExitCode::from(2)
@@ -96,12 +164,17 @@ fn read_input(args: &RunArgs) -> Result<Value, String> {
             beside
         }
     };
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read input '{}': {e}", path.display()))?;
+    let text = if path.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin()).map_err(|e| format!("cannot read input from standard input: {e}"))?
+    } else {
+        std::fs::read_to_string(&path).map_err(|e| format!("cannot read input '{}': {e}", path.display()))?
+    };
     serde_json::from_str(&text)
         .map_err(|e| format!("{}:{}:{}: input is not valid JSON: {e}", path.display(), e.line(), e.column()))
 }
 
-fn print_outcome(exec: &Execution, format: Format) {
+/// `--format json`: one line, in the shape `../shared/conformance/check.py` reads.
+fn outcome_json(exec: &Execution, trace: bool) -> Value {
     let states: Vec<Value> = exec
         .history()
         .events()
@@ -131,14 +204,28 @@ fn print_outcome(exec: &Execution, format: Format) {
         Status::Stopped(why) => json!({"status": "UNSUPPORTED", "error": "statescope.Unsupported", "cause": why}),
         Status::Running => json!({"status": "RUNNING"}),
     };
-    match format {
-        Format::Json => {
-            out["states"] = Value::Array(states);
-            println!("{out}");
-        }
-        Format::Text => {
-            let pretty = serde_json::to_string_pretty(&out).unwrap_or_default();
-            println!("{pretty}");
-        }
+    out["states"] = Value::Array(states);
+    if trace {
+        out["stages"] = exec.stages().iter().map(stage_json).collect();
     }
+    out
+}
+
+fn stage_json(s: &StageRecord) -> Value {
+    let mut o = json!({"index": s.index, "state": s.state, "stage": s.kind.as_str(), "value": &*s.value});
+    if let Some(f) = s.field {
+        o["field"] = json!(f);
+    }
+    if let Some(e) = &s.expr {
+        o["expression"] = json!(e);
+    }
+    match &s.detail {
+        Some(StageDetail::Wait { seconds, until_ms }) => {
+            o["wait"] = json!({"seconds": seconds, "until": format_millis(*until_ms)});
+        }
+        Some(StageDetail::Choice(c)) => o["choice"] = json!({"matchedRule": c.matched}),
+        Some(StageDetail::Error { error, cause }) => o["error"] = json!({"error": error, "cause": cause}),
+        None => {}
+    }
+    o
 }

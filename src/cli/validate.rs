@@ -42,8 +42,8 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
         }
     }
     match args.format {
-        Format::Text => println!("{}", summary(args.files.len(), errors, warnings)),
-        Format::Json => println!("{}", json!({"files": json_files, "errors": errors, "warnings": warnings})),
+        Format::Text => outln!("{}", summary(args.files.len(), errors, warnings)),
+        Format::Json => outln!("{}", json!({"files": json_files, "errors": errors, "warnings": warnings})),
     }
     let failed = errors > 0 || (args.deny_warnings && warnings > 0);
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
@@ -67,7 +67,7 @@ pub fn read(path: &PathBuf) -> Result<Source, Diagnostic> {
 fn print_text(source: &Source, diagnostics: &[Diagnostic]) {
     let index = LineIndex::new(&source.text);
     for d in diagnostics {
-        println!("{}", diagnostic::render(source, &index, d));
+        outln!("{}", diagnostic::render(source, &index, d));
     }
 }
 

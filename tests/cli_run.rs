@@ -1,0 +1,96 @@
+//! `statescope run` through the real binary: input from stdin, the one-line JSON shape, trace
+//! records, exit codes, and a closed pipe.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+const HELLO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-machines/hello-world.asl.json");
+
+fn statescope() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_statescope"))
+}
+
+fn run_with_stdin(args: &[&str], stdin: &str) -> (i32, String) {
+    let mut child = statescope()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn statescope");
+    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn input_dash_reads_standard_input_and_json_is_one_line() {
+    let input = r#"{"order": {"customer": {"name": "Grace"}, "items": []}}"#;
+    let (code, stdout) = run_with_stdin(&["run", HELLO, "--input", "-", "--format", "json"], input);
+    assert_eq!(code, 0, "{stdout}");
+    assert_eq!(stdout.lines().count(), 1, "exactly one line: {stdout}");
+    let v: Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(v["status"], "SUCCEEDED");
+    assert_eq!(v["states"][0]["input"]["order"]["customer"]["name"], "Grace");
+    assert!(v.get("stages").is_none(), "stages only with --trace");
+}
+
+#[test]
+fn trace_adds_stage_records_with_field_and_expression() {
+    let (code, stdout) = run_with_stdin(&["run", HELLO, "--format", "json", "--trace"], "");
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&stdout).expect("json");
+    let stages = v["stages"].as_array().expect("stages");
+    let after_input_path = stages.iter().find(|s| s["stage"] == "afterInputPath").expect("afterInputPath");
+    assert_eq!(after_input_path["field"], "InputPath");
+    assert_eq!(after_input_path["expression"], "$.order");
+    assert_eq!(after_input_path["value"]["customer"]["name"], "Ada");
+}
+
+#[test]
+fn a_failed_execution_exits_1_with_error_and_cause() {
+    let dir = std::env::temp_dir().join(format!("statescope-cli-run-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let def = dir.join("fail.asl.json");
+    std::fs::write(&def, r#"{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Oops","Cause":"because"}}}"#)
+        .expect("write");
+    let (code, stdout) = run_with_stdin(&["run", def.to_str().expect("utf-8"), "--format", "json"], "");
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(
+        (v["status"].as_str(), v["error"].as_str(), v["cause"].as_str()),
+        (Some("FAILED"), Some("Oops"), Some("because"))
+    );
+}
+
+#[test]
+fn invalid_input_json_is_reported_with_position_and_exit_2() {
+    let (code, stdout) = run_with_stdin(&["run", HELLO, "--input", "-", "--format", "json"], "{\n  \"a\": ,\n}");
+    assert_eq!(code, 2);
+    let v: Value = serde_json::from_str(&stdout).expect("json");
+    assert!(v["cause"].as_str().is_some_and(|c| c.contains(":2:")), "{v}");
+}
+
+#[test]
+fn text_output_has_no_escape_codes_when_piped() {
+    let (_, stdout) = run_with_stdin(&["run", HELLO, "--trace"], "");
+    assert!(stdout.contains("afterInputPath"));
+    assert!(!stdout.contains('\u{1b}'), "no ANSI codes into a pipe");
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let mut child = statescope()
+        .args(["run", HELLO, "--trace"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take()); // the reader goes away before anything is written
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0));
+}
