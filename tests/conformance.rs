@@ -61,6 +61,7 @@ fn outcome(case: &Path) -> Value {
         Status::Succeeded(v) => json!({"status": "SUCCEEDED", "output": &**v}),
         Status::Failed { error, cause } => json!({"status": "FAILED", "error": error, "cause": cause}),
         Status::Stopped(why) => json!({"status": "UNSUPPORTED", "cause": why}),
+        Status::AwaitingTask(r) => json!({"status": "UNSUPPORTED", "cause": format!("task '{}' has no mock", r.state)}),
         Status::Running => json!({"status": "RUNNING"}),
     };
     out["states"] = states_view(&exec);

@@ -8,9 +8,12 @@ pub mod config;
 pub mod execution;
 pub mod history;
 mod io;
+mod retry;
 pub mod stage;
 mod states;
 pub mod string_matches;
+pub mod tasks;
+mod trace;
 
 pub use config::ExecutionConfig;
 pub use execution::{Execution, Status, Step};

@@ -124,6 +124,9 @@ fn print_text(exec: &Execution, trace: bool, paint: &Paint) {
                 Some(StageDetail::Error { error, cause }) => {
                     outln!("    {:<20} {}", "", paint.style("31", &format!("{error}: {cause}")))
                 }
+                Some(StageDetail::Caught { catcher, next }) => {
+                    outln!("    {:<20} caught by Catch #{} → {next}", "", catcher + 1)
+                }
                 None => {}
             }
         }
@@ -139,6 +142,13 @@ fn print_text(exec: &Execution, trace: bool, paint: &Paint) {
             outln!("cause: {}", cause.as_deref().unwrap_or("(none)"));
         }
         Status::Stopped(why) => outln!("{} {why}", paint.style("1;33", "UNSUPPORTED")),
+        Status::AwaitingTask(r) => outln!(
+            "{} Task '{}' ({}) needs a result: no mock answers it. Input it would get:\n{}",
+            paint.style("1;33", "WAITING"),
+            r.state,
+            r.resource,
+            r.input
+        ),
         Status::Running => outln!("RUNNING"),
     }
 }
@@ -202,6 +212,12 @@ fn outcome_json(exec: &Execution, trace: bool) -> Value {
             o
         }
         Status::Stopped(why) => json!({"status": "UNSUPPORTED", "error": "statescope.Unsupported", "cause": why}),
+        Status::AwaitingTask(r) => json!({
+            "status": "WAITING",
+            "error": "statescope.TaskNeedsResult",
+            "cause": format!("Task '{}' ({}) needs a result and no mock answers it", r.state, r.resource),
+            "task": {"state": r.state, "resource": r.resource, "input": &*r.input, "invocation": r.invocation},
+        }),
         Status::Running => json!({"status": "RUNNING"}),
     };
     out["states"] = Value::Array(states);
@@ -213,6 +229,9 @@ fn outcome_json(exec: &Execution, trace: bool) -> Value {
 
 fn stage_json(s: &StageRecord) -> Value {
     let mut o = json!({"index": s.index, "state": s.state, "stage": s.kind.as_str(), "value": &*s.value});
+    if !s.location.is_empty() {
+        o["location"] = json!(&*s.location);
+    }
     if let Some(f) = s.field {
         o["field"] = json!(f);
     }
@@ -225,6 +244,7 @@ fn stage_json(s: &StageRecord) -> Value {
         }
         Some(StageDetail::Choice(c)) => o["choice"] = json!({"matchedRule": c.matched}),
         Some(StageDetail::Error { error, cause }) => o["error"] = json!({"error": error, "cause": cause}),
+        Some(StageDetail::Caught { catcher, next }) => o["caught"] = json!({"catcher": catcher, "next": next}),
         None => {}
     }
     o

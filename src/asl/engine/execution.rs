@@ -2,7 +2,7 @@
 //! entered; its stages are then revealed one per `step`, and its exit is committed to the
 //! history when the last one is shown, so the history always matches what the user has seen.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
@@ -11,7 +11,9 @@ use crate::asl::definition::{Scope, StateMachine};
 use crate::asl::engine::config::ExecutionConfig;
 use crate::asl::engine::history::{EventKind, History};
 use crate::asl::engine::stage::StageRecord;
-use crate::asl::engine::states::{Env, Outcome, StateRun, run_state};
+use crate::asl::engine::states::{Env, Outcome, visit};
+use crate::asl::engine::tasks::{NoTasks, RecordedAnswers, TaskAnswer, TaskRequest, TaskSource};
+use crate::asl::engine::trace::{Item, Trace};
 use crate::asl::world::SeededEntropy;
 
 /// AWS's quota of history events for a Standard execution (rule 18.2); also our guard against
@@ -28,6 +30,8 @@ pub enum Status {
         error: Option<String>,
         cause: Option<String>,
     },
+    /// A Task needs a result nobody has given: answer it with [`Execution::answer`].
+    AwaitingTask(TaskRequest),
     /// The engine reached something it cannot execute yet; the reason says what.
     Stopped(String),
 }
@@ -39,7 +43,7 @@ pub enum Step<'e> {
     Finished(&'e Status),
 }
 
-/// The state being executed and its raw input.
+/// The state to enter next and its raw input.
 #[derive(Clone, Debug)]
 struct Cursor {
     state: usize,
@@ -49,33 +53,48 @@ struct Cursor {
 /// What to commit once the current state's stages have all been shown.
 struct PendingExit {
     state: usize,
-    entered_id: u32,
     outcome: Outcome,
     assigned: Option<Map<String, Value>>,
-    elapsed_ms: i64,
+    /// The clock when the visit ended (after Waits and retries).
+    end_ms: i64,
 }
 
-/// A running execution. Same machine, input and config ⇒ the same stages and history.
+/// A running execution. Same machine, input, config, task source and answers ⇒ the same
+/// stages and history.
 pub struct Execution<'m> {
     machine: &'m StateMachine,
     config: ExecutionConfig,
     input: Arc<Value>,
+    tasks: Arc<dyn TaskSource>,
+    answers: RecordedAnswers,
     entropy: SeededEntropy,
     now_ms: i64,
     history: History,
     variables: Map<String, Value>,
     /// The context object (`$$`); its `State` part is rewritten on every state entry.
     context: Value,
+    invocations: BTreeMap<String, u32>,
     stages: Vec<StageRecord>,
-    queue: VecDeque<StageRecord>,
+    queue: VecDeque<Item>,
     pending: Option<PendingExit>,
     cursor: Option<Cursor>,
     status: Status,
 }
 
 impl<'m> Execution<'m> {
-    /// Starts an execution, paused before the first state.
+    /// Starts an execution, paused before the first state. Tasks pause it until answered.
     pub fn new(machine: &'m StateMachine, input: Value, config: ExecutionConfig) -> Execution<'m> {
+        Execution::with_tasks(machine, input, config, Arc::new(NoTasks), RecordedAnswers::default())
+    }
+
+    /// Starts an execution whose task results come from `tasks`, then from `answers`.
+    pub fn with_tasks(
+        machine: &'m StateMachine,
+        input: Value,
+        config: ExecutionConfig,
+        tasks: Arc<dyn TaskSource>,
+        answers: RecordedAnswers,
+    ) -> Execution<'m> {
         let input = Arc::new(input);
         let mut history = History::default();
         history.push(
@@ -92,8 +111,11 @@ impl<'m> Execution<'m> {
             cursor: start.map(|state| Cursor { state, input: input.clone() }),
             input,
             config,
+            tasks,
+            answers,
             history,
             variables: Map::new(),
+            invocations: BTreeMap::new(),
             stages: Vec::new(),
             queue: VecDeque::new(),
             pending: None,
@@ -128,29 +150,69 @@ impl<'m> Execution<'m> {
         self.now_ms
     }
 
-    /// The name of the state being executed (or about to be), if any.
+    /// The answers given to tasks so far (to save them, or to replay on another definition).
+    pub fn answers(&self) -> &RecordedAnswers {
+        &self.answers
+    }
+
+    /// The configuration the execution runs with.
+    pub fn config(&self) -> &ExecutionConfig {
+        &self.config
+    }
+
+    /// The name of the top-level state being executed (or about to be), if any.
     pub fn current_state(&self) -> Option<&'m str> {
         let idx = self.pending.as_ref().map(|p| p.state).or(self.cursor.as_ref().map(|c| c.state))?;
         Some(self.scope().states[idx].name.as_str())
     }
 
+    fn has_queued_stage(&self) -> bool {
+        self.queue.iter().any(|i| matches!(i, Item::Stage(_)))
+    }
+
     /// Advances exactly one stage.
     pub fn step(&mut self) -> Step<'_> {
-        if self.queue.is_empty() && self.status == Status::Running {
+        if !self.has_queued_stage() && self.status == Status::Running && self.pending.is_none() {
             self.enter();
-        }
-        match self.queue.pop_front() {
-            Some(record) => {
-                self.stages.push(record);
-                if self.queue.is_empty() {
-                    self.commit();
-                }
-                match self.stages.last() {
-                    Some(r) => Step::Stage(r),
-                    None => Step::Finished(&self.status),
-                }
+            if !self.has_queued_stage() {
+                self.flush_events();
+                self.commit();
             }
-            None => Step::Finished(&self.status),
+        }
+        loop {
+            match self.queue.pop_front() {
+                Some(Item::Event { at_ms, kind }) => {
+                    self.history.push(at_ms, kind);
+                }
+                Some(Item::Stage(s)) => {
+                    self.stages.push(StageRecord {
+                        index: self.stages.len(),
+                        state: s.state,
+                        location: s.location,
+                        kind: s.kind,
+                        value: s.value,
+                        field: s.field,
+                        expr: s.expr,
+                        span: s.span,
+                        detail: s.detail,
+                    });
+                    if !self.has_queued_stage() {
+                        self.flush_events();
+                        self.commit();
+                    }
+                    return match self.stages.last() {
+                        Some(r) => Step::Stage(r),
+                        None => Step::Finished(&self.status),
+                    };
+                }
+                None => return Step::Finished(&self.status),
+            }
+        }
+    }
+
+    fn flush_events(&mut self) {
+        while let Some(Item::Event { at_ms, kind }) = self.queue.pop_front() {
+            self.history.push(at_ms, kind);
         }
     }
 
@@ -161,23 +223,47 @@ impl<'m> Execution<'m> {
             if let Step::Finished(_) = self.step() {
                 break;
             }
-            if self.queue.is_empty() && self.history.len() > before {
+            if !self.has_queued_stage() && self.history.len() > before {
                 break;
             }
         }
         &self.status
     }
 
-    /// Runs to the end.
+    /// Runs to the end (or to a task that needs an answer).
     pub fn run(&mut self) -> &Status {
         while let Step::Stage(_) = self.step() {}
         &self.status
     }
 
+    /// Answers the task the execution is waiting for, and goes on from where it was.
+    pub fn answer(&mut self, answer: TaskAnswer) {
+        let Status::AwaitingTask(request) = &self.status else { return };
+        self.answers.record(&request.state, request.invocation, answer);
+        let shown = self.stages.len();
+        let mut fresh = self.restarted();
+        while fresh.stages.len() < shown {
+            if let Step::Finished(_) = fresh.step() {
+                break;
+            }
+        }
+        *self = fresh;
+    }
+
+    fn restarted(&self) -> Execution<'m> {
+        Execution::with_tasks(
+            self.machine,
+            (*self.input).clone(),
+            self.config.clone(),
+            self.tasks.clone(),
+            self.answers.clone(),
+        )
+    }
+
     /// Returns to just after stage `index` was shown, exactly as it was then, by re-executing
     /// from the start (the engine is deterministic). `index` past the end runs to the end.
     pub fn rewind(&mut self, index: usize) {
-        let mut fresh = Execution::new(self.machine, (*self.input).clone(), self.config.clone());
+        let mut fresh = self.restarted();
         while fresh.stages.len() <= index {
             if let Step::Finished(_) = fresh.step() {
                 break;
@@ -190,7 +276,7 @@ impl<'m> Execution<'m> {
     pub fn step_back(&mut self) {
         match self.stages.len() {
             0 => {}
-            1 => *self = Execution::new(self.machine, (*self.input).clone(), self.config.clone()),
+            1 => *self = self.restarted(),
             n => self.rewind(n - 2),
         }
     }
@@ -205,71 +291,37 @@ impl<'m> Execution<'m> {
         self.machine
     }
 
-    /// Evaluates the state under the cursor and queues its stages.
+    /// Evaluates the state under the cursor and queues its stages and events.
     fn enter(&mut self) {
         let Some(cursor) = self.cursor.take() else { return };
-        let max = self.config.max_history_events;
-        if self.history.len() + 2 > max {
-            self.end_failed(
-                Some("States.Runtime".into()),
-                Some(format!("The execution reached the maximum number of history events ({max}).")),
-            );
-            return;
-        }
         let state = &self.scope().states[cursor.state];
-        let entered_id = self.history.push(
-            self.now_ms,
-            EventKind::StateEntered {
-                state_type: state.type_name(),
-                name: state.name.clone(),
-                input: cursor.input.clone(),
-            },
-        );
-        self.config.set_state_context(&mut self.context, &state.name, self.now_ms, 0);
-        let mut env =
-            Env { context: &self.context, variables: &self.variables, entropy: &mut self.entropy, now_ms: self.now_ms };
-        let run: StateRun = run_state(state, &cursor.input, &mut env);
-        for s in run.stages {
-            let index = self.stages.len() + self.queue.len();
-            self.queue.push_back(StageRecord {
-                index,
-                state: state.name.clone(),
-                kind: s.kind,
-                value: s.value,
-                field: s.field,
-                expr: s.expr,
-                span: s.span,
-                detail: s.detail,
-            });
-        }
-        self.pending = Some(PendingExit {
-            state: cursor.state,
-            entered_id,
-            outcome: run.outcome,
-            assigned: run.assigned,
-            elapsed_ms: run.elapsed_ms,
-        });
+        let mut trace = Trace::new(self.history.next_id());
+        let mut env = Env {
+            config: &self.config,
+            context: &mut self.context,
+            variables: &self.variables,
+            entropy: &mut self.entropy,
+            now_ms: self.now_ms,
+            trace: &mut trace,
+            tasks: &*self.tasks,
+            answers: &self.answers,
+            invocations: &mut self.invocations,
+            location: Arc::from(""),
+            // The execution's closing event needs room too.
+            budget: self.config.max_history_events.saturating_sub(self.history.len() + 1),
+        };
+        let v = visit(&mut env, state, &cursor.input);
+        let end_ms = env.now_ms;
+        self.queue.extend(trace.items);
+        self.pending = Some(PendingExit { state: cursor.state, outcome: v.outcome, assigned: v.assigned, end_ms });
     }
 
-    /// Commits the exit of the state whose stages have all been shown.
+    /// Applies the outcome of the state whose stages have all been shown.
     fn commit(&mut self) {
         let Some(p) = self.pending.take() else { return };
-        self.now_ms += p.elapsed_ms;
-        let state = &self.scope().states[p.state];
-        let exited = |history: &mut History, output: &Arc<Value>, assigned: &Option<Map<String, Value>>, now| {
-            history.push(
-                now,
-                EventKind::StateExited {
-                    state_type: state.type_name(),
-                    name: state.name.clone(),
-                    output: output.clone(),
-                    assigned_variables: assigned.clone().map(Arc::new),
-                },
-            );
-        };
+        self.now_ms = p.end_ms;
         match p.outcome {
             Outcome::Next(next, output) => {
-                exited(&mut self.history, &output, &p.assigned, self.now_ms);
                 self.variables.extend(p.assigned.unwrap_or_default());
                 match self.scope().index_of(&next) {
                     Some(i) => self.cursor = Some(Cursor { state: i, input: output }),
@@ -277,21 +329,16 @@ impl<'m> Execution<'m> {
                 }
             }
             Outcome::End(output) => {
-                exited(&mut self.history, &output, &p.assigned, self.now_ms);
                 self.history.push(self.now_ms, EventKind::ExecutionSucceeded { output: output.clone() });
                 self.status = Status::Succeeded(output);
             }
-            Outcome::Failed { error, cause, runtime } => {
-                let cause = match (runtime, cause) {
-                    (true, Some(c)) => Some(format!(
-                        "An error occurred while executing the state '{}' (entered at the event id #{}). {c}",
-                        state.name, p.entered_id
-                    )),
-                    (_, c) => c,
-                };
-                self.end_failed(error, cause);
-            }
+            Outcome::Failed { error, cause } => self.end_failed(error, cause),
             Outcome::Unsupported(why) => self.status = Status::Stopped(why),
+            Outcome::Pending(request) => {
+                // Re-entered from the start once answered; nothing of this visit is kept.
+                let _ = p.state;
+                self.status = Status::AwaitingTask(request);
+            }
         }
     }
 

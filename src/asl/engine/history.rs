@@ -40,6 +40,12 @@ pub enum EventKind {
         error: Option<String>,
         cause: Option<String>,
     },
+    /// Every other event AWS records (`ParallelStateStarted`, `MapIterationStarted`,
+    /// `TaskScheduled`, `TaskSucceeded`, …), with its type name and details as AWS shows them.
+    Lifecycle {
+        name: String,
+        details: Option<Arc<Value>>,
+    },
 }
 
 impl HistoryEvent {
@@ -51,6 +57,7 @@ impl HistoryEvent {
             EventKind::StateExited { state_type, .. } => format!("{state_type}StateExited"),
             EventKind::ExecutionSucceeded { .. } => "ExecutionSucceeded".into(),
             EventKind::ExecutionFailed { .. } => "ExecutionFailed".into(),
+            EventKind::Lifecycle { name, .. } => name.clone(),
         }
     }
 
@@ -85,6 +92,7 @@ impl HistoryEvent {
                 }
                 Value::Object(d)
             }
+            EventKind::Lifecycle { details, .. } => details.as_deref().cloned().unwrap_or(Value::Null),
         }
     }
 

@@ -50,6 +50,8 @@ pub enum StageDetail {
     Wait { seconds: f64, until_ms: i64 },
     /// The state failed here.
     Error { error: String, cause: String },
+    /// An error was caught by catcher `catcher` (0-based), going to `next`.
+    Caught { catcher: usize, next: String },
 }
 
 /// One revealed stage.
@@ -58,6 +60,8 @@ pub struct StageRecord {
     /// Position in the execution's list of stages (0-based).
     pub index: usize,
     pub state: String,
+    /// Where the state sits: empty at top level, else `Fan › branch 2` or `Map › item 3`.
+    pub location: std::sync::Arc<str>,
     pub kind: StageKind,
     pub value: Arc<Value>,
     /// The ASL field that produced the value (`InputPath`), if any.

@@ -1,25 +1,36 @@
-//! What each state type does with its input, as a list of stages and an outcome. One function
-//! per state type; the execution loop (`execution`) owns history, clock and variables.
+//! What each state type does with its input. `visit` runs one state visit (entered event,
+//! stages, Retry/Catch, exited event) into a [`Trace`]; one function per state type computes
+//! the stages and outcome; Parallel branches and Map iterations run as nested scopes writing
+//! into the same trace. The execution loop (`execution`) reveals the trace one stage at a time.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::asl::definition::{
-    Expr, Fail, FailText, PathOrNull, QueryLanguage, Spanned, State, StateKind, Template, Transition, Wait, WaitFor,
+    Expr, Fail, FailText, MapState, Parallel, PathOrNull, QueryLanguage, Scope, Spanned, State, StateKind, Task,
+    Template, Transition, Wait, WaitFor,
 };
 use crate::asl::engine::choice;
+use crate::asl::engine::config::ExecutionConfig;
+use crate::asl::engine::history::EventKind;
 use crate::asl::engine::io::{self, Failure};
+use crate::asl::engine::retry::{Decision, RetryState};
 use crate::asl::engine::stage::{StageDetail, StageKind};
+use crate::asl::engine::tasks::{RecordedAnswers, TaskAnswer, TaskRequest, TaskSource};
+use crate::asl::engine::trace::Trace;
 use crate::asl::jsonpath::{Roots, Variables};
 use crate::asl::source::Span;
-use crate::asl::world::Entropy;
+use crate::asl::world::{Entropy, uuid_v4};
 
 /// Longest Wait AWS accepts: 2^31 − 1 seconds (ASL-NOTES 14: 24,855 days pass, 24,856 fail).
 pub const MAX_WAIT_SECONDS: f64 = 2_147_483_647.0;
 
 /// One stage as computed, before the loop numbers it.
 pub(crate) struct Staged {
+    pub state: String,
+    pub location: Arc<str>,
     pub kind: StageKind,
     pub value: Arc<Value>,
     pub field: Option<&'static str>,
@@ -28,88 +39,321 @@ pub(crate) struct Staged {
     pub detail: Option<StageDetail>,
 }
 
-/// How a state ended.
+/// How a state visit ended.
 pub(crate) enum Outcome {
     Next(String, Arc<Value>),
     End(Arc<Value>),
-    /// The state failed (a runtime error, or a Fail state). `error`/`cause` may be absent only
-    /// for a Fail state without them.
+    /// The state failed and nothing caught it. `error`/`cause` are final (prefixed where AWS
+    /// prefixes them) and may be absent only when a Fail state had none.
     Failed {
         error: Option<String>,
         cause: Option<String>,
-        runtime: bool,
     },
     /// The engine cannot run this yet; the execution stops with this reason.
     Unsupported(String),
+    /// A Task needs an answer nobody has given yet.
+    Pending(TaskRequest),
 }
 
-/// The evaluation of one state visit.
-pub(crate) struct StateRun {
-    pub stages: Vec<Staged>,
+/// An error thrown out of a nested scope or a task: already in its final form.
+#[derive(Clone, Debug)]
+pub(crate) struct Thrown {
+    pub error: Option<String>,
+    pub cause: Option<String>,
+}
+
+/// Why a state's evaluation stopped: its own failure (to be prefixed with AWS's "An error
+/// occurred while executing the state …" where AWS does), or one thrown to it.
+pub(crate) enum Fault {
+    Own(Failure),
+    Thrown(Thrown),
+}
+
+impl From<Failure> for Fault {
+    fn from(f: Failure) -> Fault {
+        Fault::Own(f)
+    }
+}
+
+/// One state visit's result.
+pub(crate) struct Visit {
     pub outcome: Outcome,
     /// Variables this state assigned (visible from the next state on).
     pub assigned: Option<Map<String, Value>>,
-    /// Virtual time the state took (Wait).
-    pub elapsed_ms: i64,
 }
 
-/// Everything a state evaluation reads.
+/// Everything a state evaluation reads and advances.
 pub(crate) struct Env<'a> {
-    pub context: &'a Value,
+    pub config: &'a ExecutionConfig,
+    /// `$$`; its `State` (and `Task`) part is rewritten on every entry.
+    pub context: &'a mut Value,
     pub variables: &'a Map<String, Value>,
     pub entropy: &'a mut dyn Entropy,
+    /// The virtual clock of this scope; Wait and retries advance it.
     pub now_ms: i64,
+    pub trace: &'a mut Trace,
+    pub tasks: &'a dyn TaskSource,
+    pub answers: &'a RecordedAnswers,
+    /// Invocations per Task state so far (Step Functions Local counts mock responses so).
+    pub invocations: &'a mut BTreeMap<String, u32>,
+    /// Where the scope sits: empty at top level, else `Fan › branch 2`.
+    pub location: Arc<str>,
+    /// History events this trace may still add before the execution hits its quota.
+    pub budget: usize,
 }
 
 impl Env<'_> {
     fn roots<'v>(&'v self, input: &'v Value) -> Roots<'v> {
         Roots { input, context: self.context, variables: self.variables as &dyn Variables }
     }
+
+    /// A nested location for a branch or iteration of `state`.
+    fn nested(&self, state: &str, what: &str) -> Arc<str> {
+        if self.location.is_empty() {
+            format!("{state} › {what}").into()
+        } else {
+            format!("{} › {state} › {what}", self.location).into()
+        }
+    }
 }
 
 struct Run {
+    state: String,
+    location: Arc<str>,
     stages: Vec<Staged>,
     assigned: Option<Map<String, Value>>,
+    /// Virtual time the state took (Wait).
     elapsed_ms: i64,
 }
 
 impl Run {
+    fn new(state: &State, location: &Arc<str>) -> Run {
+        Run { state: state.name.clone(), location: location.clone(), stages: Vec::new(), assigned: None, elapsed_ms: 0 }
+    }
+
     /// Records a stage; the value is shared with the caller, never copied.
     fn stage(&mut self, kind: StageKind, value: Arc<Value>, field: Option<(&'static str, String, Span)>) -> Arc<Value> {
         let (field, expr, span) = match field {
             Some((f, e, s)) => (Some(f), Some(e), Some(s)),
             None => (None, None, None),
         };
-        self.stages.push(Staged { kind, value: value.clone(), field, expr, span, detail: None });
+        self.stages.push(Staged {
+            state: self.state.clone(),
+            location: self.location.clone(),
+            kind,
+            value: value.clone(),
+            field,
+            expr,
+            span,
+            detail: None,
+        });
         value
     }
 
-    fn done(self, outcome: Outcome) -> StateRun {
-        StateRun { stages: self.stages, outcome, assigned: self.assigned, elapsed_ms: self.elapsed_ms }
-    }
-
-    fn fail(mut self, f: Failure) -> StateRun {
-        if let Some(last) = self.stages.last_mut() {
-            last.detail = Some(StageDetail::Error { error: f.error.clone(), cause: f.cause.clone() });
+    /// Moves the stages recorded so far into the trace (before nested scopes write theirs).
+    fn flush(&mut self, trace: &mut Trace) {
+        for s in self.stages.drain(..) {
+            trace.stage(s);
         }
-        if f.error == "statescope.Unsupported" {
-            return self.done(Outcome::Unsupported(f.cause));
-        }
-        let runtime = f.is_prefixed();
-        self.done(Outcome::Failed { error: Some(f.error), cause: Some(f.cause), runtime })
     }
 }
 
-/// Runs one state on `input`.
-pub(crate) fn run_state(state: &State, input: &Arc<Value>, env: &mut Env) -> StateRun {
-    let mut run = Run { stages: Vec::new(), assigned: None, elapsed_ms: 0 };
-    run.stage(StageKind::Input, input.clone(), None);
-    if state.query_language == QueryLanguage::Jsonata {
-        return run.fail(io::jsonata_unsupported());
+/// The cause of a state's own failure as AWS words it.
+fn final_cause(f: &Failure, state: &str, entered_id: u32) -> String {
+    if f.is_prefixed() {
+        format!(
+            "An error occurred while executing the state '{state}' (entered at the event id #{entered_id}). {}",
+            f.cause
+        )
+    } else {
+        f.cause.clone()
     }
-    match jsonpath_state(state, input, env, &mut run) {
-        Ok(outcome) => run.done(outcome),
-        Err(f) => run.fail(f),
+}
+
+/// Runs one visit of `state` on `input`: entered event, stages, Retry/Catch, exited event.
+pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
+    let max = env.config.max_history_events;
+    if env.trace.events_emitted() + 2 > env.budget {
+        return Visit {
+            outcome: Outcome::Failed {
+                error: Some("States.Runtime".into()),
+                cause: Some(format!("The execution reached the maximum number of history events ({max}).")),
+            },
+            assigned: None,
+        };
+    }
+    let entered_ms = env.now_ms;
+    let entered_id = env.trace.event(
+        entered_ms,
+        EventKind::StateEntered { state_type: state.type_name(), name: state.name.clone(), input: input.clone() },
+    );
+    let mut retries = RetryState::default();
+    let mut retry_count = 0;
+    loop {
+        env.config.set_state_context(env.context, &state.name, entered_ms, retry_count);
+        if let Some(o) = env.context.as_object_mut() {
+            o.remove("Task");
+        }
+        let mut run = Run::new(state, &env.location);
+        run.stage(StageKind::Input, input.clone(), None);
+        let result = if state.query_language == QueryLanguage::Jsonata {
+            Err(Fault::Own(io::jsonata_unsupported()))
+        } else {
+            evaluate(state, input, env, &mut run)
+        };
+        let assigned = run.assigned.take();
+        env.now_ms += run.elapsed_ms;
+        run.flush(env.trace);
+        let thrown = match result {
+            Ok(Outcome::Next(next, out)) => {
+                exited(env, state, &out, &assigned);
+                return Visit { outcome: Outcome::Next(next, out), assigned };
+            }
+            Ok(Outcome::End(out)) => {
+                exited(env, state, &out, &assigned);
+                return Visit { outcome: Outcome::End(out), assigned };
+            }
+            Ok(other) => return Visit { outcome: other, assigned: None },
+            Err(Fault::Own(f)) if f.error == "statescope.Unsupported" => {
+                return Visit { outcome: Outcome::Unsupported(f.cause), assigned: None };
+            }
+            Err(Fault::Own(f)) => {
+                let cause = final_cause(&f, &state.name, entered_id);
+                Thrown { error: Some(f.error), cause: Some(cause) }
+            }
+            Err(Fault::Thrown(t)) => t,
+        };
+        let name = thrown.error.clone().unwrap_or_default();
+        let detail = StageDetail::Error { error: name.clone(), cause: thrown.cause.clone().unwrap_or_default() };
+        if let Some(last) = env.trace.last_stage_mut() {
+            last.detail = Some(detail);
+        }
+        // Retry and Catch exist only on Task, Parallel and Map (rule 16.11).
+        if !matches!(state.kind, StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_)) {
+            return Visit { outcome: Outcome::Failed { error: thrown.error, cause: thrown.cause }, assigned: None };
+        }
+        match retries.decide(&state.retry, &state.catch, &name, env.entropy) {
+            Decision::Retry { delay_seconds, .. } => {
+                env.now_ms += (delay_seconds * 1000.0).round() as i64;
+                retry_count += 1;
+            }
+            Decision::Catch(i) => return caught(env, state, i, input, thrown, entered_id),
+            Decision::Fail => {
+                return Visit { outcome: Outcome::Failed { error: thrown.error, cause: thrown.cause }, assigned: None };
+            }
+        }
+    }
+}
+
+fn exited(env: &mut Env, state: &State, output: &Arc<Value>, assigned: &Option<Map<String, Value>>) {
+    env.trace.event(
+        env.now_ms,
+        EventKind::StateExited {
+            state_type: state.type_name(),
+            name: state.name.clone(),
+            output: output.clone(),
+            assigned_variables: assigned.clone().map(Arc::new),
+        },
+    );
+}
+
+/// A caught error (rule 5.10): the catcher's Assign over the error output, its ResultPath into
+/// the raw input, no OutputPath, then its Next.
+fn caught(env: &mut Env, state: &State, index: usize, input: &Arc<Value>, thrown: Thrown, entered_id: u32) -> Visit {
+    let catcher = &state.catch[index];
+    let mut error_output = Map::new();
+    if let Some(e) = thrown.error {
+        error_output.insert("Error".into(), Value::String(e));
+    }
+    if let Some(c) = thrown.cause {
+        error_output.insert("Cause".into(), Value::String(c));
+    }
+    let error_output = Value::Object(error_output);
+    let mut run = Run::new(state, &env.location);
+    type Assigned = Option<Map<String, Value>>;
+    let result = (|| -> Result<(Assigned, Arc<Value>), Failure> {
+        let assigned = match &catcher.assign {
+            Some(a) => Some(assign_vars(a, &error_output, env)?),
+            None => None,
+        };
+        let written = io::result_path(catcher.result_path.as_ref(), (**input).clone(), error_output.clone())?;
+        let field = catcher.result_path.as_ref().map(|f| path_field(f, "ResultPath"));
+        Ok((assigned, run.stage(StageKind::AfterResultPath, Arc::new(written), field)))
+    })();
+    match result {
+        Ok((assigned, out)) => {
+            let out = run.stage(StageKind::Output, out, None);
+            if let Some(last) = run.stages.last_mut() {
+                last.detail = Some(StageDetail::Caught { catcher: index, next: catcher.next.value.clone() });
+            }
+            run.flush(env.trace);
+            exited(env, state, &out, &assigned);
+            Visit { outcome: Outcome::Next(catcher.next.value.clone(), out), assigned }
+        }
+        Err(f) => {
+            run.flush(env.trace);
+            let cause = final_cause(&f, &state.name, entered_id);
+            Visit { outcome: Outcome::Failed { error: Some(f.error), cause: Some(cause) }, assigned: None }
+        }
+    }
+}
+
+/// How a nested scope (a Parallel branch, a Map iteration) ended.
+pub(crate) enum ScopeEnd {
+    Succeeded(Arc<Value>),
+    Failed(Thrown),
+    Unsupported(String),
+    Pending(TaskRequest),
+}
+
+/// Runs a nested scope to its end. Its variables start as the enclosing ones at the container's
+/// entry and are discarded at its end (rule 7.5); `env.now_ms` is left at the scope's end time.
+fn run_scope(env: &mut Env, scope: &Scope, input: Arc<Value>, location: Arc<str>) -> ScopeEnd {
+    let mut variables = env.variables.clone();
+    let mut context = env.context.clone();
+    let mut index = scope.index_of(&scope.start_at.value);
+    let mut input = input;
+    loop {
+        let Some(i) = index else {
+            return ScopeEnd::Unsupported(format!("StartAt or Next names no state in {location}"));
+        };
+        let state = &scope.states[i];
+        let mut inner = Env {
+            config: env.config,
+            context: &mut context,
+            variables: &variables,
+            entropy: &mut *env.entropy,
+            now_ms: env.now_ms,
+            trace: &mut *env.trace,
+            tasks: env.tasks,
+            answers: env.answers,
+            invocations: &mut *env.invocations,
+            location: location.clone(),
+            budget: env.budget,
+        };
+        let v = visit(&mut inner, state, &input);
+        env.now_ms = inner.now_ms;
+        match v.outcome {
+            Outcome::Next(next, out) => {
+                variables.extend(v.assigned.unwrap_or_default());
+                index = scope.index_of(&next);
+                input = out;
+            }
+            Outcome::End(out) => return ScopeEnd::Succeeded(out),
+            Outcome::Failed { error, cause } => return ScopeEnd::Failed(Thrown { error, cause }),
+            Outcome::Unsupported(why) => return ScopeEnd::Unsupported(why),
+            Outcome::Pending(request) => return ScopeEnd::Pending(request),
+        }
+    }
+}
+
+/// The state-type-specific part of a visit, after the `input` stage.
+fn evaluate(state: &State, input: &Arc<Value>, env: &mut Env, run: &mut Run) -> Result<Outcome, Fault> {
+    match &state.kind {
+        StateKind::Task(t) => task(state, t, input, env, run),
+        StateKind::Parallel(p) => parallel(state, p, input, env, run),
+        StateKind::Map(m) => map(state, m, input, env, run),
+        _ => jsonpath_state(state, input, env, run).map_err(Fault::Own),
     }
 }
 
@@ -216,9 +460,29 @@ fn jsonpath_state(state: &State, input: &Arc<Value>, env: &mut Env, run: &mut Ru
         StateKind::Parallel(_) => return Err(unsupported("Parallel states are not executed yet")),
         StateKind::Map(_) => return Err(unsupported("Map states are not executed yet")),
     };
+    after_result(state, input, result, env, run)
+}
+
+/// From a state's result to its output: Assign (`$` = the result, rule 7.8), ResultSelector,
+/// ResultPath into the raw input, OutputPath, transition (rules 5.1–5.5).
+fn after_result(
+    state: &State,
+    input: &Arc<Value>,
+    result: Arc<Value>,
+    env: &mut Env,
+    run: &mut Run,
+) -> Result<Outcome, Failure> {
     if let Some(a) = &state.io.assign {
         run.assigned = Some(assign_vars(a, &result, env)?);
     }
+    let result = match &state.io.result_selector {
+        None => result,
+        Some(t) => {
+            let roots = Roots { input: &result, context: env.context, variables: env.variables };
+            let v = Arc::new(io::template(&t.value, &roots, env.entropy)?);
+            run.stage(StageKind::AfterResultSelector, v, Some(template_field(t, "ResultSelector")))
+        }
+    };
     let after = match &state.io.result_path {
         None => result,
         Some(f) => {
@@ -228,6 +492,191 @@ fn jsonpath_state(state: &State, input: &Arc<Value>, env: &mut Env, run: &mut Ru
         }
     };
     finish(state, &after, env, run)
+}
+
+/// The AWS event names and `resourceType`/`resource` details of a task resource.
+struct TaskEvents {
+    prefix: &'static str,
+    details: Value,
+}
+
+fn task_events(resource: &str) -> TaskEvents {
+    if let Some(rest) = resource.strip_prefix("arn:aws:lambda:") {
+        let _ = rest;
+        return TaskEvents { prefix: "LambdaFunction", details: json!({"resource": resource}) };
+    }
+    // arn:aws:states:::lambda:invoke(.waitForTaskToken) → resourceType "lambda", resource "invoke…"
+    let tail = resource.strip_prefix("arn:aws:states:::").unwrap_or(resource);
+    let (resource_type, name) = tail.split_once(':').unwrap_or(("", tail));
+    TaskEvents { prefix: "Task", details: json!({"resourceType": resource_type, "resource": name}) }
+}
+
+fn with(details: &Value, extra: Value) -> Value {
+    let mut d = details.clone();
+    if let (Some(d), Value::Object(extra)) = (d.as_object_mut(), extra) {
+        d.extend(extra);
+    }
+    d
+}
+
+/// A Task (rule 5.1): the result comes from the task source, a recorded answer, or nobody
+/// (the visit pauses with a request).
+fn task(state: &State, t: &Task, input: &Arc<Value>, env: &mut Env, run: &mut Run) -> Result<Outcome, Fault> {
+    let resource = t.resource.value.as_str();
+    let token = resource.ends_with(".waitForTaskToken").then(|| uuid_v4(env.entropy));
+    if let (Some(token), Some(ctx)) = (&token, env.context.as_object_mut()) {
+        ctx.insert("Task".into(), json!({"Token": token}));
+    }
+    let effective = effective_input(state, input, env, run)?;
+    let counter = env.invocations.entry(state.name.clone()).or_insert(0);
+    let invocation = *counter;
+    *counter += 1;
+    let events = task_events(resource);
+    let scheduled = if events.prefix == "Task" {
+        with(
+            &events.details,
+            json!({"region": env.config.region, "parameters": serde_json::to_string(&*effective).unwrap_or_default()}),
+        )
+    } else {
+        with(&events.details, json!({"input": serde_json::to_string(&*effective).unwrap_or_default()}))
+    };
+    env.trace.lifecycle(env.now_ms, format!("{}Scheduled", events.prefix), Some(scheduled));
+    env.trace.lifecycle(env.now_ms, format!("{}Started", events.prefix), Some(events.details.clone()));
+    let request = TaskRequest {
+        state: state.name.clone(),
+        location: env.location.to_string(),
+        resource: resource.to_string(),
+        input: effective,
+        invocation,
+        token,
+    };
+    let answer = match env.answers.get(&state.name, invocation) {
+        Some(a) => Some(a.clone()),
+        None => env.tasks.answer(&request),
+    };
+    match answer {
+        None => Ok(Outcome::Pending(request)),
+        Some(TaskAnswer::Return(v)) => {
+            let output = serde_json::to_string(&v).unwrap_or_default();
+            env.trace.lifecycle(
+                env.now_ms,
+                format!("{}Succeeded", events.prefix),
+                Some(with(&events.details, json!({"output": output}))),
+            );
+            if io::exceeds_payload_limit(&v) {
+                return Err(Failure::result_too_large(&state.name).into());
+            }
+            let result =
+                run.stage(StageKind::Result, Arc::new(v), Some(("Resource", resource.to_string(), t.resource.span)));
+            Ok(after_result(state, input, result, env, run)?)
+        }
+        Some(TaskAnswer::Throw { error, cause }) => {
+            let mut d = with(&events.details, json!({"error": error}));
+            if let Some(c) = &cause {
+                d["cause"] = json!(c);
+            }
+            env.trace.lifecycle(env.now_ms, format!("{}Failed", events.prefix), Some(d));
+            Err(Fault::Thrown(Thrown { error: Some(error), cause }))
+        }
+    }
+}
+
+/// A Parallel (rule 5.4): every branch gets the effective input; branches run in `Branches`
+/// order (deterministic), each from the same start time; the first failure fails the state
+/// with the branch's own error (rule 14.4).
+fn parallel(state: &State, p: &Parallel, input: &Arc<Value>, env: &mut Env, run: &mut Run) -> Result<Outcome, Fault> {
+    let effective = effective_input(state, input, env, run)?;
+    env.trace.lifecycle(env.now_ms, "ParallelStateStarted", None);
+    run.flush(env.trace);
+    let start = env.now_ms;
+    let mut end = start;
+    let mut outputs = Vec::with_capacity(p.branches.len());
+    for (i, branch) in p.branches.iter().enumerate() {
+        env.now_ms = start;
+        let location = env.nested(&state.name, &format!("branch {}", i + 1));
+        match run_scope(env, branch, effective.clone(), location) {
+            ScopeEnd::Succeeded(out) => outputs.push(Arc::unwrap_or_clone(out)),
+            ScopeEnd::Failed(t) => {
+                env.trace.lifecycle(env.now_ms, "ParallelStateFailed", None);
+                return Err(Fault::Thrown(t));
+            }
+            ScopeEnd::Unsupported(why) => return Ok(Outcome::Unsupported(why)),
+            ScopeEnd::Pending(r) => return Ok(Outcome::Pending(r)),
+        }
+        end = end.max(env.now_ms);
+    }
+    env.now_ms = end;
+    env.trace.lifecycle(env.now_ms, "ParallelStateSucceeded", None);
+    let result = run.stage(StageKind::Result, Arc::new(Value::Array(outputs)), None);
+    Ok(after_result(state, input, result, env, run)?)
+}
+
+/// A Map (rule 5.5), inline semantics: ItemsPath, ItemSelector per item with `$$.Map.Item`,
+/// iterations in item order, each from the same start time unless MaxConcurrency is 1.
+fn map(state: &State, m: &MapState, input: &Arc<Value>, env: &mut Env, run: &mut Run) -> Result<Outcome, Fault> {
+    if m.item_reader.is_some() {
+        return Err(unsupported("Map ItemReader reads from S3, which cannot be reached locally").into());
+    }
+    let effective = effective_input(state, input, env, run)?;
+    let items = match &m.items_path {
+        None => effective.clone(),
+        Some(p) => {
+            let v = p.value.select(&env.roots(&effective)).map_err(|e| match e {
+                crate::asl::jsonpath::SelectError::NoResults { normalized } => {
+                    Failure::runtime(format!("Invalid path '{}' : No results for path: {normalized}", p.value.text()))
+                }
+                other => Failure::runtime(other.to_string()),
+            })?;
+            Arc::new(v)
+        }
+    };
+    let Some(list) = items.as_array() else {
+        return Err(Failure::runtime(format!("Map state input must be an array but was: {items}")).into());
+    };
+    let sequential = m
+        .max_concurrency
+        .as_ref()
+        .is_some_and(|c| matches!(&c.value, crate::asl::definition::NumberSource::Literal(v) if v.as_u64() == Some(1)));
+    env.trace.lifecycle(env.now_ms, "MapStateStarted", Some(json!({"length": list.len()})));
+    run.flush(env.trace);
+    let start = env.now_ms;
+    let mut end = start;
+    let mut outputs = Vec::with_capacity(list.len());
+    for (i, item) in list.iter().enumerate() {
+        if !sequential {
+            env.now_ms = start;
+        }
+        let item_input = match &m.item_selector {
+            None => Arc::new(item.clone()),
+            Some(sel) => {
+                let mut context = env.context.clone();
+                context["Map"] = json!({"Item": {"Index": i, "Value": item}});
+                let roots = Roots { input: &effective, context: &context, variables: env.variables };
+                Arc::new(io::template(&sel.value, &roots, env.entropy)?)
+            }
+        };
+        let ids = json!({"index": i, "name": state.name});
+        env.trace.lifecycle(env.now_ms, "MapIterationStarted", Some(ids.clone()));
+        let location = env.nested(&state.name, &format!("item {i}"));
+        match run_scope(env, &m.processor, item_input, location) {
+            ScopeEnd::Succeeded(out) => {
+                env.trace.lifecycle(env.now_ms, "MapIterationSucceeded", Some(ids));
+                outputs.push(Arc::unwrap_or_clone(out));
+            }
+            ScopeEnd::Failed(t) => {
+                env.trace.lifecycle(env.now_ms, "MapIterationFailed", Some(ids));
+                env.trace.lifecycle(env.now_ms, "MapStateFailed", None);
+                return Err(Fault::Thrown(t));
+            }
+            ScopeEnd::Unsupported(why) => return Ok(Outcome::Unsupported(why)),
+            ScopeEnd::Pending(r) => return Ok(Outcome::Pending(r)),
+        }
+        end = end.max(env.now_ms);
+    }
+    env.now_ms = end;
+    env.trace.lifecycle(env.now_ms, "MapStateSucceeded", None);
+    let result = run.stage(StageKind::Result, Arc::new(Value::Array(outputs)), None);
+    Ok(after_result(state, input, result, env, run)?)
 }
 
 fn unsupported(why: &str) -> Failure {
@@ -284,7 +733,7 @@ fn fail_state(f: &Fail, input: &Value, env: &mut Env) -> Result<Outcome, Failure
     };
     let error = text(&f.error, "ErrorPath")?;
     let cause = text(&f.cause, "CausePath")?;
-    Ok(Outcome::Failed { error, cause, runtime: false })
+    Ok(Outcome::Failed { error, cause })
 }
 
 fn wait(w: &Wait, effective: &Value, env: &mut Env, run: &mut Run) -> Result<(), Failure> {
