@@ -145,9 +145,24 @@ fn string_to_json(s: String) -> Result<Value, IntrinsicError> {
     if trimmed.is_empty() {
         return Ok(Value::Null);
     }
-    serde_json::from_str(trimmed).map_err(|e| {
+    let mut value: Value = serde_json::from_str(trimmed).map_err(|e| {
         invalid(Func::StringToJson, format!("{} is not valid JSON text ({e})", preview(&Value::String(s.clone()))))
-    })
+    })?;
+    // AWS (Jackson) reads the integer `-0` as `0`; serde_json reads it as the float -0.0. When the
+    // text has no fractional or exponent negative zero, every -0.0 came from an integer `-0`.
+    if !["-0.", "-0e", "-0E"].iter().any(|p| trimmed.contains(p)) {
+        integer_zeros(&mut value);
+    }
+    Ok(value)
+}
+
+fn integer_zeros(v: &mut Value) {
+    match v {
+        Value::Number(n) if n.as_f64().is_some_and(|f| f == 0.0 && f.is_sign_negative()) => *v = Value::from(0),
+        Value::Array(items) => items.iter_mut().for_each(integer_zeros),
+        Value::Object(map) => map.values_mut().for_each(integer_zeros),
+        _ => {}
+    }
 }
 
 /// States.ArrayPartition: chunks of `size`, the last one possibly shorter (rule 9.8).

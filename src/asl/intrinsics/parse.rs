@@ -101,10 +101,12 @@ impl Parser {
             }
         }
         if let Some(expected) = func.arity_problem(args.len()) {
-            let plural = if expected == "1" { "" } else { "s" };
-            return Err(
-                self.error(start, format!("{name} takes {expected} argument{plural}, but {} were given", args.len()))
-            );
+            let plural = if expected.ends_with(" 1") || expected == "1" { "" } else { "s" };
+            let given = match args.len() {
+                1 => "1 was".to_string(),
+                n => format!("{n} were"),
+            };
+            return Err(self.error(start, format!("{name} takes {expected} argument{plural}, but {given} given")));
         }
         for (i, (arg, &at)) in args.iter().zip(&arg_starts).enumerate() {
             check_literal(func, i, arg).map_err(|m| self.error(at, m))?;
