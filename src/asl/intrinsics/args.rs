@@ -75,19 +75,9 @@ pub fn number(func: Func, i: usize, v: &Value) -> Result<f64, IntrinsicError> {
     v.as_f64().ok_or_else(|| wrong_type(func, i, Kind::Number, v))
 }
 
-/// An integer; a float with no fractional part (`2.0`) counts, `2.5` does not.
-pub fn integer(func: Func, i: usize, v: &Value) -> Result<i64, IntrinsicError> {
-    if let Some(n) = v.as_i64() {
-        return Ok(n);
-    }
-    match v.as_f64() {
-        Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(f as i64),
-        _ => Err(wrong_type(func, i, Kind::Integer, v)),
-    }
-}
-
 /// A number rounded the way Java's `Math.round` does: half-way values go toward +∞, so
-/// `-2.5` → `-2` and `2.5` → `3` (rule 9.19).
+/// `-2.5` → `-2` and `2.5` → `3` (rule 9.19). AWS documents this rounding for every integer
+/// argument (ArrayPartition, ArrayRange, MathRandom, MathAdd).
 pub fn rounded(func: Func, i: usize, v: &Value) -> Result<i64, IntrinsicError> {
     if let Some(n) = v.as_i64() {
         return Ok(n);

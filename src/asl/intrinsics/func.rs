@@ -24,14 +24,12 @@ pub enum Func {
     Uuid,
 }
 
-/// What an argument must be; literals are checked against it at parse time, values at run time.
+/// What an argument must be (integers are numbers too: AWS rounds non-integers, Java-style); literals are checked against it at parse time, values at run time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Any,
     String,
     Number,
-    /// A number without a fractional part.
-    Integer,
     Boolean,
     Array,
     Object,
@@ -46,7 +44,6 @@ impl Kind {
             Kind::Any | Kind::NotLiteral => "a value",
             Kind::String => "a string",
             Kind::Number => "a number",
-            Kind::Integer => "an integer",
             Kind::Boolean => "a boolean",
             Kind::Array => "an array",
             Kind::Object => "an object",
@@ -114,10 +111,10 @@ impl Func {
             Func::StringToJson => &[String],
             Func::JsonToString => &[NotLiteral],
             Func::Array => &[],
-            Func::ArrayPartition => &[Array, Integer],
+            Func::ArrayPartition => &[Array, Number],
             Func::ArrayContains => &[Array, Any],
-            Func::ArrayRange => &[Integer, Integer, Integer],
-            Func::ArrayGetItem => &[Array, Integer],
+            Func::ArrayRange => &[Number, Number, Number],
+            Func::ArrayGetItem => &[Array, Number],
             Func::ArrayLength => &[Array],
             Func::ArrayUnique => &[Array],
             Func::Base64Encode => &[String],

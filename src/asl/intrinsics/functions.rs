@@ -33,7 +33,7 @@ pub fn apply(call: &Call, values: Vec<Value>, entropy: &mut dyn Entropy) -> Resu
         Func::Array => Value::Array(std::iter::from_fn(|| Some(next())).take(call.args.len()).collect()),
         Func::ArrayPartition => {
             let items = args::array(f, 0, next())?;
-            let size = args::integer(f, 1, &next())?;
+            let size = args::rounded(f, 1, &next())?;
             partition(items, size)?
         }
         Func::ArrayContains => {
@@ -42,14 +42,14 @@ pub fn apply(call: &Call, values: Vec<Value>, entropy: &mut dyn Entropy) -> Resu
             Value::Bool(items.contains(&needle))
         }
         Func::ArrayRange => {
-            let start = args::integer(f, 0, &next())?;
-            let end = args::integer(f, 1, &next())?;
-            let step = args::integer(f, 2, &next())?;
+            let start = args::rounded(f, 0, &next())?;
+            let end = args::rounded(f, 1, &next())?;
+            let step = args::rounded(f, 2, &next())?;
             range(start, end, step)?
         }
         Func::ArrayGetItem => {
             let mut items = args::array(f, 0, next())?;
-            let index = args::integer(f, 1, &next())?;
+            let index = args::rounded(f, 1, &next())?;
             let len = items.len();
             match usize::try_from(index) {
                 Ok(i) if i < len => items.swap_remove(i),
@@ -105,9 +105,9 @@ pub fn apply(call: &Call, values: Vec<Value>, entropy: &mut dyn Entropy) -> Resu
             random(start, end, seed, entropy)?
         }
         Func::MathAdd => {
-            let a = args::rounded(f, 0, &next())?;
-            let b = args::rounded(f, 1, &next())?;
-            Value::from(a.checked_add(b).ok_or_else(|| invalid(f, "the sum is out of range"))?)
+            let a = int32(f, args::rounded(f, 0, &next())?)?;
+            let b = int32(f, args::rounded(f, 1, &next())?)?;
+            Value::from(a + b)
         }
         Func::StringSplit => {
             let s = args::string(f, 0, next())?;
@@ -190,6 +190,14 @@ fn range(start: i64, end: i64, step: i64) -> Result<Value, IntrinsicError> {
         return Err(invalid(f, format!("the range would have {count} items; at most {MAX_RANGE_ITEMS} are allowed")));
     }
     Ok(Value::Array((0..count).map(|i| Value::from((start + i * step) as i64)).collect()))
+}
+
+/// MathAdd's operands must fit a Java `int` (AWS documents the range).
+fn int32(f: Func, n: i64) -> Result<i64, IntrinsicError> {
+    if i32::try_from(n).is_err() {
+        return Err(invalid(f, format!("{n} is outside the range -2147483648 to 2147483647")));
+    }
+    Ok(n)
 }
 
 fn limited(f: Func, s: String) -> Result<String, IntrinsicError> {

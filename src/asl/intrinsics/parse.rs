@@ -258,14 +258,7 @@ fn check_literal(func: Func, i: usize, arg: &Arg) -> Result<(), String> {
     let (ok, what) = match arg {
         Arg::Path(_) | Arg::Call(_) => return Ok(()),
         Arg::String { .. } => (matches!(kind, Kind::Any | Kind::String), "a string"),
-        Arg::Number(n) => (
-            match kind {
-                Kind::Any | Kind::Number => true,
-                Kind::Integer => n.is_i64() || n.is_u64(),
-                _ => false,
-            },
-            "a number",
-        ),
+        Arg::Number(_) => (matches!(kind, Kind::Any | Kind::Number), "a number"),
         Arg::Bool(_) => (matches!(kind, Kind::Any | Kind::Boolean), "a boolean"),
         Arg::Null => (kind == Kind::Any, "null"),
     };

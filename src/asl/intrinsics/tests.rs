@@ -111,7 +111,7 @@ fn rule_9_3_arity_is_checked_at_parse_time() {
 fn rule_9_3_literal_types_are_checked_at_parse_time() {
     rejects("States.ArrayLength('abc')", 19, "argument 1 of States.ArrayLength must be an array, not a string");
     rejects("States.MathAdd(1, 'x')", 18, "must be a number, not a string");
-    rejects("States.ArrayRange(0, 1.5, 1)", 21, "must be an integer");
+    rejects("States.ArrayRange(0, '9', 1)", 21, "argument 2 of States.ArrayRange must be a number, not a string");
     rejects("States.JsonMerge($.a, $.b, 'false')", 27, "must be a boolean");
     rejects("States.JsonToString('x')", 20, "must be a path or an intrinsic call, not a literal");
     rejects("States.Base64Encode(null)", 20, "must be a string, not null");
@@ -242,11 +242,10 @@ fn rule_9_8_array_partition() {
     give(json!({"a": [0, 1, 2, 3]}), "States.ArrayPartition($.a, 1)", json!([[0], [1], [2], [3]]));
     fails(json!({"a": [1]}), "States.ArrayPartition($.a, 0)", "the chunk size must be a positive integer, not 0");
     fails(json!({"a": [1]}), "States.ArrayPartition($.a, -1)", "positive integer, not -1");
-    fails(
-        json!({"a": [1], "n": 1.5}),
-        "States.ArrayPartition($.a, $.n)",
-        "must be an integer, but it is a number: 1.5",
-    );
+    // AWS rounds a non-integer chunk size.
+    give(json!({"a": [0, 1, 2], "n": 1.5}), "States.ArrayPartition($.a, $.n)", json!([[0, 1], [2]]));
+    fails(json!({"a": [1]}), "States.ArrayPartition($.a, 0.4)", "positive integer, not 0");
+    fails(json!({"a": [1], "n": "2"}), "States.ArrayPartition($.a, $.n)", "must be a number, but it is a string");
     fails(json!({"a": {}}), "States.ArrayPartition($.a, 1)", "must be an array, but it is an object");
 }
 
@@ -266,12 +265,18 @@ fn rule_9_10_array_range() {
     give(json!({}), "States.ArrayRange(1, 9, 9)", json!([1]));
     give(json!({}), "States.ArrayRange(9, 1, -2)", json!([9, 7, 5, 3, 1]));
     give(json!({}), "States.ArrayRange(5, 1, 1)", json!([]));
+    // Non-integers are rounded like Math.round.
     give(json!({"s": 2.0}), "States.ArrayRange($.s, 3, 1)", json!([2, 3]));
+    give(json!({}), "States.ArrayRange(0.5, 3.4, 1.5)", json!([1, 3]));
     let thousand = eval_with(&json!({}), "States.ArrayRange(1, 1000, 1)", 1).expect("1000 items are allowed");
     assert_eq!(thousand.as_array().map(Vec::len), Some(1000));
     fails(json!({}), "States.ArrayRange(0, 1000, 1)", "the range would have 1001 items; at most 1000 are allowed");
     fails(json!({}), "States.ArrayRange(0, 10, 0)", "the step must not be 0");
-    fails(json!({"e": "9"}), "States.ArrayRange(0, $.e, 1)", "The argument 2 of States.ArrayRange must be an integer");
+    fails(
+        json!({"e": "9"}),
+        "States.ArrayRange(0, $.e, 1)",
+        "The argument 2 of States.ArrayRange must be a number, but it is a string: \"9\"",
+    );
 }
 
 #[test]
@@ -406,7 +411,14 @@ fn rule_9_19_math_add_rounds_like_java_before_adding() {
         give(json!({"a": a, "b": b}), "States.MathAdd($.a, $.b)", json!(sum));
     }
     give(json!({}), "States.MathAdd(States.MathAdd(1, 2), -10)", json!(-7));
-    fails(json!({"a": i64::MAX}), "States.MathAdd($.a, 1)", "the sum is out of range");
+    // AWS documents the operand range of a Java int.
+    give(json!({"a": 2147483647, "b": 2147483647}), "States.MathAdd($.a, $.b)", json!(4294967294i64));
+    fails(
+        json!({"a": 2147483648i64}),
+        "States.MathAdd($.a, 1)",
+        "2147483648 is outside the range -2147483648 to 2147483647",
+    );
+    fails(json!({"a": -2147483649i64}), "States.MathAdd(1, $.a)", "outside the range");
     fails(
         json!({"a": [1]}),
         "States.MathAdd($.a, 1)",
