@@ -463,3 +463,49 @@ proptest! {
         }
     }
 }
+
+// ---- through the engine ----------------------------------------------------------------------
+
+fn run_machine(definition: &str, input: Value) -> crate::asl::engine::Status {
+    let checked = crate::asl::check::check(&crate::asl::source::Source::new("m.json", definition.to_string()));
+    let machine = checked.runnable().unwrap_or_else(|| panic!("{:?}", checked.diagnostics));
+    let mut exec = crate::asl::engine::Execution::new(machine, input, Default::default());
+    exec.run().clone()
+}
+
+#[test]
+fn rule_4_15_a_failing_intrinsic_fails_the_state_with_intrinsic_failure() {
+    let def = r#"{"StartAt": "P", "States": {"P": {"Type": "Pass",
+        "Parameters": {"n.$": "States.ArrayLength($.a)"}, "End": true}}}"#;
+    match run_machine(def, json!({"a": "abc"})) {
+        crate::asl::engine::Status::Failed { error, cause } => {
+            assert_eq!(error.as_deref(), Some("States.IntrinsicFailure"));
+            assert_eq!(
+                cause.as_deref(),
+                Some(
+                    "An error occurred while executing the state 'P' (entered at the event id #2). The argument 1 \
+                     of States.ArrayLength must be an array, but it is a string: \"abc\""
+                )
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    match run_machine(def, json!({"a": [1, 2]})) {
+        crate::asl::engine::Status::Succeeded(v) => assert_eq!(*v, json!({"n": 2})),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn rule_2_17_a_bad_intrinsic_is_a_definition_error_pointing_inside_the_string() {
+    let def = r#"{"StartAt": "P", "States": {"P": {"Type": "Pass",
+        "Parameters": {"n.$": "States.Array(1, States.MathAdd(1))"}, "End": true}}}"#;
+    let checked = crate::asl::check::check(&crate::asl::source::Source::new("m.json", def.to_string()));
+    let d = checked.diagnostics.iter().find(|d| d.code == crate::asl::codes::BAD_INTRINSIC).expect("a diagnostic");
+    assert!(d.message.contains("must be a valid JSONPath or a valid intrinsic function call"), "{}", d.message);
+    assert!(d.message.contains("States.MathAdd takes 2 arguments, but 1 was given"), "{}", d.message);
+    assert_eq!(d.pointer, "/States/P/Parameters/n.$");
+    let span = d.span.expect("a span");
+    let at = def.find("States.MathAdd").expect("in the text");
+    assert_eq!((span.start as usize, span.end as usize), (at, at + 1));
+}
