@@ -3,6 +3,7 @@
 //! are still checked here because paths and nested calls can yield anything.
 
 use base64::Engine as _;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use serde_json::{Map, Value};
 use sha2::Digest as _;
 
@@ -15,6 +16,13 @@ use crate::asl::world::{self, Entropy, SeededEntropy};
 const MAX_RANGE_ITEMS: i128 = 1000;
 /// Base64Encode/Decode and Hash accept at most this many characters (rules 9.14–9.16).
 const MAX_INPUT_CHARS: usize = 10_000;
+
+/// The standard alphabet; padding is optional when decoding, as with Java's decoder (AWS runs
+/// on the JVM).
+const LENIENT_BASE64: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
 
 /// Runs `call`'s function on its evaluated arguments.
 pub fn apply(call: &Call, values: Vec<Value>, entropy: &mut dyn Entropy) -> Result<Value, IntrinsicError> {
@@ -75,9 +83,11 @@ pub fn apply(call: &Call, values: Vec<Value>, entropy: &mut dyn Entropy) -> Resu
         }
         Func::Base64Decode => {
             let s = limited(f, args::string(f, 0, next())?)?;
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(s.as_bytes())
-                .map_err(|e| invalid(f, format!("'{s}' is not valid base64 ({e})")))?;
+            // MIME-style input may be wrapped over several lines; the line breaks are not data.
+            let compact: String = s.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+            let bytes = LENIENT_BASE64
+                .decode(compact.as_bytes())
+                .map_err(|e| invalid(f, format!("{} is not valid base64 ({e})", preview(&Value::String(s.clone())))))?;
             Value::String(
                 String::from_utf8(bytes).map_err(|_| invalid(f, "the decoded bytes are not valid UTF-8 text"))?,
             )

@@ -320,6 +320,9 @@ fn rule_9_14_base64_encode() {
 fn rule_9_15_base64_decode() {
     give(json!({"s": "RGF0YSB0byBlbmNvZGU="}), "States.Base64Decode($.s)", json!("Data to encode"));
     give(json!({"s": ""}), "States.Base64Decode($.s)", json!(""));
+    // Padding is optional and line breaks are ignored (Java's decoders).
+    give(json!({"s": "RGF0YSB0byBlbmNvZGU"}), "States.Base64Decode($.s)", json!("Data to encode"));
+    give(json!({"s": "RGF0YSB0\r\nbyBlbmNvZGU="}), "States.Base64Decode($.s)", json!("Data to encode"));
     fails(json!({"s": "not base64!"}), "States.Base64Decode($.s)", "is not valid base64");
     fails(json!({"s": "/w=="}), "States.Base64Decode($.s)", "not valid UTF-8");
 }
