@@ -33,7 +33,8 @@ pub fn apply(call: &Call, values: Vec<Value>, entropy: &mut dyn Entropy) -> Resu
     Ok(match f {
         Func::Format => {
             let template = next();
-            let rest: Vec<Value> = std::iter::from_fn(|| Some(next())).take(call.args.len() - 1).collect();
+            let rest: Vec<Value> =
+                std::iter::from_fn(|| Some(next())).take(call.args.len().saturating_sub(1)).collect();
             format(call, template, &rest)?
         }
         Func::StringToJson => string_to_json(args::string(f, 0, next())?)?,
@@ -69,13 +70,9 @@ pub fn apply(call: &Call, values: Vec<Value>, entropy: &mut dyn Entropy) -> Resu
         Func::ArrayLength => Value::from(args::array(f, 0, next())?.len()),
         Func::ArrayUnique => {
             let items = args::array(f, 0, next())?;
-            let mut unique: Vec<Value> = Vec::with_capacity(items.len());
-            for item in items {
-                if !unique.contains(&item) {
-                    unique.push(item);
-                }
-            }
-            Value::Array(unique)
+            // Keyed by a canonical text (object keys sorted) so a large array stays linear.
+            let mut seen = std::collections::HashSet::with_capacity(items.len());
+            Value::Array(items.into_iter().filter(|item| seen.insert(canonical(item))).collect())
         }
         Func::Base64Encode => {
             let s = limited(f, args::string(f, 0, next())?)?;
@@ -131,9 +128,9 @@ pub fn apply(call: &Call, values: Vec<Value>, entropy: &mut dyn Entropy) -> Resu
 /// States.Format: the template's `{}` count must equal the number of further arguments.
 fn format(call: &Call, template: Value, rest: &[Value]) -> Result<Value, IntrinsicError> {
     let f = Func::Format;
-    // A literal template keeps its escapes; a template from a path is plain text.
-    let template = match &call.args[0] {
-        Arg::String { raw, .. } => Template::parse(raw),
+    // A literal template keeps its escapes, so `\{` is a brace and not half a placeholder.
+    let template = match call.args.first() {
+        Some(Arg::String { raw, .. }) => Template::parse(raw),
         _ => Template::parse(&args::string(f, 0, template)?),
     };
     if template.holes() != rest.len() {
@@ -259,6 +256,39 @@ fn random(start: i64, end: i64, seed: Option<i64>, entropy: &mut dyn Entropy) ->
         None => entropy.next_u64(),
     };
     Ok(Value::from((i128::from(start) + (u128::from(draw) % span) as i128) as i64))
+}
+
+/// JSON text with object keys sorted: equal values (by `Value`'s equality, where `{"a":1,"b":2}`
+/// equals `{"b":2,"a":1}` but `1` differs from `1.0`) get equal texts.
+fn canonical(v: &Value) -> String {
+    fn write(v: &Value, out: &mut String) {
+        match v {
+            Value::Array(items) => {
+                out.push('[');
+                for item in items {
+                    write(item, out);
+                    out.push(',');
+                }
+                out.push(']');
+            }
+            Value::Object(map) => {
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+                out.push('{');
+                for (k, item) in entries {
+                    out.push_str(&Value::String(k.clone()).to_string());
+                    out.push(':');
+                    write(item, out);
+                    out.push(',');
+                }
+                out.push('}');
+            }
+            scalar => out.push_str(&scalar.to_string()),
+        }
+    }
+    let mut out = String::new();
+    write(v, &mut out);
+    out
 }
 
 /// States.StringSplit: every character of `delimiters` separates; empty pieces are dropped

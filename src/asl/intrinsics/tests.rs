@@ -302,6 +302,15 @@ fn rule_9_13_array_unique_keeps_first_occurrences_in_order() {
         json!([null, true, 1, 1.1, "1", {"a": [1]}, [1], 0]),
     );
     give(json!({"a": [3, 1, 3, 2, 1]}), "States.ArrayUnique($.a)", json!([3, 1, 2]));
+    // Key order does not make objects different; 1 and 1.0 stay apart as in the array above.
+    give(
+        json!({"a": [{"x": 1, "y": 2}, {"y": 2, "x": 1}, 1, 1.0]}),
+        "States.ArrayUnique($.a)",
+        json!([{"x": 1, "y": 2}, 1, 1.0]),
+    );
+    let many: Vec<i64> = (0..50_000).map(|i| i % 1000).collect();
+    let unique = eval_with(&json!({ "a": many }), "States.ArrayUnique($.a)", 1).expect("runs");
+    assert_eq!(unique.as_array().map(Vec::len), Some(1000));
 }
 
 // ---- 9.14–9.16 encoding and hashing -----------------------------------------------------------
