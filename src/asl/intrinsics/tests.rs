@@ -468,10 +468,17 @@ proptest! {
 
     #[test]
     fn parse_never_panics_on_call_like_text(
-        text in "States\\.(Format|Array|MathAdd|UUID|Hash)\\(([ ',$.a-z0-9\\\\{}()-]|States\\.Array\\(){0,40}\\)?"
+        text in "States\\.(Format|Array|MathAdd|UUID|Hash|ArrayRange|ArrayPartition|ArrayGetItem|ArrayUnique|StringSplit|JsonMerge|MathRandom|Base64Decode|StringToJson)\\(([ ',$.asno0-9\\\\{}()-]|true|false|null|States\\.(Array|MathAdd|StringToJson)\\(){0,40}\\)?"
     ) {
-        if let Err(e) = parse(&text) {
-            prop_assert!(e.offset <= text.chars().count());
+        match parse(&text) {
+            Err(e) => prop_assert!(e.offset <= text.chars().count()),
+            // Whatever parses also evaluates without panicking, to a value or a failure.
+            Ok(call) => {
+                let input = json!({"a": [1, "x", [2]], "s": "a,b", "n": 2.5, "o": {"k": null}});
+                let vars = Map::new();
+                let roots = Roots { input: &input, context: &input, variables: &vars };
+                let _ = call.eval(&roots, &mut SeededEntropy::new(0));
+            }
         }
     }
 }
