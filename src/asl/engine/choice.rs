@@ -163,40 +163,32 @@ fn short_circuit(
 }
 
 fn eval_comparison(c: &Comparison, roots: &Roots) -> Result<(bool, ComparisonTrace), ChoiceError> {
-    let found = c.variable.value.select(roots).ok();
-    let mut trace = ComparisonTrace {
-        variable: c.variable.value.text().to_string(),
-        found: None,
+    let variable = &c.variable.value;
+    let found = variable.select(roots).ok();
+    let trace = |found, operand, mismatch| ComparisonTrace {
+        variable: variable.text().to_string(),
+        found,
         operator: c.operator,
-        operand: OperandTrace::Literal(Value::Null),
-        mismatch: None,
+        operand,
+        mismatch,
     };
     // IsPresent is the one test of a path that may select nothing (rule 10.6).
     if c.operator == Operator::IsPresent {
         let wanted = matches!(&c.operand.value, Operand::Literal(Value::Bool(true)));
-        trace.operand = OperandTrace::Literal(Value::Bool(wanted));
         let result = found.is_some() == wanted;
-        trace.found = found;
-        return Ok((result, trace));
+        return Ok((result, trace(found, OperandTrace::Literal(Value::Bool(wanted)), None)));
     }
-    let Some(found) = found else { return Err(invalid_path(&c.variable.value)) };
-    trace.operand = match &c.operand.value {
+    let Some(found) = found else { return Err(invalid_path(variable)) };
+    let operand = match &c.operand.value {
         Operand::Literal(v) => OperandTrace::Literal(v.clone()),
         Operand::Path(p) => {
             OperandTrace::Path { path: p.text().to_string(), value: p.select(roots).map_err(|_| invalid_path(p))? }
         }
     };
-    let operand = match &trace.operand {
-        OperandTrace::Literal(v) | OperandTrace::Path { value: v, .. } => v,
-    };
-    let result = compare::compare(c.operator, &found, operand);
-    trace.found = Some(found);
-    Ok(match result {
-        Ok(r) => (r, trace),
-        Err(m) => {
-            trace.mismatch = Some(m);
-            (false, trace)
-        }
+    let (OperandTrace::Literal(right) | OperandTrace::Path { value: right, .. }) = &operand;
+    Ok(match compare::compare(c.operator, &found, right) {
+        Ok(result) => (result, trace(Some(found), operand, None)),
+        Err(m) => (false, trace(Some(found), operand, Some(m))),
     })
 }
 

@@ -297,3 +297,26 @@ fn explanation_names_skipped_sub_rules() {
          no rule matched → Default 'F'"
     );
 }
+
+#[test]
+fn rule_10_5_invalid_literal_operands_are_rejected_before_running() {
+    let diagnostics = |rule: Value| {
+        let checked = check(&Source::new("t.json", definition(vec![rule], true).to_string()));
+        // Only the rule's own diagnostics (a rejected rule also leaves its target unreachable).
+        let rule_level = checked.diagnostics.into_iter().filter(|d| d.pointer.contains("/Choices/"));
+        rule_level.map(|d| (d.code, d.message, d.pointer)).collect::<Vec<_>>()
+    };
+    let d = diagnostics(json!({"Variable": "$.v", "TimestampEquals": "2016-02-30T00:00:00Z"}));
+    assert_eq!(
+        d,
+        [(
+            crate::asl::codes::BAD_TIMESTAMP,
+            "'2016-02-30T00:00:00Z' does not match RFC3339 timestamp: the date does not exist".to_string(),
+            "/States/C/Choices/0/TimestampEquals".to_string()
+        )]
+    );
+    let d = diagnostics(json!({"Variable": "$.v", "StringMatches": "a\\b"}));
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].0, crate::asl::codes::BAD_VALUE);
+    assert!(d[0].1.contains("'\\b' is not an escape"), "{}", d[0].1);
+}
