@@ -6,12 +6,13 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::asl::definition::{
-    Expr, Fail, FailText, PathOrNull, QueryLanguage, Spanned, State, StateKind, Template, Transition, Wait, WaitFor,
+    Expr, Fail, FailText, NumberSource, PathOrNull, QueryLanguage, Spanned, State, StateKind, Template, Transition,
+    Wait, WaitFor,
 };
 use crate::asl::engine::choice;
 use crate::asl::engine::io::{self, Failure};
 use crate::asl::engine::stage::{StageDetail, StageKind};
-use crate::asl::jsonpath::{Roots, Variables};
+use crate::asl::jsonpath::{Roots, SelectError, Variables};
 use crate::asl::source::Span;
 use crate::asl::world::Entropy;
 
@@ -270,7 +271,7 @@ fn fail_state(f: &Fail, input: &Value, env: &mut Env) -> Result<Outcome, Failure
 fn wait(w: &Wait, effective: &Value, env: &mut Env, run: &mut Run) -> Result<(), Failure> {
     let roots = env.roots(effective);
     let delay_ms = match &w.wait_for.value {
-        WaitFor::Seconds(crate::asl::definition::NumberSource::Literal(v)) => {
+        WaitFor::Seconds(NumberSource::Literal(v)) => {
             // The validator guarantees an integer in 0..=99999999 (rule 11.1).
             v.as_u64().map_or(0, |s| s.saturating_mul(1000)) as i64
         }
@@ -282,14 +283,11 @@ fn wait(w: &Wait, effective: &Value, env: &mut Env, run: &mut Run) -> Result<(),
         WaitFor::TimestampLiteral(s) => millis_until(s, env.now_ms).unwrap_or(0),
         WaitFor::TimestampPath(p) => {
             let v = p.select(&roots).map_err(|e| missing_wait_path(p.text(), &e))?;
-            let text = match &v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
             v.as_str().and_then(|s| millis_until(s, env.now_ms)).ok_or_else(|| {
                 Failure::runtime(format!(
-                    "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {text}",
-                    p.text()
+                    "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {}",
+                    p.text(),
+                    raw_text(&v)
                 ))
             })?
         }
@@ -308,9 +306,11 @@ fn wait(w: &Wait, effective: &Value, env: &mut Env, run: &mut Run) -> Result<(),
     Ok(())
 }
 
-fn missing_wait_path(path: &str, e: &crate::asl::jsonpath::SelectError) -> Failure {
+/// SecondsPath/TimestampPath that selects nothing, worded like InputPath's (ASL-NOTES 4); AWS's
+/// text for Wait is not recorded.
+fn missing_wait_path(path: &str, e: &SelectError) -> Failure {
     match e {
-        crate::asl::jsonpath::SelectError::NoResults { normalized } => {
+        SelectError::NoResults { normalized } => {
             Failure::runtime(format!("Invalid path '{path}' : No results for path: {normalized}"))
         }
         other => Failure::runtime(other.to_string()),
@@ -326,15 +326,19 @@ fn seconds_from_path(path: &str, v: &Value) -> Result<i64, Failure> {
             Err(Failure::runtime(format!("The SecondsPath parameter references a negative value: {path} == {n}")))
         }
         Some(n) => Ok(n),
-        None => {
-            let text = match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            Err(Failure::runtime(format!(
-                "The SecondsPath parameter cannot be parsed as a long value: {path} == {text}"
-            )))
-        }
+        None => Err(Failure::runtime(format!(
+            "The SecondsPath parameter cannot be parsed as a long value: {path} == {}",
+            raw_text(v)
+        ))),
+    }
+}
+
+/// A value as AWS quotes it after `==`: strings without their JSON quotes
+/// (`$.t == 2016-12-05T21:29:29`), anything else as JSON.
+fn raw_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 
