@@ -33,7 +33,16 @@ impl Failure {
     /// it does for the errors the service raises while evaluating a state (counted over the
     /// corpus: every States.Runtime and States.QueryEvaluationError cause has it, no other has).
     pub fn is_prefixed(&self) -> bool {
-        matches!(self.error.as_str(), "States.Runtime" | "States.QueryEvaluationError" | "States.IntrinsicFailure")
+        // The others raised while evaluating a state are prefixed alike (no recording says otherwise).
+        matches!(
+            self.error.as_str(),
+            "States.Runtime"
+                | "States.QueryEvaluationError"
+                | "States.IntrinsicFailure"
+                | "States.NoChoiceMatched"
+                | "States.ResultPathMatchFailure"
+                | "States.ParameterPathFailure"
+        )
     }
 }
 

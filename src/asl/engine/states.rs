@@ -9,8 +9,8 @@ use std::sync::Arc;
 use serde_json::{Map, Value, json};
 
 use crate::asl::definition::{
-    Expr, Fail, FailText, MapState, Parallel, PathOrNull, QueryLanguage, Scope, Spanned, State, StateKind, Task,
-    Template, Transition, Wait, WaitFor,
+    Expr, Fail, FailText, MapState, NumberSource, Parallel, PathOrNull, QueryLanguage, Scope, Spanned, State,
+    StateKind, Task, Template, Transition, Wait, WaitFor,
 };
 use crate::asl::engine::choice;
 use crate::asl::engine::config::ExecutionConfig;
@@ -20,7 +20,7 @@ use crate::asl::engine::retry::{Decision, RetryState};
 use crate::asl::engine::stage::{StageDetail, StageKind};
 use crate::asl::engine::tasks::{RecordedAnswers, TaskAnswer, TaskRequest, TaskSource};
 use crate::asl::engine::trace::Trace;
-use crate::asl::jsonpath::{Roots, Variables};
+use crate::asl::jsonpath::{Roots, SelectError, Variables};
 use crate::asl::source::Span;
 use crate::asl::world::{Entropy, uuid_v4};
 
@@ -436,14 +436,14 @@ fn jsonpath_state(state: &State, input: &Arc<Value>, env: &mut Env, run: &mut Ru
         }
         StateKind::Choice(c) => {
             let roots = env.roots(&effective);
-            let outcome =
-                choice::evaluate(&c.choices, &roots).map_err(|e| Failure { error: e.error, cause: e.cause })?;
-            let (next, assign) = match outcome.matched {
-                Some(i) => (c.choices[i].next.as_ref().map(|n| n.value.clone()), c.choices[i].assign.as_ref()),
-                None => (c.default.as_ref().map(|d| d.value.clone()), state.io.assign.as_ref()),
+            let outcome = choice::evaluate_state(c, &roots).map_err(|e| Failure { error: e.error, cause: e.cause })?;
+            let Some(next) = outcome.next.clone() else {
+                return Err(no_choice_matched());
             };
-            let Some(next) = next else {
-                return Err(Failure { error: "States.NoChoiceMatched".into(), cause: "No Matches!".into() });
+            // The matched rule's Assign, or the state's own when Default is taken (rule 5.6).
+            let assign = match outcome.matched {
+                Some(i) => c.choices[i].assign.as_ref(),
+                None => state.io.assign.as_ref(),
             };
             if let Some(a) = assign {
                 run.assigned = Some(assign_vars(a, &effective, env)?);
@@ -679,6 +679,15 @@ fn map(state: &State, m: &MapState, input: &Arc<Value>, env: &mut Env, run: &mut
     Ok(after_result(state, input, result, env, run)?)
 }
 
+/// No rule matched and there is no Default (rule 10.2). No AWS recording of the cause text
+/// exists in the corpus; this one says what happened and how to fix it.
+fn no_choice_matched() -> Failure {
+    Failure {
+        error: "States.NoChoiceMatched".into(),
+        cause: "No Choice rule matched the input and the Choice state has no Default".into(),
+    }
+}
+
 fn unsupported(why: &str) -> Failure {
     Failure { error: "statescope.Unsupported".into(), cause: why.into() }
 }
@@ -736,33 +745,39 @@ fn fail_state(f: &Fail, input: &Value, env: &mut Env) -> Result<Outcome, Failure
     Ok(Outcome::Failed { error, cause })
 }
 
+/// Wait (rules 5.7, 11.1–11.5): computes the delay and advances only the virtual clock; it never
+/// sleeps. A timestamp in the past waits zero.
 fn wait(w: &Wait, effective: &Value, env: &mut Env, run: &mut Run) -> Result<(), Failure> {
     let roots = env.roots(effective);
-    let seconds = match &w.wait_for.value {
-        WaitFor::Seconds(crate::asl::definition::NumberSource::Literal(v)) => v.as_f64().unwrap_or(0.0),
-        WaitFor::SecondsPath(p) => {
-            let v =
-                p.select(&roots).map_err(|_| Failure::runtime(format!("Invalid path '{}' : No results", p.text())))?;
-            seconds_from_path(p.text(), &v)?
+    let delay_ms = match &w.wait_for.value {
+        WaitFor::Seconds(NumberSource::Literal(v)) => {
+            // The validator guarantees an integer in 0..=99999999 (rule 11.1).
+            v.as_u64().map_or(0, |s| s.saturating_mul(1000)) as i64
         }
-        WaitFor::TimestampLiteral(s) => seconds_until(s, env.now_ms).unwrap_or(0.0),
+        WaitFor::SecondsPath(p) => {
+            let v = p.select(&roots).map_err(|e| missing_wait_path(p.text(), &e))?;
+            seconds_from_path(p.text(), &v)?.saturating_mul(1000)
+        }
+        // The validator rejected literals that are not timestamps (rule 2.11).
+        WaitFor::TimestampLiteral(s) => millis_until(s, env.now_ms).unwrap_or(0),
         WaitFor::TimestampPath(p) => {
-            let v =
-                p.select(&roots).map_err(|_| Failure::runtime(format!("Invalid path '{}' : No results", p.text())))?;
-            let s = v.as_str().unwrap_or_default();
-            seconds_until(s, env.now_ms).ok_or_else(|| {
+            let v = p.select(&roots).map_err(|e| missing_wait_path(p.text(), &e))?;
+            v.as_str().and_then(|s| millis_until(s, env.now_ms)).ok_or_else(|| {
                 Failure::runtime(format!(
-                    "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {s}",
-                    p.text()
+                    "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {}",
+                    p.text(),
+                    raw_text(&v)
                 ))
             })?
         }
         _ => return Err(io::jsonata_unsupported()),
     };
+    let ms = delay_ms.max(0);
+    let seconds = ms as f64 / 1000.0;
+    // rule 11.5, ASL-NOTES 14: now + 24,855 days is accepted, 24,856 days is not.
     if seconds > MAX_WAIT_SECONDS {
         return Err(Failure::runtime("Wait state delay is too long."));
     }
-    let ms = (seconds.max(0.0) * 1000.0).round() as i64;
     run.elapsed_ms = ms;
     if let Some(last) = run.stages.last_mut() {
         last.detail = Some(StageDetail::Wait { seconds, until_ms: env.now_ms + ms });
@@ -770,20 +785,47 @@ fn wait(w: &Wait, effective: &Value, env: &mut Env, run: &mut Run) -> Result<(),
     Ok(())
 }
 
-/// SecondsPath must give a non-negative integer (rule 11.2).
-fn seconds_from_path(path: &str, v: &Value) -> Result<f64, Failure> {
+/// SecondsPath/TimestampPath that selects nothing, worded like InputPath's (ASL-NOTES 4); AWS's
+/// text for Wait is not recorded.
+fn missing_wait_path(path: &str, e: &SelectError) -> Failure {
+    match e {
+        SelectError::NoResults { normalized } => {
+            Failure::runtime(format!("Invalid path '{path}' : No results for path: {normalized}"))
+        }
+        other => Failure::runtime(other.to_string()),
+    }
+}
+
+/// SecondsPath must give a whole number ≥ 0 that fits a Java long (rule 11.2). AWS checks the
+/// type before the sign: `-1.5` is "cannot be parsed", `-1` is "negative"
+/// (`base/test_base_wait_seconds_path(*)`).
+fn seconds_from_path(path: &str, v: &Value) -> Result<i64, Failure> {
     match v.as_i64() {
         Some(n) if n < 0 => {
             Err(Failure::runtime(format!("The SecondsPath parameter references a negative value: {path} == {n}")))
         }
-        Some(n) => Ok(n as f64),
-        None => {
-            Err(Failure::runtime(format!("The SecondsPath parameter cannot be parsed as a long value: {path} == {v}")))
-        }
+        Some(n) => Ok(n),
+        None => Err(Failure::runtime(format!(
+            "The SecondsPath parameter cannot be parsed as a long value: {path} == {}",
+            raw_text(v)
+        ))),
     }
 }
 
-fn seconds_until(_timestamp: &str, _now_ms: i64) -> Option<f64> {
-    // Filled in with the strict RFC 3339 parser.
-    Some(0.0)
+/// A value as AWS quotes it after `==`: strings without their JSON quotes
+/// (`$.t == 2016-12-05T21:29:29`), anything else as JSON.
+fn raw_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
+
+/// Milliseconds from `now_ms` until `timestamp` (negative when it has passed), or `None` when it
+/// is not a timestamp AWS accepts (rule 11.3).
+fn millis_until(timestamp: &str, now_ms: i64) -> Option<i64> {
+    crate::asl::timestamp::parse_timestamp(timestamp).map(|t| t.millis_after(now_ms))
+}
+
+#[cfg(test)]
+mod wait_tests;

@@ -243,7 +243,18 @@ fn operand(m: &Member, is_path: bool, ty: &str, pointer: &str, sink: &mut Sink) 
             }
         },
         ("string", NodeKind::String(_)) | ("number", NodeKind::Number(_)) | ("boolean", NodeKind::Bool(_)) => true,
-        ("timestamp", NodeKind::String(s)) => timestamp::parse_timestamp(s).is_some(),
+        ("timestamp", NodeKind::String(s)) => match timestamp::parse(s) {
+            Ok(_) => true,
+            Err(why) => {
+                sink.push(
+                    Diagnostic::error(codes::BAD_TIMESTAMP, format!("'{s}' does not match RFC3339 timestamp: {why}"))
+                        .at(v.span)
+                        .pointer(pointer)
+                        .help("write e.g. '2016-03-14T01:59:00Z': uppercase 'T', and 'Z' or an offset like '+01:00'"),
+                );
+                return None;
+            }
+        },
         _ => false,
     };
     if !ok {
