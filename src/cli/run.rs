@@ -236,7 +236,7 @@ fn stage_json(s: &StageRecord) -> Value {
         o["field"] = json!(f);
     }
     if let Some(e) = &s.expr {
-        o["expression"] = json!(e);
+        o["expression"] = json!(&**e);
     }
     match &s.detail {
         Some(StageDetail::Wait { seconds, until_ms }) => {

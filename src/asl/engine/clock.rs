@@ -11,6 +11,30 @@ pub fn format_millis(ms: i64) -> String {
     let days = secs.div_euclid(86_400);
     let sod = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
+    let mut out = String::with_capacity(24);
+    if (0..=9999).contains(&y) {
+        // The common case without the formatting machinery: this runs on every state entry.
+        let digits = |out: &mut String, v: u32, width: u32| {
+            for p in (0..width).rev() {
+                out.push(char::from(b'0' + ((v / 10u32.pow(p)) % 10) as u8));
+            }
+        };
+        digits(&mut out, y as u32, 4);
+        out.push('-');
+        digits(&mut out, m, 2);
+        out.push('-');
+        digits(&mut out, d, 2);
+        out.push('T');
+        digits(&mut out, (sod / 3600) as u32, 2);
+        out.push(':');
+        digits(&mut out, (sod % 3600 / 60) as u32, 2);
+        out.push(':');
+        digits(&mut out, (sod % 60) as u32, 2);
+        out.push('.');
+        digits(&mut out, millis as u32, 3);
+        out.push('Z');
+        return out;
+    }
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z", sod / 3600, sod % 3600 / 60, sod % 60)
 }
 

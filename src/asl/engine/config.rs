@@ -70,12 +70,30 @@ impl ExecutionConfig {
         })
     }
 
-    /// Rewrites the `State` part of a context object for a new state entry.
+    /// Rewrites the `State` part of a context object for a new state entry. In place, and
+    /// only what changed: this runs on every state entry, so it must not allocate in a loop.
     pub fn set_state_context(&self, context: &mut Value, state: &str, entered_ms: i64, retry_count: u32) {
-        let mut state_obj = json!({"Name": state, "EnteredTime": format_millis(entered_ms)});
-        if retry_count > 0 {
-            state_obj["RetryCount"] = json!(retry_count);
+        let Some(obj) = context.get_mut("State").and_then(Value::as_object_mut) else {
+            context["State"] = json!({});
+            return self.set_state_context(context, state, entered_ms, retry_count);
+        };
+        match obj.get_mut("Name") {
+            Some(Value::String(name)) if name == state => {}
+            _ => {
+                obj.insert("Name".into(), Value::String(state.to_string()));
+            }
         }
-        context["State"] = state_obj;
+        let time = format_millis(entered_ms);
+        match obj.get_mut("EnteredTime") {
+            Some(Value::String(t)) if *t == time => {}
+            _ => {
+                obj.insert("EnteredTime".into(), Value::String(time));
+            }
+        }
+        if retry_count > 0 {
+            obj.insert("RetryCount".into(), json!(retry_count));
+        } else if obj.contains_key("RetryCount") {
+            obj.shift_remove("RetryCount");
+        }
     }
 }

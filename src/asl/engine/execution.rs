@@ -11,7 +11,7 @@ use crate::asl::definition::{Scope, StateMachine};
 use crate::asl::engine::config::ExecutionConfig;
 use crate::asl::engine::history::{EventKind, History};
 use crate::asl::engine::stage::StageRecord;
-use crate::asl::engine::states::{Env, Outcome, visit};
+use crate::asl::engine::states::{Env, Labels, Outcome, visit};
 use crate::asl::engine::tasks::{NoTasks, RecordedAnswers, TaskAnswer, TaskRequest, TaskSource};
 use crate::asl::engine::trace::{Item, Trace};
 use crate::asl::world::SeededEntropy;
@@ -74,6 +74,7 @@ pub struct Execution<'m> {
     /// The context object (`$$`); its `State` part is rewritten on every state entry.
     context: Value,
     invocations: BTreeMap<String, u32>,
+    labels: Labels,
     stages: Vec<StageRecord>,
     queue: VecDeque<Item>,
     pending: Option<PendingExit>,
@@ -116,6 +117,7 @@ impl<'m> Execution<'m> {
             history,
             variables: Map::new(),
             invocations: BTreeMap::new(),
+            labels: Labels::default(),
             stages: Vec::new(),
             queue: VecDeque::new(),
             pending: None,
@@ -309,6 +311,7 @@ impl<'m> Execution<'m> {
             location: Arc::from(""),
             // The execution's closing event needs room too.
             budget: self.config.max_history_events.saturating_sub(self.history.len() + 1),
+            labels: &mut self.labels,
         };
         let v = visit(&mut env, state, &cursor.input);
         let end_ms = env.now_ms;

@@ -67,7 +67,7 @@ pub struct StageRecord {
     /// The ASL field that produced the value (`InputPath`), if any.
     pub field: Option<&'static str>,
     /// The field's expression as written (`$.lambda`), if any.
-    pub expr: Option<String>,
+    pub expr: Option<Arc<str>>,
     /// Where the field is in the source.
     pub span: Option<Span>,
     pub detail: Option<StageDetail>,

@@ -34,7 +34,7 @@ pub(crate) struct Staged {
     pub kind: StageKind,
     pub value: Arc<Value>,
     pub field: Option<&'static str>,
-    pub expr: Option<String>,
+    pub expr: Option<Arc<str>>,
     pub span: Option<Span>,
     pub detail: Option<StageDetail>,
 }
@@ -100,6 +100,7 @@ pub(crate) struct Env<'a> {
     pub location: Arc<str>,
     /// History events this trace may still add before the execution hits its quota.
     pub budget: usize,
+    pub labels: &'a mut Labels,
 }
 
 impl Env<'_> {
@@ -132,7 +133,12 @@ impl Run {
     }
 
     /// Records a stage; the value is shared with the caller, never copied.
-    fn stage(&mut self, kind: StageKind, value: Arc<Value>, field: Option<(&'static str, String, Span)>) -> Arc<Value> {
+    fn stage(
+        &mut self,
+        kind: StageKind,
+        value: Arc<Value>,
+        field: Option<(&'static str, Arc<str>, Span)>,
+    ) -> Arc<Value> {
         let (field, expr, span) = match field {
             Some((f, e, s)) => (Some(f), Some(e), Some(s)),
             None => (None, None, None),
@@ -277,7 +283,7 @@ fn caught(env: &mut Env, state: &State, index: usize, input: &Arc<Value>, thrown
             None => None,
         };
         let written = io::result_path(catcher.result_path.as_ref(), (**input).clone(), error_output.clone())?;
-        let field = catcher.result_path.as_ref().map(|f| path_field(f, "ResultPath"));
+        let field = catcher.result_path.as_ref().map(|f| path_field(env, f, "ResultPath"));
         Ok((assigned, run.stage(StageKind::AfterResultPath, Arc::new(written), field)))
     })();
     match result {
@@ -330,6 +336,7 @@ fn run_scope(env: &mut Env, scope: &Scope, input: Arc<Value>, location: Arc<str>
             invocations: &mut *env.invocations,
             location: location.clone(),
             budget: env.budget,
+            labels: &mut *env.labels,
         };
         let v = visit(&mut inner, state, &input);
         env.now_ms = inner.now_ms;
@@ -357,16 +364,27 @@ fn evaluate(state: &State, input: &Arc<Value>, env: &mut Env, run: &mut Run) -> 
     }
 }
 
-fn path_field(f: &Spanned<PathOrNull>, name: &'static str) -> (&'static str, String, Span) {
-    let text = match &f.value {
+/// Labels of fields (`$.a`, a template as written), made once per field and execution: they are
+/// shown with every stage, and rendering them on every visit showed up in profiles.
+#[derive(Default)]
+pub(crate) struct Labels(std::collections::HashMap<(u32, u32), Arc<str>>);
+
+impl Labels {
+    fn get(&mut self, span: Span, make: impl FnOnce() -> String) -> Arc<str> {
+        self.0.entry((span.start, span.end)).or_insert_with(|| make().into()).clone()
+    }
+}
+
+fn path_field(env: &mut Env, f: &Spanned<PathOrNull>, name: &'static str) -> (&'static str, Arc<str>, Span) {
+    let text = env.labels.get(f.span, || match &f.value {
         PathOrNull::Path(p) => p.text().to_string(),
         PathOrNull::Null => "null".into(),
-    };
+    });
     (name, text, f.span)
 }
 
-fn template_field(t: &Spanned<Template>, name: &'static str) -> (&'static str, String, Span) {
-    (name, short(&t.value), t.span)
+fn template_field(env: &mut Env, t: &Spanned<Template>, name: &'static str) -> (&'static str, Arc<str>, Span) {
+    (name, env.labels.get(t.span, || short(&t.value)), t.span)
 }
 
 /// Expression labels are for one line of a trace or a pane title; the span locates the rest.
@@ -404,13 +422,13 @@ fn effective_input(state: &State, input: &Arc<Value>, env: &mut Env, run: &mut R
         None => input.clone(),
         Some(f) => {
             let v = Arc::new(io::filter_path(Some(f), &env.roots(input))?);
-            run.stage(StageKind::AfterInputPath, v, Some(path_field(f, "InputPath")))
+            run.stage(StageKind::AfterInputPath, v, Some(path_field(env, f, "InputPath")))
         }
     };
     if let Some(p) = &io.parameters {
         let roots = Roots { input: &value, context: env.context, variables: env.variables };
         let v = Arc::new(io::template(&p.value, &roots, env.entropy)?);
-        value = run.stage(StageKind::AfterParameters, v, Some(template_field(p, "Parameters")));
+        value = run.stage(StageKind::AfterParameters, v, Some(template_field(env, p, "Parameters")));
     }
     Ok(value)
 }
@@ -423,7 +441,7 @@ fn jsonpath_state(state: &State, input: &Arc<Value>, env: &mut Env, run: &mut Ru
                 if io::exceeds_payload_limit(&r.value) {
                     return Err(Failure::result_too_large(&state.name));
                 }
-                let text = short(&r.value);
+                let text = env.labels.get(r.span, || short(&r.value));
                 run.stage(StageKind::Result, Arc::new(r.value.clone()), Some(("Result", text, r.span)))
             }
             None => effective,
@@ -480,7 +498,7 @@ fn after_result(
         Some(t) => {
             let roots = Roots { input: &result, context: env.context, variables: env.variables };
             let v = Arc::new(io::template(&t.value, &roots, env.entropy)?);
-            run.stage(StageKind::AfterResultSelector, v, Some(template_field(t, "ResultSelector")))
+            run.stage(StageKind::AfterResultSelector, v, Some(template_field(env, t, "ResultSelector")))
         }
     };
     let after = match &state.io.result_path {
@@ -488,7 +506,7 @@ fn after_result(
         Some(f) => {
             // ResultPath writes into a copy of the raw input (the history still holds it).
             let written = io::result_path(Some(f), (**input).clone(), Arc::unwrap_or_clone(result))?;
-            run.stage(StageKind::AfterResultPath, Arc::new(written), Some(path_field(f, "ResultPath")))
+            run.stage(StageKind::AfterResultPath, Arc::new(written), Some(path_field(env, f, "ResultPath")))
         }
     };
     finish(state, &after, env, run)
@@ -566,8 +584,11 @@ fn task(state: &State, t: &Task, input: &Arc<Value>, env: &mut Env, run: &mut Ru
             if io::exceeds_payload_limit(&v) {
                 return Err(Failure::result_too_large(&state.name).into());
             }
-            let result =
-                run.stage(StageKind::Result, Arc::new(v), Some(("Resource", resource.to_string(), t.resource.span)));
+            let result = run.stage(
+                StageKind::Result,
+                Arc::new(v),
+                Some(("Resource", env.labels.get(t.resource.span, || resource.to_string()), t.resource.span)),
+            );
             Ok(after_result(state, input, result, env, run)?)
         }
         Some(TaskAnswer::Throw { error, cause }) => {
@@ -706,7 +727,8 @@ fn output_stage(state: &State, value: &Arc<Value>, env: &mut Env, run: &mut Run)
         None => value.clone(),
         Some(f) => Arc::new(io::filter_path(Some(f), &env.roots(value))?),
     };
-    Ok(run.stage(StageKind::Output, output, state.io.output_path.as_ref().map(|f| path_field(f, "OutputPath"))))
+    let field = state.io.output_path.as_ref().map(|f| path_field(env, f, "OutputPath"));
+    Ok(run.stage(StageKind::Output, output, field))
 }
 
 /// OutputPath, then the transition.
