@@ -17,3 +17,4 @@ pub mod timestamp;
 pub mod tree;
 pub mod validate;
 pub mod world;
+pub mod yaml;
