@@ -9,6 +9,7 @@ pub mod engine;
 pub mod intrinsics;
 pub mod json_text;
 pub mod jsonpath;
+pub mod load;
 pub mod parse;
 pub mod resource;
 pub mod source;
