@@ -125,7 +125,8 @@ fn yaml_error(span: Span, message: impl Into<String>) -> Diagnostic {
 impl Builder<'_> {
     fn scan_error(&self, e: &ScanError) -> Diagnostic {
         let at = self.chars.byte(e.marker().index());
-        Diagnostic::error(codes::SYNTAX, format!("invalid YAML: {}", e.info())).at(Span::new(at, at + 1))
+        let end = (at + 1).min(self.text.len()).max(at);
+        Diagnostic::error(codes::SYNTAX, format!("invalid YAML: {}", e.info())).at(Span::new(at, end))
     }
 
     fn event(&mut self, event: Event, span: Span) -> Result<(), Diagnostic> {
