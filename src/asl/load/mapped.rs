@@ -94,6 +94,11 @@ impl MappedText {
         MappedText { text: self.text[from..to].to_string(), origin: self.origin[from..=to].to_vec() }
     }
 
+    /// The template span of bytes `from..to` of the text.
+    pub fn span_of(&self, from: usize, to: usize) -> Span {
+        Span { start: self.origin(from), end: self.origin(to).max(self.origin(from)) }
+    }
+
     fn span(&self, span: Span) -> Span {
         Span { start: self.origin(span.start as usize), end: self.origin(span.end as usize) }
     }

@@ -169,7 +169,12 @@ fn definition_string(node: &Node, subs: Option<&Node>, p: &Props, found: &mut Ve
     if !unresolved.is_empty() {
         let what = as_intrinsic(node)
             .map_or("'DefinitionString'".to_string(), |c| format!("'DefinitionString' ('{}')", c.key));
-        found.push(intrinsic::unresolved_warning(&what, &unresolved, node, pointer));
+        let mut warning = intrinsic::unresolved_warning(&what, &unresolved, node, pointer);
+        // Blame the first placeholder itself when it can be found in the template.
+        if let Some(at) = unresolved.first().and_then(|u| text.text.find(u.as_str()).map(|i| (i, u.len()))) {
+            warning.span = Some(text.span_of(at.0, at.0 + at.1));
+        }
+        found.push(warning);
     }
     parse_mapped(&text, found)
 }

@@ -104,6 +104,8 @@ fn sub_definition_strings_keep_placeholders_and_warn() {
     let loaded = load_text("t.yaml", text, None);
     assert_eq!(codes_of(&loaded), [codes::UNRESOLVED_INTRINSIC]);
     assert!(loaded.diagnostics[0].message.contains("'${FnArn}'"));
+    let span = loaded.diagnostics[0].span.expect("span");
+    assert_eq!(&text[span.start as usize..span.end as usize], "${FnArn}", "the placeholder itself is blamed");
     let v = loaded.tree.expect("tree").to_value();
     assert_eq!(v["States"]["A"]["Resource"], json!("${FnArn}"));
     assert_eq!(v["States"]["A"]["Parameters"]["Table"], json!("orders"));
