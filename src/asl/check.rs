@@ -3,7 +3,7 @@
 
 use crate::asl::definition::StateMachine;
 use crate::asl::diagnostic::Diagnostic;
-use crate::asl::json_text::parse_json;
+use crate::asl::load::{LoadOptions, load};
 use crate::asl::parse::parse_machine;
 use crate::asl::source::Source;
 use crate::asl::validate::validate;
@@ -27,16 +27,18 @@ impl Checked {
     }
 }
 
-/// Parses and validates a JSON definition.
+/// Parses and validates a definition (JSON or YAML, or the one state machine of a template).
 pub fn check(source: &Source) -> Checked {
-    let mut diagnostics = Vec::new();
-    let machine = match parse_json(&source.text) {
-        Err(d) => {
-            diagnostics.push(d);
-            None
-        }
-        Ok((tree, found)) => {
-            diagnostics.extend(found);
+    check_with(source, &LoadOptions::default())
+}
+
+/// [`check`] with loader options (`--machine`, a forced syntax).
+pub fn check_with(source: &Source, options: &LoadOptions) -> Checked {
+    let loaded = load(source, options);
+    let mut diagnostics = loaded.diagnostics;
+    let machine = match loaded.tree {
+        None => None,
+        Some(tree) => {
             let (machine, found) = parse_machine(&tree);
             diagnostics.extend(found);
             if let Some(m) = &machine {

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use serde_json::{Value, json};
 
-use crate::asl::check::check;
+use crate::asl::check::check_with;
 use crate::asl::diagnostic;
 use crate::asl::engine::clock::format_millis;
 use crate::asl::engine::history::EventKind;
@@ -15,14 +15,17 @@ use crate::asl::engine::stage::{StageDetail, StageRecord};
 use crate::asl::engine::{Execution, ExecutionConfig, Status};
 use crate::asl::source::LineIndex;
 use crate::cli::Format;
-use crate::cli::validate::read;
+use crate::cli::validate::{load_options, read};
 
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
-    /// The definition (.json).
+    /// The definition (.json, .yaml, .yml) or a CloudFormation/SAM template.
     pub definition: PathBuf,
+    /// In a template with several state machines, the logical id of the one to run.
+    #[arg(long, value_name = "LOGICAL_ID")]
+    pub machine: Option<String>,
     /// Execution input (JSON file, or - for standard input); default: NAME.input.json beside
-    /// the definition, else {}.
+    /// NAME.asl.json (or .json, .asl.yaml, .yaml, .yml), else {}.
     #[arg(long)]
     pub input: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t)]
@@ -40,7 +43,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
         Ok(s) => s,
         Err(d) => return fail_early(args.format, &d.message),
     };
-    let checked = check(&source);
+    let checked = check_with(&source, &load_options(args.machine.as_deref()));
     let Some(machine) = checked.runnable() else {
         let index = LineIndex::new(&source.text);
         let text: Vec<String> = checked
@@ -166,7 +169,10 @@ fn read_input(args: &RunArgs) -> Result<Value, String> {
         Some(p) => p.clone(),
         None => {
             let name = args.definition.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            let stem = name.strip_suffix(".asl.json").or_else(|| name.strip_suffix(".json")).unwrap_or(name);
+            let stem = [".asl.json", ".asl.yaml", ".asl.yml", ".json", ".yaml", ".yml"]
+                .iter()
+                .find_map(|ext| name.strip_suffix(ext))
+                .unwrap_or(name);
             let beside = args.definition.with_file_name(format!("{stem}.input.json"));
             if !beside.exists() {
                 return Ok(json!({}));

@@ -6,16 +6,20 @@ use std::process::ExitCode;
 
 use serde_json::{Value, json};
 
-use crate::asl::check::{Checked, check};
+use crate::asl::check::{Checked, check_with};
 use crate::asl::diagnostic::{self, Diagnostic};
+use crate::asl::load::LoadOptions;
 use crate::asl::source::{LineIndex, Source};
 use crate::cli::Format;
 
 #[derive(clap::Args, Debug)]
 pub struct ValidateArgs {
-    /// Definition files (.json).
+    /// Definitions (.json, .yaml, .yml) or CloudFormation/SAM templates holding a state machine.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    /// In a template with several state machines, the logical id of the one to check.
+    #[arg(long, value_name = "LOGICAL_ID")]
+    pub machine: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
     /// Exit non-zero when there are warnings too.
@@ -26,10 +30,11 @@ pub struct ValidateArgs {
 pub fn run(args: &ValidateArgs) -> ExitCode {
     let (mut errors, mut warnings) = (0, 0);
     let mut json_files = Vec::new();
+    let options = load_options(args.machine.as_deref());
     for path in &args.files {
         let (source, checked) = match read(path) {
             Ok(s) => {
-                let c = check(&s);
+                let c = check_with(&s, &options);
                 (s, c)
             }
             Err(d) => (Source::new(path.display().to_string(), ""), Checked { machine: None, diagnostics: vec![d] }),
@@ -47,6 +52,11 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
     }
     let failed = errors > 0 || (args.deny_warnings && warnings > 0);
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+/// Loader options from the shared command-line flags.
+pub fn load_options(machine: Option<&str>) -> LoadOptions {
+    LoadOptions { machine: machine.map(str::to_string), ..LoadOptions::default() }
 }
 
 /// Reads a file; an unreadable one is a diagnostic, not a crash.

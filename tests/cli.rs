@@ -1,0 +1,124 @@
+//! The real `statescope` binary: exit codes, output formats, template selection and YAML
+//! positions, as a user or a script sees them.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn samples() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-machines")
+}
+
+fn statescope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_statescope")).args(args).output().expect("the binary runs")
+}
+
+fn sample(name: &str) -> String {
+    samples().join(name).display().to_string()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn json_of(out: &Output) -> Value {
+    serde_json::from_str(&stdout(out)).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(out)))
+}
+
+/// A file in a fresh temporary directory, for inputs the samples don't cover.
+fn temp_file(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("statescope-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("temp file");
+    path
+}
+
+#[test]
+fn validate_exits_0_on_a_clean_machine_and_1_on_errors() {
+    let ok = statescope(&["validate", &sample("hello-world.asl.json")]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+    assert!(stdout(&ok).contains("1 file: 0 errors, 0 warnings"));
+    let bad = statescope(&["validate", &sample("invalid/unknown-next-target.asl.json")]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stdout(&bad).contains("error[ASL101]"), "{}", stdout(&bad));
+}
+
+#[test]
+fn validate_json_format_lists_diagnostics_with_positions() {
+    let out = statescope(&["validate", "--format", "json", &sample("invalid/unknown-next-target.asl.json")]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out);
+    assert_eq!(v["errors"], 1);
+    let d = &v["files"][0]["diagnostics"][0];
+    assert_eq!(d["code"], "ASL101");
+    assert_eq!(d["pointer"], "/States/Validate/Next");
+    assert!(d["line"].as_u64().is_some() && d["column"].as_u64().is_some());
+}
+
+#[test]
+fn deny_warnings_turns_a_warning_into_failure() {
+    let file = sample("invalid/unreachable-state.asl.json");
+    assert_eq!(statescope(&["validate", &file]).status.code(), Some(0));
+    assert_eq!(statescope(&["validate", "--deny-warnings", &file]).status.code(), Some(1));
+}
+
+#[test]
+fn run_json_prints_exactly_one_line() {
+    let out = statescope(&["run", "--format", "json", &sample("hello-world.asl.json")]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert_eq!(text.trim_end().lines().count(), 1, "{text}");
+    let v: Value = serde_json::from_str(text.trim_end()).expect("one JSON line");
+    assert_eq!(v["status"], "SUCCEEDED");
+    assert!(v["output"].is_string(), "{v}");
+}
+
+#[test]
+fn machine_picks_one_state_machine_of_a_template() {
+    let file = sample("invalid/template-with-two-machines.template.yaml");
+    let none = statescope(&["validate", "--format", "json", &file]);
+    assert_eq!(none.status.code(), Some(1));
+    let v = json_of(&none);
+    let message = v["files"][0]["diagnostics"][0]["message"].as_str().unwrap_or_default().to_string();
+    assert!(message.contains("'Checkout', 'Refund'"), "{message}");
+    assert_eq!(statescope(&["validate", "--machine", "Refund", &file]).status.code(), Some(0));
+    let wrong = statescope(&["validate", "--machine", "Refunds", &file]);
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(stdout(&wrong).contains("did you mean 'Refund'?"), "{}", stdout(&wrong));
+    let run = statescope(&["run", "--format", "json", "--machine", "Checkout", &file]);
+    assert_eq!(json_of(&run)["status"], "SUCCEEDED");
+}
+
+#[test]
+fn yaml_diagnostics_point_at_the_line_and_column_in_the_yaml_file() {
+    let text = "StartAt: Greet\nStates:\n  Greet:\n    Type: Pass\n    Next: Wrold\n  World:\n    Type: Succeed\n";
+    let path = temp_file("greet.asl.yaml", text);
+    let out = statescope(&["validate", "--format", "json", &path.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out);
+    let d = &v["files"][0]["diagnostics"][0];
+    assert_eq!(d["code"], "ASL101");
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(5), Some(11)));
+    let text_out = statescope(&["validate", &path.display().to_string()]);
+    assert!(stdout(&text_out).contains("greet.asl.yaml:5:11: error[ASL101]"), "{}", stdout(&text_out));
+}
+
+#[test]
+fn a_definition_string_error_is_reported_on_the_template_line() {
+    let text = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Flow:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: |\n        {\"StartAt\": \"A\",\n         \"States\": {\"A\": {\"Type\": \"Pass\", \"Nxt\": \"B\", \"End\": true}}}\n";
+    let path = temp_file("flow.template.yaml", text);
+    let out = statescope(&["validate", &path.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("flow.template.yaml:8:43: error[ASL005]"), "{}", stdout(&out));
+}
+
+#[test]
+fn the_yaml_and_template_samples_run_with_their_inputs() {
+    let out = statescope(&["run", "--format", "json", &sample("order-events.template.yaml")]);
+    let v = json_of(&out);
+    let first = &v["states"][0];
+    assert_eq!(first["name"], "Archive order");
+    assert_eq!(first["input"]["orderId"], "ORD-20931", "the input beside the template was used");
+}
