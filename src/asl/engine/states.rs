@@ -6,11 +6,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::asl::definition::{
-    Expr, Fail, FailText, MapState, NumberSource, Parallel, PathOrNull, QueryLanguage, Scope, Spanned, State,
-    StateKind, Task, Template, Transition, Wait, WaitFor,
+    Expr, Fail, FailText, NumberSource, PathOrNull, QueryLanguage, Scope, Spanned, State, StateKind, Template,
+    Transition, Wait, WaitFor,
 };
 use crate::asl::engine::choice;
 use crate::asl::engine::config::ExecutionConfig;
@@ -18,11 +18,11 @@ use crate::asl::engine::history::EventKind;
 use crate::asl::engine::io::{self, Failure};
 use crate::asl::engine::retry::{Decision, RetryState};
 use crate::asl::engine::stage::{StageDetail, StageKind};
-use crate::asl::engine::tasks::{RecordedAnswers, TaskAnswer, TaskRequest, TaskSource};
+use crate::asl::engine::tasks::{RecordedAnswers, TaskRequest, TaskSource};
 use crate::asl::engine::trace::Trace;
 use crate::asl::jsonpath::{Roots, SelectError, Variables};
 use crate::asl::source::Span;
-use crate::asl::world::{Entropy, uuid_v4};
+use crate::asl::world::Entropy;
 
 /// Longest Wait AWS accepts: 2^31 − 1 seconds (ASL-NOTES 14: 24,855 days pass, 24,856 fail).
 pub const MAX_WAIT_SECONDS: f64 = 2_147_483_647.0;
@@ -354,6 +354,14 @@ fn run_scope(env: &mut Env, scope: &Scope, input: Arc<Value>, location: Arc<str>
     }
 }
 
+mod map;
+mod parallel;
+mod task;
+
+use map::map;
+use parallel::parallel;
+use task::task;
+
 /// The state-type-specific part of a visit, after the `input` stage.
 fn evaluate(state: &State, input: &Arc<Value>, env: &mut Env, run: &mut Run) -> Result<Outcome, Fault> {
     match &state.kind {
@@ -510,194 +518,6 @@ fn after_result(
         }
     };
     finish(state, &after, env, run)
-}
-
-/// The AWS event names and `resourceType`/`resource` details of a task resource.
-struct TaskEvents {
-    prefix: &'static str,
-    details: Value,
-}
-
-fn task_events(resource: &str) -> TaskEvents {
-    if let Some(rest) = resource.strip_prefix("arn:aws:lambda:") {
-        let _ = rest;
-        return TaskEvents { prefix: "LambdaFunction", details: json!({"resource": resource}) };
-    }
-    // arn:aws:states:::lambda:invoke(.waitForTaskToken) → resourceType "lambda", resource "invoke…"
-    let tail = resource.strip_prefix("arn:aws:states:::").unwrap_or(resource);
-    let (resource_type, name) = tail.split_once(':').unwrap_or(("", tail));
-    TaskEvents { prefix: "Task", details: json!({"resourceType": resource_type, "resource": name}) }
-}
-
-fn with(details: &Value, extra: Value) -> Value {
-    let mut d = details.clone();
-    if let (Some(d), Value::Object(extra)) = (d.as_object_mut(), extra) {
-        d.extend(extra);
-    }
-    d
-}
-
-/// A Task (rule 5.1): the result comes from the task source, a recorded answer, or nobody
-/// (the visit pauses with a request).
-fn task(state: &State, t: &Task, input: &Arc<Value>, env: &mut Env, run: &mut Run) -> Result<Outcome, Fault> {
-    let resource = t.resource.value.as_str();
-    let token = resource.ends_with(".waitForTaskToken").then(|| uuid_v4(env.entropy));
-    if let (Some(token), Some(ctx)) = (&token, env.context.as_object_mut()) {
-        ctx.insert("Task".into(), json!({"Token": token}));
-    }
-    let effective = effective_input(state, input, env, run)?;
-    let counter = env.invocations.entry(state.name.clone()).or_insert(0);
-    let invocation = *counter;
-    *counter += 1;
-    let events = task_events(resource);
-    let scheduled = if events.prefix == "Task" {
-        with(
-            &events.details,
-            json!({"region": env.config.region, "parameters": serde_json::to_string(&*effective).unwrap_or_default()}),
-        )
-    } else {
-        with(&events.details, json!({"input": serde_json::to_string(&*effective).unwrap_or_default()}))
-    };
-    env.trace.lifecycle(env.now_ms, format!("{}Scheduled", events.prefix), Some(scheduled));
-    env.trace.lifecycle(env.now_ms, format!("{}Started", events.prefix), Some(events.details.clone()));
-    let request = TaskRequest {
-        state: state.name.clone(),
-        location: env.location.to_string(),
-        resource: resource.to_string(),
-        input: effective,
-        invocation,
-        token,
-    };
-    let answer = match env.answers.get(&state.name, invocation) {
-        Some(a) => Some(a.clone()),
-        None => env.tasks.answer(&request),
-    };
-    match answer {
-        None => Ok(Outcome::Pending(request)),
-        Some(TaskAnswer::Return(v)) => {
-            let output = serde_json::to_string(&v).unwrap_or_default();
-            env.trace.lifecycle(
-                env.now_ms,
-                format!("{}Succeeded", events.prefix),
-                Some(with(&events.details, json!({"output": output}))),
-            );
-            if io::exceeds_payload_limit(&v) {
-                return Err(Failure::result_too_large(&state.name).into());
-            }
-            let result = run.stage(
-                StageKind::Result,
-                Arc::new(v),
-                Some(("Resource", env.labels.get(t.resource.span, || resource.to_string()), t.resource.span)),
-            );
-            Ok(after_result(state, input, result, env, run)?)
-        }
-        Some(TaskAnswer::Throw { error, cause }) => {
-            let mut d = with(&events.details, json!({"error": error}));
-            if let Some(c) = &cause {
-                d["cause"] = json!(c);
-            }
-            env.trace.lifecycle(env.now_ms, format!("{}Failed", events.prefix), Some(d));
-            Err(Fault::Thrown(Thrown { error: Some(error), cause }))
-        }
-    }
-}
-
-/// A Parallel (rule 5.4): every branch gets the effective input; branches run in `Branches`
-/// order (deterministic), each from the same start time; the first failure fails the state
-/// with the branch's own error (rule 14.4).
-fn parallel(state: &State, p: &Parallel, input: &Arc<Value>, env: &mut Env, run: &mut Run) -> Result<Outcome, Fault> {
-    let effective = effective_input(state, input, env, run)?;
-    env.trace.lifecycle(env.now_ms, "ParallelStateStarted", None);
-    run.flush(env.trace);
-    let start = env.now_ms;
-    let mut end = start;
-    let mut outputs = Vec::with_capacity(p.branches.len());
-    for (i, branch) in p.branches.iter().enumerate() {
-        env.now_ms = start;
-        let location = env.nested(&state.name, &format!("branch {}", i + 1));
-        match run_scope(env, branch, effective.clone(), location) {
-            ScopeEnd::Succeeded(out) => outputs.push(Arc::unwrap_or_clone(out)),
-            ScopeEnd::Failed(t) => {
-                env.trace.lifecycle(env.now_ms, "ParallelStateFailed", None);
-                return Err(Fault::Thrown(t));
-            }
-            ScopeEnd::Unsupported(why) => return Ok(Outcome::Unsupported(why)),
-            ScopeEnd::Pending(r) => return Ok(Outcome::Pending(r)),
-        }
-        end = end.max(env.now_ms);
-    }
-    env.now_ms = end;
-    env.trace.lifecycle(env.now_ms, "ParallelStateSucceeded", None);
-    let result = run.stage(StageKind::Result, Arc::new(Value::Array(outputs)), None);
-    Ok(after_result(state, input, result, env, run)?)
-}
-
-/// A Map (rule 5.5), inline semantics: ItemsPath, ItemSelector per item with `$$.Map.Item`,
-/// iterations in item order, each from the same start time unless MaxConcurrency is 1.
-fn map(state: &State, m: &MapState, input: &Arc<Value>, env: &mut Env, run: &mut Run) -> Result<Outcome, Fault> {
-    if m.item_reader.is_some() {
-        return Err(unsupported("Map ItemReader reads from S3, which cannot be reached locally").into());
-    }
-    let effective = effective_input(state, input, env, run)?;
-    let items = match &m.items_path {
-        None => effective.clone(),
-        Some(p) => {
-            let v = p.value.select(&env.roots(&effective)).map_err(|e| match e {
-                crate::asl::jsonpath::SelectError::NoResults { normalized } => {
-                    Failure::runtime(format!("Invalid path '{}' : No results for path: {normalized}", p.value.text()))
-                }
-                other => Failure::runtime(other.to_string()),
-            })?;
-            Arc::new(v)
-        }
-    };
-    let Some(list) = items.as_array() else {
-        return Err(Failure::runtime(format!("Map state input must be an array but was: {items}")).into());
-    };
-    let sequential = m
-        .max_concurrency
-        .as_ref()
-        .is_some_and(|c| matches!(&c.value, crate::asl::definition::NumberSource::Literal(v) if v.as_u64() == Some(1)));
-    env.trace.lifecycle(env.now_ms, "MapStateStarted", Some(json!({"length": list.len()})));
-    run.flush(env.trace);
-    let start = env.now_ms;
-    let mut end = start;
-    let mut outputs = Vec::with_capacity(list.len());
-    for (i, item) in list.iter().enumerate() {
-        if !sequential {
-            env.now_ms = start;
-        }
-        let item_input = match &m.item_selector {
-            None => Arc::new(item.clone()),
-            Some(sel) => {
-                let mut context = env.context.clone();
-                context["Map"] = json!({"Item": {"Index": i, "Value": item}});
-                let roots = Roots { input: &effective, context: &context, variables: env.variables };
-                Arc::new(io::template(&sel.value, &roots, env.entropy)?)
-            }
-        };
-        let ids = json!({"index": i, "name": state.name});
-        env.trace.lifecycle(env.now_ms, "MapIterationStarted", Some(ids.clone()));
-        let location = env.nested(&state.name, &format!("item {i}"));
-        match run_scope(env, &m.processor, item_input, location) {
-            ScopeEnd::Succeeded(out) => {
-                env.trace.lifecycle(env.now_ms, "MapIterationSucceeded", Some(ids));
-                outputs.push(Arc::unwrap_or_clone(out));
-            }
-            ScopeEnd::Failed(t) => {
-                env.trace.lifecycle(env.now_ms, "MapIterationFailed", Some(ids));
-                env.trace.lifecycle(env.now_ms, "MapStateFailed", None);
-                return Err(Fault::Thrown(t));
-            }
-            ScopeEnd::Unsupported(why) => return Ok(Outcome::Unsupported(why)),
-            ScopeEnd::Pending(r) => return Ok(Outcome::Pending(r)),
-        }
-        end = end.max(env.now_ms);
-    }
-    env.now_ms = end;
-    env.trace.lifecycle(env.now_ms, "MapStateSucceeded", None);
-    let result = run.stage(StageKind::Result, Arc::new(Value::Array(outputs)), None);
-    Ok(after_result(state, input, result, env, run)?)
 }
 
 /// No rule matched and there is no Default (rule 10.2). No AWS recording of the cause text

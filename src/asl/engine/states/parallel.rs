@@ -1,0 +1,45 @@
+//! Parallel states (rule 5.4, 14.x).
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::{Env, Fault, Outcome, Run, ScopeEnd, after_result, effective_input, run_scope};
+use crate::asl::definition::{Parallel, State};
+use crate::asl::engine::stage::StageKind;
+
+/// A Parallel (rule 5.4): every branch gets the effective input; branches run in `Branches`
+/// order (deterministic), each from the same start time; the first failure fails the state
+/// with the branch's own error (rule 14.4).
+pub(super) fn parallel(
+    state: &State,
+    p: &Parallel,
+    input: &Arc<Value>,
+    env: &mut Env,
+    run: &mut Run,
+) -> Result<Outcome, Fault> {
+    let effective = effective_input(state, input, env, run)?;
+    env.trace.lifecycle(env.now_ms, "ParallelStateStarted", None);
+    run.flush(env.trace);
+    let start = env.now_ms;
+    let mut end = start;
+    let mut outputs = Vec::with_capacity(p.branches.len());
+    for (i, branch) in p.branches.iter().enumerate() {
+        env.now_ms = start;
+        let location = env.nested(&state.name, &format!("branch {}", i + 1));
+        match run_scope(env, branch, effective.clone(), location) {
+            ScopeEnd::Succeeded(out) => outputs.push(Arc::unwrap_or_clone(out)),
+            ScopeEnd::Failed(t) => {
+                env.trace.lifecycle(env.now_ms, "ParallelStateFailed", None);
+                return Err(Fault::Thrown(t));
+            }
+            ScopeEnd::Unsupported(why) => return Ok(Outcome::Unsupported(why)),
+            ScopeEnd::Pending(r) => return Ok(Outcome::Pending(r)),
+        }
+        end = end.max(env.now_ms);
+    }
+    env.now_ms = end;
+    env.trace.lifecycle(env.now_ms, "ParallelStateSucceeded", None);
+    let result = run.stage(StageKind::Result, Arc::new(Value::Array(outputs)), None);
+    Ok(after_result(state, input, result, env, run)?)
+}
