@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The AWS-recorded corpus through the real binary and ../shared/conformance/check.py (with the
+# per-state history compared, --states). The in-process test (tests/conformance.rs) holds the
+# per-group floors; here every case the library passes must pass through the binary too, so
+# `statescope run --format json` can't drift from the engine. The one allowed difference: the
+# library's matcher also treats LocalStack's whole-value stand-ins for random results
+# ("RandomNumberGenerated", "generated-uuid") as wildcards, which check.py does not know.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpus="${STATESCOPE_CONFORMANCE:-../shared/conformance}"
+if [ ! -f "$corpus/check.py" ]; then
+  echo "conformance corpus not found at $corpus; skipped"
+  exit 0
+fi
+cargo build --release --quiet
+tmp=$(mktemp -d)
+python3 "$corpus/check.py" --states --jobs 2 -v \
+  --runner "target/release/statescope run {definition} --input {input} --format json" >"$tmp/cli.txt" || true
+STATESCOPE_CONFORMANCE_VERBOSE=1 cargo test --release --quiet --test conformance aws_recorded -- --nocapture \
+  >"$tmp/lib.txt" 2>&1
+python3 - "$corpus" "$tmp/cli.txt" "$tmp/lib.txt" <<'PY'
+import os, sys
+corpus, cli, lib = sys.argv[1:]
+def failing(path):
+    out = set()
+    for line in open(path):
+        if line.startswith("FAIL "):
+            out.add(line[5:].split(": ", 1)[0].strip())
+    return out
+def table(path):
+    rows, on = [], False
+    for line in open(path):
+        parts = line.split()
+        if parts[:3] == ["group", "passed", "failed"]:
+            on = True
+            continue
+        if on and len(parts) == 3 and parts[1].isdigit():
+            rows.append(line.rstrip())
+    return rows
+cli_fail, lib_fail = failing(cli), failing(lib)
+print("\n".join(table(cli)))
+extra = []
+for name in sorted(cli_fail - lib_fail):
+    text = open(os.path.join(corpus, "cases", name, "expected.json")).read()
+    if "RandomNumberGenerated" not in text and "generated-uuid" not in text:
+        extra.append(name)
+if extra:
+    print("cases the library passes but the binary fails:")
+    print("\n".join("  " + n for n in extra))
+    sys.exit(1)
+print(f"binary and library agree ({len(cli_fail - lib_fail)} known stand-in differences)")
+PY
