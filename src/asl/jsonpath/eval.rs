@@ -183,6 +183,8 @@ impl<'p, 'a> Eval<'p, 'a> {
         match (inner, node) {
             (Step::Filter(f), Value::Object(_)) if test(f, node, self.doc) => self.walk(steps, next, node),
             (Step::Filter(_), _) => {}
+            // Jayway's scan merges keys only from objects that have all of them.
+            (Step::Names(ns), Value::Object(m)) if next == steps.len() && !ns.iter().all(|n| m.contains_key(n)) => {}
             (_, Value::Object(_) | Value::Array(_)) => self.step(inner, steps, next, node),
             _ => {}
         }
@@ -327,7 +329,11 @@ pub(crate) fn normalized(steps: &[Step]) -> String {
 fn write_step(s: &mut String, step: &Step) {
     match step {
         Step::Name(n) => write_seg(s, Seg::Key(n)),
-        Step::Names(ns) => write_seg(s, Seg::Keys(ns)),
+        // Jayway's fragment joins with ',' (its match locations use ", ").
+        Step::Names(ns) => {
+            let list: Vec<String> = ns.iter().map(|k| format!("'{k}'")).collect();
+            let _ = write!(s, "[{}]", list.join(","));
+        }
         Step::Index(i) => {
             let _ = write!(s, "[{i}]");
         }

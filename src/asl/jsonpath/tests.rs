@@ -240,6 +240,42 @@ fn rule_4_4_deep_scan() {
 }
 
 #[test]
+fn rule_4_4_deep_scan_merges_keys_of_objects_having_all() {
+    give(json!({"a": 1, "b": 2, "c": {"a": 3}}), "$..['a','b']", json!([{"a": 1, "b": 2}]));
+}
+
+#[test]
+fn rule_4_9_merged_keys_on_a_scalar_name_the_keys() {
+    let vars = Map::new();
+    let input = json!({"x": 1});
+    let p = Path::parse("$.x['a','b']").unwrap_or_else(|e| panic!("{e}"));
+    let e = p.select(&roots(&input, &Value::Null, &vars)).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(e.starts_with("Expected to find an object with property ['a','b'] in path $['x']"), "{e}");
+}
+
+#[test]
+#[ignore]
+fn bench_select_simple_path() {
+    // Run with --release --ignored to measure; debug numbers mean little.
+    let input = json!({"a": {"b": 1, "c": [1, 2, 3]}, "d": "x".repeat(100)});
+    let vars = Map::new();
+    let r = roots(&input, &Value::Null, &vars);
+    let p = Path::parse("$.a.b").unwrap_or_else(|e| panic!("{e}"));
+    let n = 1_000_000u32;
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        assert_eq!(std::hint::black_box(&p).select(&r), Ok(json!(1)));
+    }
+    eprintln!("select $.a.b: {:?} per call", t.elapsed() / n);
+    let q = Path::parse("$.a.c[?(@ > 1)]").unwrap_or_else(|e| panic!("{e}"));
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        let _ = std::hint::black_box(&q).select(&r);
+    }
+    eprintln!("select filter: {:?} per call", t.elapsed() / n);
+}
+
+#[test]
 fn rule_4_4_definiteness() {
     let d = |p: &str| Path::parse(p).map(|p| p.is_definite()).unwrap_or_else(|e| panic!("{p}: {e}"));
     assert!(d("$.a.b[0]"));
