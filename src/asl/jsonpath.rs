@@ -52,8 +52,6 @@ pub struct Path {
     steps: Vec<Step>,
     reference: bool,
     definite: bool,
-    /// `$..x.fn()`: Jayway applies the function to the array of all matches, once.
-    aggregate: bool,
 }
 
 /// Which value a path starts from.
@@ -123,9 +121,8 @@ impl Path {
         let parsed = parse::parse(text)?;
         let steps = parsed.steps;
         let n = steps.len();
-        let aggregate = matches!(steps.first(), Some(Step::Scan(_))) && matches!(steps.last(), Some(Step::Function(_)));
-        let definite = aggregate || steps.iter().enumerate().all(|(i, s)| s.is_definite(i + 1 == n));
-        Ok(Path { text: text.to_string(), root: parsed.root, steps, reference: parsed.reference, definite, aggregate })
+        let definite = steps.iter().enumerate().all(|(i, s)| s.is_definite(i + 1 == n));
+        Ok(Path { text: text.to_string(), root: parsed.root, steps, reference: parsed.reference, definite })
     }
 
     pub fn text(&self) -> &str {
@@ -145,6 +142,15 @@ impl Path {
     /// slices) yields an array of its matches, possibly empty (rule 4.4).
     pub fn is_definite(&self) -> bool {
         self.definite
+    }
+
+    /// The name of a path function the path ends with (`$.a.length()` → `length`). AWS
+    /// accepts such paths but fails them at runtime, so [`Path::select`] does too.
+    pub fn trailing_function(&self) -> Option<&'static str> {
+        match self.steps.last() {
+            Some(Step::Function(f)) => Some(f.name()),
+            _ => None,
+        }
     }
 
     /// The value the path selects: the value itself for a definite path (an error if it is
@@ -194,15 +200,13 @@ impl Path {
     }
 
     fn run<'a>(&self, doc: &'a Value, trace: bool) -> Result<Vec<eval::Hit<'a>>, SelectError> {
-        if self.aggregate {
-            if let Some((Step::Function(f), body)) = self.steps.split_last() {
-                let mut e = eval::Eval::new(doc, false, false);
-                e.walk(body, 0, doc);
-                let all = Value::Array(e.hits.into_iter().map(|h| h.value.into_owned()).collect());
-                let value = functions::apply(*f, &all).map_err(|message| SelectError::Function { message })?;
-                let location = trace.then(|| format!("$.{}()", f.name()));
-                return Ok(vec![eval::Hit { location, value: Cow::Owned(value.into_owned()) }]);
-            }
+        if let Some(f) = self.trailing_function() {
+            // AWS accepts `$.a.sum()` in a definition but fails it at runtime ("could not be
+            // found"), so Jayway's top-level functions are not evaluated (functions inside
+            // filters are).
+            return Err(SelectError::Function {
+                message: format!("AWS Step Functions does not evaluate the path function '{f}()'"),
+            });
         }
         let mut e = eval::Eval::new(doc, trace, self.definite);
         e.walk(&self.steps, 0, doc);

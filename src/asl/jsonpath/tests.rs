@@ -385,25 +385,33 @@ fn rule_4_7_filter_with_a_function() {
 // ---- 4.7 functions ----
 
 #[test]
-fn rule_4_7_functions() {
-    let n = json!({"n": [1, 2, 3, 6], "o": {"a": 1, "b": 2}, "e": []});
-    give(n.clone(), "$.n.length()", json!(4));
-    give(n.clone(), "$.o.size()", json!(2));
-    give(n.clone(), "$.n.min()", json!(1.0));
-    give(n.clone(), "$.n.max()", json!(6.0));
-    give(n.clone(), "$.n.sum()", json!(12.0));
-    give(n.clone(), "$.n.avg()", json!(3.0));
-    give(n.clone(), "$.o.keys()", json!(["a", "b"]));
-    give(n.clone(), "$.n.first()", json!(1));
-    give(n.clone(), "$.n.last()", json!(6));
-    give(n.clone(), "$.n.index(1)", json!(2));
-    give(n.clone(), "$.n.index(-2)", json!(3));
-    fails(n, "$.e.sum()", "Aggregation function attempted to calculate value using empty array");
+fn rule_4_7_top_level_functions_fail_like_aws() {
+    // AWS fails `$.Jobs.sum()` at runtime ("could not be found in the input").
+    let n = json!({"n": [1, 2, 3]});
+    fails(n.clone(), "$.n.sum()", "AWS Step Functions does not evaluate the path function 'sum()'");
+    fails(n, "$..n.length()", "AWS Step Functions does not evaluate the path function 'length()'");
+    let p = Path::parse("$.n.size()").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(p.trailing_function(), Some("length"));
+    assert_eq!(Path::parse("$.n").map(|p| p.trailing_function()), Ok(None));
 }
 
 #[test]
-fn rule_4_7_deep_scan_then_function_aggregates_all_matches() {
-    give(store(), "$..price.sum()", json!(73.87));
+fn rule_4_7_functions_inside_filters() {
+    let n = json!([{"n": [1, 2, 3, 6], "o": {"a": 1, "b": 2}}, {"n": [5], "o": {}}]);
+    let f = |expr: &str| format!("$[?({expr})].o");
+    give(n.clone(), &f("@.n.length() == 4"), json!([{"a": 1, "b": 2}]));
+    give(n.clone(), &f("@.o.size() == 0"), json!([{}]));
+    give(n.clone(), &f("@.n.min() == 1"), json!([{"a": 1, "b": 2}]));
+    give(n.clone(), &f("@.n.max() == 5"), json!([{}]));
+    give(n.clone(), &f("@.n.sum() == 12"), json!([{"a": 1, "b": 2}]));
+    give(n.clone(), &f("@.n.avg() == 3"), json!([{"a": 1, "b": 2}]));
+    give(n.clone(), &f("@.o.keys() contains 'b'"), json!([{"a": 1, "b": 2}]));
+    give(n.clone(), &f("@.n.first() == 5"), json!([{}]));
+    give(n.clone(), &f("@.n.last() == 6"), json!([{"a": 1, "b": 2}]));
+    give(n.clone(), &f("@.n.index(1) == 2"), json!([{"a": 1, "b": 2}]));
+    give(n.clone(), &f("@.n.index(-2) == 3"), json!([{"a": 1, "b": 2}]));
+    // A failing function leaves the operand undefined.
+    give(json!([{"n": []}]), "$[?(@.n.sum() == 0)]", json!([]));
 }
 
 // ---- located results ----
@@ -419,7 +427,6 @@ fn located_paths_name_each_match() {
         located(&json!({"x": {"y": 1}, "z": [{"y": 2}]}), "$..y"),
         vec![("$['x']['y']".to_string(), json!(1)), ("$['z'][0]['y']".to_string(), json!(2))]
     );
-    assert_eq!(located(&json!({"a": [1]}), "$.a.length()"), vec![("$['a'].length()".to_string(), json!(1))]);
 }
 
 // ---- 4.6 reference paths ----
@@ -532,4 +539,19 @@ proptest::proptest! {
             let _ = p.select_located(&roots(&input, &input, &vars));
         }
     }
+}
+
+#[test]
+fn rule_4_7_trailing_function_is_a_warning_pointing_at_it() {
+    use crate::asl::check::check;
+    use crate::asl::diagnostic::Severity;
+    use crate::asl::source::Source;
+    let text = r#"{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"n.$":"$.items.length()"},"End":true}}}"#;
+    let checked = check(&Source::new("m.json", text));
+    assert!(!checked.has_errors());
+    let w =
+        checked.diagnostics.iter().find(|d| d.severity == Severity::Warning && d.message.contains("path functions"));
+    let span = w.and_then(|d| d.span).unwrap_or_else(|| panic!("no warning: {:?}", checked.diagnostics));
+    assert_eq!(&text[span.start as usize..span.end as usize], ".");
+    assert_eq!(span.start as usize, text.find(".length").unwrap_or_default());
 }
