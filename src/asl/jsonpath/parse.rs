@@ -23,13 +23,19 @@ fn err<T>(offset: usize, message: impl Into<String>) -> Result<T> {
     Err(PathSyntaxError { offset, message: message.into() })
 }
 
+/// Limits that keep the recursive parser and evaluator far from the stack's end on
+/// hostile input; real paths are nowhere near them.
+const MAX_STEPS: usize = 256;
+const MAX_DEPTH: usize = 48;
+
 /// Characters that end a dotted name inside a filter (they start an operator or close the filter).
 const FILTER_NAME_STOPS: &[char] = &[' ', '<', '>', '=', '!', '~', ')', '&', '|', ',', ']'];
 
 /// Parses a whole path: root, then steps to the end of the text.
 pub(crate) fn parse(text: &str) -> Result<Parsed> {
     // Jayway trims the path; trailing blanks are harmless, leading ones hide the '$'.
-    let mut p = Parser { chars: text.trim_end().chars().collect(), pos: 0, reference: true, in_filter: false };
+    let mut p =
+        Parser { chars: text.trim_end().chars().collect(), pos: 0, reference: true, in_filter: false, depth: 0 };
     let root = p.root()?;
     let steps = p.steps()?;
     if p.pos < p.chars.len() {
@@ -44,6 +50,8 @@ struct Parser {
     reference: bool,
     /// Parsing a path inside a filter: names also stop at operators and blanks.
     in_filter: bool,
+    /// Nesting of filters, parentheses, `!` and literal containers.
+    depth: usize,
 }
 
 impl Parser {
@@ -53,6 +61,17 @@ impl Parser {
 
     fn peek(&self, n: usize) -> Option<char> {
         self.chars.get(self.pos + n).copied()
+    }
+
+    /// Runs `f` one nesting level deeper, refusing absurd nesting.
+    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        if self.depth >= MAX_DEPTH {
+            return err(self.pos, format!("nested more than {MAX_DEPTH} levels deep"));
+        }
+        self.depth += 1;
+        let r = f(self);
+        self.depth -= 1;
+        r
     }
 
     fn skip_blanks(&mut self) {
@@ -105,6 +124,9 @@ impl Parser {
     fn steps(&mut self) -> Result<Vec<Step>> {
         let mut steps = Vec::new();
         while let Some(c) = self.cur() {
+            if steps.len() >= MAX_STEPS && (c == '.' || c == '[') {
+                return err(self.pos, format!("a path may have at most {MAX_STEPS} steps"));
+            }
             if matches!(steps.last(), Some(Step::Function(_))) && (c == '.' || c == '[') {
                 return err(self.pos, "a function such as length() must be the last step");
             }
@@ -271,8 +293,9 @@ impl Parser {
                 self.pos += 1;
                 let outer = self.in_filter;
                 self.in_filter = true;
-                let f = self.or()?;
+                let f = self.nested(Self::or);
                 self.in_filter = outer;
+                let f = f?;
                 self.expect(')', "to close the filter")?;
                 self.expect(']', "after the filter")?;
                 Ok(Step::Filter(Box::new(f)))
@@ -418,11 +441,11 @@ impl Parser {
         match self.cur() {
             Some('!') if self.peek(1) != Some('=') => {
                 self.pos += 1;
-                Ok(Filter::Not(Box::new(self.unary()?)))
+                Ok(Filter::Not(Box::new(self.nested(Self::unary)?)))
             }
             Some('(') => {
                 self.pos += 1;
-                let f = self.or()?;
+                let f = self.nested(Self::or)?;
                 self.expect(')', "to close the parenthesis")?;
                 Ok(f)
             }
@@ -559,7 +582,7 @@ impl Parser {
                     return Ok(Value::Array(items));
                 }
                 loop {
-                    items.push(self.literal()?);
+                    items.push(self.nested(Self::literal)?);
                     self.skip_blanks();
                     match self.cur() {
                         Some(',') => self.pos += 1,
@@ -586,7 +609,7 @@ impl Parser {
                         _ => return err(self.pos, "expected a quoted key"),
                     };
                     self.expect(':', "after the key")?;
-                    let value = self.literal()?;
+                    let value = self.nested(Self::literal)?;
                     map.insert(key, value);
                     self.skip_blanks();
                     match self.cur() {

@@ -517,6 +517,21 @@ fn rule_2_18_only_reference_paths_on_dollar_are_written() {
 
 // ---- robustness ----
 
+#[test]
+fn hostile_nesting_is_a_syntax_error_not_a_stack_overflow() {
+    let deep = format!("$[?({}@.a{})]", "(".repeat(10_000), ")".repeat(10_000));
+    assert!(Path::parse(&deep).is_err());
+    let nots = format!("$[?({}@.a)]", "!".repeat(10_000));
+    assert!(Path::parse(&nots).is_err());
+    let filters = format!("$.a{}", "[?(@.b".repeat(5_000));
+    assert!(Path::parse(&filters).is_err());
+    let list = format!("$[?(@.a in {}1{})]", "[".repeat(10_000), "]".repeat(10_000));
+    assert!(Path::parse(&list).is_err());
+    let long = format!("${}", ".a".repeat(10_000));
+    assert!(Path::parse(&long).is_err());
+    assert!(Path::parse(&format!("${}", ".a".repeat(200))).is_ok());
+}
+
 proptest::proptest! {
     #[test]
     fn parse_never_panics_and_keeps_the_text(text in "\\PC{0,40}") {
