@@ -124,7 +124,10 @@ impl<'p, 'a> Eval<'p, 'a> {
                     message: format!("The path {} is null", normalized(&steps[..next - 1])),
                 }),
                 _ => self.fail(SelectError::Mismatch {
-                    message: format!("Filter: [{i}] can only be applied to arrays. Current context is: {node}"),
+                    message: format!(
+                        "Filter: [{i}] can only be applied to arrays. Current context is: {}",
+                        java_text(node)
+                    ),
                 }),
             },
             Step::Indexes(ix) => {
@@ -314,6 +317,14 @@ fn not_an_object(step: &Step, before: &[Step], node: &Value) -> SelectError {
              object according to the JsonProvider: 'com.jayway.jsonpath.spi.json.JsonSmartJsonProvider'.",
             normalized(before)
         ),
+    }
+}
+
+/// How Java prints a JSON value in a message: strings bare, everything else as JSON.
+fn java_text(v: &Value) -> Cow<'_, str> {
+    match v {
+        Value::String(s) => Cow::Borrowed(s),
+        other => Cow::Owned(other.to_string()),
     }
 }
 

@@ -168,6 +168,7 @@ fn rule_4_9_index_out_of_range_is_no_results() {
 fn rule_4_9_index_on_null_or_object() {
     fails(json!({"a": null}), "$.a[0]", "The path $['a'] is null");
     fails(json!({"a": {"b": 1}}), "$.a[0]", "Filter: [0] can only be applied to arrays. Current context is: {\"b\":1}");
+    fails(json!({"a": "abc"}), "$.a[0]", "Filter: [0] can only be applied to arrays. Current context is: abc");
 }
 
 #[test]
