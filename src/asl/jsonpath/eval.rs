@@ -141,7 +141,7 @@ impl<'p, 'a> Eval<'p, 'a> {
             }
             Step::Slice { start, end } => {
                 if let Value::Array(a) = node {
-                    for at in slice_range(*start, *end, a.len()) {
+                    for at in slice_indexes(*start, *end, a.len()) {
                         self.child(Seg::Index(at), steps, next, &a[at]);
                     }
                 }
@@ -285,16 +285,26 @@ pub(crate) fn resolve_index(i: i64, len: usize) -> Option<usize> {
     usize::try_from(at).ok().filter(|&a| a < len)
 }
 
-/// The indexes a slice selects (negative bounds count from the end; bounds are clamped).
-fn slice_range(start: Option<i64>, end: Option<i64>, len: usize) -> std::ops::Range<usize> {
+/// The indexes a slice selects, Jayway's way (`ArraySliceToken`): `[a:]` and `[:b]` count a
+/// negative bound from the end, but `[a:b]` only caps `b` at the length, so `[1:-1]` selects
+/// nothing and `[-2:4]` on five elements gives 3, 4, 0, 1, 2, 3.
+fn slice_indexes(start: Option<i64>, end: Option<i64>, len: usize) -> Vec<usize> {
     let len_i = i64::try_from(len).unwrap_or(i64::MAX);
-    let clamp = |b: i64| {
-        let b = if b < 0 { len_i.saturating_add(b).max(0) } else { b.min(len_i) };
-        usize::try_from(b).unwrap_or(0)
-    };
-    let from = start.map_or(0, clamp);
-    let to = end.map_or(len, clamp);
-    from..to.max(from)
+    let from_end = |b: i64| if b < 0 { len_i.saturating_add(b) } else { b };
+    let to_usize = |b: i64| usize::try_from(b.clamp(0, len_i)).unwrap_or(0);
+    match (start, end) {
+        (Some(s), None) => (to_usize(from_end(s))..len).collect(),
+        (None, Some(e)) => (0..to_usize(from_end(e))).collect(),
+        (Some(s), Some(e)) => {
+            let to = e.min(len_i);
+            if len == 0 || s >= to {
+                return Vec::new();
+            }
+            // Indexes below -len resolve to nothing; skip them without counting.
+            (s.max(-len_i)..to).filter_map(|i| resolve_index(i, len)).collect()
+        }
+        (None, None) => Vec::new(),
+    }
 }
 
 /// Jayway's message when a name step meets something that is not an object. The Java class

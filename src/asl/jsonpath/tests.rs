@@ -228,7 +228,17 @@ fn rule_4_4_slices() {
     give(a.clone(), "$[:2]", json!([0, 1]));
     give(a.clone(), "$[3:1]", json!([]));
     give(a.clone(), "$[2:100]", json!([2, 3, 4]));
-    give(a, "$[:-3]", json!([0, 1]));
+    give(a.clone(), "$[:-3]", json!([0, 1]));
+    give(a.clone(), "$[-100:]", json!([0, 1, 2, 3, 4]));
+    give(a, "$[:100]", json!([0, 1, 2, 3, 4]));
+}
+
+#[test]
+fn rule_4_1_slice_between_keeps_jayways_quirks() {
+    let a = json!([0, 1, 2, 3, 4]);
+    give(a.clone(), "$[1:-1]", json!([]));
+    give(a.clone(), "$[-2:4]", json!([3, 4, 0, 1, 2, 3]));
+    give(a, "$[-9223372036854775808:1]", json!([0, 1, 2, 3, 4, 0]));
 }
 
 #[test]
