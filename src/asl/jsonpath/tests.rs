@@ -557,6 +557,26 @@ proptest::proptest! {
     }
 
     #[test]
+    fn select_agrees_with_select_located(text in "\\$([.][abc*]|\\[[0-2*]\\]|\\[-1\\]|\\[0:2\\]|[.][.][abc]|\\['a','b'\\]|\\[[?][(]@[.]a[)]\\]){0,4}") {
+        let p = Path::parse(&text).map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{text}: {e}")))?;
+        let vars = Map::new();
+        let input = json!({"a": [1, {"a": "x", "b": [2]}], "b": {"a": [[3]], "c": null}, "c": [{"a": 4}]});
+        let r = roots(&input, &input, &vars);
+        match (p.select(&r), p.select_located(&r)) {
+            (Ok(v), Ok(found)) => {
+                let values: Vec<Value> = found.into_iter().map(|l| l.value.into_owned()).collect();
+                if p.is_definite() {
+                    proptest::prop_assert_eq!(vec![v], values);
+                } else {
+                    proptest::prop_assert_eq!(v, Value::Array(values));
+                }
+            }
+            (Err(a), Err(b)) => proptest::prop_assert_eq!(a, b),
+            (a, b) => proptest::prop_assert!(false, "{text}: select {a:?} but located {b:?}"),
+        }
+    }
+
+    #[test]
     fn path_like_strings_never_panic(text in "\\$[\\$a-c.\\[\\]'\"*?@()<>=!~&|,:0-9 -]{0,30}") {
         if let Ok(p) = Path::parse(&text) {
             let vars = Map::new();
