@@ -90,6 +90,10 @@ pub enum SelectError {
     /// A path function failed (an aggregation over no numbers, an index out of range, …).
     #[error("{message}")]
     Function { message: String },
+    /// A `$…` path applied to a null input. AWS refuses this before looking at the path, even
+    /// for `$` itself (seen with `"Input.$": "$"` after a Lambda returned null).
+    #[error("Unable to apply Path transformation to null or empty input.")]
+    NullInput,
     /// `$name` names no variable in scope.
     #[error("undefined variable '{name}'")]
     UndefinedVariable { name: String },
@@ -191,6 +195,7 @@ impl Path {
 
     fn start<'a>(&self, roots: &Roots<'a>) -> Result<&'a Value, SelectError> {
         match &self.root {
+            Root::Input if roots.input.is_null() => Err(SelectError::NullInput),
             Root::Input => Ok(roots.input),
             Root::Context => Ok(roots.context),
             Root::Variable(name) => {

@@ -26,7 +26,7 @@ pub(crate) fn filter_path(field: Option<&Spanned<PathOrNull>>, roots: &Roots) ->
         None => Ok(roots.input.clone()),
         Some(PathOrNull::Null) => Ok(Value::Object(Default::default())),
         Some(PathOrNull::Path(p)) => p.select(roots).map_err(|e| match e {
-            SelectError::UndefinedVariable { .. } => Failure::runtime(e.to_string()),
+            SelectError::UndefinedVariable { .. } | SelectError::NullInput => Failure::runtime(e.to_string()),
             // Jayway's message after AWS's prefix (rule 4.9): "No results for path: $['x']",
             // "Missing property in path $['no']", …
             e => Failure::runtime(format!("Invalid path '{}' : {e}", p.text())),

@@ -153,6 +153,14 @@ fn rule_4_9_missing_last_name_is_no_results() {
 }
 
 #[test]
+fn null_input_refuses_every_input_path() {
+    fails(Value::Null, "$", "Unable to apply Path transformation to null or empty input.");
+    fails(Value::Null, "$.a[*]", "Unable to apply Path transformation to null or empty input.");
+    // A null value inside the input is an ordinary value.
+    give(json!({"a": null}), "$.a", Value::Null);
+}
+
+#[test]
 fn rule_4_9_missing_inner_name_is_missing_property() {
     // with-tasks/scenarios__test_catch_states_runtime
     fails(json!({"x": 1}), "$.no.such.result.path", "Missing property in path $['no']");
