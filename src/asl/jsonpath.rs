@@ -121,6 +121,8 @@ pub struct Located<'a> {
 }
 
 impl Path {
+    /// Parses a path once, at load time. A syntax error carries the character offset of the
+    /// problem so diagnostics can point inside the string.
     pub fn parse(text: &str) -> Result<Path, PathSyntaxError> {
         let parsed = parse::parse(text)?;
         let steps = parsed.steps;
@@ -129,10 +131,12 @@ impl Path {
         Ok(Path { text: text.to_string(), root: parsed.root, steps, reference: parsed.reference, definite })
     }
 
+    /// The path exactly as written.
     pub fn text(&self) -> &str {
         &self.text
     }
 
+    /// Whether the path starts at the input, the context object or a variable.
     pub fn root(&self) -> &Root {
         &self.root
     }
