@@ -1,11 +1,26 @@
-//! JSONPath as AWS Step Functions evaluates it (the Jayway dialect): query paths, reference
-//! paths, the `$$` context root and `$name` variables. Parsed once at load time into a syntax
-//! tree; evaluated over `serde_json::Value`. No I/O.
+//! JSONPath as AWS Step Functions evaluates it (the Jayway dialect, rule 4.1): query paths,
+//! reference paths, the `$$` context root and `$name` variables. Parsed once at load time into
+//! a list of steps; evaluated over `serde_json::Value` without copying the document (only the
+//! selected value is cloned). No I/O.
 //!
-//! OWNER NOTE: API contract used by the rest of the engine; the implementation lives in
-//! `jsonpath/`.
+//! - [`Path::select`]: the value a field such as InputPath gets (rules 4.4, 4.9).
+//! - [`Path::select_located`]: every match with its normalized path, for the debugger.
+//! - [`Path::assign`]: ResultPath's write into the raw input (rules 4.11, 4.12).
+
+mod assign;
+mod ast;
+mod eval;
+mod filter;
+mod functions;
+mod parse;
+#[cfg(test)]
+mod tests;
+
+use std::borrow::Cow;
 
 use serde_json::{Map, Value};
+
+use ast::Step;
 
 /// What `$`, `$$` and `$name` refer to during one evaluation.
 #[derive(Clone, Copy)]
@@ -30,12 +45,13 @@ impl Variables for Map<String, Value> {
 }
 
 /// A parsed JSONPath (query path, reference path, `$$…` context path or `$name…` variable path).
-/// STUB: only `$`, `$$`, `$name` and `.name` steps; the real parser replaces this.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Path {
     text: String,
     root: Root,
-    steps: Vec<String>,
+    steps: Vec<Step>,
+    reference: bool,
+    definite: bool,
 }
 
 /// Which value a path starts from.
@@ -57,57 +73,158 @@ pub struct PathSyntaxError {
     pub message: String,
 }
 
-/// Why evaluating a path produced no value.
+/// Why evaluating a path produced no value. The messages are Jayway's, which AWS quotes after
+/// "Invalid path '$.x' : " (rule 4.9).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SelectError {
-    /// Nothing matched; `normalized` is Jayway's bracket form of the missing part, `$['x']`.
+    /// A definite path matched nothing; `normalized` is the whole path in Jayway's bracket
+    /// form, `$['x']`.
     #[error("No results for path: {normalized}")]
     NoResults { normalized: String },
+    /// A name before the last step is missing; `normalized` runs up to that name.
+    #[error("Missing property in path {normalized}")]
+    MissingProperty { normalized: String },
+    /// A step met the wrong kind of value (a name on a string, an index on an object, …).
+    #[error("{message}")]
+    Mismatch { message: String },
+    /// A path function failed (an aggregation over no numbers, an index out of range, …).
+    #[error("{message}")]
+    Function { message: String },
+    /// A `$…` path applied to a null input. AWS refuses this before looking at the path, even
+    /// for `$` itself (seen with `"Input.$": "$"` after a Lambda returned null).
+    #[error("Unable to apply Path transformation to null or empty input.")]
+    NullInput,
     /// `$name` names no variable in scope.
     #[error("undefined variable '{name}'")]
     UndefinedVariable { name: String },
 }
 
+/// Why ResultPath could not be applied (rule 4.12).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AssignError {
+    /// The raw input (or a node on the way) is not an object, or an index is out of range:
+    /// AWS's `States.ResultPathMatchFailure`; `input` is the raw input as JSON text.
+    #[error("Unable to apply ReferencePath {path} to input {input}")]
+    MatchFailure { path: String, input: String },
+    /// Only reference paths on `$` can be written to (rules 2.18, 4.6).
+    #[error("'{path}' is not a reference path on '$' and cannot be written to")]
+    NotReference { path: String },
+}
+
+/// One match of [`Path::select_located`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Located<'a> {
+    /// Where the value sits, in Jayway's bracket form (`$['a'][0]`), relative to the root.
+    pub path: String,
+    /// Borrowed from the document, or computed (a function result, merged keys).
+    pub value: Cow<'a, Value>,
+}
+
 impl Path {
+    /// Parses a path once, at load time. A syntax error carries the character offset of the
+    /// problem so diagnostics can point inside the string.
     pub fn parse(text: &str) -> Result<Path, PathSyntaxError> {
-        let (root, rest) = if let Some(rest) = text.strip_prefix("$$") {
-            (Root::Context, rest)
-        } else if let Some(rest) = text.strip_prefix('$') {
-            let end = rest.find(['.', '[']).unwrap_or(rest.len());
-            if end == 0 { (Root::Input, rest) } else { (Root::Variable(rest[..end].to_string()), &rest[end..]) }
-        } else {
-            return Err(PathSyntaxError { offset: 0, message: "a path must start with '$'".into() });
-        };
-        let steps = rest.split('.').skip(1).map(str::to_string).collect();
-        Ok(Path { text: text.to_string(), root, steps })
+        let parsed = parse::parse(text)?;
+        let steps = parsed.steps;
+        let n = steps.len();
+        let definite = steps.iter().enumerate().all(|(i, s)| s.is_definite(i + 1 == n));
+        Ok(Path { text: text.to_string(), root: parsed.root, steps, reference: parsed.reference, definite })
     }
 
+    /// The path exactly as written.
     pub fn text(&self) -> &str {
         &self.text
     }
 
+    /// Whether the path starts at the input, the context object or a variable.
     pub fn root(&self) -> &Root {
         &self.root
     }
 
-    pub fn select(&self, roots: &Roots) -> Result<Value, SelectError> {
-        let mut v = match &self.root {
-            Root::Input => roots.input,
-            Root::Context => roots.context,
-            Root::Variable(name) => {
-                roots.variables.variable(name).ok_or_else(|| SelectError::UndefinedVariable { name: name.clone() })?
-            }
-        };
-        for s in &self.steps {
-            v = v.get(s).ok_or_else(|| SelectError::NoResults { normalized: format!("$['{s}']") })?;
-        }
-        Ok(v.clone())
-    }
-}
-
-impl Path {
-    /// STUB: every stub path is a reference path.
+    /// Only `.name`, `['name']` and `[n]` steps (rule 4.6).
     pub fn is_reference_path(&self) -> bool {
-        true
+        self.reference
+    }
+
+    /// A definite path yields one value; an indefinite one (`..`, `*`, filters, unions,
+    /// slices) yields an array of its matches, possibly empty (rule 4.4).
+    pub fn is_definite(&self) -> bool {
+        self.definite
+    }
+
+    /// The name of a path function the path ends with (`$.a.length()` → `length`). AWS
+    /// accepts such paths but fails them at runtime, so [`Path::select`] does too.
+    pub fn trailing_function(&self) -> Option<&'static str> {
+        match self.steps.last() {
+            Some(Step::Function(f)) => Some(f.name()),
+            _ => None,
+        }
+    }
+
+    /// The value the path selects: the value itself for a definite path (an error if it is
+    /// missing, rule 4.9), the array of matches for an indefinite one (rule 4.4).
+    pub fn select(&self, roots: &Roots) -> Result<Value, SelectError> {
+        let doc = self.start(roots)?;
+        if let Some(v) = eval::simple(&self.steps, doc) {
+            return Ok(v.clone());
+        }
+        let mut hits = self.run(doc, false)?;
+        if self.definite {
+            Ok(hits.pop().map(|h| h.value.into_owned()).unwrap_or(Value::Null))
+        } else {
+            Ok(Value::Array(hits.into_iter().map(|h| h.value.into_owned()).collect()))
+        }
+    }
+
+    /// Every match with its normalized location, for explaining what a path selected. A
+    /// definite path gives exactly one entry (or the error [`Path::select`] gives).
+    pub fn select_located<'a>(&self, roots: &Roots<'a>) -> Result<Vec<Located<'a>>, SelectError> {
+        let doc = self.start(roots)?;
+        Ok(self
+            .run(doc, true)?
+            .into_iter()
+            .map(|h| Located { path: h.location.unwrap_or_default(), value: h.value })
+            .collect())
+    }
+
+    /// ResultPath: `value` written into `target` at this path, creating missing objects on the
+    /// way and replacing what is there (rules 4.11, 4.12).
+    pub fn assign(&self, target: Value, value: Value) -> Result<Value, AssignError> {
+        if self.root != Root::Input || !self.reference {
+            return Err(AssignError::NotReference { path: self.text.clone() });
+        }
+        assign::assign(&self.steps, target, value)
+            .map_err(|target| AssignError::MatchFailure { path: self.text.clone(), input: target.to_string() })
+    }
+
+    fn start<'a>(&self, roots: &Roots<'a>) -> Result<&'a Value, SelectError> {
+        match &self.root {
+            Root::Input if roots.input.is_null() => Err(SelectError::NullInput),
+            Root::Input => Ok(roots.input),
+            Root::Context => Ok(roots.context),
+            Root::Variable(name) => {
+                roots.variables.variable(name).ok_or_else(|| SelectError::UndefinedVariable { name: name.clone() })
+            }
+        }
+    }
+
+    fn run<'a>(&self, doc: &'a Value, trace: bool) -> Result<Vec<eval::Hit<'a>>, SelectError> {
+        if let Some(f) = self.trailing_function() {
+            // AWS accepts `$.a.sum()` in a definition but fails it at runtime ("could not be
+            // found"), so Jayway's top-level functions are not evaluated (functions inside
+            // filters are).
+            return Err(SelectError::Function {
+                message: format!("AWS Step Functions does not evaluate the path function '{f}()'"),
+            });
+        }
+        let mut e = eval::Eval::new(doc, trace, self.definite);
+        e.walk(&self.steps, 0, doc);
+        if let Some(err) = e.error {
+            return Err(err);
+        }
+        if self.definite && e.hits.is_empty() {
+            return Err(SelectError::NoResults { normalized: eval::normalized(&self.steps) });
+        }
+        Ok(e.hits)
     }
 }

@@ -52,10 +52,10 @@ pub(crate) fn filter_path(field: Option<&Spanned<PathOrNull>>, roots: &Roots) ->
         None => Ok(roots.input.clone()),
         Some(PathOrNull::Null) => Ok(Value::Object(Default::default())),
         Some(PathOrNull::Path(p)) => p.select(roots).map_err(|e| match e {
-            SelectError::NoResults { normalized } => {
-                Failure::runtime(format!("Invalid path '{}' : No results for path: {normalized}", p.text()))
-            }
-            other => Failure::runtime(other.to_string()),
+            SelectError::UndefinedVariable { .. } | SelectError::NullInput => Failure::runtime(e.to_string()),
+            // Jayway's message after AWS's prefix (rule 4.9): "No results for path: $['x']",
+            // "Missing property in path $['no']", …
+            e => Failure::runtime(format!("Invalid path '{}' : {e}", p.text())),
         }),
     }
 }
@@ -119,33 +119,15 @@ pub(crate) fn exceeds_payload_limit(v: &Value) -> bool {
 }
 
 /// ResultPath: absent/`$` → the result; null → the raw input; a path → written into the raw
-/// input (rule 4.11).
+/// input, creating missing objects (rules 4.11, 4.12).
 pub(crate) fn result_path(field: Option<&Spanned<PathOrNull>>, raw: Value, result: Value) -> Result<Value, Failure> {
     match field.map(|f| &f.value) {
         None => Ok(result),
         Some(PathOrNull::Null) => Ok(raw),
-        Some(PathOrNull::Path(p)) if p.text() == "$" => Ok(result),
-        Some(PathOrNull::Path(p)) => write(p.text(), raw, result),
+        Some(PathOrNull::Path(p)) => p
+            .assign(raw, result)
+            .map_err(|e| Failure { error: "States.ResultPathMatchFailure".into(), cause: e.to_string() }),
     }
-}
-
-fn write(path: &str, mut target: Value, value: Value) -> Result<Value, Failure> {
-    let steps: Vec<&str> = path.trim_start_matches('$').split('.').filter(|s| !s.is_empty()).collect();
-    let mut cur = &mut target;
-    for (i, step) in steps.iter().enumerate() {
-        let Value::Object(map) = cur else {
-            return Err(Failure {
-                error: "States.ResultPathMatchFailure".into(),
-                cause: format!("Unable to apply ResultPath '{path}' to input"),
-            });
-        };
-        if i + 1 == steps.len() {
-            map.insert((*step).to_string(), value);
-            return Ok(target);
-        }
-        cur = map.entry((*step).to_string()).or_insert_with(|| Value::Object(Default::default()));
-    }
-    Ok(value)
 }
 
 /// JSONata is the next wave; until then a JSONata state stops the run with this.

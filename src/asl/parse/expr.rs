@@ -36,6 +36,18 @@ pub fn parse_path(node: &Node, text: &str, kind: PathKind, pointer: &str, sink: 
             return None;
         }
     };
+    if let Some(f) = path.trailing_function() {
+        // Rule 4.7: AWS accepts the definition but fails the path at runtime.
+        let at = text.rfind(&format!(".{f}(")).or_else(|| text.rfind('.')).unwrap_or(0);
+        sink.push(
+            Diagnostic::warning(
+                codes::BAD_JSONPATH,
+                format!("AWS Step Functions does not evaluate path functions: '{text}' fails at runtime"),
+            )
+            .at(node.char_span(text[..at].chars().count(), 1))
+            .pointer(pointer),
+        );
+    }
     let problem = match kind {
         PathKind::Query => None,
         PathKind::Reference if !path.is_reference_path() => {
