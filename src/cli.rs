@@ -1,6 +1,7 @@
 //! The command line: `validate` (and `run`, as the engine lands). Reads files, renders
 //! diagnostics; all ASL semantics stay in `asl`.
 
+mod graph;
 mod run;
 mod validate;
 
@@ -22,6 +23,8 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Execute a machine headless and print its outcome.
     Run(run::RunArgs),
+    /// Draw the state graph (text, Graphviz DOT or Mermaid).
+    Graph(graph::GraphArgs),
     /// List every diagnostic code with its meaning.
     Codes,
 }
@@ -39,6 +42,7 @@ pub fn main(args: Args) -> ExitCode {
     match args.command {
         Command::Validate(a) => validate::run(&a),
         Command::Run(a) => run::run(&a),
+        Command::Graph(a) => graph::run(&a),
         Command::Codes => {
             for (code, meaning) in statescope_codes() {
                 println!("{code}  {meaning}");

@@ -1,0 +1,60 @@
+//! `statescope graph FILE [--format text|dot|mermaid] [--collapse NAME]... [--compact]`: prints
+//! the state graph. The text drawing is the one the debugger shows, without colour. Exit 2 when
+//! the definition doesn't validate (its diagnostics go to stderr).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::asl::check::check;
+use crate::asl::diagnostic;
+use crate::asl::source::LineIndex;
+use crate::cli::validate::read;
+use crate::graph::{self, Options};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum GraphFormat {
+    #[default]
+    Text,
+    Dot,
+    Mermaid,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct GraphArgs {
+    /// The definition (.json).
+    pub definition: PathBuf,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: GraphFormat,
+    /// Draw this Parallel/Map state as one node (repeatable).
+    #[arg(long = "collapse", value_name = "NAME")]
+    pub collapse: Vec<String>,
+    /// Narrow boxes without type tags or edge labels.
+    #[arg(long)]
+    pub compact: bool,
+}
+
+pub fn run(args: &GraphArgs) -> ExitCode {
+    let source = match read(&args.definition) {
+        Ok(s) => s,
+        Err(d) => {
+            eprintln!("error: {}", d.message);
+            return ExitCode::from(2);
+        }
+    };
+    let checked = check(&source);
+    let Some(machine) = checked.runnable() else {
+        let index = LineIndex::new(&source.text);
+        for d in &checked.diagnostics {
+            eprintln!("{}", diagnostic::render(&source, &index, d));
+        }
+        return ExitCode::from(2);
+    };
+    let options = Options { collapsed: args.collapse.iter().cloned().collect(), compact: args.compact };
+    let text = match args.format {
+        GraphFormat::Text => graph::layout(machine, &options).to_text(),
+        GraphFormat::Dot => graph::to_dot(machine, &options),
+        GraphFormat::Mermaid => graph::to_mermaid(machine, &options),
+    };
+    print!("{text}");
+    ExitCode::SUCCESS
+}

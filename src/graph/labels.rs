@@ -1,0 +1,89 @@
+//! The short texts the drawing shows: box captions and edge labels.
+
+use crate::asl::definition::{Catcher, ChoiceRule, Condition, Operand, Operator};
+
+/// Longest edge label drawn before it is shortened.
+const MAX_LABEL_CHARS: usize = 28;
+/// Longest state name drawn in a box before it is shortened (names may have 80 characters).
+const MAX_NAME_CHARS: usize = 32;
+const MAX_NAME_CHARS_COMPACT: usize = 16;
+
+/// Cuts `text` to `max` characters, marking the cut with `…`.
+pub(crate) fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
+    s.push('…');
+    s
+}
+
+/// The caption of a state's box: `Name [Type]`, or just the name in compact mode.
+pub(crate) fn caption(name: &str, type_name: &str, compact: bool) -> String {
+    if compact {
+        shorten(name, MAX_NAME_CHARS_COMPACT)
+    } else {
+        format!("{} [{type_name}]", shorten(name, MAX_NAME_CHARS))
+    }
+}
+
+/// A Choice rule's label: its condition when that is short (`$.n > 10`), else `#2`.
+pub(crate) fn choice(rule: &ChoiceRule, number: usize) -> String {
+    match condition(&rule.condition) {
+        Some(text) if text.chars().count() <= MAX_LABEL_CHARS => text,
+        _ => format!("#{number}"),
+    }
+}
+
+/// A Catch's label: the error names it catches.
+pub(crate) fn catch(catcher: &Catcher) -> String {
+    let names: Vec<&str> = catcher.error_equals.iter().map(|e| e.value.as_str()).collect();
+    shorten(&names.join(","), MAX_LABEL_CHARS)
+}
+
+fn condition(c: &Condition) -> Option<String> {
+    match c {
+        Condition::Compare(cmp) => {
+            let var = cmp.variable.value.text();
+            let operand = match &cmp.operand.value {
+                Operand::Literal(v) => v.to_string(),
+                Operand::Path(p) => p.text().to_string(),
+            };
+            let truthy = matches!(&cmp.operand.value, Operand::Literal(serde_json::Value::Bool(true)));
+            let not = if truthy { "" } else { "not " };
+            Some(match type_test(cmp.operator) {
+                Some(what) if matches!(cmp.operand.value, Operand::Literal(_)) => format!("{var} {not}{what}"),
+                _ => format!("{var} {} {operand}", symbol(cmp.operator)),
+            })
+        }
+        Condition::Jsonata(text) => Some(text.value.clone()),
+        Condition::Not(inner) => condition(&inner.condition).map(|t| format!("not ({t})")),
+        Condition::And(_) | Condition::Or(_) => None,
+    }
+}
+
+/// `IsPresent: true` reads better as `$.x present`.
+fn type_test(op: Operator) -> Option<&'static str> {
+    Some(match op {
+        Operator::IsPresent => "present",
+        Operator::IsNull => "null",
+        Operator::IsNumeric => "numeric",
+        Operator::IsString => "string",
+        Operator::IsBoolean => "boolean",
+        Operator::IsTimestamp => "timestamp",
+        _ => return None,
+    })
+}
+
+fn symbol(op: Operator) -> &'static str {
+    use Operator::*;
+    match op {
+        StringEquals | NumericEquals | BooleanEquals | TimestampEquals => "==",
+        StringLessThan | NumericLessThan | TimestampLessThan => "<",
+        StringGreaterThan | NumericGreaterThan | TimestampGreaterThan => ">",
+        StringLessThanEquals | NumericLessThanEquals | TimestampLessThanEquals => "<=",
+        StringGreaterThanEquals | NumericGreaterThanEquals | TimestampGreaterThanEquals => ">=",
+        StringMatches => "matches",
+        IsNull | IsPresent | IsNumeric | IsString | IsBoolean | IsTimestamp => op.name(),
+    }
+}
