@@ -146,15 +146,26 @@ pub(crate) fn layout_scope(scope: &Scope, options: &Options, parent: Option<&str
     let (mut nodes, mut edges) = build(scope, options);
     let layer_count = rank_nodes(scope, &mut nodes, &mut edges);
     let mut segs: Vec<Seg> = Vec::new();
+    // Edges that share a trunk share its segments (one line, one port).
+    let mut shared: HashMap<(usize, usize), usize> = HashMap::new();
     let mut edge_segs: Vec<Vec<usize>> = Vec::with_capacity(edges.len());
     for edge in &edges {
         let mut mine = Vec::with_capacity(edge.chain.len());
         for pair in edge.chain.windows(2) {
+            let (u, v) = (pair[0], pair[1]);
+            let trunk = matches!(nodes[u].shape, Shape::Dummy) || matches!(nodes[v].shape, Shape::Dummy);
+            if let Some(&s) = shared.get(&(u, v)).filter(|_| trunk) {
+                mine.push(s);
+                continue;
+            }
             let s = segs.len();
             mine.push(s);
-            segs.push(Seg { upper: pair[0], lower: pair[1], xs: 0, xt: 0, track: 0 });
-            nodes[pair[0]].bottom.push(s);
-            nodes[pair[1]].top.push(s);
+            segs.push(Seg { upper: u, lower: v, xs: 0, xt: 0, track: 0 });
+            nodes[u].bottom.push(s);
+            nodes[v].top.push(s);
+            if trunk {
+                shared.insert((u, v), s);
+            }
         }
         edge_segs.push(mine);
     }
@@ -264,21 +275,35 @@ fn rank_nodes(scope: &Scope, nodes: &mut Vec<Node>, edges: &mut [Edge]) -> usize
     for (v, node) in nodes.iter_mut().enumerate() {
         node.layer = layer[v];
     }
+    // Long edges of one kind towards the same node share their bend points ("trunks"), so
+    // twenty Catch edges to one Fail state draw as one line that others join, not twenty.
+    // Forward edges share towards their target, upward ones from their (upper) target.
+    let mut trunks: HashMap<(usize, bool, bool, usize), usize> = HashMap::new();
     for e in edges.iter_mut().filter(|e| e.from != e.to) {
         let (a, b) = if e.reversed { (e.to, e.from) } else { (e.from, e.to) };
+        let catch = matches!(e.kind, EdgeKind::Catch(_));
+        let anchor = if e.reversed { a } else { b };
         let span = layer[b] - layer[a];
         let mut chain = vec![a];
         // The label sits next to the edge's source: first bend going down, last going up.
         let label_at = if e.reversed { span.saturating_sub(1) } else { 1 };
         for step in 1..span {
-            let shape = match &e.label {
-                Some(text) if step == label_at => Shape::Label(text.clone()),
-                _ => Shape::Dummy,
+            let at = layer[a] + step;
+            let id = match &e.label {
+                Some(text) if step == label_at => {
+                    let mut d = Node::new(Shape::Label(text.clone()), None);
+                    d.layer = at;
+                    nodes.push(d);
+                    nodes.len() - 1
+                }
+                _ => *trunks.entry((anchor, e.reversed, catch, at)).or_insert_with(|| {
+                    let mut d = Node::new(Shape::Dummy, None);
+                    d.layer = at;
+                    nodes.push(d);
+                    nodes.len() - 1
+                }),
             };
-            let mut d = Node::new(shape, None);
-            d.layer = layer[a] + step;
-            chain.push(nodes.len());
-            nodes.push(d);
+            chain.push(id);
         }
         chain.push(b);
         e.chain = chain;
@@ -442,6 +467,10 @@ fn assign_ports(nodes: &[Node], layers: &[Vec<usize>], segs: &mut [Seg]) -> Vec<
             let mut out: Vec<(i64, usize)> =
                 nodes[v].bottom.iter().map(|&s| (nodes[segs[s].lower].centre(), s)).collect();
             out.sort_unstable();
+            if nodes[v].is_line() {
+                out.iter().for_each(|&(_, s)| segs[s].xs = nodes[v].centre().max(0) as usize);
+                continue;
+            }
             let (lo, hi) = range(&nodes[v]);
             let desired: Vec<i64> = out.iter().map(|o| o.0).collect();
             for (col, (_, s)) in spread(&desired, lo, hi).into_iter().zip(out) {
@@ -451,6 +480,10 @@ fn assign_ports(nodes: &[Node], layers: &[Vec<usize>], segs: &mut [Seg]) -> Vec<
         for &v in &layers[l + 1] {
             let mut inc: Vec<(i64, usize)> = nodes[v].top.iter().map(|&s| (segs[s].xs as i64, s)).collect();
             inc.sort_unstable();
+            if nodes[v].is_line() {
+                inc.iter().for_each(|&(_, s)| segs[s].xt = nodes[v].centre().max(0) as usize);
+                continue;
+            }
             let (lo, hi) = range(&nodes[v]);
             let desired: Vec<i64> = inc.iter().map(|o| o.0).collect();
             for (col, (_, s)) in spread(&desired, lo, hi).into_iter().zip(inc) {
