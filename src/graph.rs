@@ -189,3 +189,20 @@ pub fn layout(machine: &StateMachine, options: &Options) -> Layout {
         ends: block.ends,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn touching_means_sharing_a_side_from_outside() {
+        let r = Rect { x: 2, y: 2, width: 3, height: 2 };
+        assert!(r.touches(Point { x: 3, y: 1 }));
+        assert!(r.touches(Point { x: 3, y: 4 }));
+        assert!(r.touches(Point { x: 5, y: 3 }));
+        assert!(r.touches(Point { x: 1, y: 2 }));
+        assert!(!r.touches(Point { x: 3, y: 3 }), "inside");
+        assert!(!r.touches(Point { x: 1, y: 1 }), "diagonal");
+        assert!(!r.touches(Point { x: 3, y: 5 }), "too far");
+    }
+}

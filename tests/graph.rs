@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use statescope::asl::definition::{Scope, StateMachine};
 use statescope::asl::source::Source;
 use statescope::asl::validate::nested_scopes;
-use statescope::graph::{self, Options, StateBox};
+use statescope::graph::{self, Class, EdgeKind, Options, StateBox};
 
 fn machine(text: &str) -> StateMachine {
     let checked = check(&Source::new("test.json", text));
@@ -209,4 +209,191 @@ fn conformance_definitions_lay_out() {
     eprintln!("laid out {checked} corpus definitions");
     assert!(checked > 100, "only {checked} definitions validated");
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+const POLL_LOOP: &str = r#"{
+  "StartAt": "Poll",
+  "States": {
+    "Poll": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::lambda:invoke",
+      "Next": "Ready?",
+      "Catch": [{"ErrorEquals": ["States.Timeout", "States.TaskFailed"], "Next": "Gave up"}]
+    },
+    "Ready?": {
+      "Type": "Choice",
+      "Choices": [
+        {"Variable": "$.ready", "BooleanEquals": false, "Next": "Wait a bit"},
+        {"And": [{"Variable": "$.a", "IsPresent": true}, {"Variable": "$.b", "IsNull": false}], "Next": "Done"}
+      ],
+      "Default": "Done"
+    },
+    "Wait a bit": {"Type": "Wait", "Seconds": 5, "Next": "Poll"},
+    "Done": {"Type": "Succeed"},
+    "Gave up": {"Type": "Fail", "Error": "Timeout"}
+  }
+}"#;
+
+const FAN: &str = r#"{
+  "StartAt": "Fan",
+  "States": {
+    "Fan": {
+      "Type": "Parallel",
+      "End": true,
+      "Branches": [
+        {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}},
+        {"StartAt": "B", "States": {"B": {"Type": "Pass", "End": true}}}
+      ]
+    }
+  }
+}"#;
+
+fn edge<'l>(l: &'l graph::Layout, from: &str, kind: EdgeKind) -> &'l graph::EdgePath {
+    l.edges.iter().find(|e| e.from == from && e.kind == kind).unwrap_or_else(|| panic!("no {kind:?} edge from {from}"))
+}
+
+#[test]
+fn a_loop_is_drawn_upward_into_its_target() {
+    let l = layout_of(POLL_LOOP, &Options::default());
+    assert_invariants(&machine(POLL_LOOP), &Options::default());
+    let back = edge(&l, "Wait a bit", EdgeKind::Next);
+    assert!(back.back);
+    let poll = l.state("Poll").expect("Poll has a box").rect;
+    let last = *back.cells.last().expect("cells");
+    assert_eq!(last.y, poll.y + poll.height, "enters Poll from below");
+    let arrow = l.cell(last.x, last.y).expect("in the canvas");
+    assert_eq!((arrow.ch, arrow.class), ('▲', Class::BackEdge));
+    // Forward edges are not back edges and end in a downward arrow.
+    let fwd = edge(&l, "Poll", EdgeKind::Next);
+    assert!(!fwd.back);
+    let end = fwd.cells.last().expect("cells");
+    assert_eq!(l.cell(end.x, end.y).map(|c| c.ch), Some('▼'));
+}
+
+#[test]
+fn catch_edges_are_dotted_and_labelled_with_their_errors() {
+    let l = layout_of(POLL_LOOP, &Options::default());
+    let catch = edge(&l, "Poll", EdgeKind::Catch(1));
+    assert_eq!(catch.to.as_deref(), Some("Gave up"));
+    assert_eq!(catch.label.as_deref(), Some("States.Timeout,States.TaskF…"));
+    let classes: Vec<Class> = catch.cells.iter().filter_map(|p| l.cell(p.x, p.y)).map(|c| c.class).collect();
+    assert!(classes.iter().all(|c| *c == Class::CatchEdge));
+    assert!(catch.cells.iter().any(|p| l.cell(p.x, p.y).is_some_and(|c| c.ch == '┆')));
+    assert!(l.to_text().contains("States.Timeout,States.TaskF…"));
+}
+
+#[test]
+fn choice_edges_show_short_conditions_else_the_rule_number() {
+    let l = layout_of(POLL_LOOP, &Options::default());
+    assert_eq!(edge(&l, "Ready?", EdgeKind::Choice(1)).label.as_deref(), Some("$.ready == false"));
+    assert_eq!(edge(&l, "Ready?", EdgeKind::Choice(2)).label.as_deref(), Some("#2"));
+    assert_eq!(edge(&l, "Ready?", EdgeKind::Default).label.as_deref(), Some("default"));
+    let text = l.to_text();
+    for label in ["$.ready == false", "#2", "default", "Ready? [Choice]", "Wait a bit [Wait]"] {
+        assert!(text.contains(label), "{label} missing from\n{text}");
+    }
+}
+
+#[test]
+fn parallel_branches_sit_side_by_side_inside_the_frame() {
+    let l = layout_of(FAN, &Options::default());
+    let fan = l.state("Fan").expect("Fan");
+    let (a, b) = (l.state("A").expect("A"), l.state("B").expect("B"));
+    assert!(fan.expanded);
+    assert_eq!(a.parent.as_deref(), Some("Fan"));
+    for inner in [a, b] {
+        let r = inner.rect;
+        assert!(r.x > fan.rect.x && r.x + r.width < fan.rect.x + fan.rect.width);
+        assert!(r.y > fan.rect.y && r.y + r.height < fan.rect.y + fan.rect.height);
+    }
+    assert_eq!(a.rect.y, b.rect.y);
+    assert!(a.rect.x + a.rect.width < b.rect.x);
+    // Every scope's End gets its own marker: A's and B's inside, Fan's outside.
+    assert_eq!(l.ends.len(), 3);
+    let (_, fan_end) = l.ends.iter().find(|(n, _)| n == "Fan").expect("Fan ends");
+    assert!(fan_end.y >= fan.rect.y + fan.rect.height);
+    assert_eq!(l.row_text(fan_end.y).trim(), "(end)");
+    assert_eq!(l.cell(fan.rect.x, fan.rect.y).map(|c| c.class), Some(Class::Container));
+}
+
+#[test]
+fn a_collapsed_container_is_one_box() {
+    let options = Options { collapsed: ["Fan".to_string()].into(), ..Options::default() };
+    let l = layout_of(FAN, &options);
+    let fan = l.state("Fan").expect("Fan");
+    assert!(!fan.expanded);
+    assert_eq!(fan.rect.height, 3);
+    assert!(l.state("A").is_none() && l.state("B").is_none());
+    assert!(l.to_text().contains("Fan [Parallel]"));
+    let dot = graph::to_dot(&machine(FAN), &options);
+    assert!(!dot.contains("cluster") && !dot.contains("\"A [Pass]\""));
+}
+
+#[test]
+fn compact_drawings_are_smaller_and_drop_tags_and_labels() {
+    let text = hello_world();
+    let normal = layout_of(&text, &Options::default());
+    let compact = layout_of(&text, &Options { compact: true, ..Options::default() });
+    assert!(compact.width < normal.width && compact.height < normal.height);
+    assert!(!compact.to_text().contains("[Pass]") && !compact.to_text().contains("default"));
+}
+
+#[test]
+fn layouts_are_deterministic() {
+    let m = machine(&machines::stress(120));
+    assert_eq!(graph::layout(&m, &Options::default()).to_text(), graph::layout(&m, &Options::default()).to_text());
+}
+
+#[test]
+fn exporters_draw_containers_as_subgraphs() {
+    let m = machine(FAN);
+    let dot = graph::to_dot(&m, &Options::default());
+    assert!(dot.contains("subgraph cluster_s0 {") && dot.contains("label=\"branch 2\""));
+    assert!(dot.contains("s1 -> s1_end;"));
+    let mermaid = graph::to_mermaid(&m, &Options::default());
+    assert!(mermaid.contains("subgraph s0 [\"Fan [Parallel]\"]") && mermaid.contains("s0 --> s0_end"));
+}
+
+fn statescope(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_statescope"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn cli_prints_the_same_drawing_as_the_library() {
+    let out = statescope(&["graph", "sample-machines/hello-world.asl.json"]);
+    assert!(out.status.success());
+    let expected = layout_of(&hello_world(), &Options::default()).to_text();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+    let out = statescope(&["graph", "--format", "mermaid", "sample-machines/hello-world.asl.json"]);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("flowchart TD\n"));
+}
+
+#[test]
+fn cli_collapses_named_containers() {
+    let dir = std::env::temp_dir().join(format!("statescope-graph-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("fan.json");
+    std::fs::write(&path, FAN).expect("write");
+    let path = path.to_string_lossy().to_string();
+    let out = statescope(&["graph", &path, "--collapse", "Fan"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && text.contains("Fan [Parallel]") && !text.contains("A [Pass]"));
+    let out = statescope(&["graph", &path, "--format", "dot"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("cluster_s0"));
+}
+
+#[test]
+fn cli_exits_2_with_diagnostics_when_the_definition_is_invalid() {
+    let dir = std::env::temp_dir().join(format!("statescope-graph-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("bad.json");
+    std::fs::write(&path, r#"{"StartAt": "Nowhere", "States": {"A": {"Type": "Pass", "End": true}}}"#).expect("write");
+    let out = statescope(&["graph", &path.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Nowhere"));
 }

@@ -155,3 +155,53 @@ impl Canvas {
         self.ink.iter().map(|i| i.cell()).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(c: &Canvas, y: usize) -> String {
+        c.cells()[y * c.width..(y + 1) * c.width].iter().map(|c| c.ch).collect()
+    }
+
+    fn line(points: &[(usize, usize)]) -> Vec<Point> {
+        points.iter().map(|&(x, y)| Point { x, y }).collect()
+    }
+
+    #[test]
+    fn crossing_lines_make_a_cross_and_corners_turn() {
+        let mut c = Canvas::new(3, 3);
+        c.path(&line(&[(1, 0), (1, 1), (1, 2)]), Class::Edge);
+        c.path(&line(&[(0, 1), (1, 1), (2, 1), (2, 2)]), Class::Edge);
+        assert_eq!(row(&c, 1), "─┼┐");
+        assert_eq!(row(&c, 2), " ││");
+    }
+
+    #[test]
+    fn a_line_joining_another_makes_a_tee() {
+        let mut c = Canvas::new(3, 2);
+        c.path(&line(&[(1, 0), (1, 1)]), Class::Edge);
+        c.path(&line(&[(2, 0), (1, 0), (0, 0)]), Class::Edge);
+        assert_eq!(row(&c, 0), "─┬─");
+    }
+
+    #[test]
+    fn catch_lines_are_dotted_unless_a_solid_line_shares_the_cell() {
+        let mut c = Canvas::new(2, 2);
+        c.path(&line(&[(0, 0), (0, 1)]), Class::CatchEdge);
+        c.path(&line(&[(1, 0), (1, 1)]), Class::CatchEdge);
+        c.path(&line(&[(1, 0), (1, 1)]), Class::Edge);
+        assert_eq!(row(&c, 0), "┆│");
+        assert_eq!(c.cells()[0].class, Class::CatchEdge);
+    }
+
+    #[test]
+    fn blit_keeps_what_the_copy_leaves_empty() {
+        let mut big = Canvas::new(4, 1);
+        big.text(0, 0, "abcd", Class::Label);
+        let mut small = Canvas::new(2, 1);
+        small.put(1, 0, 'X', Class::Node);
+        big.blit(&small, 1, 0);
+        assert_eq!(row(&big, 0), "abXd");
+    }
+}

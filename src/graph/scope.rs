@@ -501,7 +501,12 @@ fn assign_ports(nodes: &[Node], layers: &[Vec<usize>], segs: &mut [Seg]) -> Vec<
 fn assign_tracks(layers: &[Vec<usize>], l: usize, nodes: &[Node], segs: &mut [Seg]) -> usize {
     let mut jogs: Vec<usize> =
         layers[l].iter().flat_map(|&v| nodes[v].bottom.iter().copied()).filter(|&s| segs[s].xs != segs[s].xt).collect();
-    jogs.sort_by_key(|&s| (segs[s].xs.min(segs[s].xt), s));
+    // Nested jogs going the same way don't cross when the one starting further out runs
+    // higher: rightward ones from the rightmost source first, leftward from the leftmost.
+    jogs.sort_by_key(|&s| {
+        let (xs, xt) = (segs[s].xs, segs[s].xt);
+        if xs < xt { (0, usize::MAX - xs, s) } else { (1, xs, s) }
+    });
     let by_source: HashMap<usize, usize> = jogs.iter().map(|&s| (segs[s].xs, s)).collect();
     let mut assigned: HashMap<usize, usize> = HashMap::new();
     let mut rows: Vec<Vec<(usize, usize)>> = Vec::new();
