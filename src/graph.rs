@@ -159,6 +159,12 @@ impl Layout {
         self.states.iter().find(|s| s.name == name)
     }
 
+    /// The innermost state drawn at `p` (a box, or a container's frame area), for mouse
+    /// clicks.
+    pub fn state_at(&self, p: Point) -> Option<&StateBox> {
+        self.states.iter().filter(|s| s.rect.contains(p)).min_by_key(|s| s.rect.width * s.rect.height)
+    }
+
     /// One row as text, trailing blanks removed.
     pub fn row_text(&self, y: usize) -> String {
         let row = self.cells.get(y * self.width..(y + 1) * self.width).unwrap_or(&[]);

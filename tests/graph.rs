@@ -397,3 +397,13 @@ fn cli_exits_2_with_diagnostics_when_the_definition_is_invalid() {
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("Nowhere"));
 }
+
+#[test]
+fn a_point_hits_the_innermost_state() {
+    let l = layout_of(FAN, &Options::default());
+    let a = l.state("A").expect("A").rect;
+    let fan = l.state("Fan").expect("Fan").rect;
+    assert_eq!(l.state_at(graph::Point { x: a.x + 1, y: a.y + 1 }).map(|s| s.name.as_str()), Some("A"));
+    assert_eq!(l.state_at(graph::Point { x: fan.x + 1, y: fan.y + 1 }).map(|s| s.name.as_str()), Some("Fan"));
+    assert!(l.state_at(graph::Point { x: fan.x + fan.width, y: 0 }).is_none());
+}

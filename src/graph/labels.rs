@@ -9,11 +9,13 @@ const MAX_NAME_CHARS: usize = 32;
 const MAX_NAME_CHARS_COMPACT: usize = 16;
 
 /// Cuts `text` to `max` characters, marking the cut with `…`.
+/// Control characters (a newline in a state name) become `·` so one label stays one row.
 pub(crate) fn shorten(text: &str, max: usize) -> String {
+    let printable = |c: char| if c.is_control() { '·' } else { c };
     if text.chars().count() <= max {
-        return text.to_string();
+        return text.chars().map(printable).collect();
     }
-    let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
+    let mut s: String = text.chars().take(max.saturating_sub(1)).map(printable).collect();
     s.push('…');
     s
 }
@@ -30,7 +32,7 @@ pub(crate) fn caption(name: &str, type_name: &str, compact: bool) -> String {
 /// A Choice rule's label: its condition when that is short (`$.n > 10`), else `#2`.
 pub(crate) fn choice(rule: &ChoiceRule, number: usize) -> String {
     match condition(&rule.condition) {
-        Some(text) if text.chars().count() <= MAX_LABEL_CHARS => text,
+        Some(text) if text.chars().count() <= MAX_LABEL_CHARS => shorten(&text, MAX_LABEL_CHARS),
         _ => format!("#{number}"),
     }
 }
@@ -56,7 +58,7 @@ fn condition(c: &Condition) -> Option<String> {
                 _ => format!("{var} {} {operand}", symbol(cmp.operator)),
             })
         }
-        Condition::Jsonata(text) => Some(text.value.clone()),
+        Condition::Jsonata(text) => Some(shorten(&text.value, usize::MAX)),
         Condition::Not(inner) => condition(&inner.condition).map(|t| format!("not ({t})")),
         Condition::And(_) | Condition::Or(_) => None,
     }
