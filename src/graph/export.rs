@@ -167,8 +167,9 @@ fn dot_scope(scope: &Scope, ids: &Ids, options: &Options, depth: usize, out: &mu
     }
 }
 
+/// Mermaid reads `#name;` as an entity, so `#` itself is written as one too.
 fn mermaid_quote(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "#quot;"))
+    format!("\"{}\"", s.replace('#', "#35;").replace('"', "#quot;"))
 }
 
 /// A Mermaid `flowchart TD`.

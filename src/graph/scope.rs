@@ -599,7 +599,7 @@ fn draw_nodes(scope: &Scope, nodes: &mut [Node], block: &mut Block, parent: Opti
                     if i + 1 < count {
                         let sep = bx + m.gap / 2;
                         for dy in 0..inner_h {
-                            block.canvas.put(sep, by + dy, '┆', Class::Container);
+                            block.canvas.put(sep, by + dy, '╎', Class::Container);
                         }
                         bx += m.gap;
                     }
