@@ -392,11 +392,20 @@ fn place_x(nodes: &mut [Node], layers: &mut [Vec<usize>], segs: &[Seg], m: &Metr
         let desired: Vec<f64> = layer
             .iter()
             .map(|&v| {
-                if nb[v].is_empty() {
+                // A trunk (a dummy other edges join) follows the trunk, not the joiners: else
+                // every join bends it, and the drift adds up over a long machine.
+                let trunk = matches!(nodes[v].shape, Shape::Dummy)
+                    && nb[v].len() > 1
+                    && nb[v].iter().any(|&u| matches!(nodes[u].shape, Shape::Dummy));
+                let pulls: Vec<f64> = nb[v]
+                    .iter()
+                    .filter(|&&u| !trunk || matches!(nodes[u].shape, Shape::Dummy))
+                    .map(|&u| nodes[u].centre() as f64)
+                    .collect();
+                if pulls.is_empty() {
                     nodes[v].x as f64
                 } else {
-                    let c = nb[v].iter().map(|&u| nodes[u].centre() as f64).sum::<f64>() / nb[v].len() as f64;
-                    c - nodes[v].anchor as f64
+                    pulls.iter().sum::<f64>() / pulls.len() as f64 - nodes[v].anchor as f64
                 }
             })
             .collect();
