@@ -407,3 +407,73 @@ fn a_point_hits_the_innermost_state() {
     assert_eq!(l.state_at(graph::Point { x: fan.x + 1, y: fan.y + 1 }).map(|s| s.name.as_str()), Some("Fan"));
     assert!(l.state_at(graph::Point { x: fan.x + fan.width, y: 0 }).is_none());
 }
+
+mod random {
+    //! Random machines (chains with random extra jumps, loops, catches and a nested Parallel)
+    //! must all lay out with the invariants, in both densities.
+    use proptest::prelude::*;
+    use serde_json::{Map, Value, json};
+
+    use super::*;
+
+    /// One state's random choices: kind selector and three target picks.
+    type Genes = (u8, usize, usize, usize);
+
+    fn build(genes: &[Genes]) -> String {
+        let n = genes.len() + 1;
+        let name = |i: usize| format!("N{}", i % n);
+        let mut states = Map::new();
+        for (i, &(kind, a, b, c)) in genes.iter().enumerate() {
+            let next = name(i + 1);
+            let state = match kind % 5 {
+                0 => json!({"Type": "Pass", "Next": next}),
+                1 => json!({"Type": "Choice", "Choices": [
+                    {"Variable": "$.x", "NumericEquals": a, "Next": name(a)},
+                    {"Variable": "$.y", "IsPresent": true, "Next": name(b)}
+                ], "Default": next}),
+                2 => json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": next,
+                    "Catch": [{"ErrorEquals": ["E1"], "Next": name(a)}, {"ErrorEquals": ["States.ALL"], "Next": name(c)}]}),
+                3 => {
+                    json!({"Type": "Parallel", "Next": next, "Catch": [{"ErrorEquals": ["States.ALL"], "Next": name(b)}],
+                    "Branches": [
+                        {"StartAt": format!("P{i}a"), "States": {format!("P{i}a"): {"Type": "Pass", "End": true}}},
+                        {"StartAt": format!("P{i}b"), "States": {
+                            format!("P{i}b"): {"Type": "Choice", "Choices": [{"Variable": "$.z", "BooleanEquals": true, "Next": format!("P{i}b")}], "Default": format!("P{i}c")},
+                            format!("P{i}c"): {"Type": "Succeed"}
+                        }}
+                    ]})
+                }
+                _ => json!({"Type": "Pass", "End": true}),
+            };
+            states.insert(name(i), state);
+        }
+        states.insert(name(n - 1), json!({"Type": "Succeed"}));
+        serde_json::to_string(&json!({"StartAt": "N0", "States": Value::Object(states)})).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_generator_builds_valid_machines() {
+        let genes = [(1, 0, 3, 0), (2, 1, 0, 4), (3, 0, 5, 0), (0, 0, 0, 0), (2, 2, 2, 6)];
+        let text = build(&genes);
+        let checked = check(&Source::new("random.json", text.clone()));
+        assert!(checked.runnable().is_some(), "{text}\n{:#?}", checked.diagnostics);
+        assert_invariants(checked.runnable().expect("runnable"), &Options::default());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn random_machines_keep_the_invariants(genes in prop::collection::vec((0u8..5, 0usize..16, 0usize..16, 0usize..16), 1..14)) {
+            let text = build(&genes);
+            let checked = check(&Source::new("random.json", text.clone()));
+            // Random jumps can leave states unreachable, which is an error: skip those.
+            prop_assume!(checked.runnable().is_some());
+            let m = checked.runnable().expect("runnable");
+            for options in [Options::default(), Options { compact: true, ..Options::default() }] {
+                if let Err(e) = invariants(m, &options) {
+                    panic!("{e}\n{text}\n{}", graph::layout(m, &options).to_text());
+                }
+            }
+        }
+    }
+}
