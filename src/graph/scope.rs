@@ -44,8 +44,9 @@ enum Shape {
     End,
     /// A bend point of an edge that spans several layers.
     Dummy,
-    /// A bend point that carries its edge's label to the right of the line.
-    Label(String),
+    /// A bend point that carries its edge's label beside the line: to the right, or to the
+    /// left when nothing but lines is left of it in its layer (so the text pushes no box).
+    Label { text: String, left: bool },
 }
 
 struct Node {
@@ -87,7 +88,7 @@ impl Node {
     }
 
     fn is_line(&self) -> bool {
-        matches!(self.shape, Shape::Dummy | Shape::Label(_))
+        matches!(self.shape, Shape::Dummy | Shape::Label { .. })
     }
 
     fn has_border(&self) -> bool {
@@ -171,6 +172,21 @@ pub(crate) fn layout_scope(scope: &Scope, options: &Options, parent: Option<&str
     }
     let start = scope.index_of(&scope.start_at.value).unwrap_or(0);
     let mut layers = order_layers(&nodes, &segs, layer_count, start);
+    for layer in &mut layers {
+        // Stable: unconnected nodes go last, so placing them never pushes anything.
+        layer.sort_by_key(|&v| isolated(&nodes[v]));
+    }
+    for layer in &layers {
+        let lines_first = layer.iter().take_while(|&&v| nodes[v].is_line()).count();
+        if lines_first == layer.len() {
+            continue;
+        }
+        for &v in &layer[..lines_first] {
+            if let Shape::Label { left, .. } = &mut nodes[v].shape {
+                *left = true;
+            }
+        }
+    }
     size_nodes(&mut nodes, &edges, &m);
     place_x(&mut nodes, &mut layers, &segs, &m);
     let tracks = assign_ports(&nodes, &layers, &mut segs);
@@ -291,7 +307,7 @@ fn rank_nodes(scope: &Scope, nodes: &mut Vec<Node>, edges: &mut [Edge]) -> usize
             let at = layer[a] + step;
             let id = match &e.label {
                 Some(text) if step == label_at => {
-                    let mut d = Node::new(Shape::Label(text.clone()), None);
+                    let mut d = Node::new(Shape::Label { text: text.clone(), left: false }, None);
                     d.layer = at;
                     nodes.push(d);
                     nodes.len() - 1
@@ -349,11 +365,15 @@ fn size_nodes(nodes: &mut [Node], edges: &[Edge], m: &Metrics) {
             }
             Shape::End => (5, 1),
             Shape::Dummy => (1, 1),
-            Shape::Label(text) => (text.chars().count() + 2, 1),
+            Shape::Label { text, .. } => (text.chars().count() + 2, 1),
         };
         node.w = w;
         node.h = h;
-        node.anchor = if node.is_line() { 0 } else { (w - 1) / 2 };
+        node.anchor = match node.shape {
+            Shape::Label { left: true, .. } => w - 1,
+            _ if node.is_line() => 0,
+            _ => (w - 1) / 2,
+        };
         let loop_labels: Vec<&str> = node.loops.iter().filter_map(|&e| edges[e].label.as_deref()).collect();
         node.slot = w + match (node.loops.is_empty(), loop_labels.is_empty()) {
             (true, _) => 0,
@@ -402,7 +422,10 @@ fn place_x(nodes: &mut [Node], layers: &mut [Vec<usize>], segs: &[Seg], m: &Metr
                     .filter(|&&u| !trunk || matches!(nodes[u].shape, Shape::Dummy))
                     .map(|&u| nodes[u].centre() as f64)
                     .collect();
-                if pulls.is_empty() {
+                if isolated(&nodes[v]) {
+                    // Kept out of the way here; packed against its left neighbour below.
+                    1e9
+                } else if pulls.is_empty() {
                     nodes[v].x as f64
                 } else {
                     pulls.iter().sum::<f64>() / pulls.len() as f64 - nodes[v].anchor as f64
@@ -412,8 +435,9 @@ fn place_x(nodes: &mut [Node], layers: &mut [Vec<usize>], segs: &[Seg], m: &Metr
         let weight: Vec<f64> = layer
             .iter()
             .map(|&v| match nodes[v].shape {
+                _ if isolated(&nodes[v]) => 0.001,
                 Shape::Dummy => 4.0,
-                Shape::Label(_) => 2.0,
+                Shape::Label { .. } => 2.0,
                 _ => 1.0,
             })
             .collect();
@@ -434,10 +458,24 @@ fn place_x(nodes: &mut [Node], layers: &mut [Vec<usize>], segs: &[Seg], m: &Metr
             }
         }
     }
+    // Unconnected nodes (unreachable states) sit last in their layers, right after the rest.
+    for layer in layers.iter() {
+        let sep = seps(nodes, layer);
+        for (i, &v) in layer.iter().enumerate() {
+            if isolated(&nodes[v]) {
+                nodes[v].x = if i == 0 { 0 } else { nodes[layer[i - 1]].x + sep[i - 1] as i64 };
+            }
+        }
+    }
     let min = nodes.iter().map(|n| n.x).min().unwrap_or(0);
     for n in nodes.iter_mut() {
         n.x -= min;
     }
+}
+
+/// A node without edges (an unreachable state without transitions).
+fn isolated(node: &Node) -> bool {
+    node.top.is_empty() && node.bottom.is_empty() && !node.is_line()
 }
 
 /// Spreads `desired` columns (sorted) over `lo..=hi`, two apart where there is room.
@@ -621,7 +659,10 @@ fn draw_nodes(scope: &Scope, nodes: &mut [Node], block: &mut Block, parent: Opti
                 }
             }
             Shape::Dummy => {}
-            Shape::Label(text) => block.canvas.text(x + 2, y, text, Class::Label),
+            Shape::Label { text, left } => {
+                let at = if *left { x } else { x + 2 };
+                block.canvas.text(at, y, text, Class::Label);
+            }
         }
     }
 }
