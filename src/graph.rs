@@ -8,6 +8,19 @@
 //! by barycenter sweeps, x positions by isotonic regression towards neighbours, and edges are
 //! routed orthogonally in channels between layers. Parallel branches and Map processors are
 //! laid out the same way, recursively, inside their container's frame.
+//!
+//! ```
+//! use statescope::asl::{check::check, source::Source};
+//! use statescope::graph::{self, Options};
+//!
+//! let text = r#"{"StartAt": "Hi", "States": {"Hi": {"Type": "Pass", "End": true}}}"#;
+//! let checked = check(&Source::new("hi.json", text));
+//! let machine = checked.runnable().expect("valid");
+//! let layout = graph::layout(machine, &Options::default());
+//! let expected = ["┌───────────┐", "│ Hi [Pass] │", "└─────┬─────┘", "      │", "      ▼", "    (end)"];
+//! assert_eq!(layout.to_text(), expected.join("\n") + "\n");
+//! assert_eq!(layout.state("Hi").map(|s| s.rect.width), Some(13));
+//! ```
 
 mod canvas;
 mod export;
