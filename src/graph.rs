@@ -71,6 +71,12 @@ pub struct Cell {
     pub class: Class,
 }
 
+impl Cell {
+    /// The second column of a double-width character (CJK in a state name): the character
+    /// before it covers this cell, so draw nothing here.
+    pub const WIDE_TAIL: char = '\u{0}';
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Point {
     pub x: usize,
@@ -181,7 +187,7 @@ impl Layout {
     /// One row as text, trailing blanks removed.
     pub fn row_text(&self, y: usize) -> String {
         let row = self.cells.get(y * self.width..(y + 1) * self.width).unwrap_or(&[]);
-        let s: String = row.iter().map(|c| c.ch).collect();
+        let s: String = row.iter().map(|c| c.ch).filter(|&c| c != Cell::WIDE_TAIL).collect();
         s.trim_end().to_string()
     }
 

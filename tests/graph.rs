@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use statescope::asl::definition::{Scope, StateMachine};
 use statescope::asl::source::Source;
 use statescope::asl::validate::nested_scopes;
-use statescope::graph::{self, Class, EdgeKind, Options, StateBox};
+use statescope::graph::{self, Cell, Class, EdgeKind, Options, StateBox};
 
 fn machine(text: &str) -> StateMachine {
     let checked = check(&Source::new("test.json", text));
@@ -476,4 +476,22 @@ mod random {
             }
         }
     }
+}
+
+#[test]
+fn wide_characters_take_two_columns() {
+    let definition = r#"{"StartAt": "注文を確認", "States": {
+        "注文を確認": {"Type": "Pass", "Next": "Done"}, "Done": {"Type": "Succeed"}}}"#;
+    let l = layout_of(definition, &Options::default());
+    // Five wide characters: the caption is 17 columns and the box 21; in a terminal (two
+    // columns per wide character) the text row is exactly as wide as the border.
+    assert_eq!(l.state("注文を確認").map(|s| s.rect.width), Some(21));
+    let text = l.to_text();
+    let rows: Vec<&str> = text.lines().collect();
+    let columns =
+        |s: &str| s.chars().map(|c| if ('\u{3000}'..='\u{9fff}').contains(&c) { 2 } else { 1 }).sum::<usize>();
+    let caption = rows.iter().find(|r| r.contains("注文を確認")).expect("caption row");
+    assert_eq!(columns(caption), columns(rows[0]));
+    assert_eq!(l.cell(l.state("注文を確認").map_or(0, |s| s.rect.x + 3), 1).map(|c| c.ch), Some(Cell::WIDE_TAIL));
+    assert_invariants(&machine(definition), &Options::default());
 }

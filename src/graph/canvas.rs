@@ -2,6 +2,7 @@
 //! (up/right/down/left) and turned into box-drawing glyphs only when read, so crossings and
 //! junctions (`┼ ├ ┬`) come out right whatever order edges are drawn in.
 
+use crate::graph::labels::char_width;
 use crate::graph::{Cell, Class, Point};
 
 const UP: u8 = 1;
@@ -80,10 +81,16 @@ impl Canvas {
         }
     }
 
-    /// Writes text left to right from `(x, y)`.
+    /// Writes text left to right from `(x, y)`; a wide character takes two cells, the
+    /// second holding [`Cell::WIDE_TAIL`].
     pub fn text(&mut self, x: usize, y: usize, text: &str, class: Class) {
-        for (i, ch) in text.chars().enumerate() {
-            self.put(x + i, y, ch, class);
+        let mut at = x;
+        for ch in text.chars() {
+            self.put(at, y, ch, class);
+            if char_width(ch) == 2 {
+                self.put(at + 1, y, Cell::WIDE_TAIL, class);
+            }
+            at += char_width(ch);
         }
     }
 

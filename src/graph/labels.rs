@@ -8,6 +8,21 @@ const MAX_LABEL_CHARS: usize = 28;
 const MAX_NAME_CHARS: usize = 32;
 const MAX_NAME_CHARS_COMPACT: usize = 16;
 
+/// Terminal columns a character takes: 2 for East Asian wide and fullwidth characters and
+/// most emoji (a close approximation of `wcwidth` for the ranges state names use), else 1.
+pub(crate) fn char_width(c: char) -> usize {
+    let wide = matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 | 0x1F300..=0x1F64F | 0x1F900..=0x1F9FF | 0x20000..=0x3FFFD);
+    if wide { 2 } else { 1 }
+}
+
+/// Terminal columns `text` takes.
+pub(crate) fn width(text: &str) -> usize {
+    text.chars().map(char_width).sum()
+}
+
 /// Cuts `text` to `max` characters, marking the cut with `…`.
 /// Control characters (a newline in a state name) become `·` so one label stays one row.
 pub(crate) fn shorten(text: &str, max: usize) -> String {

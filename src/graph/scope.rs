@@ -355,17 +355,17 @@ fn size_nodes(nodes: &mut [Node], edges: &[Edge], m: &Metrics) {
         let ports = node.top.len().max(node.bottom.len());
         let min_w = 2 * ports + 1;
         let (w, h) = match &node.shape {
-            Shape::Leaf(text) => ((text.chars().count() + 2 + 2 * m.pad).max(min_w), 3),
+            Shape::Leaf(text) => ((labels::width(text) + 2 + 2 * m.pad).max(min_w), 3),
             Shape::Container { title, branches } => {
                 let inner_w: usize =
                     branches.iter().map(|b| b.canvas.width).sum::<usize>() + m.gap * branches.len().saturating_sub(1);
                 let inner_h = branches.iter().map(|b| b.canvas.height).max().unwrap_or(0);
-                let w = (inner_w.max(title.chars().count()) + 4).max(min_w);
+                let w = (inner_w.max(labels::width(title)) + 4).max(min_w);
                 (w, inner_h + 3 + 2 * m.frame_rows)
             }
             Shape::End => (5, 1),
             Shape::Dummy => (1, 1),
-            Shape::Label { text, .. } => (text.chars().count() + 2, 1),
+            Shape::Label { text, .. } => (labels::width(text) + 2, 1),
         };
         node.w = w;
         node.h = h;
@@ -378,7 +378,7 @@ fn size_nodes(nodes: &mut [Node], edges: &[Edge], m: &Metrics) {
         node.slot = w + match (node.loops.is_empty(), loop_labels.is_empty()) {
             (true, _) => 0,
             (false, true) => 2,
-            (false, false) => 3 + loop_labels.join("; ").chars().count(),
+            (false, false) => 3 + labels::width(&loop_labels.join("; ")),
         };
     }
 }
