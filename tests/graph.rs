@@ -384,6 +384,8 @@ fn cli_collapses_named_containers() {
     assert!(out.status.success() && text.contains("Fan [Parallel]") && !text.contains("A [Pass]"));
     let out = statescope(&["graph", &path, "--format", "dot"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("cluster_s0"));
+    let out = statescope(&["graph", &path, "--collapse", "Fna"]);
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stderr).contains("'Fna'"));
 }
 
 #[test]

@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::asl::check::check;
+use crate::asl::definition::Scope;
 use crate::asl::diagnostic;
 use crate::asl::source::LineIndex;
+use crate::asl::validate::nested_scopes;
 use crate::cli::validate::read;
 use crate::graph::{self, Options};
 
@@ -49,6 +51,11 @@ pub fn run(args: &GraphArgs) -> ExitCode {
         }
         return ExitCode::from(2);
     };
+    let mut containers = Vec::new();
+    container_names(&machine.scope, &mut containers);
+    for name in args.collapse.iter().filter(|n| !containers.contains(&n.as_str())) {
+        eprintln!("warning: --collapse '{name}': no Parallel or Map state has that name");
+    }
     let options = Options { collapsed: args.collapse.iter().cloned().collect(), compact: args.compact };
     let text = match args.format {
         GraphFormat::Text => graph::layout(machine, &options).to_text(),
@@ -57,4 +64,17 @@ pub fn run(args: &GraphArgs) -> ExitCode {
     };
     print!("{text}");
     ExitCode::SUCCESS
+}
+
+/// Names of every Parallel and Map state, nested ones included.
+fn container_names<'m>(scope: &'m Scope, out: &mut Vec<&'m str>) {
+    for state in &scope.states {
+        let nested = nested_scopes(state);
+        if !nested.is_empty() {
+            out.push(&state.name);
+        }
+        for s in nested {
+            container_names(s, out);
+        }
+    }
 }
