@@ -9,6 +9,7 @@ macro_rules! outln {
     };
 }
 
+mod graph;
 mod run;
 mod validate;
 
@@ -30,6 +31,8 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Execute a machine headless and print its outcome.
     Run(run::RunArgs),
+    /// Draw the state graph (text, Graphviz DOT or Mermaid).
+    Graph(graph::GraphArgs),
     /// List every diagnostic code with its meaning.
     Codes,
 }
@@ -47,6 +50,7 @@ pub fn main(args: Args) -> ExitCode {
     match args.command {
         Command::Validate(a) => validate::run(&a),
         Command::Run(a) => run::run(&a),
+        Command::Graph(a) => graph::run(&a),
         Command::Codes => {
             for (code, meaning) in statescope_codes() {
                 outln!("{code}  {meaning}");

@@ -6,3 +6,4 @@
 pub mod asl;
 #[cfg(feature = "cli")]
 pub mod cli;
+pub mod graph;

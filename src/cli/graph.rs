@@ -1,0 +1,80 @@
+//! `statescope graph FILE [--format text|dot|mermaid] [--collapse NAME]... [--compact]`: prints
+//! the state graph. The text drawing is the one the debugger shows, without colour. Exit 2 when
+//! the definition doesn't validate (its diagnostics go to stderr).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::asl::check::check;
+use crate::asl::definition::Scope;
+use crate::asl::diagnostic;
+use crate::asl::source::LineIndex;
+use crate::asl::validate::nested_scopes;
+use crate::cli::validate::read;
+use crate::graph::{self, Options};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum GraphFormat {
+    #[default]
+    Text,
+    Dot,
+    Mermaid,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct GraphArgs {
+    /// The definition (.json).
+    pub definition: PathBuf,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: GraphFormat,
+    /// Draw this Parallel/Map state as one node (repeatable).
+    #[arg(long = "collapse", value_name = "NAME")]
+    pub collapse: Vec<String>,
+    /// Narrow boxes without type tags or edge labels.
+    #[arg(long)]
+    pub compact: bool,
+}
+
+pub fn run(args: &GraphArgs) -> ExitCode {
+    let source = match read(&args.definition) {
+        Ok(s) => s,
+        Err(d) => {
+            eprintln!("error: {}", d.message);
+            return ExitCode::from(2);
+        }
+    };
+    let checked = check(&source);
+    let Some(machine) = checked.runnable() else {
+        let index = LineIndex::new(&source.text);
+        for d in &checked.diagnostics {
+            eprintln!("{}", diagnostic::render(&source, &index, d));
+        }
+        return ExitCode::from(2);
+    };
+    let mut containers = Vec::new();
+    container_names(&machine.scope, &mut containers);
+    for name in args.collapse.iter().filter(|n| !containers.contains(&n.as_str())) {
+        eprintln!("warning: --collapse '{name}': no Parallel or Map state has that name");
+    }
+    let options = Options { collapsed: args.collapse.iter().cloned().collect(), compact: args.compact };
+    let text = match args.format {
+        GraphFormat::Text => graph::layout(machine, &options).to_text(),
+        GraphFormat::Dot => graph::to_dot(machine, &options),
+        GraphFormat::Mermaid => graph::to_mermaid(machine, &options),
+    };
+    outln!("{}", text.strip_suffix('\n').unwrap_or(&text));
+    ExitCode::SUCCESS
+}
+
+/// Names of every Parallel and Map state, nested ones included.
+fn container_names<'m>(scope: &'m Scope, out: &mut Vec<&'m str>) {
+    for state in &scope.states {
+        let nested = nested_scopes(state);
+        if !nested.is_empty() {
+            out.push(&state.name);
+        }
+        for s in nested {
+            container_names(s, out);
+        }
+    }
+}
