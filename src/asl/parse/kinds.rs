@@ -140,12 +140,17 @@ fn timestamp_field(f: &mut Fields, ctx: &StateCtx, sink: &mut Sink) -> Option<Sp
             return Some(spanned_as(s.clone(), |_| WaitFor::Timestamp(Expr::Jsonata(inner.to_string()))));
         }
     }
-    if timestamp::parse_timestamp(&s.value).is_none() {
+    if let Err(why) = timestamp::parse(&s.value) {
+        let help = if jsonata_text(&s.value).is_some() {
+            "a '{% … %}' expression is only evaluated in a JSONata state: set \"QueryLanguage\": \"JSONata\""
+        } else {
+            "write e.g. '2016-03-14T01:59:00Z': uppercase 'T', and 'Z' or an offset like '+01:00'"
+        };
         sink.push(
-            Diagnostic::error(codes::BAD_TIMESTAMP, format!("'{}' does not match RFC3339 timestamp", s.value))
+            Diagnostic::error(codes::BAD_TIMESTAMP, format!("'{}' does not match RFC3339 timestamp: {why}", s.value))
                 .at(s.span)
                 .pointer(f.child("Timestamp"))
-                .help("write e.g. '2016-03-14T01:59:00Z': uppercase 'T', and 'Z' or an offset like '+01:00'"),
+                .help(help),
         );
         return None;
     }
