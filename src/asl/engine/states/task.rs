@@ -1,41 +1,67 @@
 //! Task states: the effective input is what would be sent; the result comes from the task
-//! source, a recorded answer, or nobody (the visit pauses with a request). Events are named as
-//! AWS records them (`TaskScheduled`…, or `LambdaFunction…` for bare function ARNs).
+//! source, a recorded answer, or nobody (the visit pauses with a request). Events are named and
+//! detailed as AWS records them: `TaskScheduled/Started/Succeeded/Failed/TimedOut` with
+//! `resourceType`/`resource`, or `LambdaFunction…` for bare function ARNs (legacy Lambda
+//! resources), whose events carry no resource after `Scheduled`.
 
 use std::sync::Arc;
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
-use super::{Env, Fault, Outcome, Run, Thrown, after_result, effective_input};
-use crate::asl::definition::{State, Task};
+use super::{Env, Fault, Outcome, Run, Thrown, after_result, effective_input, raw_text};
+use crate::asl::definition::{NumberSource, Spanned, State, Task};
 use crate::asl::engine::io::{self, Failure};
 use crate::asl::engine::stage::StageKind;
 use crate::asl::engine::tasks::{TaskAnswer, TaskRequest};
+use crate::asl::jsonpath::SelectError;
 use crate::asl::world::uuid_v4;
 
-/// The AWS event names and `resourceType`/`resource` details of a task resource.
-struct TaskEvents {
-    prefix: &'static str,
-    details: Value,
+/// Error names that end a task as timed out (`TaskTimedOut`, not `TaskFailed`): a mock or a
+/// person answering `States.Timeout` says the task ran past its TimeoutSeconds.
+const TIMEOUT_ERRORS: &[&str] = &["States.Timeout", "States.HeartbeatTimeout"];
+
+/// How AWS names and details one resource's events.
+enum Family {
+    /// `arn:aws:lambda:…:function:…`: `LambdaFunction*` events.
+    Lambda,
+    /// Everything else: `Task*` events with `resourceType` (`lambda`, `sqs`, …) and `resource`
+    /// (`invoke`, `sendMessage.waitForTaskToken`, …).
+    Service { resource_type: String, resource: String },
 }
 
-fn task_events(resource: &str) -> TaskEvents {
-    if let Some(rest) = resource.strip_prefix("arn:aws:lambda:") {
-        let _ = rest;
-        return TaskEvents { prefix: "LambdaFunction", details: json!({"resource": resource}) };
+impl Family {
+    fn of(resource: &str) -> Family {
+        if resource.starts_with("arn:aws:lambda:") {
+            return Family::Lambda;
+        }
+        let tail = resource.strip_prefix("arn:aws:states:::").unwrap_or(resource);
+        let (resource_type, name) = tail.split_once(':').unwrap_or(("", tail));
+        Family::Service { resource_type: resource_type.to_string(), resource: name.to_string() }
     }
-    // arn:aws:states:::lambda:invoke(.waitForTaskToken) → resourceType "lambda", resource "invoke…"
-    let tail = resource.strip_prefix("arn:aws:states:::").unwrap_or(resource);
-    let (resource_type, name) = tail.split_once(':').unwrap_or(("", tail));
-    TaskEvents { prefix: "Task", details: json!({"resourceType": resource_type, "resource": name}) }
+
+    fn prefix(&self) -> &'static str {
+        match self {
+            Family::Lambda => "LambdaFunction",
+            Family::Service { .. } => "Task",
+        }
+    }
+
+    /// Details of every event after `Scheduled`, plus `extra`.
+    fn details(&self, extra: Map<String, Value>) -> Option<Value> {
+        let mut d = extra;
+        if let Family::Service { resource_type, resource } = self {
+            d.insert("resourceType".into(), json!(resource_type));
+            d.insert("resource".into(), json!(resource));
+        }
+        (!d.is_empty()).then_some(Value::Object(d))
+    }
 }
 
-fn with(details: &Value, extra: Value) -> Value {
-    let mut d = details.clone();
-    if let (Some(d), Value::Object(extra)) = (d.as_object_mut(), extra) {
-        d.extend(extra);
-    }
-    d
+/// TimeoutSeconds / HeartbeatSeconds (or their Path forms) for this visit, in seconds.
+#[derive(Clone, Copy, Default)]
+struct Limits {
+    timeout: Option<u64>,
+    heartbeat: Option<u64>,
 }
 
 /// A Task (rule 5.1): the result comes from the task source, a recorded answer, or nobody
@@ -53,20 +79,39 @@ pub(super) fn task(
         ctx.insert("Task".into(), json!({"Token": token}));
     }
     let effective = effective_input(state, input, env, run)?;
+    // rule 13.4: the Path forms are read from the state's input (as LocalStack does; the
+    // recorded `TimeoutSecondsPath` cases cannot tell raw from effective input apart).
+    let limits = Limits {
+        timeout: seconds(t.timeout_seconds.as_ref(), "TimeoutSecondsPath", input, env)?,
+        heartbeat: seconds(t.heartbeat_seconds.as_ref(), "HeartbeatSecondsPath", input, env)?,
+    };
     let counter = env.invocations.entry(state.name.clone()).or_insert(0);
     let invocation = *counter;
     *counter += 1;
-    let events = task_events(resource);
-    let scheduled = if events.prefix == "Task" {
-        with(
-            &events.details,
-            json!({"region": env.config.region, "parameters": serde_json::to_string(&*effective).unwrap_or_default()}),
-        )
-    } else {
-        with(&events.details, json!({"input": serde_json::to_string(&*effective).unwrap_or_default()}))
-    };
-    env.trace.lifecycle(env.now_ms, format!("{}Scheduled", events.prefix), Some(scheduled));
-    env.trace.lifecycle(env.now_ms, format!("{}Started", events.prefix), Some(events.details.clone()));
+    let family = Family::of(resource);
+    let prefix = family.prefix();
+    let text = serde_json::to_string(&*effective).unwrap_or_default();
+    let mut scheduled = Map::new();
+    match &family {
+        Family::Lambda => {
+            scheduled.insert("resource".into(), json!(resource));
+            scheduled.insert("input".into(), json!(text));
+        }
+        Family::Service { resource_type, resource } => {
+            scheduled.insert("resourceType".into(), json!(resource_type));
+            scheduled.insert("resource".into(), json!(resource));
+            scheduled.insert("region".into(), json!(env.config.region));
+            scheduled.insert("parameters".into(), json!(text));
+        }
+    }
+    if let Some(s) = limits.timeout {
+        scheduled.insert("timeoutInSeconds".into(), json!(s));
+    }
+    if let Some(s) = limits.heartbeat {
+        scheduled.insert("heartbeatInSeconds".into(), json!(s));
+    }
+    env.trace.lifecycle(env.now_ms, format!("{prefix}Scheduled"), Some(Value::Object(scheduled)));
+    env.trace.lifecycle(env.now_ms, format!("{prefix}Started"), family.details(Map::new()));
     let request = TaskRequest {
         state: state.name.clone(),
         location: env.location.to_string(),
@@ -83,11 +128,9 @@ pub(super) fn task(
         None => Ok(Outcome::Pending(request)),
         Some(TaskAnswer::Return(v)) => {
             let output = serde_json::to_string(&v).unwrap_or_default();
-            env.trace.lifecycle(
-                env.now_ms,
-                format!("{}Succeeded", events.prefix),
-                Some(with(&events.details, json!({"output": output}))),
-            );
+            let mut d = Map::new();
+            d.insert("output".into(), json!(output));
+            env.trace.lifecycle(env.now_ms, format!("{prefix}Succeeded"), family.details(d));
             if io::exceeds_payload_limit(&v) {
                 return Err(Failure::result_too_large(&state.name).into());
             }
@@ -99,12 +142,56 @@ pub(super) fn task(
             Ok(after_result(state, input, result, env, run)?)
         }
         Some(TaskAnswer::Throw { error, cause }) => {
-            let mut d = with(&events.details, json!({"error": error}));
+            let mut d = Map::new();
+            d.insert("error".into(), json!(error));
             if let Some(c) = &cause {
-                d["cause"] = json!(c);
+                d.insert("cause".into(), json!(c));
             }
-            env.trace.lifecycle(env.now_ms, format!("{}Failed", events.prefix), Some(d));
+            let kind = if TIMEOUT_ERRORS.contains(&error.as_str()) {
+                // The task ran until its limit expired: that much virtual time passes.
+                let limit = if error == "States.HeartbeatTimeout" { limits.heartbeat } else { limits.timeout };
+                run.elapsed_ms = limit.map_or(0, |s| s.saturating_mul(1000) as i64);
+                "TimedOut"
+            } else {
+                "Failed"
+            };
+            env.trace.lifecycle(env.now_ms + run.elapsed_ms, format!("{prefix}{kind}"), family.details(d));
             Err(Fault::Thrown(Thrown { error: Some(error), cause }))
         }
+    }
+}
+
+/// Resolves TimeoutSeconds(Path) or HeartbeatSeconds(Path) to whole seconds. The validator
+/// already checked literals (rule 2.10); a Path must give a positive integer (rule 13.4).
+fn seconds(
+    field: Option<&Spanned<NumberSource>>,
+    path_field: &str,
+    input: &Value,
+    env: &Env,
+) -> Result<Option<u64>, Failure> {
+    let Some(field) = field else { return Ok(None) };
+    match &field.value {
+        NumberSource::Literal(v) => Ok(v.as_u64()),
+        NumberSource::Path(p) => {
+            let v = p.select(&env.roots(input)).map_err(|e| match e {
+                SelectError::NoResults { normalized } => {
+                    Failure::runtime(format!("Invalid path '{}' : No results for path: {normalized}", p.text()))
+                }
+                other => Failure::runtime(other.to_string()),
+            })?;
+            match v.as_i64() {
+                Some(n) if n > 0 => Ok(Some(n as u64)),
+                Some(n) => Err(Failure::runtime(format!(
+                    "The {path_field} parameter references a value that is not a positive integer: {} == {n}",
+                    p.text()
+                ))),
+                None => Err(Failure::runtime(format!(
+                    "The {path_field} parameter cannot be parsed as a long value: {} == {}",
+                    p.text(),
+                    raw_text(&v)
+                ))),
+            }
+        }
+        NumberSource::Jsonata(_) => Err(io::jsonata_unsupported()),
     }
 }
