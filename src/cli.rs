@@ -1,4 +1,4 @@
-//! The command line: `validate` (and `run`, as the engine lands). Reads files, renders
+//! The command line: `validate`, `run`, `test` (mock configs) and `codes`. Reads files, renders
 //! diagnostics; all ASL semantics stay in `asl`.
 
 /// `println!` for command output: a closed pipe (`statescope run … | head`) ends the process
@@ -10,6 +10,7 @@ macro_rules! outln {
 }
 
 mod run;
+mod test;
 mod validate;
 
 use std::process::ExitCode;
@@ -30,6 +31,8 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Execute a machine headless and print its outcome.
     Run(run::RunArgs),
+    /// Run every test case of a mock config (Step Functions Local format) and check the outcomes.
+    Test(test::TestArgs),
     /// List every diagnostic code with its meaning.
     Codes,
 }
@@ -47,8 +50,9 @@ pub fn main(args: Args) -> ExitCode {
     match args.command {
         Command::Validate(a) => validate::run(&a),
         Command::Run(a) => run::run(&a),
+        Command::Test(a) => test::run(&a),
         Command::Codes => {
-            for (code, meaning) in statescope_codes() {
+            for (code, meaning) in statescope_codes().iter().chain(crate::asl::codes::MOCK) {
                 outln!("{code}  {meaning}");
             }
             ExitCode::SUCCESS
