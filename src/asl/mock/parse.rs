@@ -162,11 +162,11 @@ impl Parser {
                 let msg = if s.first < next {
                     format!("invocation {} of '{}' is mocked twice", s.first, m.key)
                 } else {
-                    format!(
-                        "invocations {next}–{} of '{}' have no answer: ranges must follow on from 0",
-                        s.first - 1,
-                        m.key
-                    )
+                    let missing = match s.first - 1 {
+                        last if last == next => format!("invocation {next}"),
+                        last => format!("invocations {next}–{last}"),
+                    };
+                    format!("{missing} of '{}' has no answer: ranges must follow on from 0", m.key)
                 };
                 self.diagnostics.push(
                     Diagnostic::error(codes::MOCK_BAD_RANGE, msg)
@@ -209,20 +209,10 @@ impl Parser {
             }
             answer = answer.or(got);
         }
-        if answer.is_none() && !members.is_empty() && node.get("Return").is_none() && node.get("Throw").is_none() {
-            self.error(
-                codes::MOCK_FORMAT,
-                node.span,
-                pointer.to_string(),
-                "a mocked answer needs 'Return' or 'Throw'".into(),
-            );
-        } else if members.is_empty() && node.as_object().is_some() {
-            self.error(
-                codes::MOCK_FORMAT,
-                node.span,
-                pointer.to_string(),
-                "a mocked answer needs 'Return' or 'Throw'".into(),
-            );
+        // An object with neither field (a bad Throw was reported where it is).
+        if node.as_object().is_some() && node.get("Return").is_none() && node.get("Throw").is_none() {
+            let msg = "a mocked answer needs 'Return' or 'Throw'".to_string();
+            self.error(codes::MOCK_FORMAT, node.span, pointer.to_string(), msg);
         }
         answer
     }
