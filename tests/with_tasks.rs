@@ -106,14 +106,26 @@ fn mock_config_text(recorded: &[Recorded]) -> String {
 
 /// The mock config's answers, except that where concurrent iterations ran in another order
 /// than ours, the recorded invocation that was sent the same input answers.
+/// States whose invocations the parent history does not show (Distributed Map iterations run
+/// as child executions) answer as `task_notes` describe their function, when it is the
+/// identity function.
 struct ByInput {
     mock: MockSource,
     recorded: Vec<Recorded>,
+    identity: Vec<String>,
 }
 
 impl TaskSource for ByInput {
     fn answer(&self, request: &TaskRequest) -> Option<TaskAnswer> {
         let mine: Vec<&Recorded> = self.recorded.iter().filter(|r| r.state == request.state).collect();
+        if mine.is_empty() && self.identity.contains(&request.state) {
+            let input = (*request.input).clone();
+            return Some(TaskAnswer::Return(if request.resource.starts_with("arn:aws:lambda:") {
+                input
+            } else {
+                json!({"ExecutedVersion": "$LATEST", "Payload": input["Payload"], "StatusCode": 200})
+            }));
+        }
         let same = |r: &Recorded| matches(&r.sent, &request.input);
         if mine.get(request.invocation as usize).is_some_and(|r| same(r)) {
             return self.mock.answer(request);
@@ -142,7 +154,15 @@ fn run(case: &Path, expected: &Value) -> Ran {
     assert!(parsed.diagnostics.is_empty(), "{}: generated mock config: {:?}", case.display(), parsed.diagnostics);
     let config = parsed.config.expect("parsed");
     let mock = MockSource::new(&config, None, "AsRecorded").expect("test case");
-    let source = Arc::new(ByInput { mock, recorded });
+    let identity = expected["task_notes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter(|n| n.contains("returns its event unchanged (identity)"))
+        .filter_map(|n| n.split_once(": ").map(|(state, _)| state.to_string()))
+        .collect();
+    let source = Arc::new(ByInput { mock, recorded, identity });
     let input = read_json(&case.join("input.json"));
     let mut exec =
         Execution::with_tasks(machine, input, ExecutionConfig::default(), source, RecordedAnswers::default());
