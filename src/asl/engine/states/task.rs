@@ -195,3 +195,141 @@ fn seconds(
         NumberSource::Jsonata(_) => Err(io::jsonata_unsupported()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use serde_json::{Value, json};
+
+    use crate::asl::check::check;
+    use crate::asl::engine::history::EventKind;
+    use crate::asl::engine::tasks::{RecordedAnswers, TaskAnswer, TaskRequest, TaskSource};
+    use crate::asl::engine::{Execution, ExecutionConfig, Status};
+    use crate::asl::source::Source;
+
+    /// Answers every task with one answer, and remembers nothing.
+    struct Always(TaskAnswer);
+
+    impl TaskSource for Always {
+        fn answer(&self, _: &TaskRequest) -> Option<TaskAnswer> {
+            Some(self.0.clone())
+        }
+    }
+
+    fn run(definition: &str, input: Value, answer: TaskAnswer) -> (Status, Vec<(String, Value, i64)>) {
+        let checked = check(&Source::new("t.json", definition.to_string()));
+        let machine = checked.runnable().expect("runnable");
+        let mut exec = Execution::with_tasks(
+            machine,
+            input,
+            ExecutionConfig::default(),
+            Arc::new(Always(answer)),
+            RecordedAnswers::default(),
+        );
+        let status = exec.run().clone();
+        let start = ExecutionConfig::default().start_ms;
+        let events = exec
+            .history()
+            .events()
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::Lifecycle { name, details } => {
+                    Some((name.clone(), details.as_deref().cloned().unwrap_or(Value::Null), e.timestamp_ms - start))
+                }
+                _ => None,
+            })
+            .collect();
+        (status, events)
+    }
+
+    const SERVICE: &str = r#"{"StartAt": "Call", "States": {
+        "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                 "TimeoutSecondsPath": "$.limit", "HeartbeatSeconds": 5,
+                 "Parameters": {"FunctionName": "f", "Payload.$": "$.p"},
+                 "Catch": [{"ErrorEquals": ["States.Timeout"], "ResultPath": "$.error", "Next": "Late"}],
+                 "End": true},
+        "Late": {"Type": "Pass", "End": true}}}"#;
+
+    #[test]
+    fn task_scheduled_has_aws_details_and_a_timeout_is_task_timed_out_after_the_limit() {
+        // rule 13.3/13.4: TimeoutSecondsPath is resolved, shown, and a timeout takes that long.
+        let timeout = TaskAnswer::Throw { error: "States.Timeout".into(), cause: None };
+        let (status, events) = run(SERVICE, json!({"limit": 30, "p": {"a": 1}}), timeout);
+        let names: Vec<&str> = events.iter().map(|(n, _, _)| n.as_str()).collect();
+        assert_eq!(names, ["TaskScheduled", "TaskStarted", "TaskTimedOut"]);
+        assert_eq!(
+            events[0].1,
+            json!({"resourceType": "lambda", "resource": "invoke", "region": "us-east-1",
+                   "parameters": "{\"FunctionName\":\"f\",\"Payload\":{\"a\":1}}",
+                   "timeoutInSeconds": 30, "heartbeatInSeconds": 5})
+        );
+        assert_eq!(events[1].1, json!({"resourceType": "lambda", "resource": "invoke"}));
+        assert_eq!(events[2].1, json!({"error": "States.Timeout", "resourceType": "lambda", "resource": "invoke"}));
+        assert_eq!(events[2].2, 30_000, "the virtual clock advanced by TimeoutSeconds");
+        let Status::Succeeded(out) = status else { panic!("caught: {status:?}") };
+        assert_eq!(out["error"], json!({"Error": "States.Timeout"}));
+    }
+
+    #[test]
+    fn timeout_seconds_path_must_resolve_to_a_positive_integer() {
+        let ok = TaskAnswer::Return(json!({}));
+        let (status, events) = run(SERVICE, json!({"p": 1}), ok.clone());
+        let Status::Failed { error, cause } = status else { panic!("{status:?}") };
+        assert_eq!(error.as_deref(), Some("States.Runtime"));
+        assert!(
+            cause.as_deref().is_some_and(|c| c.ends_with("Invalid path '$.limit' : No results for path: $['limit']"))
+        );
+        assert!(events.is_empty(), "nothing is scheduled: {events:?}");
+        let (status, _) = run(SERVICE, json!({"limit": -3, "p": 1}), ok.clone());
+        let Status::Failed { cause, .. } = status else { panic!("{status:?}") };
+        assert!(
+            cause.is_some_and(|c| c.contains("TimeoutSecondsPath parameter references a value that is not a positive"))
+        );
+        let (status, _) = run(SERVICE, json!({"limit": "soon", "p": 1}), ok);
+        let Status::Failed { cause, .. } = status else { panic!("{status:?}") };
+        assert!(cause.is_some_and(|c| c.contains("cannot be parsed as a long value: $.limit == soon")));
+    }
+
+    #[test]
+    fn bare_function_arns_record_lambda_function_events_and_return_the_payload() {
+        let definition = r#"{"StartAt": "Fn", "States": {"Fn": {"Type": "Task",
+            "Resource": "arn:aws:lambda:us-east-1:111111111111:function:f", "End": true}}}"#;
+        let (status, events) = run(definition, json!({"x": 1}), TaskAnswer::Return(json!({"y": 2})));
+        assert_eq!(status, Status::Succeeded(Arc::new(json!({"y": 2}))));
+        assert_eq!(
+            events,
+            [
+                (
+                    "LambdaFunctionScheduled".to_string(),
+                    json!({"resource": "arn:aws:lambda:us-east-1:111111111111:function:f", "input": "{\"x\":1}"}),
+                    0
+                ),
+                ("LambdaFunctionStarted".to_string(), Value::Null, 0),
+                ("LambdaFunctionSucceeded".to_string(), json!({"output": "{\"y\":2}"}), 0),
+            ]
+        );
+        let failed = TaskAnswer::Throw { error: "Exception".into(), cause: Some("{\"errorMessage\":\"x\"}".into()) };
+        let (status, events) = run(definition, json!({}), failed);
+        assert_eq!(events[2].0, "LambdaFunctionFailed");
+        assert_eq!(events[2].1, json!({"error": "Exception", "cause": "{\"errorMessage\":\"x\"}"}));
+        assert_eq!(
+            status,
+            Status::Failed { error: Some("Exception".into()), cause: Some("{\"errorMessage\":\"x\"}".into()) }
+        );
+    }
+
+    #[test]
+    fn wait_for_task_token_tasks_see_a_token_in_the_context() {
+        let definition = r#"{"StartAt": "Ask", "States": {"Ask": {"Type": "Task",
+            "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}}, "End": true}}}"#;
+        let (status, events) = run(definition, json!({}), TaskAnswer::Return(json!({"approved": true})));
+        assert_eq!(status, Status::Succeeded(Arc::new(json!({"approved": true}))));
+        let sent: Value =
+            serde_json::from_str(events[0].1["parameters"].as_str().unwrap_or_default()).expect("parameters JSON");
+        let token = sent["MessageBody"]["token"].as_str().unwrap_or_default();
+        assert_eq!(token.len(), 36, "a UUID token: {sent}");
+        assert_eq!(events[0].1["resource"], "sendMessage.waitForTaskToken");
+    }
+}
