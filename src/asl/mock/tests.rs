@@ -89,3 +89,39 @@ fn states_are_checked_against_the_definition_including_nested_ones() {
     assert!(messages[0].contains("'Done', a Pass state"), "{messages:?}");
     assert_eq!(found[1].help.as_deref(), Some("did you mean 'Inner'?"));
 }
+
+proptest::proptest! {
+    /// Whatever the text, parsing reports instead of panicking, and every diagnostic renders
+    /// with a position that starts inside the text.
+    #[test]
+    fn any_text_parses_without_panicking(text in "[{}\\[\\]\":,0-9a-zA-Z -]{0,80}") {
+        let parsed = parse_mock_config(&text);
+        let source = crate::asl::source::Source::new("m.json", text.clone());
+        let index = crate::asl::source::LineIndex::new(&text);
+        for d in &parsed.diagnostics {
+            if let Some(span) = d.span {
+                proptest::prop_assert!(span.start as usize <= text.len());
+            }
+            proptest::prop_assert!(crate::asl::diagnostic::render(&source, &index, d).starts_with("m.json"));
+        }
+    }
+
+    /// Any well-formed range key answers exactly its invocations.
+    #[test]
+    fn range_keys_answer_their_invocations(first in 0u32..50, len in 0u32..50) {
+        let last = first + len;
+        let mut steps = String::new();
+        if first > 0 {
+            steps.push_str(&format!("\"0-{}\": {{\"Return\": \"before\"}}, ", first - 1));
+        }
+        steps.push_str(&format!("\"{first}-{last}\": {{\"Return\": \"in\"}}, \"{}\": {{\"Return\": \"after\"}}", last + 1));
+        let text = format!(r#"{{"StateMachines": {{"M": {{"TestCases": {{"T": {{"S": "R"}}}}}}}}, "MockedResponses": {{"R": {{{steps}}}}}}}"#);
+        let parsed = parse_mock_config(&text);
+        proptest::prop_assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let config = parsed.config.expect("config");
+        let source = MockSource::new(&config, None, "T").expect("case");
+        proptest::prop_assert_eq!(source.answer(&request("S", first)), Some(TaskAnswer::Return(json!("in"))));
+        proptest::prop_assert_eq!(source.answer(&request("S", last)), Some(TaskAnswer::Return(json!("in"))));
+        proptest::prop_assert_eq!(source.answer(&request("S", last + 1)), Some(TaskAnswer::Return(json!("after"))));
+    }
+}

@@ -13,7 +13,7 @@ use crate::asl::definition::{NumberSource, Spanned, State, Task};
 use crate::asl::engine::io::{self, Failure};
 use crate::asl::engine::stage::StageKind;
 use crate::asl::engine::tasks::{TaskAnswer, TaskRequest};
-use crate::asl::jsonpath::SelectError;
+use crate::asl::jsonpath::{Roots, SelectError};
 use crate::asl::world::uuid_v4;
 
 /// Error names that end a task as timed out (`TaskTimedOut`, not `TaskFailed`): a mock or a
@@ -85,6 +85,14 @@ pub(super) fn task(
         timeout: seconds(t.timeout_seconds.as_ref(), "TimeoutSecondsPath", input, env)?,
         heartbeat: seconds(t.heartbeat_seconds.as_ref(), "HeartbeatSecondsPath", input, env)?,
     };
+    // rule 13.5: the role the task would assume, shown as AWS's `taskCredentials`.
+    let credentials = match &t.credentials {
+        Some(c) => {
+            let roots = Roots { input, context: env.context, variables: env.variables };
+            Some(io::template(&c.value, &roots, env.entropy)?)
+        }
+        None => None,
+    };
     let counter = env.invocations.entry(state.name.clone()).or_insert(0);
     let invocation = *counter;
     *counter += 1;
@@ -109,6 +117,9 @@ pub(super) fn task(
     }
     if let Some(s) = limits.heartbeat {
         scheduled.insert("heartbeatInSeconds".into(), json!(s));
+    }
+    if let Some(role) = credentials.as_ref().and_then(|c| c.get("RoleArn")) {
+        scheduled.insert("taskCredentials".into(), json!({"roleArn": role}));
     }
     env.trace.lifecycle(env.now_ms, format!("{prefix}Scheduled"), Some(Value::Object(scheduled)));
     env.trace.lifecycle(env.now_ms, format!("{prefix}Started"), family.details(Map::new()));
@@ -269,6 +280,16 @@ mod tests {
         assert_eq!(events[2].2, 30_000, "the virtual clock advanced by TimeoutSeconds");
         let Status::Succeeded(out) = status else { panic!("caught: {status:?}") };
         assert_eq!(out["error"], json!({"Error": "States.Timeout"}));
+    }
+
+    #[test]
+    fn credentials_are_evaluated_and_shown_as_task_credentials() {
+        let definition = r#"{"StartAt": "Fn", "States": {"Fn": {"Type": "Task",
+            "Resource": "arn:aws:lambda:us-east-1:111111111111:function:f",
+            "Credentials": {"RoleArn.$": "$.role"}, "End": true}}}"#;
+        let role = "arn:aws:iam::222222222222:role/cross-account";
+        let (_, events) = run(definition, json!({"role": role}), TaskAnswer::Return(json!({})));
+        assert_eq!(events[0].1["taskCredentials"], json!({"roleArn": role}));
     }
 
     #[test]
