@@ -11,12 +11,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use statescope::asl::check::check;
 use statescope::asl::engine::history::EventKind;
 use statescope::asl::engine::tasks::{RecordedAnswers, TaskAnswer, TaskRequest, TaskSource};
 use statescope::asl::engine::{Execution, ExecutionConfig, Status};
-use statescope::asl::mock::{MockSource, parse_mock_config};
+use statescope::asl::mock::{MockSource, parse_mock_config, to_mock_config};
 use statescope::asl::source::Source;
 use support::{cases, matches, read_json};
 
@@ -82,26 +82,17 @@ fn result_of(kind: &str, d: &Value) -> Option<TaskAnswer> {
     }
 }
 
-/// The recorded invocations as a `MockConfigFile` (one test case, one response per state).
+/// The recorded invocations as a `MockConfigFile`, written by the library's own writer (one
+/// test case, one response per state, numbered per state in history order).
 fn mock_config_text(recorded: &[Recorded]) -> String {
-    let mut per_state: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
+    let mut answers = RecordedAnswers::default();
+    let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
     for r in recorded {
-        let steps = per_state.entry(&r.state).or_default();
-        let answer = match &r.answer {
-            TaskAnswer::Return(v) => json!({"Return": v}),
-            TaskAnswer::Throw { error, cause } => match cause {
-                Some(c) => json!({"Throw": {"Error": error, "Cause": c}}),
-                None => json!({"Throw": {"Error": error}}),
-            },
-        };
-        steps.insert(steps.len().to_string(), answer);
+        let n = counts.entry(&r.state).or_default();
+        answers.record(&r.state, *n, r.answer.clone());
+        *n += 1;
     }
-    let case: Map<String, Value> =
-        per_state.keys().map(|s| (s.to_string(), json!(format!("{s} (recorded)")))).collect();
-    let responses: Map<String, Value> =
-        per_state.into_iter().map(|(s, steps)| (format!("{s} (recorded)"), Value::Object(steps))).collect();
-    json!({"StateMachines": {"Recorded": {"TestCases": {"AsRecorded": case}}}, "MockedResponses": responses})
-        .to_string()
+    to_mock_config("Recorded", "AsRecorded", answers.iter()).to_string()
 }
 
 /// The mock config's answers, except that where concurrent iterations ran in another order

@@ -13,6 +13,7 @@
 mod check;
 mod parse;
 mod source;
+mod write;
 
 use crate::asl::engine::tasks::TaskAnswer;
 use crate::asl::source::Span;
@@ -20,6 +21,7 @@ use crate::asl::source::Span;
 pub use check::check_against;
 pub use parse::{MockParse, parse_mock_config};
 pub use source::MockSource;
+pub use write::to_mock_config;
 
 /// A whole mock config file.
 #[derive(Clone, Debug, Default, PartialEq)]

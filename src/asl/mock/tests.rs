@@ -90,6 +90,27 @@ fn states_are_checked_against_the_definition_including_nested_ones() {
     assert_eq!(found[1].help.as_deref(), Some("did you mean 'Inner'?"));
 }
 
+#[test]
+fn recorded_answers_write_out_as_a_mock_config_that_loads_and_answers_the_same() {
+    let mut answers = crate::asl::engine::tasks::RecordedAnswers::default();
+    let busy = TaskAnswer::Throw { error: "Lambda.ServiceException".into(), cause: None };
+    answers.record("Charge", 0, busy.clone());
+    answers.record("Charge", 1, busy.clone());
+    answers.record("Charge", 2, TaskAnswer::Return(json!({"id": 7})));
+    answers.record("Ship", 0, TaskAnswer::Return(json!("sent")));
+    let written = to_mock_config("Orders", "Session", answers.iter());
+    assert_eq!(
+        written["MockedResponses"]["Charge (Session)"]["0-1"],
+        json!({"Throw": {"Error": "Lambda.ServiceException"}})
+    );
+    let parsed = parse_mock_config(&written.to_string());
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let source = MockSource::new(&parsed.config.expect("config"), Some("Orders"), "Session").expect("case");
+    for (state, invocation, answer) in answers.iter() {
+        assert_eq!(source.answer(&request(state, invocation)).as_ref(), Some(answer));
+    }
+}
+
 proptest::proptest! {
     /// Whatever the text, parsing reports instead of panicking, and every diagnostic renders
     /// with a position that starts inside the text.
