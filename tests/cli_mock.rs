@@ -166,3 +166,12 @@ fn test_exits_non_zero_when_an_expectation_is_not_met() {
     assert!(stdout.contains("status: expected \"FAILED\", got \"SUCCEEDED\""), "{stdout}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn codes_lists_the_mock_config_codes() {
+    let (code, stdout, _) = output(&["codes"]);
+    assert_eq!(code, 0);
+    for c in ["ASL401", "ASL402", "ASL403", "ASL404"] {
+        assert!(stdout.contains(c), "{c} missing from:\n{stdout}");
+    }
+}

@@ -35,7 +35,13 @@ impl Family {
             return Family::Lambda;
         }
         let tail = resource.strip_prefix("arn:aws:states:::").unwrap_or(resource);
-        let (resource_type, name) = tail.split_once(':').unwrap_or(("", tail));
+        // SDK integrations keep the service in the type: `aws-sdk:s3` + `headObject` (as real
+        // AWS histories show it; the corpus records only Lambda).
+        let split = match tail.strip_prefix("aws-sdk:") {
+            Some(rest) => rest.split_once(':').map(|(service, action)| (&tail[..8 + service.len()], action)),
+            None => tail.split_once(':'),
+        };
+        let (resource_type, name) = split.unwrap_or(("", tail));
         Family::Service { resource_type: resource_type.to_string(), resource: name.to_string() }
     }
 
@@ -280,6 +286,22 @@ mod tests {
         assert_eq!(events[2].2, 30_000, "the virtual clock advanced by TimeoutSeconds");
         let Status::Succeeded(out) = status else { panic!("caught: {status:?}") };
         assert_eq!(out["error"], json!({"Error": "States.Timeout"}));
+    }
+
+    #[test]
+    fn resource_type_and_name_split_as_aws_shows_them() {
+        let split = |arn: &str| match super::Family::of(arn) {
+            super::Family::Service { resource_type, resource } => (resource_type, resource),
+            super::Family::Lambda => ("lambda function".into(), arn.into()),
+        };
+        assert_eq!(split("arn:aws:states:::lambda:invoke"), ("lambda".into(), "invoke".into()));
+        assert_eq!(
+            split("arn:aws:states:::sqs:sendMessage.waitForTaskToken"),
+            ("sqs".into(), "sendMessage.waitForTaskToken".into())
+        );
+        assert_eq!(split("arn:aws:states:::ecs:runTask.sync"), ("ecs".into(), "runTask.sync".into()));
+        assert_eq!(split("arn:aws:states:::aws-sdk:s3:headObject"), ("aws-sdk:s3".into(), "headObject".into()));
+        assert_eq!(split("arn:aws:lambda:us-east-1:1:function:f").0, "lambda function");
     }
 
     #[test]
