@@ -10,6 +10,7 @@ pub mod intrinsics;
 pub mod json_text;
 pub mod jsonpath;
 pub mod load;
+pub mod mock;
 pub mod parse;
 pub mod resource;
 pub mod source;

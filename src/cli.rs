@@ -1,4 +1,4 @@
-//! The command line: `validate` (and `run`, as the engine lands). Reads files, renders
+//! The command line: `validate`, `run`, `test` (mock configs) and `codes`. Reads files, renders
 //! diagnostics; all ASL semantics stay in `asl`.
 
 /// `println!` for command output: a closed pipe (`statescope run … | head`) ends the process
@@ -11,6 +11,7 @@ macro_rules! outln {
 
 mod graph;
 mod run;
+mod test;
 mod validate;
 
 use std::process::ExitCode;
@@ -33,6 +34,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// Draw the state graph (text, Graphviz DOT or Mermaid).
     Graph(graph::GraphArgs),
+    /// Run every test case of a mock config (Step Functions Local format) and check the outcomes.
+    Test(test::TestArgs),
     /// List every diagnostic code with its meaning.
     Codes,
 }
@@ -51,8 +54,9 @@ pub fn main(args: Args) -> ExitCode {
         Command::Validate(a) => validate::run(&a),
         Command::Run(a) => run::run(&a),
         Command::Graph(a) => graph::run(&a),
+        Command::Test(a) => test::run(&a),
         Command::Codes => {
-            for (code, meaning) in statescope_codes() {
+            for (code, meaning) in statescope_codes().iter().chain(crate::asl::codes::MOCK) {
                 outln!("{code}  {meaning}");
             }
             ExitCode::SUCCESS

@@ -50,7 +50,8 @@ fn samples_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-machines")
 }
 
-/// Definition and template files of a directory (not the `NAME.input.json` inputs), sorted.
+/// Definition and template files of a directory (not the `NAME.input.json` inputs, nor the
+/// `NAME.mock.json` mock configs and `NAME.expect.json` expectations of `statescope test`), sorted.
 fn definitions(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
@@ -58,7 +59,9 @@ fn definitions(dir: &Path) -> Vec<PathBuf> {
         .filter(|p| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             let ext = p.extension().and_then(|e| e.to_str()).unwrap_or_default();
-            p.is_file() && matches!(ext, "json" | "yaml" | "yml") && !name.ends_with(".input.json")
+            p.is_file()
+                && matches!(ext, "json" | "yaml" | "yml")
+                && ![".input.json", ".mock.json", ".expect.json"].iter().any(|s| name.ends_with(s))
         })
         .collect();
     out.sort();

@@ -1,6 +1,6 @@
 //! Every diagnostic code statescope emits, with a one-line meaning. Codes are stable: tests,
 //! docs and users' scripts grep for them. `ASL0xx` = syntax/schema, `ASL1xx` = graph,
-//! `ASL2xx` = expressions, `ASL3xx` = state-specific rules, `ASL9xx` = input-format notes.
+//! `ASL2xx` = expressions, `ASL3xx` = state-specific rules, `ASL4xx` = mock configs, `ASL9xx` = input-format notes.
 
 pub const SYNTAX: &str = "ASL001";
 pub const DUPLICATE_KEY: &str = "ASL002";
@@ -37,8 +37,22 @@ pub const BAD_RESOURCE: &str = "ASL307";
 pub const MUTUALLY_EXCLUSIVE: &str = "ASL308";
 pub const BAD_ERROR_NAME: &str = "ASL309";
 
+pub const MOCK_FORMAT: &str = "ASL401";
+pub const MOCK_UNKNOWN_STATE: &str = "ASL402";
+pub const MOCK_UNKNOWN_RESPONSE: &str = "ASL403";
+pub const MOCK_BAD_RANGE: &str = "ASL404";
+
 pub const UNRESOLVED_INTRINSIC: &str = "ASL901";
 pub const TEMPLATE: &str = "ASL902";
+
+/// Codes of mock config files (`--mock-config`), kept apart from [`ALL`] because they are
+/// about a mock file, not a definition.
+pub const MOCK: &[(&str, &str)] = &[
+    (MOCK_FORMAT, "a mock config does not follow Step Functions Local's MockConfigFile format"),
+    (MOCK_UNKNOWN_STATE, "a mock test case names a state the machine lacks, or one that is not a Task"),
+    (MOCK_UNKNOWN_RESPONSE, "a mock test case names a response MockedResponses does not define"),
+    (MOCK_BAD_RANGE, "a mocked response's invocation key is not \"N\" or \"N-M\", or the ranges leave gaps or overlap"),
+];
 
 /// (code, meaning) for `statescope validate --list-codes` and the README.
 pub const ALL: &[(&str, &str)] = &[

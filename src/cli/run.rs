@@ -2,8 +2,9 @@
 //! `--format json` prints one line `{status, output | error, cause, states}` (the shape
 //! `../shared/conformance/check.py` reads), `--trace` prints every stage.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 
@@ -12,9 +13,12 @@ use crate::asl::diagnostic;
 use crate::asl::engine::clock::format_millis;
 use crate::asl::engine::history::EventKind;
 use crate::asl::engine::stage::{StageDetail, StageRecord};
+use crate::asl::engine::tasks::{NoTasks, RecordedAnswers, TaskSource};
 use crate::asl::engine::{Execution, ExecutionConfig, Status};
+use crate::asl::mock::MockSource;
 use crate::asl::source::LineIndex;
 use crate::cli::Format;
+use crate::cli::test::load_mocks;
 use crate::cli::validate::{load_options, read};
 
 #[derive(clap::Args, Debug)]
@@ -36,6 +40,15 @@ pub struct RunArgs {
     /// Seed for States.UUID / States.MathRandom.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Task results from a mock config in Step Functions Local's MockConfigFile format.
+    #[arg(long, value_name = "FILE", requires = "test_case")]
+    pub mock_config: Option<PathBuf>,
+    /// The mock config's test case to run.
+    #[arg(long, value_name = "NAME", requires = "mock_config")]
+    pub test_case: Option<String>,
+    /// The mock config's state machine (default: its only one).
+    #[arg(long, value_name = "NAME", requires = "mock_config")]
+    pub state_machine: Option<String>,
 }
 
 pub fn run(args: &RunArgs) -> ExitCode {
@@ -65,7 +78,21 @@ pub fn run(args: &RunArgs) -> ExitCode {
         Ok(v) => v,
         Err(e) => return fail_early(args.format, &e),
     };
-    let mut exec = Execution::new(machine, input, ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() });
+    let tasks: Arc<dyn TaskSource> = match (&args.mock_config, &args.test_case) {
+        (Some(path), Some(case)) => {
+            let mocks = match load_mocks(path, args.state_machine.as_deref(), machine) {
+                Ok(m) => m,
+                Err(e) => return fail_early(args.format, &e),
+            };
+            match MockSource::new(&mocks.config, Some(&mocks.machine), case) {
+                Ok(s) => Arc::new(s),
+                Err(e) => return fail_early(args.format, &format!("{}: {e}", path.display())),
+            }
+        }
+        _ => Arc::new(NoTasks),
+    };
+    let config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() };
+    let mut exec = Execution::with_tasks(machine, input, config, tasks, RecordedAnswers::default());
     exec.run();
     match args.format {
         Format::Json => outln!("{}", outcome_json(&exec, args.trace)),
@@ -146,7 +173,7 @@ fn print_text(exec: &Execution, trace: bool, paint: &Paint) {
         }
         Status::Stopped(why) => outln!("{} {why}", paint.style("1;33", "UNSUPPORTED")),
         Status::AwaitingTask(r) => outln!(
-            "{} Task '{}' ({}) needs a result: no mock answers it. Input it would get:\n{}",
+            "{} Task '{}' ({}) needs a result: no mock answers it (mock it with --mock-config FILE --test-case NAME). Input it would get:\n{}",
             paint.style("1;33", "WAITING"),
             r.state,
             r.resource,
@@ -165,15 +192,21 @@ fn fail_early(format: Format, message: &str) -> ExitCode {
 }
 
 fn read_input(args: &RunArgs) -> Result<Value, String> {
-    let path = match &args.input {
-        Some(p) => p.clone(),
+    read_input_for(&args.definition, args.input.as_deref())
+}
+
+/// The execution input: `input` (a file, or - for standard input), else NAME.input.json beside
+/// the definition, else `{}`.
+pub(crate) fn read_input_for(definition: &Path, input: Option<&Path>) -> Result<Value, String> {
+    let path = match input {
+        Some(p) => p.to_path_buf(),
         None => {
-            let name = args.definition.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let name = definition.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             let stem = [".asl.json", ".asl.yaml", ".asl.yml", ".json", ".yaml", ".yml"]
                 .iter()
                 .find_map(|ext| name.strip_suffix(ext))
                 .unwrap_or(name);
-            let beside = args.definition.with_file_name(format!("{stem}.input.json"));
+            let beside = definition.with_file_name(format!("{stem}.input.json"));
             if !beside.exists() {
                 return Ok(json!({}));
             }

@@ -72,7 +72,9 @@ impl ExecutionConfig {
 
     /// Rewrites the `State` part of a context object for a new state entry. In place, and
     /// only what changed: this runs on every state entry, so it must not allocate in a loop.
-    pub fn set_state_context(&self, context: &mut Value, state: &str, entered_ms: i64, retry_count: u32) {
+    /// `retry_count` is `None` for states that cannot retry: AWS shows `RetryCount` only on
+    /// Task, Parallel and Map states (0 on the first attempt), as the corpus records.
+    pub fn set_state_context(&self, context: &mut Value, state: &str, entered_ms: i64, retry_count: Option<u32>) {
         let Some(obj) = context.get_mut("State").and_then(Value::as_object_mut) else {
             context["State"] = json!({});
             return self.set_state_context(context, state, entered_ms, retry_count);
@@ -90,8 +92,8 @@ impl ExecutionConfig {
                 obj.insert("EnteredTime".into(), Value::String(time));
             }
         }
-        if retry_count > 0 {
-            obj.insert("RetryCount".into(), json!(retry_count));
+        if let Some(n) = retry_count {
+            obj.insert("RetryCount".into(), json!(n));
         } else if obj.contains_key("RetryCount") {
             obj.shift_remove("RetryCount");
         }

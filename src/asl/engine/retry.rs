@@ -4,15 +4,17 @@
 use crate::asl::definition::{Catcher, Retrier, Spanned};
 use crate::asl::world::Entropy;
 
-/// Errors `States.ALL` does not match (rule 16.2: they are terminal).
-const TERMINAL: &[&str] = &["States.DataLimitExceeded", "States.Runtime"];
-
-/// Whether an `ErrorEquals` list matches `error`.
-pub(crate) fn matches(error_equals: &[Spanned<String>], error: &str) -> bool {
+/// Whether an `ErrorEquals` list matches `error`. `terminal` marks an error the wildcards do
+/// not match (rule 16.2): a state's own States.DataLimitExceeded. States.Runtime is never
+/// caught or retried, not even when named (`scenarios/test_catch_states_runtime`).
+pub(crate) fn matches(error_equals: &[Spanned<String>], error: &str, terminal: bool) -> bool {
+    if error == "States.Runtime" {
+        return false;
+    }
     error_equals.iter().any(|e| match e.value.as_str() {
-        "States.ALL" => !TERMINAL.contains(&error),
+        "States.ALL" => !terminal,
         // As a matcher, States.TaskFailed covers every task error but a timeout (rule 16.2).
-        "States.TaskFailed" => !TERMINAL.contains(&error) && error != "States.Timeout",
+        "States.TaskFailed" => !terminal && error != "States.Timeout",
         name => name == error,
     })
 }
@@ -41,12 +43,14 @@ impl RetryState {
         retriers: &[Retrier],
         catchers: &[Catcher],
         error: &str,
+        own: bool,
         entropy: &mut dyn Entropy,
     ) -> Decision {
+        let terminal = own && error == "States.DataLimitExceeded";
         if self.attempts.len() < retriers.len() {
             self.attempts.resize(retriers.len(), 0);
         }
-        if let Some(i) = retriers.iter().position(|r| matches(&r.error_equals, error)) {
+        if let Some(i) = retriers.iter().position(|r| matches(&r.error_equals, error, terminal)) {
             let r = &retriers[i];
             if self.attempts[i] < r.max_attempts {
                 self.attempts[i] += 1;
@@ -54,7 +58,7 @@ impl RetryState {
                 return Decision::Retry { retrier: i, attempt: n, delay_seconds: delay(r, n, entropy) };
             }
         }
-        match catchers.iter().position(|c| matches(&c.error_equals, error)) {
+        match catchers.iter().position(|c| matches(&c.error_equals, error, terminal)) {
             Some(i) => Decision::Catch(i),
             None => Decision::Fail,
         }
@@ -99,13 +103,15 @@ mod tests {
     #[test]
     fn states_all_does_not_match_terminal_errors() {
         // rule 16.2
-        assert!(matches(&names(&["States.ALL"]), "Lambda.ServiceException"));
-        assert!(!matches(&names(&["States.ALL"]), "States.Runtime"));
-        assert!(!matches(&names(&["States.ALL"]), "States.DataLimitExceeded"));
-        assert!(matches(&names(&["States.TaskFailed"]), "Custom"));
-        assert!(!matches(&names(&["States.TaskFailed"]), "States.Timeout"));
-        assert!(matches(&names(&["States.Timeout"]), "States.Timeout"));
-        assert!(!matches(&names(&["Custom"]), "custom"), "names are case-sensitive (rule 16.1)");
+        assert!(matches(&names(&["States.ALL"]), "Lambda.ServiceException", false));
+        assert!(!matches(&names(&["States.ALL"]), "States.Runtime", false));
+        assert!(!matches(&names(&["States.Runtime"]), "States.Runtime", false), "never caught, even by name");
+        assert!(!matches(&names(&["States.ALL"]), "States.DataLimitExceeded", true));
+        assert!(matches(&names(&["States.ALL"]), "States.DataLimitExceeded", false), "a task result's (rule 6.2)");
+        assert!(matches(&names(&["States.TaskFailed"]), "Custom", false));
+        assert!(!matches(&names(&["States.TaskFailed"]), "States.Timeout", false));
+        assert!(matches(&names(&["States.Timeout"]), "States.Timeout", false));
+        assert!(!matches(&names(&["Custom"]), "custom", false), "names are case-sensitive (rule 16.1)");
     }
 
     #[test]
@@ -123,7 +129,7 @@ mod tests {
         let mut e = SeededEntropy::new(0);
         let mut s = RetryState::default();
         let got: Vec<Decision> =
-            ["A", "B", "C", "B"].iter().map(|err| s.decide(&retriers, &catchers, err, &mut e)).collect();
+            ["A", "B", "C", "B"].iter().map(|err| s.decide(&retriers, &catchers, err, false, &mut e)).collect();
         assert_eq!(
             got,
             vec![
@@ -141,7 +147,7 @@ mod tests {
         // rule 16.5
         let retriers = vec![retrier(&["A"], 0), retrier(&["States.ALL"], 5)];
         let mut s = RetryState::default();
-        assert_eq!(s.decide(&retriers, &[], "A", &mut SeededEntropy::new(0)), Decision::Fail);
+        assert_eq!(s.decide(&retriers, &[], "A", false, &mut SeededEntropy::new(0)), Decision::Fail);
     }
 
     #[test]
@@ -152,7 +158,7 @@ mod tests {
             let mut s = RetryState::default();
             let mut e = SeededEntropy::new(seed);
             (0..5)
-                .map(|_| match s.decide(std::slice::from_ref(&r), &[], "A", &mut e) {
+                .map(|_| match s.decide(std::slice::from_ref(&r), &[], "A", false, &mut e) {
                     Decision::Retry { delay_seconds, .. } => delay_seconds,
                     other => panic!("{other:?}"),
                 })

@@ -196,7 +196,8 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
     let mut retries = RetryState::default();
     let mut retry_count = 0;
     loop {
-        env.config.set_state_context(env.context, &state.name, entered_ms, retry_count);
+        let retriable = matches!(state.kind, StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_));
+        env.config.set_state_context(env.context, &state.name, entered_ms, retriable.then_some(retry_count));
         if let Some(o) = env.context.as_object_mut() {
             o.remove("Task");
         }
@@ -210,6 +211,9 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
         let assigned = run.assigned.take();
         env.now_ms += run.elapsed_ms;
         run.flush(env.trace);
+        // A state's own DataLimitExceeded is terminal; one raised on a task's result was caught
+        // by States.ALL on AWS (rule 6.2).
+        let mut own = false;
         let thrown = match result {
             Ok(Outcome::Next(next, out)) => {
                 exited(env, state, &out, &assigned);
@@ -224,6 +228,7 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
                 return Visit { outcome: Outcome::Unsupported(f.cause), assigned: None };
             }
             Err(Fault::Own(f)) => {
+                own = true;
                 let cause = final_cause(&f, &state.name, entered_id);
                 Thrown { error: Some(f.error), cause: Some(cause) }
             }
@@ -238,7 +243,7 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
         if !matches!(state.kind, StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_)) {
             return Visit { outcome: Outcome::Failed { error: thrown.error, cause: thrown.cause }, assigned: None };
         }
-        match retries.decide(&state.retry, &state.catch, &name, env.entropy) {
+        match retries.decide(&state.retry, &state.catch, &name, own, env.entropy) {
             Decision::Retry { delay_seconds, .. } => {
                 env.now_ms += (delay_seconds * 1000.0).round() as i64;
                 retry_count += 1;
@@ -267,13 +272,11 @@ fn exited(env: &mut Env, state: &State, output: &Arc<Value>, assigned: &Option<M
 /// the raw input, no OutputPath, then its Next.
 fn caught(env: &mut Env, state: &State, index: usize, input: &Arc<Value>, thrown: Thrown, entered_id: u32) -> Visit {
     let catcher = &state.catch[index];
+    // Rule 16.9: `{Error, Cause}`; AWS writes an empty Cause when there is none (a mocked
+    // timeout without cause was caught as `"Cause": ""`).
     let mut error_output = Map::new();
-    if let Some(e) = thrown.error {
-        error_output.insert("Error".into(), Value::String(e));
-    }
-    if let Some(c) = thrown.cause {
-        error_output.insert("Cause".into(), Value::String(c));
-    }
+    error_output.insert("Error".into(), Value::String(thrown.error.unwrap_or_default()));
+    error_output.insert("Cause".into(), Value::String(thrown.cause.unwrap_or_default()));
     let error_output = Value::Object(error_output);
     let mut run = Run::new(state, &env.location);
     type Assigned = Option<Map<String, Value>>;
