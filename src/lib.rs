@@ -6,3 +6,5 @@
 pub mod asl;
 #[cfg(feature = "cli")]
 pub mod cli;
+#[cfg(feature = "tui")]
+pub mod tui;

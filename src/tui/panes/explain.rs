@@ -1,0 +1,78 @@
+//! The explain area: why the selected stage looks as it does (which Choice rule matched, how
+//! long a Wait waits, the error and cause of a failure), or the diagnostics of a refused reload.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use crate::asl::engine::Status;
+use crate::asl::engine::clock::format_millis;
+use crate::asl::engine::stage::StageDetail;
+use crate::tui::app::App;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let block =
+        Block::default().borders(Borders::ALL).border_style(Style::default().fg(Color::DarkGray)).title(" Explain ");
+    frame.render_widget(Paragraph::new(explain(app)).block(block).wrap(Wrap { trim: false }), area);
+}
+
+fn label(text: &str) -> Span<'static> {
+    Span::styled(format!("{text}: "), Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD))
+}
+
+fn explain(app: &App) -> Vec<Line<'static>> {
+    let exec = &app.session.exec;
+    let stage = app.selected_stage();
+    if let Some(detail) = stage.and_then(|s| s.detail.as_ref()) {
+        return match detail {
+            StageDetail::Choice(outcome) => vec![Line::from(vec![label("Choice"), Span::raw(format!("{outcome:?}"))])],
+            StageDetail::Wait { seconds, until_ms } => vec![Line::from(vec![
+                label("Wait"),
+                Span::raw(format!("{seconds} s, until {}", format_millis(*until_ms))),
+            ])],
+            StageDetail::Error { error, cause } => vec![
+                Line::from(vec![label("error"), Span::styled(error.clone(), Style::default().fg(Color::Red))]),
+                Line::from(vec![label("cause"), Span::raw(cause.clone())]),
+            ],
+        };
+    }
+    let at_end = stage.is_some_and(|s| s.index + 1 == exec.stages().len());
+    match exec.status() {
+        Status::Failed { error, cause } if at_end || stage.is_none() => vec![
+            Line::from(vec![
+                label("execution failed"),
+                Span::styled(error.clone().unwrap_or_default(), Style::default().fg(Color::Red)),
+            ]),
+            Line::from(vec![label("cause"), Span::raw(cause.clone().unwrap_or_default())]),
+        ],
+        Status::Succeeded(output) if at_end => {
+            vec![Line::from(vec![label("execution succeeded"), Span::raw(format!("output {output}"))])]
+        }
+        Status::Stopped(why) => vec![Line::from(vec![label("stopped"), Span::raw(why.clone())])],
+        _ => describe_state(app),
+    }
+}
+
+/// The selected (or next) state's type and comment.
+fn describe_state(app: &App) -> Vec<Line<'static>> {
+    let name = app.selected_stage().map(|s| s.state.as_str()).or(app.session.exec.current_state());
+    let Some(state) = name.and_then(|n| app.session.exec.machine().scope.state(n)) else { return Vec::new() };
+    let mut line = vec![label(state.type_name()), Span::raw(format!("'{}'", state.name))];
+    if let Some(c) = &state.comment {
+        line.push(Span::styled(format!("  {c}"), Style::default().fg(Color::DarkGray)));
+    }
+    vec![Line::from(line)]
+}
+
+/// The refused reload: `file:line:col: message` per problem.
+pub fn draw_diagnostics(frame: &mut Frame, area: Rect, app: &App) {
+    let style = Style::default().fg(Color::Red);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(style)
+        .title(Line::styled(" Diagnostics · reload refused, last good version still running ", style));
+    let lines: Vec<Line> = app.diagnostics.iter().map(|d| Line::raw(d.clone())).collect();
+    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
+}

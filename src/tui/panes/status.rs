@@ -1,0 +1,32 @@
+//! The status bar: execution status, the last message, and key hints taken from the keymap.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::asl::engine::Status;
+use crate::tui::app::App;
+use crate::tui::keymap::{BINDINGS, label};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let (status, colour) = match app.session.exec.status() {
+        Status::Running => ("RUNNING", Color::Yellow),
+        Status::Succeeded(_) => ("SUCCEEDED", Color::Green),
+        Status::Failed { .. } => ("FAILED", Color::Red),
+        Status::Stopped(_) => ("STOPPED", Color::Magenta),
+    };
+    let mut spans = vec![Span::styled(format!(" {status} "), Style::default().fg(Color::Black).bg(colour))];
+    if let Some(m) = &app.message {
+        spans.push(Span::styled(format!(" {m} "), Style::default().add_modifier(Modifier::BOLD)));
+    }
+    spans.push(Span::raw(" "));
+    for b in BINDINGS {
+        if let (Some(hint), Some(k)) = (b.hint, b.keys.first()) {
+            spans.push(Span::styled(label(*k), Style::default().fg(Color::Cyan)));
+            spans.push(Span::raw(format!(" {hint}  ")));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
