@@ -27,9 +27,23 @@ fn assets() -> &'static Assets {
     static ASSETS: OnceLock<Assets> = OnceLock::new();
     ASSETS.get_or_init(|| {
         let mut themes = ThemeSet::load_defaults();
-        let theme = themes.themes.remove(THEME).unwrap_or_default();
+        let mut theme = themes.themes.remove(THEME).unwrap_or_default();
+        distinguish_keys(&mut theme);
         Assets { syntaxes: SyntaxSet::load_defaults_newlines(), theme }
     })
+}
+
+/// The bundled themes colour object keys like string values; in a payload viewer the keys are
+/// the landmarks, so they get their own colour (a more specific selector wins in syntect).
+fn distinguish_keys(theme: &mut Theme) {
+    use std::str::FromStr;
+    use syntect::highlighting::{Color as SynColor, ScopeSelectors, StyleModifier, ThemeItem};
+    if let Ok(scope) = ScopeSelectors::from_str("meta.mapping.key string, meta.structure.dictionary.key string") {
+        let blue = SynColor { r: 0x66, g: 0x99, b: 0xcc, a: 0xff };
+        theme
+            .scopes
+            .push(ThemeItem { scope, style: StyleModifier { foreground: Some(blue), ..StyleModifier::default() } });
+    }
 }
 
 fn json_syntax(a: &'static Assets) -> &'static SyntaxReference {
