@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use crate::asl::engine::history::EventKind;
 use crate::asl::engine::stage::StageRecord;
-use crate::tui::highlight::Cache;
+use crate::tui::highlight::{Cache, Key};
 use crate::tui::session::{Session, Visit};
 
 /// The panes Tab cycles through, in order.
@@ -114,6 +114,12 @@ impl App {
     pub fn previous_stage(&self) -> Option<&StageRecord> {
         let i = self.selected_stage_index()?;
         i.checked_sub(1).and_then(|p| self.session.exec.stages().get(p))
+    }
+
+    /// What the stage view shows now, as the highlight cache knows it.
+    pub fn view_key(&self) -> Option<Key> {
+        let stage = self.selected_stage()?;
+        Some(Key { stage: stage.index, value: std::sync::Arc::as_ptr(&stage.value) as usize, diff: self.diff })
     }
 
     /// The visit holding the selected stage.

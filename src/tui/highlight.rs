@@ -1,7 +1,9 @@
 //! JSON syntax highlighting with syntect (pure-Rust regexes; syntax and theme from syntect's
-//! embedded dumps). Highlighting is incremental: only the lines up to the bottom of the view are
-//! highlighted, and the parser state is kept, so a 256 KiB payload costs a screenful per frame
-//! and scrolling down continues where the last frame stopped.
+//! embedded dumps). Only the lines on screen are highlighted: pretty-printed JSON never breaks a
+//! token across lines, so the parser state at any line is determined by the brackets still open
+//! there, and a short synthetic prefix that opens the same brackets primes a fresh highlighter.
+//! A 256 KiB payload thus costs a bracket scan plus a screenful, wherever the view is, and
+//! highlighted lines are kept between frames.
 
 use std::cell::RefCell;
 use std::sync::OnceLock;
@@ -63,9 +65,8 @@ struct Entry {
     key: Key,
     /// The pretty-printed text, one string per line (with its newline, as syntect wants).
     text: Vec<String>,
-    styled: Vec<Line<'static>>,
-    /// The highlighter's state after `styled`; `None` for the diff view (styled up front).
-    highlighter: Option<HighlightLines<'static>>,
+    /// Lines highlighted so far (all of them, up front, for the diff view).
+    styled: Vec<Option<Line<'static>>>,
 }
 
 /// The lines of the stage on screen, kept between frames.
@@ -91,14 +92,16 @@ impl Cache {
         }
         let Some(entry) = slot.as_mut() else { return (0, Vec::new()) };
         let end = (first + count).min(entry.text.len());
-        if let Some(h) = entry.highlighter.as_mut() {
-            while entry.styled.len() < end {
-                let line = &entry.text[entry.styled.len()];
-                entry.styled.push(highlight_line(h, line));
+        let first = first.min(end);
+        if entry.styled[first..end].iter().any(Option::is_none) {
+            let mut h = primed(&entry.text[..first]);
+            for i in first..end {
+                let line = highlight_line(&mut h, &entry.text[i]);
+                entry.styled[i].get_or_insert(line);
             }
         }
-        let first = first.min(end);
-        (entry.text.len(), entry.styled[first..end].to_vec())
+        let lines = entry.styled[first..end].iter().map(|l| l.clone().unwrap_or_default()).collect();
+        (entry.text.len(), lines)
     }
 
     /// The line count of the cached view, if it is the view of `key`.
@@ -111,13 +114,60 @@ fn build(key: Key, value: &Value, previous: Option<&Value>) -> Entry {
     let text_after = pretty(value);
     if key.diff {
         let before = previous.map(pretty).unwrap_or_default();
-        let styled = diff::lines(&before, &text_after);
-        let text = styled.iter().map(|_| String::new()).collect();
-        return Entry { key, text, styled, highlighter: None };
+        let styled: Vec<_> = diff::lines(&before, &text_after).into_iter().map(Some).collect();
+        let text = vec![String::new(); styled.len()];
+        return Entry { key, text, styled };
     }
-    let text = text_after.split_inclusive('\n').map(str::to_owned).collect();
+    let text: Vec<String> = text_after.split_inclusive('\n').map(str::to_owned).collect();
+    Entry { key, styled: vec![None; text.len()], text }
+}
+
+/// A highlighter in the state it has after `before`: the brackets still open at its end are
+/// replayed as `{"":` (an object member's value follows) or `[`, the innermost object as `{`
+/// (a key follows).
+fn primed(before: &[String]) -> HighlightLines<'static> {
     let a = assets();
-    Entry { key, text, styled: Vec::new(), highlighter: Some(HighlightLines::new(json_syntax(a), &a.theme)) }
+    let mut h = HighlightLines::new(json_syntax(a), &a.theme);
+    let open = open_brackets(before);
+    if open.is_empty() {
+        return h;
+    }
+    let mut prefix = String::new();
+    for (i, b) in open.iter().enumerate() {
+        prefix.push_str(match (*b, i + 1 == open.len()) {
+            (b'{', true) => "{",
+            (b'{', false) => "{\"\":",
+            _ => "[",
+        });
+    }
+    prefix.push('\n');
+    // Only the state matters; the prefix's colours are thrown away.
+    let _ = h.highlight_line(&prefix, &a.syntaxes);
+    h
+}
+
+/// The brackets open after `lines` of pretty JSON, outermost first. Strings never span lines
+/// there, so string state restarts on each line.
+fn open_brackets(lines: &[String]) -> Vec<u8> {
+    let mut open = Vec::new();
+    for line in lines {
+        let (mut in_string, mut escaped) = (false, false);
+        for &c in line.as_bytes() {
+            match (in_string, escaped, c) {
+                (true, true, _) => escaped = false,
+                (true, false, b'\\') => escaped = true,
+                (true, false, b'"') => in_string = false,
+                (true, false, _) => {}
+                (false, _, b'"') => in_string = true,
+                (false, _, b'{' | b'[') => open.push(c),
+                (false, _, b'}' | b']') => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+    }
+    open
 }
 
 /// Pretty JSON with a final newline, so every line ends the same way.
@@ -173,9 +223,20 @@ mod tests {
         let cache = Cache::default();
         let v = json!((0..1000).collect::<Vec<_>>());
         let key = Key { stage: 0, value: 1, diff: false };
-        let (total, lines) = cache.window(key, &v, None, 0, 5);
+        let (total, lines) = cache.window(key, &v, None, 500, 5);
         assert_eq!((total, lines.len()), (1002, 5));
-        let styled = cache.entry.borrow().as_ref().map(|e| e.styled.len());
+        let styled = cache.entry.borrow().as_ref().map(|e| e.styled.iter().filter(|l| l.is_some()).count());
         assert_eq!(styled, Some(5));
+    }
+
+    #[test]
+    fn a_window_anywhere_is_coloured_as_if_highlighted_from_the_top() {
+        let v = json!({"a": [1, {"b": "x\\\"{[", "c": [true, null, {"d": 2.5}]}], "e": {"f": {"g": "h"}}, "i": []});
+        let key = Key { stage: 0, value: 1, diff: false };
+        let whole = Cache::default().window(key, &v, None, 0, 1000).1;
+        for first in 0..whole.len() {
+            let window = Cache::default().window(key, &v, None, first, 3).1;
+            assert_eq!(window, whole[first..(first + 3).min(whole.len())], "window at line {first}");
+        }
     }
 }

@@ -112,7 +112,11 @@ fn scroll(app: &mut App, action: Action) {
             let last = app.session.state_names().len().saturating_sub(1);
             app.graph_selected = step(app.graph_selected, last);
         }
-        Pane::Stages => app.json_scroll = step(app.json_scroll, usize::MAX),
+        Pane::Stages => {
+            // The drawn view knows how long the JSON is; before the first draw, don't clamp.
+            let lines = app.view_key().and_then(|k| app.highlight.total(k)).unwrap_or(usize::MAX);
+            app.json_scroll = step(app.json_scroll.min(lines.saturating_sub(1)), lines.saturating_sub(1));
+        }
         Pane::History => {
             let last = app.session.exec.history().len().saturating_sub(1);
             app.history_selected = Some(step(app.history_cursor(), last));

@@ -10,7 +10,6 @@ use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph};
 
 use crate::asl::engine::stage::StageRecord;
 use crate::tui::app::{App, Pane};
-use crate::tui::highlight::Key;
 use crate::tui::ui::pane_block;
 
 /// Longest expression shown on the field line before it is cut with `…`.
@@ -82,7 +81,7 @@ fn field_line(app: &App, stage: &StageRecord) -> Line<'static> {
 
 fn draw_json(frame: &mut Frame, area: Rect, app: &App, stage: &StageRecord) {
     let previous = if app.diff { app.previous_stage().map(|p| &*p.value) } else { None };
-    let key = Key { stage: stage.index, value: std::sync::Arc::as_ptr(&stage.value) as usize, diff: app.diff };
+    let Some(key) = app.view_key() else { return };
     let height = area.height as usize;
     // Clamp the scroll to the content so the last line can reach the bottom, not beyond.
     let total = app.highlight.total(key);
