@@ -1,6 +1,7 @@
-//! The command line: `statescope FILE` opens the debugger; `validate`, `run` and `codes` are
-//! headless. Reads files, renders diagnostics; all ASL semantics stay in `asl`.
+//! The command line: `validate` (and `run`, as the engine lands). Reads files, renders
+//! diagnostics; all ASL semantics stay in `asl`.
 
+/// `statescope FILE` / `statescope debug FILE`: the interactive debugger.
 #[cfg(feature = "tui")]
 mod debug;
 mod run;

@@ -89,9 +89,7 @@ fn replay(
         (None, Some(at)) => format!("reloaded: replayed to stage {now} of '{at}'"),
         (None, None) => "reloaded: at the start".into(),
     });
-    let message = app.message.take();
     app.execution_moved();
-    app.message = message;
 }
 
 /// Parses execution input, naming the file and position on failure.

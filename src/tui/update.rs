@@ -79,13 +79,13 @@ fn act(app: &mut App, action: Action) {
 /// Runs an execution move, then makes the view follow it and says how it ended.
 fn moved(app: &mut App, f: impl FnOnce(&mut App)) {
     f(app);
-    app.message = None;
     app.execution_moved();
     app.message = match app.session.exec.status() {
-        Status::Running => None,
         Status::Succeeded(_) => Some("execution succeeded".into()),
         Status::Failed { error, .. } => Some(format!("execution failed: {}", error.as_deref().unwrap_or("(no error)"))),
         Status::Stopped(why) => Some(format!("stopped: {why}")),
+        // Running, or paused in a way the status bar names.
+        _ => None,
     };
 }
 

@@ -36,6 +36,10 @@ fn explain(app: &App) -> Vec<Line<'static>> {
                 Line::from(vec![label("error"), Span::styled(error.clone(), Style::default().fg(Color::Red))]),
                 Line::from(vec![label("cause"), Span::raw(cause.clone())]),
             ],
+            // The engine grows new details (catchers, …); show them as data until each has a
+            // line of its own.
+            #[allow(unreachable_patterns)]
+            other => vec![Line::from(vec![label("detail"), Span::raw(format!("{other:?}"))])],
         };
     }
     let at_end = stage.is_some_and(|s| s.index + 1 == exec.stages().len());
@@ -51,7 +55,10 @@ fn explain(app: &App) -> Vec<Line<'static>> {
             vec![Line::from(vec![label("execution succeeded"), Span::raw(format!("output {output}"))])]
         }
         Status::Stopped(why) => vec![Line::from(vec![label("stopped"), Span::raw(why.clone())])],
-        _ => describe_state(app),
+        Status::Running | Status::Succeeded(_) | Status::Failed { .. } => describe_state(app),
+        // Pauses the engine adds later (a Task waiting for its result), shown as data for now.
+        #[allow(unreachable_patterns)]
+        other => vec![Line::from(vec![label("paused"), Span::raw(format!("{other:?}"))])],
     }
 }
 
