@@ -148,9 +148,7 @@ fn jsonpath_state(state: &State, input: &Arc<Value>, env: &mut Env, run: &mut Ru
     let effective = effective_input(state, input, env, run)?;
     let result = match &state.kind {
         StateKind::Pass(p) => match &p.result {
-            Some(r) => {
-                run.stage(StageKind::Result, Arc::new(r.value.clone()), Some(("Result", "Result: {…}".into(), r.span)))
-            }
+            Some(r) => run.stage(StageKind::Result, Arc::new(r.value.clone()), Some(("Result", "Result: {…}".into(), r.span))),
             None => effective,
         },
         StateKind::Succeed => return finish(state, &effective, env, run),

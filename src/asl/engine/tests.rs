@@ -164,16 +164,14 @@ fn rewind_then_step_reproduces_the_same_stages_and_history() {
     let m = machine(def);
     let mut e = Execution::new(&m, json!({"x": {"y": 1}}), ExecutionConfig::default());
     e.run();
-    let all: Vec<(usize, StageKind, Value)> =
-        e.stages().iter().map(|s| (s.index, s.kind, (*s.value).clone())).collect();
+    let all: Vec<(usize, StageKind, Value)> = e.stages().iter().map(|s| (s.index, s.kind, (*s.value).clone())).collect();
     let history = e.history().events().to_vec();
     for stop in 0..all.len() {
         e.rewind(stop);
         assert_eq!(e.stages().len(), stop + 1);
         assert_eq!(e.stages().last().map(|s| (s.index, s.kind)), Some((all[stop].0, all[stop].1)));
         e.run();
-        let again: Vec<(usize, StageKind, Value)> =
-            e.stages().iter().map(|s| (s.index, s.kind, (*s.value).clone())).collect();
+        let again: Vec<(usize, StageKind, Value)> = e.stages().iter().map(|s| (s.index, s.kind, (*s.value).clone())).collect();
         assert_eq!(again, all);
         assert_eq!(e.history().events(), &history[..]);
     }
