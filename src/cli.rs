@@ -1,11 +1,12 @@
 //! The command line: `validate` (and `run`, as the engine lands). Reads files, renders
 //! diagnostics; all ASL semantics stay in `asl`.
 
+mod run;
+mod validate;
+
 /// `statescope FILE` / `statescope debug FILE`: the interactive debugger.
 #[cfg(feature = "tui")]
 mod debug;
-mod run;
-mod validate;
 
 use std::process::ExitCode;
 
