@@ -3,6 +3,7 @@
 
 use crate::asl::engine::Status;
 use crate::asl::engine::history::EventKind;
+use crate::asl::engine::stage::StageKind;
 use crate::tui::app::{App, Pane};
 use crate::tui::event::Event;
 use crate::tui::keymap::{self, Action};
@@ -134,17 +135,31 @@ fn select_stage(app: &mut App, forward: bool) {
     app.json_scroll = 0;
 }
 
-/// Rewinds the execution to the moment a history event was recorded.
+/// Rewinds the execution to the moment a history event was recorded: a state's k-th entry is
+/// its k-th `input` stage, its k-th exit its k-th `output` stage (counting by state name keeps
+/// this right when nested states interleave with their parent's stages).
 fn rewind_to_event(app: &mut App, event: usize) {
     let events = app.session.exec.history().events();
     let Some(e) = events.get(event) else { return };
-    let visit_no = events[..=event].iter().filter(|e| matches!(e.kind, EventKind::StateEntered { .. })).count();
-    let visits = app.session.visits();
+    let nth = |same: &dyn Fn(&EventKind) -> bool| events[..=event].iter().filter(|x| same(&x.kind)).count();
+    let stage_of = |state: &str, kind: StageKind, n: usize| {
+        let stages = app.session.exec.stages().iter();
+        stages.filter(|s| s.state == state && s.kind == kind).nth(n.wrapping_sub(1)).map(|s| s.index + 1)
+    };
     let target = match &e.kind {
         EventKind::ExecutionStarted { .. } => Some(0),
-        EventKind::StateEntered { .. } => visits.get(visit_no.wrapping_sub(1)).map(|v| v.start + 1),
-        EventKind::StateExited { .. } => visits.get(visit_no.wrapping_sub(1)).map(|v| v.end),
-        EventKind::ExecutionSucceeded { .. } | EventKind::ExecutionFailed { .. } => None,
+        EventKind::StateEntered { name, .. } => {
+            let n = nth(&|k| matches!(k, EventKind::StateEntered { name: m, .. } if m == name));
+            stage_of(name, StageKind::Input, n)
+        }
+        EventKind::StateExited { name, .. } => {
+            let n = nth(&|k| matches!(k, EventKind::StateExited { name: m, .. } if m == name));
+            stage_of(name, StageKind::Output, n)
+        }
+        // The end of the execution is where it already is; events the engine adds later (task
+        // lifecycle, …) have no stage of their own yet.
+        #[allow(unreachable_patterns)]
+        _ => None,
     };
     if let Some(count) = target {
         let name = e.type_name();
