@@ -91,6 +91,17 @@ STEP="p: step back"
 keys p
 wait_for "Stage 2/2 · Pick the person · afterInputPath"
 
+STEP="n: finish the state; P: back to the start of the execution"
+keys n
+wait_for "Stage 5/5 · Pick the person · output"
+wait_for "PassStateExited Pick the person"
+keys n
+wait_for "Stage 7/7 · Big order? · output"
+keys P
+wait_for "Stage 5/5 · Pick the person · output"
+keys p p p
+wait_for "Stage 2/2 · Pick the person · afterInputPath"
+
 STEP="edit the definition: reload replays to the same stage"
 sed 's/"Hello!"/"Howdy!"/' "$WORK/original.json" > "$WORK/edited.json"
 save_as_editor "$WORK/edited.json"
@@ -114,6 +125,21 @@ STEP="fix the definition: diagnostics cleared"
 save_as_editor "$WORK/original.json"
 wait_gone "Diagnostics · reload refused"
 wait_for "reloaded: replayed to stage"
+wait_for 'execution succeeded: output "Hello!"'
+
+STEP="delete the definition, then recreate it"
+rm "$DEF"
+wait_for "Diagnostics · reload refused"
+wait_for "cannot read"
+cp "$WORK/edited.json" "$DEF"
+wait_gone "Diagnostics · reload refused"
+wait_for 'execution succeeded: output "Howdy!"'
+
+STEP="a save written in two parts ends in the right state"
+head -c 300 "$WORK/original.json" > "$DEF"
+wait_for "Diagnostics · reload refused"
+cat "$WORK/original.json" > "$DEF"
+wait_gone "Diagnostics · reload refused"
 wait_for 'execution succeeded: output "Hello!"'
 
 STEP="r: restart"
