@@ -25,7 +25,10 @@ pub fn enter() -> io::Result<Term> {
         let _ = disable_raw_mode();
         return Err(e);
     }
-    Terminal::new(CrosstermBackend::new(stdout()))
+    Terminal::new(CrosstermBackend::new(stdout())).inspect_err(|_| {
+        // Half set up is still set up: undo it before reporting.
+        let _ = restore();
+    })
 }
 
 /// Leaves raw mode and the alternate screen and shows the cursor again.
