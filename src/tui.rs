@@ -15,6 +15,7 @@ pub mod session;
 pub mod terminal;
 pub mod ui;
 pub mod update;
+pub mod watch;
 
 pub use app::App;
 pub use event::Event;
