@@ -74,3 +74,24 @@ fn deleting_and_recreating_ends_with_the_new_text() {
     });
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_change_survives_the_wait_being_cancelled() {
+    // The event loop drops `changed()` whenever a key or a tick arrives first; a notification
+    // already received must not be lost with it.
+    let dir = temp_dir("cancel");
+    let def = dir.join("m.asl.json");
+    std::fs::write(&def, "old").expect("write");
+    runtime().block_on(async {
+        let mut watch = FileWatch::start(Watched { definition: def.clone(), input: None });
+        save_like_an_editor(&def, "new");
+        tokio::time::sleep(Duration::from_millis(50)).await; // the notification is queued
+        for _ in 0..3 {
+            let cut = tokio::time::timeout(Duration::from_millis(20), watch.changed()).await;
+            assert!(cut.is_err(), "cancelled inside the quiet period");
+        }
+        let change = next(&mut watch).await;
+        assert_eq!(change.definition, Some(Ok("new".to_string())));
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}

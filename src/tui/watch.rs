@@ -33,6 +33,8 @@ pub struct FileWatch {
     rx: UnboundedReceiver<Touched>,
     /// Kept alive for its callbacks; `Err` when watching could not start.
     watcher: notify::Result<RecommendedWatcher>,
+    /// Files touched by notifications taken from `rx` but not yet delivered.
+    pending: Option<Touched>,
 }
 
 impl FileWatch {
@@ -40,7 +42,7 @@ impl FileWatch {
     pub fn start(watched: Watched) -> FileWatch {
         let (tx, rx) = unbounded_channel();
         let watcher = watch(&watched, tx);
-        FileWatch { watched, rx, watcher }
+        FileWatch { watched, rx, watcher, pending: None }
     }
 
     /// Why watching did not start, if it did not.
@@ -50,20 +52,30 @@ impl FileWatch {
 
     /// The next change, once the files have been quiet for `DEBOUNCE`; `None` when no more
     /// can come (watching failed).
+    ///
+    /// Cancel-safe, because the event loop polls it in a `select!` that drops it whenever a
+    /// key or tick wins: notifications already taken from the channel wait in `pending`, and a
+    /// cancelled quiet period simply starts again on the next call.
     pub async fn changed(&mut self) -> Option<FileChange> {
-        let first = self.rx.recv().await?;
-        let touched = settle(&mut self.rx, first).await;
+        loop {
+            let Some(pending) = self.pending else {
+                self.pending = Some(self.rx.recv().await?);
+                continue;
+            };
+            match tokio::time::timeout(DEBOUNCE, self.rx.recv()).await {
+                Ok(Some(more)) => {
+                    self.pending = Some(Touched {
+                        definition: pending.definition || more.definition,
+                        input: pending.input || more.input,
+                    });
+                }
+                // Quiet for long enough, or the watcher is gone: deliver what we have.
+                Err(_) | Ok(None) => break,
+            }
+        }
+        let touched = self.pending.take()?;
         Some(read_changed(&self.watched, touched))
     }
-}
-
-/// Waits until no notification arrived for `DEBOUNCE`, merging what they touched.
-async fn settle(fs: &mut UnboundedReceiver<Touched>, mut touched: Touched) -> Touched {
-    while let Ok(Some(more)) = tokio::time::timeout(DEBOUNCE, fs.recv()).await {
-        touched.definition |= more.definition;
-        touched.input |= more.input;
-    }
-    touched
 }
 
 fn read_changed(watched: &Watched, touched: Touched) -> FileChange {
