@@ -65,7 +65,8 @@ t new-session -d -s e2e -x 120 -y 40 "env -i PATH=$PATH HOME=$WORK TERM=tmux-256
 wait_for 'E2E-PROMPT$'
 
 STEP="launch the debugger"
-keys "cd $WORK && $BIN hello-world.asl.json" Enter
+# The "editor" for `i` edits the input file in place without a screen of its own.
+keys "cd $WORK && EDITOR='sed -i s/Ada/Grace/' $BIN hello-world.asl.json" Enter
 wait_for "paused before the first state, 'Pick the person'"
 wait_for "RUNNING"
 wait_for "s step"
@@ -146,6 +147,12 @@ STEP="r: restart"
 keys r
 wait_for "paused before the first state, 'Pick the person'"
 
+STEP="i: edit the input in \$EDITOR, reloaded on return"
+keys i
+wait_for "reloaded: at the start"
+keys s
+wait_for '"name": "Grace"'
+
 STEP="q: quit restores the terminal"
 keys q
 wait_for "E2E-PROMPT$ "
@@ -154,6 +161,6 @@ keys "stty -a | grep -o -- '-\\?icanon' | head -1; echo \"rc=\$?\"" Enter
 wait_for "rc=0"
 if screen | grep -qx -- "-icanon"; then fail "the terminal was left in raw mode"; fi
 screen | grep -qx -- "icanon" || fail "could not read the terminal mode"
-screen | grep -qF "hello-world.asl.json" || fail "the shell's screen was not restored"
+screen | grep -qF "E2E-PROMPT$ cd $WORK" || fail "the shell's screen was not restored"
 
 echo "tui-e2e: all checks passed"

@@ -246,3 +246,11 @@ fn input_changes_replay_with_the_new_input() {
     input_changed(&mut app, "{\"order\": ");
     assert!(app.diagnostics[0].starts_with("machines/greet.input.json:1:"), "{:?}", app.diagnostics);
 }
+
+#[test]
+fn i_asks_the_runtime_to_open_the_editor_on_the_input() {
+    let mut app = greet();
+    key(&mut app, 'i');
+    assert!(app.edit_input);
+    assert!(shown(&app).is_empty(), "nothing else happens in the model");
+}

@@ -60,6 +60,9 @@ pub struct App {
     /// Why the last reload was refused; empty when the files on disk are what runs.
     pub diagnostics: Vec<String>,
     pub quit: bool,
+    /// `i` was pressed: the runtime hands the terminal to `$EDITOR` on the input file, then
+    /// clears this; the file watch brings the edit back as a reload.
+    pub edit_input: bool,
     pub size: (u16, u16),
     /// Highlighted JSON of the stage on screen, kept between frames.
     pub highlight: Cache,
@@ -82,6 +85,7 @@ impl App {
             message: None,
             diagnostics: Vec::new(),
             quit: false,
+            edit_input: false,
             size: (120, 40),
             highlight: Cache::default(),
         };

@@ -23,6 +23,7 @@ pub enum Action {
     PageDown,
     Select,
     ToggleDiff,
+    EditInput,
     Help,
     Quit,
 }
@@ -134,6 +135,12 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::ToggleDiff,
         describe: "diff the stage against the previous one",
         hint: Some("diff"),
+    },
+    Binding {
+        keys: &[key('i')],
+        action: Action::EditInput,
+        describe: "edit the input in $EDITOR (reloads on save)",
+        hint: Some("input"),
     },
     Binding { keys: &[key('?')], action: Action::Help, describe: "show or hide this help", hint: Some("help") },
     Binding {

@@ -33,12 +33,22 @@ pub fn run(mut app: App, watched: Watched) -> std::io::Result<()> {
 }
 
 async fn event_loop(term: &mut Term, app: &mut App, files: &mut FileWatch) -> std::io::Result<()> {
-    let mut keys = EventStream::new();
+    let mut keys = Some(EventStream::new());
     let mut tick = tokio::time::interval(TICK);
     let size = term.size()?;
     update(app, Event::Resize { width: size.width, height: size.height });
     let mut dirty = true;
     while !app.quit {
+        if app.edit_input {
+            app.edit_input = false;
+            // The key reader must let go of stdin while the editor owns the terminal.
+            drop(keys.take());
+            let outcome = edit_input(term, app, files);
+            keys = Some(EventStream::new());
+            outcome?;
+            dirty = true;
+        }
+        let Some(keys) = keys.as_mut() else { break };
         if dirty {
             term.draw(|f| ui::draw(f, app))?;
         }
@@ -55,5 +65,30 @@ async fn event_loop(term: &mut Term, app: &mut App, files: &mut FileWatch) -> st
         };
         dirty = update(app, event);
     }
+    Ok(())
+}
+
+/// Suspends the screen, runs `$EDITOR` (else `vi`) on the input file, and comes back. The
+/// input file is created from the current input first if it does not exist.
+fn edit_input(term: &mut Term, app: &mut App, files: &FileWatch) -> std::io::Result<()> {
+    let Some(path) = files.input_path() else {
+        app.message = Some("no input file to edit".into());
+        return Ok(());
+    };
+    if !path.exists() {
+        let text = crate::tui::highlight::pretty(app.session.exec.input());
+        std::fs::write(path, text)?;
+    }
+    let editor = std::env::var("VISUAL").or_else(|_| std::env::var("EDITOR")).unwrap_or_else(|_| "vi".into());
+    let mut words = editor.split_whitespace();
+    let program = words.next().unwrap_or("vi");
+    terminal::restore()?;
+    let status = std::process::Command::new(program).args(words).arg(path).status();
+    terminal::resume(term)?;
+    app.message = Some(match status {
+        Ok(s) if s.success() => format!("edited {}", path.display()),
+        Ok(s) => format!("editor '{editor}' exited with {s}"),
+        Err(e) => format!("cannot run editor '{editor}': {e}"),
+    });
     Ok(())
 }

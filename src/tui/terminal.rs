@@ -6,7 +6,9 @@ use std::io::{self, Stdout, stdout};
 
 use crossterm::cursor::Show;
 use crossterm::execute;
-use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use crossterm::terminal::{
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
@@ -35,4 +37,14 @@ pub fn enter() -> io::Result<Term> {
 pub fn restore() -> io::Result<()> {
     disable_raw_mode()?;
     execute!(stdout(), LeaveAlternateScreen, Show)
+}
+
+/// Takes the screen back after a child program (the editor) used it. The terminal is made
+/// anew, so its first frame is drawn whole on the blank screen (`Terminal::clear` would ask the
+/// terminal for the cursor position, a reply the key reader can swallow).
+pub fn resume(term: &mut Term) -> io::Result<()> {
+    enable_raw_mode()?;
+    execute!(stdout(), EnterAlternateScreen, Clear(ClearType::All))?;
+    *term = Terminal::new(CrosstermBackend::new(stdout()))?;
+    Ok(())
 }

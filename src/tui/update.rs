@@ -74,6 +74,7 @@ fn act(app: &mut App, action: Action) {
         Action::ToggleDiff => app.diff = !app.diff,
         Action::Help => app.help = !app.help,
         Action::Quit => app.quit = true,
+        Action::EditInput => app.edit_input = true,
     }
 }
 

@@ -45,6 +45,11 @@ impl FileWatch {
         FileWatch { watched, rx, watcher, pending: None }
     }
 
+    /// The input file being watched, if any.
+    pub fn input_path(&self) -> Option<&Path> {
+        self.watched.input.as_deref()
+    }
+
     /// Why watching did not start, if it did not.
     pub fn error(&self) -> Option<String> {
         self.watcher.as_ref().err().map(ToString::to_string)
