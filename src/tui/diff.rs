@@ -8,7 +8,7 @@ use similar::{ChangeTag, TextDiff};
 
 /// Past this the diff gives up on a minimal result and returns a coarser one, so a huge
 /// payload cannot freeze the screen.
-const DIFF_TIMEOUT: Duration = Duration::from_millis(200);
+const DIFF_TIMEOUT: Duration = Duration::from_millis(50);
 
 /// `before` → `after` as lines prefixed `+`, `-` or ` `, coloured green and red.
 pub fn lines(before: &str, after: &str) -> Vec<Line<'static>> {
