@@ -55,3 +55,16 @@ fn too_small_60x20() {
     let big = screen(&mut app, 120, 40);
     assert!(big.contains("Stage 2/2 · Pick · afterInputPath"), "{big}");
 }
+
+#[test]
+fn a_failure_shows_its_error_and_cause() {
+    let def = r#"{"StartAt": "Check", "States": {
+        "Check": {"Type": "Pass", "Next": "Stop"},
+        "Stop": {"Type": "Fail", "Error": "Order.Invalid", "Cause": "no items in the order"}}}"#;
+    let mut app = app_for(def, "{}");
+    key(&mut app, 'c');
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("FAILED"), "{text}");
+    assert!(text.contains("Order.Invalid") && text.contains("no items in the order"), "{text}");
+    assert!(text.contains("ExecutionFailed"), "{text}");
+}
