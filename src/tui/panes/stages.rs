@@ -65,7 +65,7 @@ fn field_line(app: &App, stage: &StageRecord) -> Line<'static> {
         .span
         .and_then(|s| text.get(s.start as usize..s.end as usize))
         .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
-        .or_else(|| stage.expr.clone())
+        .or_else(|| stage.expr.as_deref().map(str::to_owned))
         .unwrap_or_default();
     let written = if written.chars().count() > MAX_EXPR_CHARS {
         format!("{}…", written.chars().take(MAX_EXPR_CHARS).collect::<String>())
