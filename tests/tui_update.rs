@@ -254,3 +254,15 @@ fn i_asks_the_runtime_to_open_the_editor_on_the_input() {
     assert!(app.edit_input);
     assert!(shown(&app).is_empty(), "nothing else happens in the model");
 }
+
+#[test]
+fn the_stage_list_holds_the_visit_of_the_selected_stage() {
+    let mut app = greet();
+    keys(&mut app, "nss"); // Pick (5 stages), Greet: input, result
+    let visit = app.selected_visit().expect("a visit");
+    assert_eq!((visit.state.as_str(), visit.start, visit.end), ("Greet", 5, 7));
+    keys(&mut app, "hhh"); // back into Pick's stages
+    let visit = app.selected_visit().expect("a visit");
+    assert_eq!((visit.state.as_str(), visit.start, visit.end), ("Pick", 0, 5));
+    assert_eq!(app.session.visits().len(), 2);
+}

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::asl::engine::history::EventKind;
-use crate::asl::engine::stage::StageRecord;
+use crate::asl::engine::stage::{StageKind, StageRecord};
 use crate::tui::highlight::{Cache, Key};
 use crate::tui::session::{Session, Visit};
 
@@ -126,10 +126,21 @@ impl App {
         Some(Key { stage: stage.index, value: std::sync::Arc::as_ptr(&stage.value) as usize, diff: self.diff })
     }
 
-    /// The visit holding the selected stage.
+    /// The visit holding the selected stage: the stages of its state around it, from its
+    /// `input` stage on (found locally, as this runs on every frame).
     pub fn selected_visit(&self) -> Option<Visit> {
         let i = self.selected_stage_index()?;
-        self.session.visits().into_iter().find(|v| (v.start..v.end).contains(&i))
+        let stages = self.session.exec.stages();
+        let state = &stages[i].state;
+        let mut start = i;
+        while start > 0 && stages[start].kind != StageKind::Input && stages[start - 1].state == *state {
+            start -= 1;
+        }
+        let mut end = i + 1;
+        while end < stages.len() && stages[end].kind != StageKind::Input && stages[end].state == *state {
+            end += 1;
+        }
+        Some(Visit { state: state.clone(), start, end })
     }
 
     pub fn history_cursor(&self) -> usize {
