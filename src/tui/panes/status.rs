@@ -25,11 +25,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         spans.push(Span::styled(format!(" {m} "), Style::default().add_modifier(Modifier::BOLD)));
     }
     spans.push(Span::raw(" "));
+    let used: usize = spans.iter().map(Span::width).sum();
+    let full = hints(true);
+    let fits = used + full.iter().map(Span::width).sum::<usize>() <= area.width as usize;
+    spans.extend(if fits { full } else { hints(false) });
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The keys worth showing, from the keymap: `s step  n next …`, or just `s n c …` when the
+/// bar is too narrow for the words (`?` lists them).
+fn hints(words: bool) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
     for b in BINDINGS {
         if let (Some(hint), Some(k)) = (b.hint, b.keys.first()) {
             spans.push(Span::styled(label(*k), Style::default().fg(Color::Cyan)));
-            spans.push(Span::raw(format!(" {hint}  ")));
+            spans.push(Span::raw(if words { format!(" {hint}  ") } else { " ".to_owned() }));
         }
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    spans
 }
