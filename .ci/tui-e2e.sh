@@ -92,6 +92,12 @@ STEP="p: step back"
 keys p
 wait_for "Stage 2/2 · Pick the person · afterInputPath"
 
+STEP="shrink below 80x24 and back: same stage"
+t resize-window -t e2e -x 70 -y 20
+wait_for "terminal too small"
+t resize-window -t e2e -x 120 -y 40
+wait_for "Stage 2/2 · Pick the person · afterInputPath"
+
 STEP="n: finish the state; P: back to the start of the execution"
 keys n
 wait_for "Stage 5/5 · Pick the person · output"
