@@ -44,6 +44,9 @@ fn a_burst_of_saves_arrives_as_one_change_with_the_final_text() {
             save_like_an_editor(&def, &format!("{{\"v\": {i}}}"));
         }
         std::fs::write(dir.join("unrelated.txt"), "x").expect("write");
+        // Let every notification of the burst reach the channel, so a loaded machine cannot
+        // split it; coalescing what is queued is what this test is about.
+        tokio::time::sleep(Duration::from_millis(300)).await;
         let change = next(&mut watch).await;
         assert_eq!(change.definition, Some(Ok("{\"v\": 4}".to_string())));
         assert!(change.input.is_none(), "the input did not change");
