@@ -183,7 +183,7 @@ fn reload_replays_to_the_same_stage() {
     assert_eq!(app.message.as_deref(), Some("reloaded: replayed to stage 7 of 'Greet'"));
     assert_eq!(selected(&app), Some(("Greet".into(), "result")));
     assert_eq!(*app.selected_stage().expect("a stage").value, serde_json::json!("Howdy!"));
-    assert!(app.diagnostics.is_empty());
+    assert!(app.diagnostics().is_empty());
 }
 
 #[test]
@@ -193,14 +193,14 @@ fn an_invalid_definition_keeps_the_last_good_one_running() {
     let broken = GREET.replace("\"Next\": \"Greet\"", "\"Next\": \"Greeet\"");
     definition_changed(&mut app, &broken);
     assert_eq!(shown(&app).len(), 2, "the execution is untouched");
-    assert_eq!(app.diagnostics.len(), 1, "{:?}", app.diagnostics);
-    let d = &app.diagnostics[0];
+    assert_eq!(app.diagnostics().len(), 1, "{:?}", app.diagnostics());
+    let d = &app.diagnostics()[0];
     assert!(d.starts_with("machines/greet.asl.json:10:"), "file:line:col first: {d}");
     assert!(d.contains("Greeet"), "{d}");
     key(&mut app, 's');
     assert_eq!(shown(&app).len(), 3, "still debuggable");
     definition_changed(&mut app, GREET);
-    assert!(app.diagnostics.is_empty(), "fixing the file clears the panel");
+    assert!(app.diagnostics().is_empty(), "fixing the file clears the panel");
     assert_eq!(app.message.as_deref(), Some("reloaded: replayed to stage 3 of 'Pick'"));
 }
 
@@ -209,11 +209,11 @@ fn half_written_and_deleted_files_end_in_the_right_state() {
     let mut app = greet();
     keys(&mut app, "ss");
     definition_changed(&mut app, &GREET[..GREET.len() / 2]);
-    assert!(!app.diagnostics.is_empty());
+    assert!(!app.diagnostics().is_empty());
     update(&mut app, Event::FileChanged(FileChange { definition: Some(Err("gone: cannot read".into())), input: None }));
-    assert_eq!(app.diagnostics, vec!["gone: cannot read".to_string()]);
+    assert_eq!(app.diagnostics(), vec!["gone: cannot read".to_string()]);
     definition_changed(&mut app, GREET);
-    assert!(app.diagnostics.is_empty());
+    assert!(app.diagnostics().is_empty());
     assert_eq!(shown(&app).len(), 2);
 }
 
@@ -244,7 +244,7 @@ fn input_changes_replay_with_the_new_input() {
     input_changed(&mut app, r#"{"order": {"customer": {"name": "Grace"}, "items": []}}"#);
     assert_eq!(app.selected_stage().map(|s| s.value["customer"]["name"].clone()), Some(serde_json::json!("Grace")));
     input_changed(&mut app, "{\"order\": ");
-    assert!(app.diagnostics[0].starts_with("machines/greet.input.json:1:"), "{:?}", app.diagnostics);
+    assert!(app.diagnostics()[0].starts_with("machines/greet.input.json:1:"), "{:?}", app.diagnostics());
 }
 
 #[test]
@@ -265,4 +265,18 @@ fn the_stage_list_holds_the_visit_of_the_selected_stage() {
     let visit = app.selected_visit().expect("a visit");
     assert_eq!((visit.state.as_str(), visit.start, visit.end), ("Pick", 0, 5));
     assert_eq!(app.session.visits().len(), 2);
+}
+
+#[test]
+fn each_file_keeps_its_own_problems() {
+    let mut app = greet();
+    keys(&mut app, "ss");
+    definition_changed(&mut app, "{ broken");
+    input_changed(&mut app, r#"{"order": {"customer": {"name": "Grace"}, "items": []}}"#);
+    // The good input is taken; the broken definition is still reported.
+    assert_eq!(app.diagnostics().len(), 1, "{:?}", app.diagnostics());
+    assert!(app.diagnostics()[0].starts_with("machines/greet.asl.json:"), "{:?}", app.diagnostics());
+    assert_eq!(app.selected_stage().map(|s| s.value["customer"]["name"].clone()), Some(serde_json::json!("Grace")));
+    definition_changed(&mut app, GREET);
+    assert!(app.diagnostics().is_empty());
 }

@@ -39,6 +39,13 @@ pub struct Files {
     pub input: Option<String>,
 }
 
+/// What is wrong with each watched file as it is on disk now (one line per problem).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Problems {
+    pub definition: Vec<String>,
+    pub input: Vec<String>,
+}
+
 pub struct App {
     pub session: Session,
     pub files: Files,
@@ -57,8 +64,8 @@ pub struct App {
     pub help: bool,
     /// A one-line report of the last thing that happened (reload, breakpoint, end).
     pub message: Option<String>,
-    /// Why the last reload was refused; empty when the files on disk are what runs.
-    pub diagnostics: Vec<String>,
+    /// Why the files on disk are not what runs, per file; empty when they are.
+    pub problems: Problems,
     pub quit: bool,
     /// `i` was pressed: the runtime hands the terminal to `$EDITOR` on the input file, then
     /// clears this; the file watch brings the edit back as a reload.
@@ -83,7 +90,7 @@ impl App {
             diff: false,
             help: false,
             message: None,
-            diagnostics: Vec::new(),
+            problems: Problems::default(),
             quit: false,
             edit_input: false,
             size: (120, 40),
@@ -118,6 +125,11 @@ impl App {
     pub fn previous_stage(&self) -> Option<&StageRecord> {
         let i = self.selected_stage_index()?;
         i.checked_sub(1).and_then(|p| self.session.exec.stages().get(p))
+    }
+
+    /// Every problem of the files on disk, definition first: the diagnostics panel.
+    pub fn diagnostics(&self) -> Vec<String> {
+        self.problems.definition.iter().chain(&self.problems.input).cloned().collect()
     }
 
     /// What the stage view shows now, as the highlight cache knows it.

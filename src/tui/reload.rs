@@ -10,51 +10,43 @@ use crate::tui::app::App;
 use crate::tui::event::FileChange;
 use crate::tui::session::checked_machine;
 
-/// Applies changed file contents to the app.
+/// Applies changed file contents to the app. Each file is judged on its own: a good one is
+/// taken even when the other is broken, and a broken one leaves its last good version running
+/// with its problems listed until it is fixed.
 pub fn apply(app: &mut App, change: FileChange) {
-    let mut problems = Vec::new();
-    let machine = match change.definition {
-        None => None,
-        Some(Err(why)) => {
-            problems.push(why);
-            None
-        }
-        Some(Ok(text)) => {
+    let machine = change.definition.and_then(|read| {
+        let checked = read.map_err(|why| vec![why]).and_then(|text| {
             let source = Source::new(app.files.definition.as_str(), text);
-            match checked_machine(&source) {
-                Ok(m) => Some((m, source)),
-                Err(rejected) => {
-                    problems.extend(rejected.lines);
-                    None
-                }
-            }
+            checked_machine(&source).map(|m| (m, source)).map_err(|rejected| rejected.lines)
+        });
+        settle(&mut app.problems.definition, checked)
+    });
+    let input = change.input.and_then(|read| {
+        let name = app.files.input.as_deref().unwrap_or("input");
+        let parsed = read.and_then(|text| parse_input(name, &text)).map_err(|why| vec![why]);
+        settle(&mut app.problems.input, parsed)
+    });
+    if machine.is_some() || input.is_some() {
+        replay(app, machine, input);
+    }
+    let problems = app.problems.definition.len() + app.problems.input.len();
+    if problems > 0 {
+        app.message = Some(format!("reload failed ({problems} problem(s)); still running the last good version"));
+    }
+}
+
+/// Records a file's problems (none when it is good) and passes on what is good.
+fn settle<T>(problems: &mut Vec<String>, outcome: Result<T, Vec<String>>) -> Option<T> {
+    match outcome {
+        Ok(v) => {
+            problems.clear();
+            Some(v)
         }
-    };
-    let input = match change.input {
-        None => None,
-        Some(Err(why)) => {
-            problems.push(why);
+        Err(found) => {
+            *problems = found;
             None
         }
-        Some(Ok(text)) => match parse_input(app.files.input.as_deref().unwrap_or("input"), &text) {
-            Ok(v) => Some(v),
-            Err(why) => {
-                problems.push(why);
-                None
-            }
-        },
-    };
-    if !problems.is_empty() {
-        app.message =
-            Some(format!("reload failed ({} problem(s)); still running the last good version", problems.len()));
-        app.diagnostics = problems;
-        return;
     }
-    app.diagnostics.clear();
-    if machine.is_none() && input.is_none() {
-        return;
-    }
-    replay(app, machine, input);
 }
 
 fn replay(

@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::tui::app::{App, Pane};
+use crate::tui::app::{App, Pane, Problems};
 use crate::tui::panes;
 
 /// The smallest terminal the layout is designed for.
@@ -21,7 +21,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
         return;
     }
     let bottom_height = if area.height >= 36 { 10 } else { 7 };
-    let explain_height = if app.diagnostics.is_empty() { explain_height(area) } else { diagnostics_height(app, area) };
+    let explain_height =
+        if app.problems == Problems::default() { explain_height(area) } else { diagnostics_height(app, area) };
     let [main, explain, bottom, status] = Layout::vertical([
         Constraint::Min(8),
         Constraint::Length(explain_height),
@@ -36,7 +37,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
 
     panes::graph::draw(frame, graph, app);
     panes::stages::draw(frame, stages, app);
-    if app.diagnostics.is_empty() {
+    if app.problems == Problems::default() {
         panes::explain::draw(frame, explain, app);
     } else {
         panes::explain::draw_diagnostics(frame, explain, app);
@@ -54,7 +55,7 @@ fn explain_height(area: Rect) -> u16 {
 }
 
 fn diagnostics_height(app: &App, area: Rect) -> u16 {
-    let wanted = app.diagnostics.len() as u16 + 2;
+    let wanted = (app.problems.definition.len() + app.problems.input.len()) as u16 + 2;
     wanted.clamp(3, if area.height >= 36 { 10 } else { 6 })
 }
 

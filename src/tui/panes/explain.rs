@@ -80,6 +80,6 @@ pub fn draw_diagnostics(frame: &mut Frame, area: Rect, app: &App) {
         .borders(Borders::ALL)
         .border_style(style)
         .title(Line::styled(" Diagnostics · reload refused, last good version still running ", style));
-    let lines: Vec<Line> = app.diagnostics.iter().map(|d| Line::raw(d.clone())).collect();
+    let lines: Vec<Line> = app.diagnostics().into_iter().map(Line::raw).collect();
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
 }
