@@ -68,3 +68,16 @@ fn a_failure_shows_its_error_and_cause() {
     assert!(text.contains("Order.Invalid") && text.contains("no items in the order"), "{text}");
     assert!(text.contains("ExecutionFailed"), "{text}");
 }
+
+#[test]
+fn the_history_cursor_shows_the_event_details() {
+    let mut app = greet();
+    keys(&mut app, "n");
+    statescope::tui::update(
+        &mut app,
+        statescope::tui::Event::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Tab)),
+    );
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("3 PassStateExited:"), "{text}");
+    assert!(text.contains(r#"{"name":"Pick","output":{"order""#), "{text}");
+}

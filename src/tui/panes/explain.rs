@@ -1,5 +1,6 @@
 //! The explain area: why the selected stage looks as it does (which Choice rule matched, how
-//! long a Wait waits, the error and cause of a failure), or the diagnostics of a refused reload.
+//! long a Wait waits, the error and cause of a failure), the details of the history event under
+//! the cursor while the history pane has focus, or the diagnostics of a refused reload.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -10,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use crate::asl::engine::Status;
 use crate::asl::engine::clock::format_millis;
 use crate::asl::engine::stage::StageDetail;
-use crate::tui::app::App;
+use crate::tui::app::{App, Pane};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let block =
@@ -24,6 +25,14 @@ fn label(text: &str) -> Span<'static> {
 
 fn explain(app: &App) -> Vec<Line<'static>> {
     let exec = &app.session.exec;
+    if app.focus == Pane::History {
+        if let Some(e) = exec.history().events().get(app.history_cursor()) {
+            return vec![Line::from(vec![
+                label(&format!("{} {}", e.id, e.type_name())),
+                Span::raw(e.details().to_string()),
+            ])];
+        }
+    }
     let stage = app.selected_stage();
     if let Some(detail) = stage.and_then(|s| s.detail.as_ref()) {
         return match detail {
