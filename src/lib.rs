@@ -4,7 +4,9 @@
 #![forbid(unsafe_code)]
 
 pub mod asl;
-#[cfg(feature = "cli")]
-pub mod cli;
+/// The interactive debugger (`statescope FILE`).
 #[cfg(feature = "tui")]
 pub mod tui;
+
+#[cfg(feature = "cli")]
+pub mod cli;
