@@ -4,6 +4,10 @@
 #![forbid(unsafe_code)]
 
 pub mod asl;
+/// The interactive debugger (`statescope FILE`).
+#[cfg(feature = "tui")]
+pub mod tui;
+
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod graph;

@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# End-to-end test of the debugger in a real terminal: tmux runs `statescope` at 120x40 on a
+# copy of sample-machines/hello-world.asl.json; we send keys, read the screen with
+# capture-pane, edit/break/fix the copied definition, quit, and check the shell got its
+# terminal back. Every wait polls with a timeout; any failure prints the screen and exits 1.
+# Usage: bash .ci/tui-e2e.sh   (from the repository root; builds the binary first)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+TIMEOUT=${E2E_TIMEOUT:-15}   # seconds per wait
+
+if ! command -v tmux >/dev/null 2>&1; then
+  echo "tui-e2e: installing tmux"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq tmux >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq tmux >/dev/null; }
+fi
+
+cargo build --quiet --bin statescope
+TARGET_DIR=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+BIN="$TARGET_DIR/debug/statescope"
+[ -x "$BIN" ] || { echo "tui-e2e: no binary at $BIN"; exit 1; }
+
+WORK=$(mktemp -d)
+SOCKET="statescope-e2e-$$"
+DEF="$WORK/hello-world.asl.json"
+cp "$ROOT/sample-machines/hello-world.asl.json" "$ROOT/sample-machines/hello-world.input.json" "$WORK/"
+cp "$DEF" "$WORK/original.json"
+
+t() { tmux -L "$SOCKET" "$@"; }
+cleanup() { t kill-server >/dev/null 2>&1 || true; rm -rf "$WORK" 2>/dev/null || true; }
+trap cleanup EXIT
+
+STEP=""
+screen() { t capture-pane -p -t e2e; }
+fail() {
+  echo "tui-e2e: FAILED at: $STEP — $*"
+  echo "----- screen -----"; screen || true; echo "------------------"
+  exit 1
+}
+# wait_for TEXT: poll the screen until it shows TEXT (fixed string).
+wait_for() {
+  local deadline=$((SECONDS + TIMEOUT))
+  while (( SECONDS < deadline )); do
+    if screen | grep -qF -- "$1"; then return 0; fi
+    sleep 0.1
+  done
+  fail "did not see '$1' within ${TIMEOUT}s"
+}
+# wait_gone TEXT: poll until the screen no longer shows TEXT.
+wait_gone() {
+  local deadline=$((SECONDS + TIMEOUT))
+  while (( SECONDS < deadline )); do
+    if ! screen | grep -qF -- "$1"; then return 0; fi
+    sleep 0.1
+  done
+  fail "still seeing '$1' after ${TIMEOUT}s"
+}
+keys() { t send-keys -t e2e "$@"; }
+# Save like an editor does: write a new file, rename it over the old one.
+save_as_editor() { cp "$1" "$WORK/.tmp-save"; mv "$WORK/.tmp-save" "$DEF"; }
+
+STEP="start a shell"
+t new-session -d -s e2e -x 120 -y 40 "env -i PATH=$PATH HOME=$WORK TERM=tmux-256color HISTFILE=/dev/null PS1='E2E-PROMPT\$ ' bash --norc --noprofile -i"
+wait_for 'E2E-PROMPT$'
+
+STEP="launch the debugger"
+# The "editor" for `i` edits the input file in place without a screen of its own.
+keys "cd $WORK && EDITOR='sed -i s/Ada/Grace/' $BIN hello-world.asl.json" Enter
+wait_for "paused before the first state, 'Pick the person'"
+wait_for "RUNNING"
+wait_for "s step"
+
+STEP="s: first stage"
+keys s
+wait_for "Stage 1/1 · Pick the person · input"
+wait_for '"order": {'
+
+STEP="s: second stage shows InputPath and its JSON"
+keys s
+wait_for "Stage 2/2 · Pick the person · afterInputPath"
+wait_for 'InputPath: "$.order"'
+wait_for '"customer": {'
+wait_for "PassStateEntered Pick the person"
+
+STEP="s: Parameters stage"
+keys s
+wait_for "Stage 3/3 · Pick the person · afterParameters"
+wait_for '"name": "Ada",'
+
+STEP="p: step back"
+keys p
+wait_for "Stage 2/2 · Pick the person · afterInputPath"
+
+STEP="shrink below 80x24 and back: same stage"
+t resize-window -t e2e -x 70 -y 20
+wait_for "terminal too small"
+t resize-window -t e2e -x 120 -y 40
+wait_for "Stage 2/2 · Pick the person · afterInputPath"
+
+STEP="n: finish the state; P: back to the start of the execution"
+keys n
+wait_for "Stage 5/5 · Pick the person · output"
+wait_for "PassStateExited Pick the person"
+keys n
+wait_for "Stage 7/7 · Big order? · output"
+keys P
+wait_for "Stage 5/5 · Pick the person · output"
+keys p p p
+wait_for "Stage 2/2 · Pick the person · afterInputPath"
+
+STEP="edit the definition: reload replays to the same stage"
+# Both greetings change, so the outcome does not depend on which way the Choice goes.
+sed 's/"Hello!"/"Howdy!"/; s/"Thank you for your big order!"/"Howdy!"/' "$WORK/original.json" > "$WORK/edited.json"
+save_as_editor "$WORK/edited.json"
+wait_for "reloaded: replayed to stage 2 of 'Pick the person'"
+wait_for "Stage 2/2 · Pick the person · afterInputPath"
+
+STEP="c: run to the end with the edited definition"
+keys c
+wait_for "SUCCEEDED"
+wait_for 'execution succeeded: output "Howdy!"'
+
+STEP="break the definition: diagnostics, last good version kept"
+sed 's/"Default": "Say hello"/"Default": "Say helo"/' "$WORK/edited.json" > "$WORK/broken.json"
+save_as_editor "$WORK/broken.json"
+wait_for "Diagnostics · reload refused"
+wait_for "hello-world.asl.json:20:18: error[ASL101]"
+wait_for "Say helo"
+wait_for "SUCCEEDED"
+
+STEP="fix the definition: diagnostics cleared"
+save_as_editor "$WORK/original.json"
+wait_gone "Diagnostics · reload refused"
+wait_for "reloaded: replayed to stage"
+wait_gone 'output "Howdy!"'
+wait_for 'execution succeeded: output "'
+
+STEP="delete the definition, then recreate it"
+rm "$DEF"
+wait_for "Diagnostics · reload refused"
+wait_for "cannot read"
+cp "$WORK/edited.json" "$DEF"
+wait_gone "Diagnostics · reload refused"
+wait_for 'execution succeeded: output "Howdy!"'
+
+STEP="a save written in two parts ends in the right state"
+head -c 300 "$WORK/original.json" > "$DEF"
+wait_for "Diagnostics · reload refused"
+cat "$WORK/original.json" > "$DEF"
+wait_gone "Diagnostics · reload refused"
+wait_gone 'output "Howdy!"'
+wait_for 'execution succeeded: output "'
+
+STEP="r: restart"
+keys r
+wait_for "paused before the first state, 'Pick the person'"
+
+STEP="i: edit the input in \$EDITOR, reloaded on return"
+keys i
+wait_for "reloaded: at the start"
+keys s
+wait_for '"name": "Grace"'
+
+STEP="q: quit restores the terminal"
+keys q
+wait_for "E2E-PROMPT$ "
+[ "$(t display-message -p -t e2e '#{alternate_on}')" = "0" ] || fail "still on the alternate screen"
+keys "stty -a | grep -o -- '-\\?icanon' | head -1; echo \"rc=\$?\"" Enter
+wait_for "rc=0"
+if screen | grep -qx -- "-icanon"; then fail "the terminal was left in raw mode"; fi
+screen | grep -qx -- "icanon" || fail "could not read the terminal mode"
+screen | grep -qF "E2E-PROMPT$ cd $WORK" || fail "the shell's screen was not restored"
+
+echo "tui-e2e: all checks passed"

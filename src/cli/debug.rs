@@ -1,0 +1,94 @@
+//! `statescope FILE [--input FILE]` (or `statescope debug FILE`): opens the debugger on a fresh
+//! execution paused before the first state. A definition that does not check is reported like
+//! `validate` does and the debugger does not open (exit 2).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use serde_json::{Value, json};
+
+use crate::asl::check::check;
+use crate::asl::diagnostic;
+use crate::asl::engine::ExecutionConfig;
+use crate::asl::source::LineIndex;
+use crate::cli::validate::read;
+use crate::tui::App;
+use crate::tui::app::Files;
+use crate::tui::reload::parse_input;
+use crate::tui::runtime::{self, Watched};
+use crate::tui::session::Session;
+
+#[derive(clap::Args, Debug, Default)]
+pub struct DebugArgs {
+    /// The definition (.json) to debug.
+    pub definition: Option<PathBuf>,
+    /// Execution input (JSON file); default: NAME.input.json beside the definition, else {}.
+    #[arg(long)]
+    pub input: Option<PathBuf>,
+    /// Seed for States.UUID / States.MathRandom.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+}
+
+pub fn run(args: &DebugArgs) -> ExitCode {
+    let Some(definition) = &args.definition else {
+        eprintln!("error: no definition given; usage: statescope FILE [--input FILE] (see --help)");
+        return ExitCode::from(2);
+    };
+    let source = match read(definition) {
+        Ok(s) => s,
+        Err(d) => {
+            eprintln!("error: {}", d.message);
+            return ExitCode::from(2);
+        }
+    };
+    let checked = check(&source);
+    if checked.runnable().is_none() {
+        let index = LineIndex::new(&source.text);
+        for d in checked.diagnostics.iter().filter(|d| d.is_error()) {
+            eprintln!("{}", diagnostic::render(&source, &index, d));
+        }
+        return ExitCode::from(2);
+    }
+    let input_path = args.input.clone().unwrap_or_else(|| beside(definition));
+    let input = match read_input(&input_path, args.input.is_some()) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() };
+    let session = match Session::start(source, input, config) {
+        Ok(s) => s,
+        Err(rejected) => {
+            eprintln!("{}", rejected.lines.join("\n"));
+            return ExitCode::from(2);
+        }
+    };
+    let files = Files { definition: definition.display().to_string(), input: Some(input_path.display().to_string()) };
+    let watched = Watched { definition: definition.clone(), input: Some(input_path) };
+    match runtime::run(App::new(session, files), watched) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: terminal: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `NAME.input.json` beside `NAME.asl.json` (or `NAME.json`).
+fn beside(definition: &Path) -> PathBuf {
+    let name = definition.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let stem = name.strip_suffix(".asl.json").or_else(|| name.strip_suffix(".json")).unwrap_or(name);
+    definition.with_file_name(format!("{stem}.input.json"))
+}
+
+/// The input; a missing default input file means `{}`, a missing explicit one is an error.
+fn read_input(path: &Path, explicit: bool) -> Result<Value, String> {
+    if !explicit && !path.exists() {
+        return Ok(json!({}));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read input '{}': {e}", path.display()))?;
+    parse_input(&path.display().to_string(), &text)
+}

@@ -1,0 +1,22 @@
+//! The interactive debugger: `statescope FILE [--input FILE]`. The model (`app`) and the single
+//! `update` function hold every decision and touch no terminal, so they are tested with
+//! synthetic events; `runtime` owns the terminal, the async event loop and the file watcher,
+//! and `ui` draws a frame from the model.
+
+pub mod app;
+pub mod diff;
+pub mod event;
+pub mod highlight;
+pub mod keymap;
+pub mod panes;
+pub mod reload;
+pub mod runtime;
+pub mod session;
+pub mod terminal;
+pub mod ui;
+pub mod update;
+pub mod watch;
+
+pub use app::App;
+pub use event::Event;
+pub use update::update;

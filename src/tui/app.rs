@@ -1,0 +1,181 @@
+//! The debugger's model: the session plus everything the screen remembers (focus, selections,
+//! scroll offsets, breakpoints, messages). Changed only by `update`; read by `ui`.
+
+use std::collections::BTreeSet;
+
+use crate::asl::engine::history::EventKind;
+use crate::asl::engine::stage::{StageKind, StageRecord};
+use crate::tui::highlight::{Cache, Key};
+use crate::tui::session::{Session, Visit};
+
+/// The panes Tab cycles through, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    Graph,
+    Stages,
+    History,
+    Variables,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 4] = [Pane::Graph, Pane::Stages, Pane::History, Pane::Variables];
+
+    pub fn next(self) -> Pane {
+        let i = Pane::ALL.iter().position(|p| *p == self).unwrap_or(0);
+        Pane::ALL[(i + 1) % Pane::ALL.len()]
+    }
+
+    pub fn prev(self) -> Pane {
+        let i = Pane::ALL.iter().position(|p| *p == self).unwrap_or(0);
+        Pane::ALL[(i + Pane::ALL.len() - 1) % Pane::ALL.len()]
+    }
+}
+
+/// Where the files being debugged live, as shown in messages.
+#[derive(Clone, Debug, Default)]
+pub struct Files {
+    pub definition: String,
+    /// `None` when the input is the built-in `{}`.
+    pub input: Option<String>,
+}
+
+/// What is wrong with each watched file as it is on disk now (one line per problem).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Problems {
+    pub definition: Vec<String>,
+    pub input: Vec<String>,
+}
+
+pub struct App {
+    pub session: Session,
+    pub files: Files,
+    pub breakpoints: BTreeSet<String>,
+    pub focus: Pane,
+    /// The state the graph pane's cursor is on (index in source order).
+    pub graph_selected: usize,
+    /// The stage being inspected; `None` follows the newest stage.
+    pub stage_selected: Option<usize>,
+    /// Vertical scroll of the stage JSON, in lines.
+    pub json_scroll: usize,
+    /// The history event under the cursor; `None` follows the newest event.
+    pub history_selected: Option<usize>,
+    pub variables_scroll: usize,
+    pub diff: bool,
+    pub help: bool,
+    /// A one-line report of the last thing that happened (reload, breakpoint, end).
+    pub message: Option<String>,
+    /// Why the files on disk are not what runs, per file; empty when they are.
+    pub problems: Problems,
+    pub quit: bool,
+    /// `i` was pressed: the runtime hands the terminal to `$EDITOR` on the input file, then
+    /// clears this; the file watch brings the edit back as a reload.
+    pub edit_input: bool,
+    pub size: (u16, u16),
+    /// Highlighted JSON of the stage on screen, kept between frames.
+    pub highlight: Cache,
+}
+
+impl App {
+    pub fn new(session: Session, files: Files) -> App {
+        let mut app = App {
+            session,
+            files,
+            breakpoints: BTreeSet::new(),
+            focus: Pane::Stages,
+            graph_selected: 0,
+            stage_selected: None,
+            json_scroll: 0,
+            history_selected: None,
+            variables_scroll: 0,
+            diff: false,
+            help: false,
+            message: None,
+            problems: Problems::default(),
+            quit: false,
+            edit_input: false,
+            size: (120, 40),
+            highlight: Cache::default(),
+        };
+        app.execution_moved();
+        app
+    }
+
+    /// Resets the view to follow the execution after it stepped, rewound or was replaced.
+    pub fn execution_moved(&mut self) {
+        self.stage_selected = None;
+        self.history_selected = None;
+        self.json_scroll = 0;
+        let current = self.session.exec.current_state();
+        if let Some(i) = current.and_then(|c| self.session.state_names().iter().position(|n| *n == c)) {
+            self.graph_selected = i;
+        }
+    }
+
+    /// The index of the stage being inspected, if any stage has been shown.
+    pub fn selected_stage_index(&self) -> Option<usize> {
+        let n = self.session.exec.stages().len();
+        if n == 0 { None } else { Some(self.stage_selected.unwrap_or(n - 1).min(n - 1)) }
+    }
+
+    pub fn selected_stage(&self) -> Option<&StageRecord> {
+        self.selected_stage_index().and_then(|i| self.session.exec.stages().get(i))
+    }
+
+    /// The stage shown just before the selected one (what `d` diffs against).
+    pub fn previous_stage(&self) -> Option<&StageRecord> {
+        let i = self.selected_stage_index()?;
+        i.checked_sub(1).and_then(|p| self.session.exec.stages().get(p))
+    }
+
+    /// Every problem of the files on disk, definition first: the diagnostics panel.
+    pub fn diagnostics(&self) -> Vec<String> {
+        self.problems.definition.iter().chain(&self.problems.input).cloned().collect()
+    }
+
+    /// What the stage view shows now, as the highlight cache knows it.
+    pub fn view_key(&self) -> Option<Key> {
+        let stage = self.selected_stage()?;
+        Some(Key { stage: stage.index, value: std::sync::Arc::as_ptr(&stage.value) as usize, diff: self.diff })
+    }
+
+    /// The visit holding the selected stage: the stages of its state around it, from its
+    /// `input` stage on (found locally, as this runs on every frame).
+    pub fn selected_visit(&self) -> Option<Visit> {
+        let i = self.selected_stage_index()?;
+        let stages = self.session.exec.stages();
+        let state = &stages[i].state;
+        let mut start = i;
+        while start > 0 && stages[start].kind != StageKind::Input && stages[start - 1].state == *state {
+            start -= 1;
+        }
+        let mut end = i + 1;
+        while end < stages.len() && stages[end].kind != StageKind::Input && stages[end].state == *state {
+            end += 1;
+        }
+        Some(Visit { state: state.clone(), start, end })
+    }
+
+    pub fn history_cursor(&self) -> usize {
+        let n = self.session.exec.history().len();
+        self.history_selected.unwrap_or(n.saturating_sub(1)).min(n.saturating_sub(1))
+    }
+
+    /// The name of the state under the graph pane's cursor.
+    pub fn graph_state(&self) -> Option<&'static str> {
+        self.session.state_names().get(self.graph_selected).copied()
+    }
+
+    /// States entered at least once so far.
+    pub fn visited(&self) -> BTreeSet<&str> {
+        self.session
+            .exec
+            .history()
+            .events()
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::StateEntered { name, .. } => Some(name.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,27 @@
+//! The one event type the debugger reacts to. Every input — keys, resizes, file changes, the
+//! clock — arrives as an `Event`, so `update` can be driven by tests without a terminal.
+
+use crossterm::event::KeyEvent;
+
+/// Something that happened outside the model.
+#[derive(Clone, Debug)]
+pub enum Event {
+    Key(KeyEvent),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// The definition or input file changed on disk (after debouncing). The runtime reads the
+    /// files, so `update` stays free of I/O: each field is the new text, or why it could not be
+    /// read, and `None` when that file did not change.
+    FileChanged(FileChange),
+    /// Time passed (expires transient messages).
+    Tick,
+}
+
+/// The new contents of the watched files.
+#[derive(Clone, Debug, Default)]
+pub struct FileChange {
+    pub definition: Option<Result<String, String>>,
+    pub input: Option<Result<String, String>>,
+}

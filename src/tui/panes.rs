@@ -1,0 +1,9 @@
+//! One module per pane; each draws from `&App` into the area it is given.
+
+pub mod explain;
+pub mod graph;
+pub mod help;
+pub mod history;
+pub mod stages;
+pub mod status;
+pub mod variables;

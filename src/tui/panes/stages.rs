@@ -1,0 +1,100 @@
+//! The stage pane: the stages of the state visit being inspected, and the selected stage's JSON
+//! (highlighted, scrollable, or as a diff against the stage before it) under the ASL field and
+//! expression that produced it.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph};
+
+use crate::asl::engine::stage::StageRecord;
+use crate::tui::app::{App, Pane};
+use crate::tui::ui::pane_block;
+
+/// Longest expression shown on the field line before it is cut with `…`.
+const MAX_EXPR_CHARS: usize = 200;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let (Some(stage), Some(visit)) = (app.selected_stage(), app.selected_visit()) else {
+        let next = app.session.exec.current_state().unwrap_or("?");
+        let block = pane_block(" Stages ".into(), app, Pane::Stages);
+        let text = vec![
+            Line::from(format!("paused before the first state, '{next}'")),
+            Line::styled(
+                "press s to step one stage, n for the whole state, c to continue",
+                Style::default().fg(Color::DarkGray),
+            ),
+        ];
+        frame.render_widget(Paragraph::new(text).block(block), area);
+        return;
+    };
+    let total = app.session.exec.stages().len();
+    let title = format!(" Stage {}/{} · {} · {} ", stage.index + 1, total, stage.state, stage.kind.as_str());
+    let block = pane_block(title, app, Pane::Stages);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [list_area, body] = Layout::horizontal([Constraint::Length(22), Constraint::Min(10)]).areas(inner);
+
+    let stages = &app.session.exec.stages()[visit.start..visit.end];
+    let items: Vec<ListItem> = stages.iter().map(|s| ListItem::new(s.kind.as_str())).collect();
+    let list = List::new(items)
+        .block(Block::default().borders(Borders::RIGHT).border_style(Style::default().fg(Color::DarkGray)))
+        .highlight_style(Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD))
+        .highlight_symbol("▸ ");
+    let mut state = ListState::default().with_selected(Some(stage.index - visit.start));
+    frame.render_stateful_widget(list, list_area, &mut state);
+
+    let [field_area, json_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
+    frame.render_widget(Paragraph::new(field_line(app, stage)), field_area.inner(ratatui::layout::Margin::new(1, 0)));
+    draw_json(frame, json_area.inner(ratatui::layout::Margin::new(1, 0)), app, stage);
+}
+
+/// `InputPath: "$.order"`: the field and its text as written in the definition.
+fn field_line(app: &App, stage: &StageRecord) -> Line<'static> {
+    let diff = if app.diff { "  [diff vs previous stage]" } else { "" };
+    let Some(field) = stage.field else {
+        let what = if stage.kind.as_str() == "input" { "the state's input" } else { "no field applies" };
+        return Line::from(vec![
+            Span::styled(what.to_owned(), Style::default().fg(Color::DarkGray)),
+            Span::styled(diff, Style::default().fg(Color::Magenta)),
+        ]);
+    };
+    let text = &app.session.source.text;
+    let written = stage
+        .span
+        .and_then(|s| text.get(s.start as usize..s.end as usize))
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+        .or_else(|| stage.expr.as_deref().map(str::to_owned))
+        .unwrap_or_default();
+    let written = if written.chars().count() > MAX_EXPR_CHARS {
+        format!("{}…", written.chars().take(MAX_EXPR_CHARS).collect::<String>())
+    } else {
+        written
+    };
+    Line::from(vec![
+        Span::styled(format!("{field}: "), Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD)),
+        Span::raw(written),
+        Span::styled(diff, Style::default().fg(Color::Magenta)),
+    ])
+}
+
+fn draw_json(frame: &mut Frame, area: Rect, app: &App, stage: &StageRecord) {
+    let previous = if app.diff { app.previous_stage().map(|p| &*p.value) } else { None };
+    let Some(key) = app.view_key() else { return };
+    let height = area.height as usize;
+    // Clamp the scroll to the content so the last line can reach the bottom, not beyond.
+    let total = app.highlight.total(key);
+    let scroll = match total {
+        Some(t) => app.json_scroll.min(t.saturating_sub(height)),
+        None => app.json_scroll,
+    };
+    let (total, lines) = app.highlight.window(key, &stage.value, previous, scroll, height);
+    let scroll = scroll.min(total.saturating_sub(height));
+    let lines = if lines.len() < height && total > lines.len() {
+        app.highlight.window(key, &stage.value, previous, scroll, height).1
+    } else {
+        lines
+    };
+    frame.render_widget(Paragraph::new(lines), area);
+}

@@ -1,0 +1,46 @@
+//! The status bar: execution status, the last message, and key hints taken from the keymap.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::asl::engine::Status;
+use crate::tui::app::App;
+use crate::tui::keymap::{BINDINGS, label};
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let (status, colour) = match app.session.exec.status() {
+        Status::Running => ("RUNNING", Color::Yellow),
+        Status::Succeeded(_) => ("SUCCEEDED", Color::Green),
+        Status::Failed { .. } => ("FAILED", Color::Red),
+        Status::Stopped(_) => ("STOPPED", Color::Magenta),
+        // Statuses the engine adds later (a Task waiting for an answer) are pauses.
+        #[allow(unreachable_patterns)]
+        _ => ("PAUSED", Color::Blue),
+    };
+    let mut spans = vec![Span::styled(format!(" {status} "), Style::default().fg(Color::Black).bg(colour))];
+    if let Some(m) = &app.message {
+        spans.push(Span::styled(format!(" {m} "), Style::default().add_modifier(Modifier::BOLD)));
+    }
+    spans.push(Span::raw(" "));
+    let used: usize = spans.iter().map(Span::width).sum();
+    let full = hints(true);
+    let fits = used + full.iter().map(Span::width).sum::<usize>() <= area.width as usize;
+    spans.extend(if fits { full } else { hints(false) });
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The keys worth showing, from the keymap: `s step  n next …`, or just `s n c …` when the
+/// bar is too narrow for the words (`?` lists them).
+fn hints(words: bool) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    for b in BINDINGS {
+        if let (Some(hint), Some(k)) = (b.hint, b.keys.first()) {
+            spans.push(Span::styled(label(*k), Style::default().fg(Color::Cyan)));
+            spans.push(Span::raw(if words { format!(" {hint}  ") } else { " ".to_owned() }));
+        }
+    }
+    spans
+}

@@ -1,0 +1,90 @@
+//! Hot reload: new file contents arrive as an event; a definition or input that does not check
+//! leaves the last good one running and lists why, a good one replaces it and the execution is
+//! replayed to the same number of stages.
+
+use serde_json::Value;
+
+use crate::asl::engine::Execution;
+use crate::asl::source::Source;
+use crate::tui::app::App;
+use crate::tui::event::FileChange;
+use crate::tui::session::checked_machine;
+
+/// Applies changed file contents to the app. Each file is judged on its own: a good one is
+/// taken even when the other is broken, and a broken one leaves its last good version running
+/// with its problems listed until it is fixed.
+pub fn apply(app: &mut App, change: FileChange) {
+    let machine = change.definition.and_then(|read| {
+        let checked = read.map_err(|why| vec![why]).and_then(|text| {
+            let source = Source::new(app.files.definition.as_str(), text);
+            checked_machine(&source).map(|m| (m, source)).map_err(|rejected| rejected.lines)
+        });
+        settle(&mut app.problems.definition, checked)
+    });
+    let input = change.input.and_then(|read| {
+        let name = app.files.input.as_deref().unwrap_or("input");
+        let parsed = read.and_then(|text| parse_input(name, &text)).map_err(|why| vec![why]);
+        settle(&mut app.problems.input, parsed)
+    });
+    if machine.is_some() || input.is_some() {
+        replay(app, machine, input);
+    }
+    let problems = app.problems.definition.len() + app.problems.input.len();
+    if problems > 0 {
+        app.message = Some(format!("reload failed ({problems} problem(s)); still running the last good version"));
+    }
+}
+
+/// Records a file's problems (none when it is good) and passes on what is good.
+fn settle<T>(problems: &mut Vec<String>, outcome: Result<T, Vec<String>>) -> Option<T> {
+    match outcome {
+        Ok(v) => {
+            problems.clear();
+            Some(v)
+        }
+        Err(found) => {
+            *problems = found;
+            None
+        }
+    }
+}
+
+fn replay(
+    app: &mut App,
+    machine: Option<(&'static crate::asl::definition::StateMachine, Source)>,
+    input: Option<Value>,
+) {
+    let session = &mut app.session;
+    let shown = session.exec.stages().len();
+    let was_at = session.exec.stages().last().map(|s| s.state.clone());
+    let machine_ref = match machine {
+        Some((m, source)) => {
+            session.source = source;
+            m
+        }
+        None => session.exec.machine(),
+    };
+    let input = input.unwrap_or_else(|| session.exec.input().clone());
+    session.exec = Execution::new(machine_ref, input, session.config.clone());
+    session.replay_to(shown);
+    let now = session.exec.stages().len();
+    let at = session.exec.stages().last().map(|s| s.state.clone());
+    let vanished = was_at.filter(|w| machine_ref.scope.index_of(w).is_none());
+    app.message = Some(match (vanished, at) {
+        (Some(gone), Some(at)) => {
+            format!("reloaded: state '{gone}' is gone; replayed to stage {now} of '{at}'")
+        }
+        (Some(gone), None) => format!("reloaded: state '{gone}' is gone; back at the start"),
+        (None, Some(at)) if now < shown => {
+            format!("reloaded: the execution ends sooner; replayed to stage {now} of '{at}'")
+        }
+        (None, Some(at)) => format!("reloaded: replayed to stage {now} of '{at}'"),
+        (None, None) => "reloaded: at the start".into(),
+    });
+    app.execution_moved();
+}
+
+/// Parses execution input, naming the file and position on failure.
+pub fn parse_input(name: &str, text: &str) -> Result<Value, String> {
+    serde_json::from_str(text).map_err(|e| format!("{name}:{}:{}: input is not valid JSON: {e}", e.line(), e.column()))
+}

@@ -1,0 +1,140 @@
+//! One debugging session: a checked machine, its input and the execution being stepped, plus
+//! the moves a debugger makes on top of the engine's `step` (to the next breakpoint, back one
+//! state, replay to a stage count after a reload).
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::asl::check::check;
+use crate::asl::definition::StateMachine;
+use crate::asl::diagnostic::{self, Diagnostic};
+use crate::asl::engine::history::EventKind;
+use crate::asl::engine::stage::StageKind;
+use crate::asl::engine::{Execution, ExecutionConfig, Status, Step};
+use crate::asl::source::{LineIndex, Source};
+
+/// One visit of a state: the stages `start..end` of the execution.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Visit {
+    pub state: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A definition that did not check: one `file:line:col: message` line per error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejected {
+    pub lines: Vec<String>,
+}
+
+pub struct Session {
+    pub source: Source,
+    pub config: ExecutionConfig,
+    pub exec: Execution<'static>,
+}
+
+impl Session {
+    /// Checks `source` and starts a fresh execution paused before the first state.
+    pub fn start(source: Source, input: Value, config: ExecutionConfig) -> Result<Session, Rejected> {
+        let machine = checked_machine(&source)?;
+        Ok(Session { exec: Execution::new(machine, input, config.clone()), config, source })
+    }
+
+    /// The same machine and input, from the beginning.
+    pub fn restart(&mut self) {
+        self.exec = Execution::new(self.exec.machine(), self.exec.input().clone(), self.config.clone());
+    }
+
+    /// Runs stages until the next state to enter has a breakpoint, or the end. Always makes
+    /// progress, so pressing it while paused at a breakpoint moves on.
+    pub fn continue_to_breakpoint(&mut self, breakpoints: &BTreeSet<String>) {
+        while let Step::Stage(_) = self.exec.step() {
+            if self.between_states() {
+                if let Some(next) = self.exec.current_state() {
+                    if breakpoints.contains(next) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every stage of the current state has been shown and the next one is not entered yet.
+    pub fn between_states(&self) -> bool {
+        *self.exec.status() == Status::Running
+            && matches!(self.exec.history().events().last().map(|e| &e.kind), Some(EventKind::StateExited { .. }))
+    }
+
+    /// Goes back to the end of the previous state visit (the inverse of "next state"); from
+    /// the first visit, back to the start.
+    pub fn back_state(&mut self) {
+        let visits = self.visits();
+        match visits.len().checked_sub(2).and_then(|i| visits.get(i)) {
+            Some(v) => self.exec.rewind(v.end - 1),
+            None => self.restart(),
+        }
+    }
+
+    /// Rewinds or runs forward until exactly `count` stages are shown (or the execution ends).
+    pub fn replay_to(&mut self, count: usize) {
+        if count == 0 {
+            self.restart();
+        } else if count <= self.exec.stages().len() {
+            self.exec.rewind(count - 1);
+        } else {
+            while self.exec.stages().len() < count {
+                if let Step::Finished(_) = self.exec.step() {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// The state visits so far, in order; each starts at an `input` stage.
+    pub fn visits(&self) -> Vec<Visit> {
+        let stages = self.exec.stages();
+        let mut visits: Vec<Visit> = Vec::new();
+        for (i, s) in stages.iter().enumerate() {
+            match visits.last_mut() {
+                Some(v) if s.kind != StageKind::Input && v.state == s.state => v.end = i + 1,
+                _ => visits.push(Visit { state: s.state.clone(), start: i, end: i + 1 }),
+            }
+        }
+        visits
+    }
+
+    /// The state names of the machine in source order.
+    pub fn state_names(&self) -> Vec<&'static str> {
+        self.exec.machine().scope.states.iter().map(|s| s.name.as_str()).collect()
+    }
+}
+
+/// Checks a definition; a runnable machine lives for the rest of the process.
+///
+/// The execution borrows its machine, and the session must own both; leaking each accepted
+/// machine is the simplest sound way (no self-referential struct, no `unsafe`). One small
+/// machine per successful reload is kept, which a debugging session never notices.
+pub fn checked_machine(source: &Source) -> Result<&'static StateMachine, Rejected> {
+    let mut checked = check(source);
+    if checked.runnable().is_none() {
+        return Err(Rejected { lines: render_errors(source, &checked.diagnostics) });
+    }
+    match checked.machine.take() {
+        Some(m) => Ok(Box::leak(Box::new(m))),
+        None => Err(Rejected { lines: vec![format!("{}: the definition could not be built", source.name)] }),
+    }
+}
+
+/// `file:line:col: error[CODE]: message` per error, the short form the diagnostics panel shows.
+pub fn render_errors(source: &Source, diagnostics: &[Diagnostic]) -> Vec<String> {
+    let index = LineIndex::new(&source.text);
+    diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| match diagnostic::position(source, &index, d) {
+            Some((line, col)) => format!("{}:{line}:{col}: error[{}]: {}", source.name, d.code, d.message),
+            None => format!("{}: error[{}]: {}", source.name, d.code, d.message),
+        })
+        .collect()
+}

@@ -1,0 +1,50 @@
+//! Entering and leaving the full-screen terminal. Leaving happens on every way out: a normal
+//! return, an error (the caller restores), and a panic (the hook restores before the panic
+//! message is printed, so the message lands on a usable screen).
+
+use std::io::{self, Stdout, stdout};
+
+use crossterm::cursor::Show;
+use crossterm::execute;
+use crossterm::terminal::{
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+pub type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// Raw mode + alternate screen, with a panic hook that undoes both.
+pub fn enter() -> io::Result<Term> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        // Best effort: the panic is what matters, a failed restore must not hide it.
+        let _ = restore();
+        previous(info);
+    }));
+    enable_raw_mode()?;
+    if let Err(e) = execute!(stdout(), EnterAlternateScreen) {
+        let _ = disable_raw_mode();
+        return Err(e);
+    }
+    Terminal::new(CrosstermBackend::new(stdout())).inspect_err(|_| {
+        // Half set up is still set up: undo it before reporting.
+        let _ = restore();
+    })
+}
+
+/// Leaves raw mode and the alternate screen and shows the cursor again.
+pub fn restore() -> io::Result<()> {
+    disable_raw_mode()?;
+    execute!(stdout(), LeaveAlternateScreen, Show)
+}
+
+/// Takes the screen back after a child program (the editor) used it. The terminal is made
+/// anew, so its first frame is drawn whole on the blank screen (`Terminal::clear` would ask the
+/// terminal for the cursor position, a reply the key reader can swallow).
+pub fn resume(term: &mut Term) -> io::Result<()> {
+    enable_raw_mode()?;
+    execute!(stdout(), EnterAlternateScreen, Clear(ClearType::All))?;
+    *term = Terminal::new(CrosstermBackend::new(stdout()))?;
+    Ok(())
+}

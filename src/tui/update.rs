@@ -1,0 +1,170 @@
+//! The one place the model changes: `update(app, event)`. No terminal, no files, no clock, so
+//! every behaviour of the debugger is testable with synthetic events.
+
+use crate::asl::engine::Status;
+use crate::asl::engine::history::EventKind;
+use crate::asl::engine::stage::StageKind;
+use crate::tui::app::{App, Pane};
+use crate::tui::event::Event;
+use crate::tui::keymap::{self, Action};
+use crate::tui::reload;
+
+/// Lines PageUp/PageDown move.
+const PAGE: usize = 10;
+
+/// Applies one event; returns whether the screen must be redrawn.
+pub fn update(app: &mut App, event: Event) -> bool {
+    match event {
+        Event::Key(k) => match keymap::lookup(&k) {
+            Some(action) => {
+                act(app, action);
+                true
+            }
+            // Any other key closes the help screen.
+            None => std::mem::replace(&mut app.help, false),
+        },
+        Event::Resize { width, height } => {
+            app.size = (width, height);
+            true
+        }
+        Event::FileChanged(change) => {
+            reload::apply(app, change);
+            true
+        }
+        Event::Tick => false,
+    }
+}
+
+fn act(app: &mut App, action: Action) {
+    if app.help && !matches!(action, Action::Help | Action::Quit) {
+        app.help = false;
+        return;
+    }
+    match action {
+        Action::Step => moved(app, |a| {
+            a.session.exec.step();
+        }),
+        Action::NextState => moved(app, |a| {
+            a.session.exec.step_state();
+        }),
+        Action::Continue => {
+            let breakpoints = app.breakpoints.clone();
+            moved(app, |a| a.session.continue_to_breakpoint(&breakpoints));
+            if app.session.between_states() {
+                let at = app.session.exec.current_state().unwrap_or_default();
+                app.message = Some(format!("breakpoint: paused before '{at}'"));
+            }
+        }
+        Action::StepBack => moved(app, |a| a.session.exec.step_back()),
+        Action::BackState => moved(app, |a| a.session.back_state()),
+        Action::Restart => {
+            moved(app, |a| a.session.restart());
+            app.message = Some("restarted".into());
+        }
+        Action::ToggleBreakpoint => toggle_breakpoint(app),
+        Action::FocusNext => app.focus = app.focus.next(),
+        Action::FocusPrev => app.focus = app.focus.prev(),
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown => scroll(app, action),
+        Action::Left | Action::Right => select_stage(app, action == Action::Right),
+        Action::Select => {
+            if app.focus == Pane::History {
+                rewind_to_event(app, app.history_cursor());
+            }
+        }
+        Action::ToggleDiff => app.diff = !app.diff,
+        Action::Help => app.help = !app.help,
+        Action::Quit => app.quit = true,
+        Action::EditInput => app.edit_input = true,
+    }
+}
+
+/// Runs an execution move, then makes the view follow it and says how it ended.
+fn moved(app: &mut App, f: impl FnOnce(&mut App)) {
+    f(app);
+    app.execution_moved();
+    app.message = match app.session.exec.status() {
+        Status::Succeeded(_) => Some("execution succeeded".into()),
+        Status::Failed { error, .. } => Some(format!("execution failed: {}", error.as_deref().unwrap_or("(no error)"))),
+        Status::Stopped(why) => Some(format!("stopped: {why}")),
+        // Running, or paused in a way the status bar names.
+        _ => None,
+    };
+}
+
+fn toggle_breakpoint(app: &mut App) {
+    let Some(name) = app.graph_state() else { return };
+    if app.breakpoints.remove(name) {
+        app.message = Some(format!("breakpoint removed from '{name}'"));
+    } else {
+        app.breakpoints.insert(name.to_owned());
+        app.message = Some(format!("breakpoint set on '{name}'"));
+    }
+}
+
+fn scroll(app: &mut App, action: Action) {
+    let (up, by) = match action {
+        Action::Up => (true, 1),
+        Action::Down => (false, 1),
+        Action::PageUp => (true, PAGE),
+        _ => (false, PAGE),
+    };
+    let step = |v: usize, max: usize| if up { v.saturating_sub(by) } else { (v + by).min(max) };
+    match app.focus {
+        Pane::Graph => {
+            let last = app.session.state_names().len().saturating_sub(1);
+            app.graph_selected = step(app.graph_selected, last);
+        }
+        Pane::Stages => {
+            // The drawn view knows how long the JSON is; before the first draw, don't clamp.
+            let lines = app.view_key().and_then(|k| app.highlight.total(k)).unwrap_or(usize::MAX);
+            app.json_scroll = step(app.json_scroll.min(lines.saturating_sub(1)), lines.saturating_sub(1));
+        }
+        Pane::History => {
+            let last = app.session.exec.history().len().saturating_sub(1);
+            app.history_selected = Some(step(app.history_cursor(), last));
+        }
+        Pane::Variables => app.variables_scroll = step(app.variables_scroll, usize::MAX),
+    }
+}
+
+/// Left/Right: inspect the previous or next stage already shown (no execution move).
+fn select_stage(app: &mut App, forward: bool) {
+    let Some(i) = app.selected_stage_index() else { return };
+    let last = app.session.exec.stages().len() - 1;
+    let j = if forward { (i + 1).min(last) } else { i.saturating_sub(1) };
+    app.stage_selected = if j == last { None } else { Some(j) };
+    app.json_scroll = 0;
+}
+
+/// Rewinds the execution to the moment a history event was recorded: a state's k-th entry is
+/// its k-th `input` stage, its k-th exit its k-th `output` stage (counting by state name keeps
+/// this right when nested states interleave with their parent's stages).
+fn rewind_to_event(app: &mut App, event: usize) {
+    let events = app.session.exec.history().events();
+    let Some(e) = events.get(event) else { return };
+    let nth = |same: &dyn Fn(&EventKind) -> bool| events[..=event].iter().filter(|x| same(&x.kind)).count();
+    let stage_of = |state: &str, kind: StageKind, n: usize| {
+        let stages = app.session.exec.stages().iter();
+        stages.filter(|s| s.state == state && s.kind == kind).nth(n.wrapping_sub(1)).map(|s| s.index + 1)
+    };
+    let target = match &e.kind {
+        EventKind::ExecutionStarted { .. } => Some(0),
+        EventKind::StateEntered { name, .. } => {
+            let n = nth(&|k| matches!(k, EventKind::StateEntered { name: m, .. } if m == name));
+            stage_of(name, StageKind::Input, n)
+        }
+        EventKind::StateExited { name, .. } => {
+            let n = nth(&|k| matches!(k, EventKind::StateExited { name: m, .. } if m == name));
+            stage_of(name, StageKind::Output, n)
+        }
+        // The end of the execution is where it already is; events the engine adds later (task
+        // lifecycle, …) have no stage of their own yet.
+        #[allow(unreachable_patterns)]
+        _ => None,
+    };
+    if let Some(count) = target {
+        let name = e.type_name();
+        moved(app, |a| a.session.replay_to(count));
+        app.message = Some(format!("rewound to event {} ({name})", event + 1));
+    }
+}
