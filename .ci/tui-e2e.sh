@@ -13,7 +13,9 @@ TIMEOUT=${E2E_TIMEOUT:-15}   # seconds per wait
 if ! command -v tmux >/dev/null 2>&1; then
   echo "tui-e2e: installing tmux"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq tmux >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq tmux >/dev/null; }
+  SUDO=""
+  if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; fi
+  $SUDO apt-get install -y -qq tmux >/dev/null 2>&1 || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq tmux >/dev/null; }
 fi
 
 cargo build --quiet --bin statescope
