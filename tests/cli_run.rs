@@ -94,3 +94,14 @@ fn a_closed_pipe_ends_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn trace_explains_which_choice_rule_matched_and_why() {
+    let (_, stdout) = run_with_stdin(&["run", HELLO, "--format", "json", "--trace"], "");
+    let v: Value = serde_json::from_str(&stdout).expect("json");
+    let choice = v["stages"].as_array().expect("stages").iter().find_map(|s| s.get("choice")).expect("a choice record");
+    assert_eq!(choice["matchedRule"], 0);
+    assert_eq!(choice["next"], "Thank a big spender");
+    let why = choice["explanation"].as_str().expect("explanation");
+    assert!(why.contains("$.picked.items[2] (\"jam\") IsPresent true → true"), "{why}");
+}

@@ -147,10 +147,11 @@ fn print_text(exec: &Execution, trace: bool, paint: &Paint) {
                 Some(StageDetail::Wait { seconds, until_ms }) => {
                     outln!("    {:<20} waits {seconds} s, until {}", "", format_millis(*until_ms))
                 }
-                Some(StageDetail::Choice(outcome)) => match outcome.matched {
-                    Some(i) => outln!("    {:<20} rule #{} matched", "", i + 1),
-                    None => outln!("    {:<20} no rule matched", ""),
-                },
+                Some(StageDetail::Choice(outcome)) => {
+                    for line in outcome.explain().lines() {
+                        outln!("    {:<20} {}", "", paint.style("33", line));
+                    }
+                }
                 Some(StageDetail::Error { error, cause }) => {
                     outln!("    {:<20} {}", "", paint.style("31", &format!("{error}: {cause}")))
                 }
@@ -281,7 +282,9 @@ fn stage_json(s: &StageRecord) -> Value {
         Some(StageDetail::Wait { seconds, until_ms }) => {
             o["wait"] = json!({"seconds": seconds, "until": format_millis(*until_ms)});
         }
-        Some(StageDetail::Choice(c)) => o["choice"] = json!({"matchedRule": c.matched}),
+        Some(StageDetail::Choice(c)) => {
+            o["choice"] = json!({"matchedRule": c.matched, "next": c.next, "explanation": c.explain()})
+        }
         Some(StageDetail::Error { error, cause }) => o["error"] = json!({"error": error, "cause": cause}),
         Some(StageDetail::Caught { catcher, next }) => o["caught"] = json!({"catcher": catcher, "next": next}),
         None => {}
