@@ -42,6 +42,11 @@ impl Trace {
         self.items.push(Item::Stage(s));
     }
 
+    /// The id the next event will get.
+    pub fn next_id(&self) -> u32 {
+        self.next_id
+    }
+
     /// Events emitted so far by this trace.
     pub fn events_emitted(&self) -> usize {
         (self.next_id - self.first_id) as usize
