@@ -134,6 +134,12 @@ impl History {
         self.events.is_empty()
     }
 
+    /// Drops the events after the first `len` (rewinding: the history is append-only, so a
+    /// prefix is exactly what it was).
+    pub(crate) fn truncate(&mut self, len: usize) {
+        self.events.truncate(len);
+    }
+
     /// The id the next event will get.
     pub fn next_id(&self) -> u32 {
         self.events.len() as u32 + 1

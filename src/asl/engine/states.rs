@@ -28,6 +28,7 @@ use crate::asl::world::Entropy;
 pub const MAX_WAIT_SECONDS: f64 = 2_147_483_647.0;
 
 /// One stage as computed, before the loop numbers it.
+#[derive(Clone)]
 pub(crate) struct Staged {
     pub state: String,
     pub location: Arc<str>,
@@ -40,6 +41,7 @@ pub(crate) struct Staged {
 }
 
 /// How a state visit ended.
+#[derive(Clone)]
 pub(crate) enum Outcome {
     Next(String, Arc<Value>),
     End(Arc<Value>),

@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::asl::engine::history::EventKind;
 use crate::asl::engine::states::Staged;
 
+#[derive(Clone)]
 pub(crate) enum Item {
     Stage(Staged),
     Event { at_ms: i64, kind: EventKind },
