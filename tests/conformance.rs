@@ -65,6 +65,7 @@ fn outcome(case: &Path) -> Value {
         Status::Running => json!({"status": "RUNNING"}),
     };
     out["states"] = states_view(&exec);
+    out["event_types"] = exec.history().events().iter().map(|e| Value::String(e.type_name())).collect();
     out
 }
 
@@ -133,6 +134,27 @@ fn per_scope(states: &Value, scopes: &HashMap<String, String>) -> BTreeMap<Strin
     out
 }
 
+/// Whether AWS's recorded event order is the machine's own order: no Parallel (its branches
+/// run concurrently, so their events interleave by timing) and no inline Map that may run
+/// iterations concurrently (MaxConcurrency other than 1). DISTRIBUTED Maps record only
+/// MapRun events, so they qualify. For these, the complete list of event types must match.
+fn sequential(definition: &Value) -> bool {
+    fn ok(states: &Value) -> bool {
+        states.as_object().is_none_or(|states| {
+            states.values().all(|st| match st["Type"].as_str() {
+                Some("Parallel") | Some("Task") => false,
+                Some("Map") => {
+                    let p = if st.get("ItemProcessor").is_some() { &st["ItemProcessor"] } else { &st["Iterator"] };
+                    let distributed = p["ProcessorConfig"]["Mode"] == "DISTRIBUTED";
+                    (distributed || st["MaxConcurrency"] == 1) && ok(&p["States"])
+                }
+                _ => true,
+            })
+        })
+    }
+    ok(&definition["States"])
+}
+
 /// Why `actual` differs from `expected`, or `None`.
 fn compare(expected: &Value, actual: &Value, definition: &Value) -> Option<String> {
     let status = &expected["status"];
@@ -149,6 +171,20 @@ fn compare(expected: &Value, actual: &Value, definition: &Value) -> Option<Strin
         let a = actual.get(*f).unwrap_or(&Value::Null);
         if !matches(e, a) {
             return Some(format!("{f}: expected {e} got {a}"));
+        }
+    }
+    if let Some(events) = expected.get("events").and_then(Value::as_array) {
+        if sequential(definition) {
+            let want: Vec<&Value> = events.iter().map(|e| &e["type"]).collect();
+            let got: Vec<&Value> = actual["event_types"].as_array().map(|a| a.iter().collect()).unwrap_or_default();
+            if want != got {
+                let i = (0..want.len().max(got.len())).find(|&i| want.get(i) != got.get(i)).unwrap_or(0);
+                return Some(format!(
+                    "events differ at #{i}: expected {:?} got {:?}",
+                    want.get(i..(i + 3).min(want.len())),
+                    got.get(i..(i + 3).min(got.len()))
+                ));
+            }
         }
     }
     if let Some(states) = expected_states(expected) {

@@ -228,12 +228,15 @@ impl<'m> Execution<'m> {
         }
     }
 
-    /// Goes back to the latest snapshot at or before `stages` shown (keeping it and dropping
-    /// the later ones, which stepping re-takes).
-    fn restore(&mut self, stages: usize) {
-        let i = self.snapshots.iter().rposition(|s| s.stages <= stages).unwrap_or(0);
-        self.snapshots.truncate(i + 1);
-        let Some(s) = self.snapshots.last().cloned() else { return };
+    /// Goes to the latest snapshot at or before `stages` shown. Later snapshots stay valid
+    /// (same machine, input, seed and answers ⇒ same run), so jumping forward is as cheap as
+    /// jumping back; `forget_later` drops them when the answers changed.
+    fn restore(&mut self, stages: usize, forget_later: bool) {
+        let i = self.snapshots.partition_point(|s| s.stages <= stages).saturating_sub(1);
+        if forget_later {
+            self.snapshots.truncate(i + 1);
+        }
+        let Some(s) = self.snapshots.get(i).cloned() else { return };
         self.stages.truncate(s.stages);
         self.history.truncate(s.history);
         self.entropy = s.entropy;
@@ -334,10 +337,11 @@ impl<'m> Execution<'m> {
                         self.flush_events();
                         self.commit();
                     }
-                    if self.stages.len().is_multiple_of(SNAPSHOT_EVERY)
-                        && self.snapshots.last().is_none_or(|s| s.stages < self.stages.len())
-                    {
-                        self.snapshots.push(self.snapshot());
+                    if self.stages.len().is_multiple_of(SNAPSHOT_EVERY) {
+                        let n = self.stages.len();
+                        if let Err(at) = self.snapshots.binary_search_by_key(&n, |s| s.stages) {
+                            self.snapshots.insert(at, self.snapshot());
+                        }
                     }
                     return match self.stages.last() {
                         Some(r) => Step::Stage(r),
@@ -382,7 +386,7 @@ impl<'m> Execution<'m> {
         let Status::AwaitingTask(request) = &self.status else { return };
         self.answers.record(&request.state, request.invocation, answer);
         let shown = self.stages.len();
-        self.restore(self.visit_start);
+        self.restore(self.visit_start, true);
         self.advance_to(shown);
     }
 
@@ -390,7 +394,7 @@ impl<'m> Execution<'m> {
     /// nearest snapshot and re-executes the few stages after it (the engine is deterministic).
     /// `index` past the end runs to the end.
     pub fn rewind(&mut self, index: usize) {
-        self.restore(index + 1);
+        self.restore(index + 1, false);
         self.advance_to(index + 1);
     }
 
@@ -398,7 +402,7 @@ impl<'m> Execution<'m> {
     pub fn step_back(&mut self) {
         let n = self.stages.len();
         if n > 0 {
-            self.restore(n - 1);
+            self.restore(n - 1, false);
             self.advance_to(n - 1);
         }
     }

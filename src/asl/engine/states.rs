@@ -212,6 +212,7 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
         let assigned = run.assigned.take();
         env.now_ms += run.elapsed_ms;
         run.flush(env.trace);
+        let mut from_scope = false;
         let thrown = match result {
             Ok(Outcome::Next(next, out)) => {
                 exited(env, state, &out, &assigned);
@@ -229,7 +230,10 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
                 let cause = final_cause(&f, &state.name, entered_id);
                 Thrown { error: Some(f.error), cause: Some(cause) }
             }
-            Err(Fault::Thrown(t)) => t,
+            Err(Fault::Thrown(t)) => {
+                from_scope = true;
+                t
+            }
         };
         let name = thrown.error.clone().unwrap_or_default();
         let detail = StageDetail::Error { error: name.clone(), cause: thrown.cause.clone().unwrap_or_default() };
@@ -240,7 +244,18 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
         if !matches!(state.kind, StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_)) {
             return Visit { outcome: Outcome::Failed { error: thrown.error, cause: thrown.cause }, assigned: None };
         }
-        match retries.decide(&state.retry, &state.catch, &name, env.entropy) {
+        let decision = retries.decide(&state.retry, &state.catch, &name, env.entropy);
+        // A branch or iteration failure closes a Parallel/Map with `…StateFailed` once, when it
+        // is final: retried attempts only restart with `…StateStarted`
+        // (`scenarios/test_map_state_retry`, `test_parallel_state_retry`, `…_catch`). The
+        // state's own errors (a bad path) have no such event (`test_max_concurrency_path(*)`).
+        if from_scope
+            && !matches!(decision, Decision::Retry { .. })
+            && matches!(state.kind, StateKind::Parallel(_) | StateKind::Map(_))
+        {
+            env.trace.lifecycle(env.now_ms, format!("{}StateFailed", state.type_name()), None);
+        }
+        match decision {
             Decision::Retry { delay_seconds, .. } => {
                 env.now_ms += (delay_seconds * 1000.0).round() as i64;
                 retry_count += 1;

@@ -147,12 +147,12 @@ pub(super) fn map(
     Ok(after_result(state, input, result, env, run)?)
 }
 
-/// The events closing a failed Map, then the fault to propagate.
+/// Closes a failed map run; `MapStateFailed` is the visit's to write, only when no retry
+/// follows (`scenarios/test_map_state_retry`).
 fn map_failed(env: &mut Env, distributed: bool, fault: Fault) -> Fault {
     if distributed {
         env.trace.lifecycle(env.now_ms, "MapRunFailed", None);
     }
-    env.trace.lifecycle(env.now_ms, "MapStateFailed", None);
     fault
 }
 

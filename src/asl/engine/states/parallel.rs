@@ -29,10 +29,8 @@ pub(super) fn parallel(
         let location = env.nested(&state.name, &format!("branch {}", i + 1));
         match run_scope(env, branch, effective.clone(), location) {
             ScopeEnd::Succeeded(out) => outputs.push(Arc::unwrap_or_clone(out)),
-            ScopeEnd::Failed(t) => {
-                env.trace.lifecycle(env.now_ms, "ParallelStateFailed", None);
-                return Err(Fault::Thrown(t));
-            }
+            // `ParallelStateFailed` is the visit's to write: only when no retry follows.
+            ScopeEnd::Failed(t) => return Err(Fault::Thrown(t)),
             ScopeEnd::Unsupported(why) => return Ok(Outcome::Unsupported(why)),
             ScopeEnd::Pending(r) => return Ok(Outcome::Pending(r)),
         }
