@@ -2,14 +2,14 @@
 //! entered; its stages are then revealed one per `step`, and its exit is committed to the
 //! history when the last one is shown, so the history always matches what the user has seen.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
 use crate::asl::definition::{Scope, StateMachine};
 use crate::asl::engine::config::ExecutionConfig;
-use crate::asl::engine::history::{EventKind, History};
+use crate::asl::engine::history::{EventKind, History, HistoryEvent};
 use crate::asl::engine::stage::StageRecord;
 use crate::asl::engine::states::{Env, Labels, Outcome, visit};
 use crate::asl::engine::tasks::{NoTasks, RecordedAnswers, TaskAnswer, TaskRequest, TaskSource};
@@ -107,6 +107,16 @@ pub struct Execution<'m> {
     visit_start: usize,
     /// Every [`SNAPSHOT_EVERY`] stages, ascending; the first is the start.
     snapshots: Vec<Snapshot>,
+    /// What was shown after the current point before a rewind: stepping on reproduces it
+    /// exactly, so a jump forward restores a later snapshot and takes these back instead of
+    /// re-executing. Emptied when an answer changes the future.
+    ahead: Ahead,
+}
+
+#[derive(Default)]
+struct Ahead {
+    stages: VecDeque<StageRecord>,
+    events: VecDeque<HistoryEvent>,
 }
 
 /// The evaluated trace of the current visit, revealed from `pos` on. Shared (not copied) with
@@ -206,6 +216,7 @@ impl<'m> Execution<'m> {
             status,
             visit_start: 0,
             snapshots: Vec::new(),
+            ahead: Ahead::default(),
         };
         e.snapshots.push(e.snapshot());
         e
@@ -232,13 +243,31 @@ impl<'m> Execution<'m> {
     /// (same machine, input, seed and answers ⇒ same run), so jumping forward is as cheap as
     /// jumping back; `forget_later` drops them when the answers changed.
     fn restore(&mut self, stages: usize, forget_later: bool) {
-        let i = self.snapshots.partition_point(|s| s.stages <= stages).saturating_sub(1);
+        // Usable: at or before `stages`, and within what has been shown (now or before a rewind).
+        let known = self.stages.len() + self.ahead.stages.len();
+        let i = self.snapshots.partition_point(|s| s.stages <= stages.min(known)).saturating_sub(1);
         if forget_later {
             self.snapshots.truncate(i + 1);
+            self.ahead = Ahead::default();
         }
         let Some(s) = self.snapshots.get(i).cloned() else { return };
-        self.stages.truncate(s.stages);
-        self.history.truncate(s.history);
+        if s.stages <= self.stages.len() {
+            let tail = self.stages.split_off(s.stages);
+            let events = self.history.split_off(s.history);
+            if !forget_later {
+                for st in tail.into_iter().rev() {
+                    self.ahead.stages.push_front(st);
+                }
+                for ev in events.into_iter().rev() {
+                    self.ahead.events.push_front(ev);
+                }
+            }
+        } else {
+            let n = s.stages - self.stages.len();
+            self.stages.extend(self.ahead.stages.drain(..n));
+            let m = s.history.saturating_sub(self.history.len()).min(self.ahead.events.len());
+            self.history.extend(self.ahead.events.drain(..m));
+        }
         self.entropy = s.entropy;
         self.now_ms = s.now_ms;
         self.variables = s.variables;
@@ -252,6 +281,12 @@ impl<'m> Execution<'m> {
     }
 
     /// Steps until `count` stages are shown (or the run stops first).
+    /// Appends an event, consuming its copy from `ahead` (stepping on re-shows the same one).
+    fn record(&mut self, at_ms: i64, kind: EventKind) {
+        self.history.push(at_ms, kind);
+        self.ahead.events.pop_front();
+    }
+
     fn advance_to(&mut self, count: usize) {
         while self.stages.len() < count {
             if let Step::Finished(_) = self.step() {
@@ -319,9 +354,10 @@ impl<'m> Execution<'m> {
         loop {
             match self.queue.pop() {
                 Some(Item::Event { at_ms, kind }) => {
-                    self.history.push(at_ms, kind);
+                    self.record(at_ms, kind);
                 }
                 Some(Item::Stage(s)) => {
+                    self.ahead.stages.pop_front();
                     self.stages.push(StageRecord {
                         index: self.stages.len(),
                         state: s.state,
@@ -355,7 +391,7 @@ impl<'m> Execution<'m> {
 
     fn flush_events(&mut self) {
         while let Some((at_ms, kind)) = self.queue.pop_event() {
-            self.history.push(at_ms, kind);
+            self.record(at_ms, kind);
         }
     }
 
@@ -488,7 +524,7 @@ impl<'m> Execution<'m> {
                 }
             }
             Outcome::End(output) => {
-                self.history.push(self.now_ms, EventKind::ExecutionSucceeded { output: output.clone() });
+                self.record(self.now_ms, EventKind::ExecutionSucceeded { output: output.clone() });
                 self.status = Status::Succeeded(output);
             }
             Outcome::Failed { error, cause } => self.end_failed(error, cause),
@@ -502,7 +538,7 @@ impl<'m> Execution<'m> {
     }
 
     fn end_failed(&mut self, error: Option<String>, cause: Option<String>) {
-        self.history.push(self.now_ms, EventKind::ExecutionFailed { error: error.clone(), cause: cause.clone() });
+        self.record(self.now_ms, EventKind::ExecutionFailed { error: error.clone(), cause: cause.clone() });
         self.status = Status::Failed { error, cause };
     }
 }

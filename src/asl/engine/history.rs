@@ -134,10 +134,15 @@ impl History {
         self.events.is_empty()
     }
 
-    /// Drops the events after the first `len` (rewinding: the history is append-only, so a
-    /// prefix is exactly what it was).
-    pub(crate) fn truncate(&mut self, len: usize) {
-        self.events.truncate(len);
+    /// Removes and returns the events after the first `len` (rewinding: the history is
+    /// append-only, so the prefix is exactly what it was).
+    pub(crate) fn split_off(&mut self, len: usize) -> Vec<HistoryEvent> {
+        self.events.split_off(len.min(self.events.len()))
+    }
+
+    /// Puts back events taken by [`History::split_off`] (jumping forward again).
+    pub(crate) fn extend(&mut self, events: impl IntoIterator<Item = HistoryEvent>) {
+        self.events.extend(events);
     }
 
     /// The id the next event will get.

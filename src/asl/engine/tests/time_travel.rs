@@ -48,7 +48,7 @@ fn shown(e: &Execution) -> Shown {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(64))]
 
     /// Rewind then step reproduces the original history exactly, at random stops of random
     /// sample executions; several rewinds in a row (back and forth) too.
@@ -61,16 +61,28 @@ proptest! {
         let original = shown(&e);
         let total = original.0.len();
         prop_assert!(total > 0);
-        for stop in stops {
+        for (k, stop) in stops.into_iter().enumerate() {
             let stop = stop % total;
+            // Back or forward from wherever the previous round left off.
             e.rewind(stop);
-            // Exactly what was shown then: the stages up to `stop`, the history of that moment.
+            // Exactly what was shown then: the stages up to `stop`, the history of that moment,
+            // and the same as stepping there from the start.
             prop_assert_eq!(e.stages().len(), stop + 1);
             prop_assert_eq!(&shown(&e).0[..], &original.0[..=stop]);
-            prop_assert!(original.1.starts_with(e.history().events()));
-            e.run();
-            prop_assert_eq!(&shown(&e), &original);
+            let mut fresh = Execution::new(&m, json!({"items": (0..items).collect::<Vec<_>>()}), ExecutionConfig::default());
+            for _ in 0..=stop {
+                fresh.step();
+            }
+            prop_assert_eq!(fresh.history().events(), e.history().events());
+            prop_assert_eq!(fresh.now_ms(), e.now_ms());
+            prop_assert_eq!(fresh.variables(), e.variables());
+            if k % 2 == 1 {
+                e.run();
+                prop_assert_eq!(&shown(&e), &original);
+            }
         }
+        e.run();
+        prop_assert_eq!(&shown(&e), &original);
     }
 }
 
