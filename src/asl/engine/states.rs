@@ -296,7 +296,7 @@ fn caught(env: &mut Env, state: &State, index: usize, input: &Arc<Value>, thrown
     type Assigned = Option<Map<String, Value>>;
     let result = (|| -> Result<(Assigned, Arc<Value>), Failure> {
         let assigned = match &catcher.assign {
-            Some(a) => Some(assign_vars(a, &error_output, env)?),
+            Some(a) => Some(assign_vars(a, &error_output, env, &mut run)?),
             None => None,
         };
         let written = io::result_path(catcher.result_path.as_ref(), (**input).clone(), error_output.clone())?;
@@ -475,6 +475,10 @@ fn jsonpath_state(state: &State, input: &Arc<Value>, env: &mut Env, run: &mut Ru
         StateKind::Fail(f) => return fail_state(f, input, env),
         StateKind::Wait(w) => {
             wait(w, &effective, env, run)?;
+            // rule 7.8: a Wait's Assign sees the effective input.
+            if let Some(a) = &state.io.assign {
+                run.assigned = Some(assign_vars(a, &effective, env, run)?);
+            }
             return finish(state, &effective, env, run);
         }
         StateKind::Choice(c) => {
@@ -489,7 +493,7 @@ fn jsonpath_state(state: &State, input: &Arc<Value>, env: &mut Env, run: &mut Ru
                 None => state.io.assign.as_ref(),
             };
             if let Some(a) = assign {
-                run.assigned = Some(assign_vars(a, &effective, env)?);
+                run.assigned = Some(assign_vars(a, &effective, env, run)?);
             }
             let out = output_stage(state, &effective, env, run)?;
             if let Some(last) = run.stages.last_mut() {
@@ -516,7 +520,7 @@ fn after_result(
     run: &mut Run,
 ) -> Result<Outcome, Failure> {
     if let Some(a) = &state.io.assign {
-        run.assigned = Some(assign_vars(a, &result, env)?);
+        run.assigned = Some(assign_vars(a, &result, env, run)?);
     }
     let result = match &state.io.result_selector {
         None => result,
@@ -550,12 +554,24 @@ fn unsupported(why: &str) -> Failure {
     Failure { error: "statescope.Unsupported".into(), cause: why.into() }
 }
 
-fn assign_vars(a: &Spanned<Template>, input: &Value, env: &mut Env) -> Result<Map<String, Value>, Failure> {
+/// Evaluates an Assign block against the variables as they were at entry (rule 7.2) and
+/// records a `variables` stage: every variable in scope once the block is bound.
+fn assign_vars(
+    a: &Spanned<Template>,
+    input: &Value,
+    env: &mut Env,
+    run: &mut Run,
+) -> Result<Map<String, Value>, Failure> {
     let roots = Roots { input, context: env.context, variables: env.variables };
-    match io::template(&a.value, &roots, env.entropy)? {
-        Value::Object(m) => Ok(m),
-        other => Err(Failure::runtime(format!("Assign must produce an object, not {other}"))),
-    }
+    let assigned = match io::template(&a.value, &roots, env.entropy)? {
+        Value::Object(m) => m,
+        other => return Err(Failure::runtime(format!("Assign must produce an object, not {other}"))),
+    };
+    let mut all = env.variables.clone();
+    all.extend(assigned.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let field = template_field(env, a, "Assign");
+    run.stage(StageKind::Variables, Arc::new(Value::Object(all)), Some(field));
+    Ok(assigned)
 }
 
 /// OutputPath (shares the value when absent).

@@ -245,3 +245,4 @@ fn stage_records_carry_the_template_as_written() {
 mod map;
 mod parallel;
 mod time_travel;
+mod variables;
