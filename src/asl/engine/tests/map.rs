@@ -198,3 +198,13 @@ fn rule_7_5_iterations_read_outer_variables_and_their_own_are_discarded() {
     assert_eq!(e.variables().get("inner"), None, "iteration variables end with the iteration");
     assert_eq!(e.variables().get("outer"), Some(&json!(10)));
 }
+
+#[test]
+fn after_the_iterations_the_context_names_the_map_again() {
+    // Iterations rewrite `$$.State`; the Map's ResultSelector must see its own entry.
+    let pass = json!({"StartAt": "Inner", "States": {"Inner": {"Type": "Pass", "End": true}}});
+    let def = map_def(json!({"ResultSelector": {"name.$": "$$.State.Name", "n.$": "States.ArrayLength($)"}}), pass);
+    let (status, _, _) = exec(def, json!({"items": [1, 2]}));
+    let Status::Succeeded(out) = status else { panic!("{status:?}") };
+    assert_eq!(*out, json!({"name": "M", "n": 2}));
+}
