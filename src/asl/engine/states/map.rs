@@ -75,11 +75,18 @@ pub(super) fn map(
         inputs.push(match &m.item_selector {
             None => item.clone(),
             Some(sel) => {
-                // `$$.Map.Item` exists only while ItemSelector is evaluated (rule 5.5.5).
-                let mut context = env.context.clone();
-                context["Map"] = json!({"Item": {"Index": i, "Value": item}});
-                let roots = Roots { input: &effective, context: &context, variables: env.variables };
-                io::template(&sel.value, &roots, env.entropy)?
+                // `$$.Map.Item` exists only while ItemSelector is evaluated (rule 5.5.5): set
+                // in place and removed after, as copying the context (which holds the
+                // execution input) per item made large Maps quadratic.
+                if let Some(o) = env.context.as_object_mut() {
+                    o.insert("Map".into(), json!({"Item": {"Index": i, "Value": item}}));
+                }
+                let roots = Roots { input: &effective, context: env.context, variables: env.variables };
+                let selected = io::template(&sel.value, &roots, env.entropy);
+                if let Some(o) = env.context.as_object_mut() {
+                    o.shift_remove("Map");
+                }
+                selected?
             }
         });
     }
@@ -92,12 +99,12 @@ pub(super) fn map(
     let total = inputs.len();
     let start = env.now_ms;
     let mut end = start;
+    let mut slots = Slots::new(concurrency, distributed, start, total);
     let mut outputs = Vec::with_capacity(total);
     let mut failed = 0usize;
     for (i, item_input) in inputs.into_iter().enumerate() {
-        if concurrency != 1 {
-            env.now_ms = start;
-        }
+        let slot = slots.take();
+        env.now_ms = slots.free_at(slot);
         let location = env.nested(&state.name, &format!("item {i}"));
         let ids = json!({"index": i, "name": state.name});
         let ended = if distributed {
@@ -107,6 +114,7 @@ pub(super) fn map(
             run_scope(env, &m.processor, Arc::new(item_input), location)
         };
         end = end.max(env.now_ms);
+        slots.release(slot, env.now_ms);
         match ended {
             ScopeEnd::Succeeded(out) => {
                 if !distributed {
@@ -145,6 +153,42 @@ pub(super) fn map(
     env.trace.lifecycle(env.now_ms, "MapStateSucceeded", None);
     let result = run.stage(StageKind::Result, Arc::new(Value::Array(outputs)), None);
     Ok(after_result(state, input, result, env, run)?)
+}
+
+/// Concurrency on the virtual clock: iteration `i` starts when one of the `MaxConcurrency`
+/// slots is free (the earliest; ties to the lowest slot), so with 1 they run back to back and
+/// with N they run in waves. Unbounded inline Maps still run at most 40 at a time (rule 18.7:
+/// AWS's effective inline concurrency); distributed ones up to 10,000.
+struct Slots {
+    free: Vec<i64>,
+}
+
+impl Slots {
+    fn new(max_concurrency: u64, distributed: bool, start: i64, items: usize) -> Slots {
+        let cap = if distributed { 10_000 } else { 40 };
+        let n = if max_concurrency == 0 { cap } else { max_concurrency.min(cap) };
+        // More slots than items would never be used.
+        Slots { free: vec![start; (n as usize).min(items).max(1)] }
+    }
+
+    /// The slot the next iteration runs in.
+    fn take(&self) -> usize {
+        let mut best = 0;
+        for (i, t) in self.free.iter().enumerate() {
+            if *t < self.free[best] {
+                best = i;
+            }
+        }
+        best
+    }
+
+    fn free_at(&self, slot: usize) -> i64 {
+        self.free[slot]
+    }
+
+    fn release(&mut self, slot: usize, at: i64) {
+        self.free[slot] = at;
+    }
 }
 
 /// Closes a failed map run; `MapStateFailed` is the visit's to write, only when no retry

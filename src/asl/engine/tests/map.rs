@@ -208,3 +208,13 @@ fn after_the_iterations_the_context_names_the_map_again() {
     let Status::Succeeded(out) = status else { panic!("{status:?}") };
     assert_eq!(*out, json!({"name": "M", "n": 2}));
 }
+
+#[test]
+fn max_concurrency_2_runs_waves_on_the_virtual_clock() {
+    // Five 5-second iterations, two at a time: 0–5, 0–5, 5–10, 5–10, 10–15.
+    let wait = json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5, "End": true}}});
+    let m = machine(map_def(json!({"MaxConcurrency": 2}), wait));
+    let mut e = Execution::new(&m, json!({"items": [1, 2, 3, 4, 5]}), ExecutionConfig::default());
+    e.run();
+    assert_eq!(e.now_ms() - ExecutionConfig::default().start_ms, 15_000);
+}
