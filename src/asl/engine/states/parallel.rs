@@ -37,7 +37,9 @@ pub(super) fn parallel(
         end = end.max(env.now_ms);
     }
     env.now_ms = end;
-    env.trace.lifecycle(env.now_ms, "ParallelStateSucceeded", None);
+    // No `ParallelStateSucceeded`: AWS's API lists the type but none of the six recorded
+    // successful Parallels has it (`scenarios/test_parallel_state*`,
+    // `assign/test_base_parallel_cases`), unlike Map's `MapStateSucceeded`.
     let result = run.stage(StageKind::Result, Arc::new(Value::Array(outputs)), None);
     Ok(after_result(state, input, result, env, run)?)
 }
