@@ -151,7 +151,12 @@ pub(super) fn map(
         env.trace.lifecycle(env.now_ms, "MapRunSucceeded", None);
     }
     env.trace.lifecycle(env.now_ms, "MapStateSucceeded", None);
-    let result = run.stage(StageKind::Result, Arc::new(Value::Array(outputs)), None);
+    let outputs = Value::Array(outputs);
+    // rule 6.1: the collected result is a state result like any other.
+    if io::exceeds_payload_limit(&outputs) {
+        return Err(Failure::result_too_large(&state.name).into());
+    }
+    let result = run.stage(StageKind::Result, Arc::new(outputs), None);
     Ok(after_result(state, input, result, env, run)?)
 }
 

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::{Env, Fault, Outcome, Run, ScopeEnd, after_result, effective_input, run_scope};
 use crate::asl::definition::{Parallel, State};
+use crate::asl::engine::io::{self, Failure};
 use crate::asl::engine::stage::StageKind;
 
 /// A Parallel (rule 5.4): every branch gets the effective input; branches run in `Branches`
@@ -40,6 +41,11 @@ pub(super) fn parallel(
     // No `ParallelStateSucceeded`: AWS's API lists the type but none of the six recorded
     // successful Parallels has it (`scenarios/test_parallel_state*`,
     // `assign/test_base_parallel_cases`), unlike Map's `MapStateSucceeded`.
-    let result = run.stage(StageKind::Result, Arc::new(Value::Array(outputs)), None);
+    let outputs = Value::Array(outputs);
+    // rule 6.1: the collected result is a state result like any other.
+    if io::exceeds_payload_limit(&outputs) {
+        return Err(Failure::result_too_large(&state.name).into());
+    }
+    let result = run.stage(StageKind::Result, Arc::new(outputs), None);
     Ok(after_result(state, input, result, env, run)?)
 }

@@ -58,3 +58,16 @@ fn nested_parallel_and_map_give_nested_arrays_and_locations() {
     let loc = e.stages().iter().find(|s| s.state == "In").map(|s| s.location.to_string());
     assert_eq!(loc.as_deref(), Some("L1 › branch 1 › L2 › item 0"));
 }
+
+#[test]
+fn rule_6_1_branch_outputs_over_256_kib_together_fail_with_data_limit_exceeded() {
+    // Each branch is under the limit; the Parallel's result (both) is not.
+    let half = "a".repeat(140_000);
+    let branch = |n: &str| json!({"StartAt": n, "States": {n: {"Type": "Pass", "Result": half, "End": true}}});
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true,
+        "Branches": [branch("A"), branch("B")]}}});
+    let m = machine(def);
+    let mut e = Execution::new(&m, json!({}), ExecutionConfig::default());
+    let Status::Failed { error, .. } = e.run().clone() else { panic!("not failed") };
+    assert_eq!(error.as_deref(), Some("States.DataLimitExceeded"));
+}
