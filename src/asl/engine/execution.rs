@@ -368,6 +368,7 @@ impl<'m> Execution<'m> {
                         expr: s.expr,
                         span: s.span,
                         detail: s.detail,
+                        retry: s.retry,
                     });
                     if !self.has_queued_stage() {
                         self.flush_events();

@@ -38,6 +38,7 @@ pub(crate) struct Staged {
     pub expr: Option<Arc<str>>,
     pub span: Option<Span>,
     pub detail: Option<StageDetail>,
+    pub retry: Option<crate::asl::engine::stage::RetryMark>,
 }
 
 /// How a state visit ended.
@@ -154,6 +155,7 @@ impl Run {
             expr,
             span,
             detail: None,
+            retry: None,
         });
         value
     }
@@ -256,9 +258,19 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
             env.trace.lifecycle(env.now_ms, format!("{}StateFailed", state.type_name()), None);
         }
         match decision {
-            Decision::Retry { delay_seconds, .. } => {
+            Decision::Retry { retrier, attempt, delay_seconds } => {
+                let failed_at_ms = env.now_ms;
                 env.now_ms += (delay_seconds * 1000.0).round() as i64;
                 retry_count += 1;
+                if let Some(last) = env.trace.last_stage_mut() {
+                    last.retry = Some(crate::asl::engine::stage::RetryMark {
+                        retrier,
+                        attempt,
+                        delay_seconds,
+                        failed_at_ms,
+                        retry_at_ms: env.now_ms,
+                    });
+                }
             }
             Decision::Catch(i) => return caught(env, state, i, input, thrown, entered_id),
             Decision::Fail => {

@@ -25,7 +25,16 @@ fn rule_14_4_retry_reruns_all_branches_and_parallel_state_failed_comes_once() {
     assert_eq!(count("ParallelStateStarted"), 3);
     assert_eq!(count("PassStateEntered"), 3, "every branch re-runs on retry");
     assert_eq!(count("ParallelStateFailed"), 1);
-    assert_eq!(e.now_ms() - ExecutionConfig::default().start_ms, 3_000, "1 s then 2 s on the virtual clock");
+    let t0 = ExecutionConfig::default().start_ms;
+    assert_eq!(e.now_ms() - t0, 3_000, "1 s then 2 s on the virtual clock");
+    // Each retried attempt says when the next one was scheduled (the retry timeline).
+    let marks: Vec<_> = e
+        .stages()
+        .iter()
+        .filter_map(|s| s.retry)
+        .map(|r| (r.attempt, r.failed_at_ms - t0, r.retry_at_ms - t0))
+        .collect();
+    assert_eq!(marks, vec![(1, 0, 1_000), (2, 1_000, 3_000)]);
 }
 
 #[test]
