@@ -217,15 +217,18 @@ fn error_output(t: &Thrown) -> Value {
 }
 
 /// A DISTRIBUTED iteration: a child execution with its own history (never merged into this
-/// one) and its own event quota. Its stages still go into this trace so the debugger can step
-/// through it.
+/// one), its own event quota and no access to the parent's variables (rule 7.10; AWS's
+/// variables guide: child workflows of a Distributed Map cannot reference outer scopes —
+/// pass values through ItemSelector). Its stages still go into this trace so the debugger
+/// can step through it.
 fn child_execution(env: &mut Env, m: &MapState, input: Arc<Value>, location: Arc<str>) -> ScopeEnd {
     let mut child = Trace::new(1);
+    let no_variables = serde_json::Map::new();
     let ended = {
         let mut inner = Env {
             config: env.config,
             context: &mut *env.context,
-            variables: env.variables,
+            variables: &no_variables,
             entropy: &mut *env.entropy,
             now_ms: env.now_ms,
             trace: &mut child,

@@ -218,3 +218,15 @@ fn max_concurrency_2_runs_waves_on_the_virtual_clock() {
     e.run();
     assert_eq!(e.now_ms() - ExecutionConfig::default().start_ms, 15_000);
 }
+
+#[test]
+fn rule_7_10_distributed_children_do_not_see_the_parent_variables() {
+    let def = json!({"StartAt": "Set", "States": {
+        "Set": {"Type": "Pass", "Assign": {"outer": 1}, "Next": "M"},
+        "M": {"Type": "Map", "ItemsPath": "$.items",
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "Use", "States": {"Use": {"Type": "Pass", "Parameters": {"o.$": "$outer"}, "End": true}}},
+            "End": true}}});
+    let (status, _, _) = exec(def, json!({"items": [1]}));
+    assert_eq!(failed(&status).0, "States.Runtime", "{status:?}");
+}
