@@ -134,6 +134,17 @@ impl History {
         self.events.is_empty()
     }
 
+    /// Removes and returns the events after the first `len` (rewinding: the history is
+    /// append-only, so the prefix is exactly what it was).
+    pub(crate) fn split_off(&mut self, len: usize) -> Vec<HistoryEvent> {
+        self.events.split_off(len.min(self.events.len()))
+    }
+
+    /// Puts back events taken by [`History::split_off`] (jumping forward again).
+    pub(crate) fn extend(&mut self, events: impl IntoIterator<Item = HistoryEvent>) {
+        self.events.extend(events);
+    }
+
     /// The id the next event will get.
     pub fn next_id(&self) -> u32 {
         self.events.len() as u32 + 1

@@ -71,4 +71,21 @@ pub struct StageRecord {
     /// Where the field is in the source.
     pub span: Option<Span>,
     pub detail: Option<StageDetail>,
+    /// On the stage where an attempt failed and a Retrier took it: when the next attempt was
+    /// scheduled (a retry timeline is drawn from these).
+    pub retry: Option<RetryMark>,
+}
+
+/// One retry decision (rules 16.3–16.6), on the virtual clock.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RetryMark {
+    /// The Retrier that matched (0-based).
+    pub retrier: usize,
+    /// Which retry this is of that Retrier (1-based).
+    pub attempt: u64,
+    /// The delay after backoff, MaxDelaySeconds and jitter.
+    pub delay_seconds: f64,
+    /// When the attempt failed and when the next one starts.
+    pub failed_at_ms: i64,
+    pub retry_at_ms: i64,
 }

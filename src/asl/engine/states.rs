@@ -28,6 +28,7 @@ use crate::asl::world::Entropy;
 pub const MAX_WAIT_SECONDS: f64 = 2_147_483_647.0;
 
 /// One stage as computed, before the loop numbers it.
+#[derive(Clone)]
 pub(crate) struct Staged {
     pub state: String,
     pub location: Arc<str>,
@@ -37,9 +38,11 @@ pub(crate) struct Staged {
     pub expr: Option<Arc<str>>,
     pub span: Option<Span>,
     pub detail: Option<StageDetail>,
+    pub retry: Option<crate::asl::engine::stage::RetryMark>,
 }
 
 /// How a state visit ended.
+#[derive(Clone)]
 pub(crate) enum Outcome {
     Next(String, Arc<Value>),
     End(Arc<Value>),
@@ -152,6 +155,7 @@ impl Run {
             expr,
             span,
             detail: None,
+            retry: None,
         });
         value
     }
@@ -214,6 +218,7 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
         // A state's own DataLimitExceeded is terminal; one raised on a task's result was caught
         // by States.ALL on AWS (rule 6.2).
         let mut own = false;
+        let mut from_scope = false;
         let thrown = match result {
             Ok(Outcome::Next(next, out)) => {
                 exited(env, state, &out, &assigned);
@@ -232,7 +237,10 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
                 let cause = final_cause(&f, &state.name, entered_id);
                 Thrown { error: Some(f.error), cause: Some(cause) }
             }
-            Err(Fault::Thrown(t)) => t,
+            Err(Fault::Thrown(t)) => {
+                from_scope = true;
+                t
+            }
         };
         let name = thrown.error.clone().unwrap_or_default();
         let detail = StageDetail::Error { error: name.clone(), cause: thrown.cause.clone().unwrap_or_default() };
@@ -243,10 +251,31 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
         if !matches!(state.kind, StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_)) {
             return Visit { outcome: Outcome::Failed { error: thrown.error, cause: thrown.cause }, assigned: None };
         }
-        match retries.decide(&state.retry, &state.catch, &name, own, env.entropy) {
-            Decision::Retry { delay_seconds, .. } => {
+        let decision = retries.decide(&state.retry, &state.catch, &name, own, env.entropy);
+        // A branch or iteration failure closes a Parallel/Map with `…StateFailed` once, when it
+        // is final: retried attempts only restart with `…StateStarted`
+        // (`scenarios/test_map_state_retry`, `test_parallel_state_retry`, `…_catch`). The
+        // state's own errors (a bad path) have no such event (`test_max_concurrency_path(*)`).
+        if from_scope
+            && !matches!(decision, Decision::Retry { .. })
+            && matches!(state.kind, StateKind::Parallel(_) | StateKind::Map(_))
+        {
+            env.trace.lifecycle(env.now_ms, format!("{}StateFailed", state.type_name()), None);
+        }
+        match decision {
+            Decision::Retry { retrier, attempt, delay_seconds } => {
+                let failed_at_ms = env.now_ms;
                 env.now_ms += (delay_seconds * 1000.0).round() as i64;
                 retry_count += 1;
+                if let Some(last) = env.trace.last_stage_mut() {
+                    last.retry = Some(crate::asl::engine::stage::RetryMark {
+                        retrier,
+                        attempt,
+                        delay_seconds,
+                        failed_at_ms,
+                        retry_at_ms: env.now_ms,
+                    });
+                }
             }
             Decision::Catch(i) => return caught(env, state, i, input, thrown, entered_id),
             Decision::Fail => {
@@ -282,7 +311,7 @@ fn caught(env: &mut Env, state: &State, index: usize, input: &Arc<Value>, thrown
     type Assigned = Option<Map<String, Value>>;
     let result = (|| -> Result<(Assigned, Arc<Value>), Failure> {
         let assigned = match &catcher.assign {
-            Some(a) => Some(assign_vars(a, &error_output, env)?),
+            Some(a) => Some(assign_vars(a, &error_output, env, &mut run)?),
             None => None,
         };
         let written = io::result_path(catcher.result_path.as_ref(), (**input).clone(), error_output.clone())?;
@@ -318,8 +347,29 @@ pub(crate) enum ScopeEnd {
 /// Runs a nested scope to its end. Its variables start as the enclosing ones at the container's
 /// entry and are discarded at its end (rule 7.5); `env.now_ms` is left at the scope's end time.
 fn run_scope(env: &mut Env, scope: &Scope, input: Arc<Value>, location: Arc<str>) -> ScopeEnd {
-    let mut variables = env.variables.clone();
-    let mut context = env.context.clone();
+    // Inner states rewrite only `$$.State` (and `$$.Task`): those are put back at the end, so
+    // the rest of the context (the execution input among it) is shared, not copied per
+    // iteration (copying made a 1,000-item Map quadratic).
+    let saved = ["State", "Task"].map(|k| (k, env.context.get(k).cloned()));
+    let end = run_scope_states(env, scope, input, location);
+    if let Some(o) = env.context.as_object_mut() {
+        for (k, v) in saved {
+            match v {
+                Some(v) => {
+                    o.insert(k.into(), v);
+                }
+                None => {
+                    o.shift_remove(k);
+                }
+            }
+        }
+    }
+    end
+}
+
+fn run_scope_states(env: &mut Env, scope: &Scope, input: Arc<Value>, location: Arc<str>) -> ScopeEnd {
+    // Copied only when a state of the scope assigns (rule 7.5: the outer ones are read-only).
+    let mut variables = std::borrow::Cow::Borrowed(env.variables);
     let mut index = scope.index_of(&scope.start_at.value);
     let mut input = input;
     loop {
@@ -329,7 +379,7 @@ fn run_scope(env: &mut Env, scope: &Scope, input: Arc<Value>, location: Arc<str>
         let state = &scope.states[i];
         let mut inner = Env {
             config: env.config,
-            context: &mut context,
+            context: &mut *env.context,
             variables: &variables,
             entropy: &mut *env.entropy,
             now_ms: env.now_ms,
@@ -345,7 +395,9 @@ fn run_scope(env: &mut Env, scope: &Scope, input: Arc<Value>, location: Arc<str>
         env.now_ms = inner.now_ms;
         match v.outcome {
             Outcome::Next(next, out) => {
-                variables.extend(v.assigned.unwrap_or_default());
+                if let Some(assigned) = v.assigned {
+                    variables.to_mut().extend(assigned);
+                }
                 index = scope.index_of(&next);
                 input = out;
             }
@@ -461,6 +513,10 @@ fn jsonpath_state(state: &State, input: &Arc<Value>, env: &mut Env, run: &mut Ru
         StateKind::Fail(f) => return fail_state(f, input, env),
         StateKind::Wait(w) => {
             wait(w, &effective, env, run)?;
+            // rule 7.8: a Wait's Assign sees the effective input.
+            if let Some(a) = &state.io.assign {
+                run.assigned = Some(assign_vars(a, &effective, env, run)?);
+            }
             return finish(state, &effective, env, run);
         }
         StateKind::Choice(c) => {
@@ -475,7 +531,7 @@ fn jsonpath_state(state: &State, input: &Arc<Value>, env: &mut Env, run: &mut Ru
                 None => state.io.assign.as_ref(),
             };
             if let Some(a) = assign {
-                run.assigned = Some(assign_vars(a, &effective, env)?);
+                run.assigned = Some(assign_vars(a, &effective, env, run)?);
             }
             let out = output_stage(state, &effective, env, run)?;
             if let Some(last) = run.stages.last_mut() {
@@ -502,7 +558,7 @@ fn after_result(
     run: &mut Run,
 ) -> Result<Outcome, Failure> {
     if let Some(a) = &state.io.assign {
-        run.assigned = Some(assign_vars(a, &result, env)?);
+        run.assigned = Some(assign_vars(a, &result, env, run)?);
     }
     let result = match &state.io.result_selector {
         None => result,
@@ -536,12 +592,24 @@ fn unsupported(why: &str) -> Failure {
     Failure { error: "statescope.Unsupported".into(), cause: why.into() }
 }
 
-fn assign_vars(a: &Spanned<Template>, input: &Value, env: &mut Env) -> Result<Map<String, Value>, Failure> {
+/// Evaluates an Assign block against the variables as they were at entry (rule 7.2) and
+/// records a `variables` stage: every variable in scope once the block is bound.
+fn assign_vars(
+    a: &Spanned<Template>,
+    input: &Value,
+    env: &mut Env,
+    run: &mut Run,
+) -> Result<Map<String, Value>, Failure> {
     let roots = Roots { input, context: env.context, variables: env.variables };
-    match io::template(&a.value, &roots, env.entropy)? {
-        Value::Object(m) => Ok(m),
-        other => Err(Failure::runtime(format!("Assign must produce an object, not {other}"))),
-    }
+    let assigned = match io::template(&a.value, &roots, env.entropy)? {
+        Value::Object(m) => m,
+        other => return Err(Failure::runtime(format!("Assign must produce an object, not {other}"))),
+    };
+    let mut all = env.variables.clone();
+    all.extend(assigned.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let field = template_field(env, a, "Assign");
+    run.stage(StageKind::Variables, Arc::new(Value::Object(all)), Some(field));
+    Ok(assigned)
 }
 
 /// OutputPath (shares the value when absent).

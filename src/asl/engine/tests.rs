@@ -241,3 +241,8 @@ fn stage_records_carry_the_template_as_written() {
     let Step::Stage(s) = e.step() else { panic!("no stage") };
     assert_eq!(s.expr.as_deref(), Some(r#"{"x.$": "$.a", "lit": [1,"two"], "c.$": "$$.State.Name"}"#));
 }
+
+mod map;
+mod parallel;
+mod time_travel;
+mod variables;

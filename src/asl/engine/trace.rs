@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::asl::engine::history::EventKind;
 use crate::asl::engine::states::Staged;
 
+#[derive(Clone)]
 pub(crate) enum Item {
     Stage(Staged),
     Event { at_ms: i64, kind: EventKind },
@@ -40,6 +41,11 @@ impl Trace {
 
     pub fn stage(&mut self, s: Staged) {
         self.items.push(Item::Stage(s));
+    }
+
+    /// The id the next event will get.
+    pub fn next_id(&self) -> u32 {
+        self.next_id
     }
 
     /// Events emitted so far by this trace.

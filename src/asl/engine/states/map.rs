@@ -1,17 +1,26 @@
-//! Map states (rule 5.5, 15.x), inline semantics; Distributed runs the same way locally.
+//! Map states (rules 5.5, 15.x). Iterations run in item order, deterministically; with
+//! MaxConcurrency 1 each starts when the previous ended, otherwise all start together on the
+//! virtual clock. DISTRIBUTED mode runs each iteration as a child execution: its stages are
+//! shown (so it can be stepped), but its events stay out of this history, as AWS records only
+//! `MapRunStarted`/`MapRunSucceeded` (`scenarios/test_map_state_config_distributed*`).
+
+mod batch;
+mod limits;
 
 use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::{Env, Fault, Outcome, Run, ScopeEnd, after_result, effective_input, run_scope, unsupported};
-use crate::asl::definition::{MapState, State};
+use super::{Env, Fault, Outcome, Run, ScopeEnd, Thrown, after_result, effective_input, run_scope, unsupported};
+use crate::asl::definition::{MapMode, MapState, State};
 use crate::asl::engine::io::{self, Failure};
 use crate::asl::engine::stage::StageKind;
+use crate::asl::engine::trace::Trace;
 use crate::asl::jsonpath::Roots;
 
-/// A Map (rule 5.5), inline semantics: ItemsPath, ItemSelector per item with `$$.Map.Item`,
-/// iterations in item order, each from the same start time unless MaxConcurrency is 1.
+/// A Map (rule 5.5): InputPath, ItemsPath, MaxConcurrency, tolerance, ItemSelector (or legacy
+/// Parameters) per item with `$$.Map.Item`, ItemBatcher, iterations, then ResultSelector,
+/// ResultPath, OutputPath.
 pub(super) fn map(
     state: &State,
     m: &MapState,
@@ -19,8 +28,15 @@ pub(super) fn map(
     env: &mut Env,
     run: &mut Run,
 ) -> Result<Outcome, Fault> {
+    // rule 15.11: S3 readers and writers need AWS; say so instead of inventing data.
     if m.item_reader.is_some() {
-        return Err(unsupported("Map ItemReader reads from S3, which cannot be reached locally").into());
+        return Err(unsupported(
+            "Map ItemReader reads items from S3, which cannot be read locally; put the items in the input and use ItemsPath",
+        )
+        .into());
+    }
+    if m.result_writer.is_some() {
+        return Err(unsupported("Map ResultWriter writes results to S3, which cannot be written locally").into());
     }
     let effective = effective_input(state, input, env, run)?;
     let items = match &m.items_path {
@@ -38,48 +54,212 @@ pub(super) fn map(
     let Some(list) = items.as_array() else {
         return Err(Failure::runtime(format!("Map state input must be an array but was: {items}")).into());
     };
-    let sequential = m
-        .max_concurrency
-        .as_ref()
-        .is_some_and(|c| matches!(&c.value, crate::asl::definition::NumberSource::Literal(v) if v.as_u64() == Some(1)));
+    // AWS evaluates MaxConcurrencyPath before MapStateStarted, the tolerance after it
+    // (`scenarios/test_max_concurrency_path(*)` vs `test_map_state_tolerated_failure_*`).
+    let concurrency = limits::max_concurrency(m.max_concurrency.as_ref(), &env.roots(&effective))?;
     env.trace.lifecycle(env.now_ms, "MapStateStarted", Some(json!({"length": list.len()})));
+    let tolerance = limits::tolerance(
+        m.tolerated_failure_count.as_ref(),
+        m.tolerated_failure_percentage.as_ref(),
+        &env.roots(&effective),
+    )?;
+    let distributed = m.mode == MapMode::Distributed;
+    if distributed {
+        let arn = map_run_arn(env, m);
+        env.trace.lifecycle(env.now_ms, "MapRunStarted", Some(json!({"mapRunArn": arn})));
+    }
     run.flush(env.trace);
+
+    let mut inputs = Vec::with_capacity(list.len());
+    for (i, item) in list.iter().enumerate() {
+        inputs.push(match &m.item_selector {
+            None => item.clone(),
+            Some(sel) => {
+                // `$$.Map.Item` exists only while ItemSelector is evaluated (rule 5.5.5): set
+                // in place and removed after, as copying the context (which holds the
+                // execution input) per item made large Maps quadratic.
+                if let Some(o) = env.context.as_object_mut() {
+                    o.insert("Map".into(), json!({"Item": {"Index": i, "Value": item}}));
+                }
+                let roots = Roots { input: &effective, context: env.context, variables: env.variables };
+                let selected = io::template(&sel.value, &roots, env.entropy);
+                if let Some(o) = env.context.as_object_mut() {
+                    o.shift_remove("Map");
+                }
+                selected?
+            }
+        });
+    }
+    if let Some(b) = &m.item_batcher {
+        let roots = Roots { input: &effective, context: env.context, variables: env.variables };
+        let batcher = batch::Batcher::resolve(&b.value, &roots, &mut *env.entropy)?;
+        inputs = batcher.batches(inputs);
+    }
+
+    let total = inputs.len();
     let start = env.now_ms;
     let mut end = start;
-    let mut outputs = Vec::with_capacity(list.len());
-    for (i, item) in list.iter().enumerate() {
-        if !sequential {
-            env.now_ms = start;
-        }
-        let item_input = match &m.item_selector {
-            None => Arc::new(item.clone()),
-            Some(sel) => {
-                let mut context = env.context.clone();
-                context["Map"] = json!({"Item": {"Index": i, "Value": item}});
-                let roots = Roots { input: &effective, context: &context, variables: env.variables };
-                Arc::new(io::template(&sel.value, &roots, env.entropy)?)
-            }
-        };
-        let ids = json!({"index": i, "name": state.name});
-        env.trace.lifecycle(env.now_ms, "MapIterationStarted", Some(ids.clone()));
+    let mut slots = Slots::new(concurrency, distributed, start, total);
+    let mut outputs = Vec::with_capacity(total);
+    let mut failed = 0usize;
+    for (i, item_input) in inputs.into_iter().enumerate() {
+        let slot = slots.take();
+        env.now_ms = slots.free_at(slot);
         let location = env.nested(&state.name, &format!("item {i}"));
-        match run_scope(env, &m.processor, item_input, location) {
+        let ids = json!({"index": i, "name": state.name});
+        let ended = if distributed {
+            child_execution(env, m, Arc::new(item_input), location)
+        } else {
+            env.trace.lifecycle(env.now_ms, "MapIterationStarted", Some(ids.clone()));
+            run_scope(env, &m.processor, Arc::new(item_input), location)
+        };
+        end = end.max(env.now_ms);
+        slots.release(slot, env.now_ms);
+        match ended {
             ScopeEnd::Succeeded(out) => {
-                env.trace.lifecycle(env.now_ms, "MapIterationSucceeded", Some(ids));
+                if !distributed {
+                    env.trace.lifecycle(env.now_ms, "MapIterationSucceeded", Some(ids));
+                }
                 outputs.push(Arc::unwrap_or_clone(out));
             }
             ScopeEnd::Failed(t) => {
-                env.trace.lifecycle(env.now_ms, "MapIterationFailed", Some(ids));
-                env.trace.lifecycle(env.now_ms, "MapStateFailed", None);
-                return Err(Fault::Thrown(t));
+                if !distributed {
+                    env.trace.lifecycle(env.now_ms, "MapIterationFailed", Some(ids));
+                }
+                failed += 1;
+                match tolerance {
+                    // rule 15.10: no tolerance ⇒ the iteration's own error fails the Map.
+                    None => return Err(map_failed(env, distributed, Fault::Thrown(t))),
+                    Some(tol) if tol.exceeded(failed, total) => {
+                        let f = limits::threshold_exceeded();
+                        return Err(map_failed(
+                            env,
+                            distributed,
+                            Fault::Thrown(Thrown { error: Some(f.error), cause: Some(f.cause) }),
+                        ));
+                    }
+                    // A tolerated failure leaves its error output in the result.
+                    Some(_) => outputs.push(error_output(&t)),
+                }
             }
             ScopeEnd::Unsupported(why) => return Ok(Outcome::Unsupported(why)),
             ScopeEnd::Pending(r) => return Ok(Outcome::Pending(r)),
         }
-        end = end.max(env.now_ms);
     }
     env.now_ms = end;
+    if distributed {
+        env.trace.lifecycle(env.now_ms, "MapRunSucceeded", None);
+    }
     env.trace.lifecycle(env.now_ms, "MapStateSucceeded", None);
-    let result = run.stage(StageKind::Result, Arc::new(Value::Array(outputs)), None);
+    let outputs = Value::Array(outputs);
+    // rule 6.1: the collected result is a state result like any other.
+    if io::exceeds_payload_limit(&outputs) {
+        return Err(Failure::result_too_large(&state.name).into());
+    }
+    let result = run.stage(StageKind::Result, Arc::new(outputs), None);
     Ok(after_result(state, input, result, env, run)?)
+}
+
+/// Concurrency on the virtual clock: iteration `i` starts when one of the `MaxConcurrency`
+/// slots is free (the earliest; ties to the lowest slot), so with 1 they run back to back and
+/// with N they run in waves. Unbounded inline Maps still run at most 40 at a time (rule 18.7:
+/// AWS's effective inline concurrency); distributed ones up to 10,000.
+struct Slots {
+    free: Vec<i64>,
+}
+
+impl Slots {
+    fn new(max_concurrency: u64, distributed: bool, start: i64, items: usize) -> Slots {
+        let cap = if distributed { 10_000 } else { 40 };
+        let n = if max_concurrency == 0 { cap } else { max_concurrency.min(cap) };
+        // More slots than items would never be used.
+        Slots { free: vec![start; (n as usize).min(items).max(1)] }
+    }
+
+    /// The slot the next iteration runs in.
+    fn take(&self) -> usize {
+        let mut best = 0;
+        for (i, t) in self.free.iter().enumerate() {
+            if *t < self.free[best] {
+                best = i;
+            }
+        }
+        best
+    }
+
+    fn free_at(&self, slot: usize) -> i64 {
+        self.free[slot]
+    }
+
+    fn release(&mut self, slot: usize, at: i64) {
+        self.free[slot] = at;
+    }
+}
+
+/// Closes a failed map run; `MapStateFailed` is the visit's to write, only when no retry
+/// follows (`scenarios/test_map_state_retry`).
+fn map_failed(env: &mut Env, distributed: bool, fault: Fault) -> Fault {
+    if distributed {
+        env.trace.lifecycle(env.now_ms, "MapRunFailed", None);
+    }
+    fault
+}
+
+fn error_output(t: &Thrown) -> Value {
+    let mut o = serde_json::Map::new();
+    if let Some(e) = &t.error {
+        o.insert("Error".into(), Value::String(e.clone()));
+    }
+    if let Some(c) = &t.cause {
+        o.insert("Cause".into(), Value::String(c.clone()));
+    }
+    Value::Object(o)
+}
+
+/// A DISTRIBUTED iteration: a child execution with its own history (never merged into this
+/// one), its own event quota and no access to the parent's variables (rule 7.10; AWS's
+/// variables guide: child workflows of a Distributed Map cannot reference outer scopes —
+/// pass values through ItemSelector). Its stages still go into this trace so the debugger
+/// can step through it.
+fn child_execution(env: &mut Env, m: &MapState, input: Arc<Value>, location: Arc<str>) -> ScopeEnd {
+    let mut child = Trace::new(1);
+    let no_variables = serde_json::Map::new();
+    let ended = {
+        let mut inner = Env {
+            config: env.config,
+            context: &mut *env.context,
+            variables: &no_variables,
+            entropy: &mut *env.entropy,
+            now_ms: env.now_ms,
+            trace: &mut child,
+            tasks: env.tasks,
+            answers: env.answers,
+            invocations: &mut *env.invocations,
+            location: env.location.clone(),
+            budget: env.config.max_history_events,
+            labels: &mut *env.labels,
+        };
+        let ended = run_scope(&mut inner, &m.processor, input, location);
+        env.now_ms = inner.now_ms;
+        ended
+    };
+    for item in child.items {
+        if let crate::asl::engine::trace::Item::Stage(s) = item {
+            env.trace.stage(s);
+        }
+    }
+    ended
+}
+
+/// `arn:aws:states:<region>:<account>:mapRun:<machine>/<Label or run id>:<run id>`, as AWS
+/// shows it in `MapRunStarted` (`scenarios/test_map_state_label`). The run id is derived from
+/// the event position rather than drawn from the seed, so adding a Map does not shift the
+/// random values everything after it sees.
+fn map_run_arn(env: &Env, m: &MapState) -> String {
+    let id = format!("00000000-0000-4000-8000-{:012x}", env.trace.next_id());
+    let label = m.label.as_ref().map_or(id.as_str(), |l| l.value.as_str());
+    format!(
+        "arn:aws:states:{}:{}:mapRun:{}/{label}:{id}",
+        env.config.region, env.config.account, env.config.state_machine_name
+    )
 }

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::{Env, Fault, Outcome, Run, ScopeEnd, after_result, effective_input, run_scope};
 use crate::asl::definition::{Parallel, State};
+use crate::asl::engine::io::{self, Failure};
 use crate::asl::engine::stage::StageKind;
 
 /// A Parallel (rule 5.4): every branch gets the effective input; branches run in `Branches`
@@ -29,17 +30,22 @@ pub(super) fn parallel(
         let location = env.nested(&state.name, &format!("branch {}", i + 1));
         match run_scope(env, branch, effective.clone(), location) {
             ScopeEnd::Succeeded(out) => outputs.push(Arc::unwrap_or_clone(out)),
-            ScopeEnd::Failed(t) => {
-                env.trace.lifecycle(env.now_ms, "ParallelStateFailed", None);
-                return Err(Fault::Thrown(t));
-            }
+            // `ParallelStateFailed` is the visit's to write: only when no retry follows.
+            ScopeEnd::Failed(t) => return Err(Fault::Thrown(t)),
             ScopeEnd::Unsupported(why) => return Ok(Outcome::Unsupported(why)),
             ScopeEnd::Pending(r) => return Ok(Outcome::Pending(r)),
         }
         end = end.max(env.now_ms);
     }
     env.now_ms = end;
-    env.trace.lifecycle(env.now_ms, "ParallelStateSucceeded", None);
-    let result = run.stage(StageKind::Result, Arc::new(Value::Array(outputs)), None);
+    // No `ParallelStateSucceeded`: AWS's API lists the type but none of the six recorded
+    // successful Parallels has it (`scenarios/test_parallel_state*`,
+    // `assign/test_base_parallel_cases`), unlike Map's `MapStateSucceeded`.
+    let outputs = Value::Array(outputs);
+    // rule 6.1: the collected result is a state result like any other.
+    if io::exceeds_payload_limit(&outputs) {
+        return Err(Failure::result_too_large(&state.name).into());
+    }
+    let result = run.stage(StageKind::Result, Arc::new(outputs), None);
     Ok(after_result(state, input, result, env, run)?)
 }
