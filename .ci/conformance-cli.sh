@@ -2,9 +2,12 @@
 # The AWS-recorded corpus through the real binary and ../shared/conformance/check.py (with the
 # per-state history compared, --states). The in-process test (tests/conformance.rs) holds the
 # per-group floors; here every case the library passes must pass through the binary too, so
-# `statescope run --format json` can't drift from the engine. The one allowed difference: the
-# library's matcher also treats LocalStack's whole-value stand-ins for random results
-# ("RandomNumberGenerated", "generated-uuid") as wildcards, which check.py does not know.
+# `statescope run --format json` can't drift from the engine. Two differences are allowed, both
+# about the comparison, not the run: the library's matcher also treats LocalStack's whole-value
+# stand-ins for random results ("RandomNumberGenerated", "generated-uuid") as wildcards, and it
+# compares the states of concurrent Parallel branches per branch (AWS's recorded interleaving
+# is an accident of concurrency; see tests/conformance.rs), where check.py --states compares one
+# flat order. Such a case must still pass check.py without --states.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus="${STATESCOPE_CONFORMANCE:-../shared/conformance}"
@@ -19,8 +22,13 @@ python3 "$corpus/check.py" --states --jobs 2 -v \
 STATESCOPE_CONFORMANCE_VERBOSE=1 cargo test --release --quiet --test conformance aws_recorded -- --nocapture \
   >"$tmp/lib.txt" 2>&1
 python3 - "$corpus" "$tmp/cli.txt" "$tmp/lib.txt" <<'PY'
-import os, sys
+import os, subprocess, sys
 corpus, cli, lib = sys.argv[1:]
+def passes_without_states(name):
+    out = subprocess.run([sys.executable, os.path.join(corpus, "check.py"), "--filter", name, "--runner",
+                          "target/release/statescope run {definition} --input {input} --format json"],
+                         capture_output=True, text=True)
+    return out.returncode == 0 and "1 passed, 0 failed" in out.stdout
 def failing(path):
     out = set()
     for line in open(path):
@@ -42,11 +50,15 @@ print("\n".join(table(cli)))
 extra = []
 for name in sorted(cli_fail - lib_fail):
     text = open(os.path.join(corpus, "cases", name, "expected.json")).read()
-    if "RandomNumberGenerated" not in text and "generated-uuid" not in text:
-        extra.append(name)
+    if "RandomNumberGenerated" in text or "generated-uuid" in text:
+        continue
+    definition = open(os.path.join(corpus, "cases", name, "definition.json")).read()
+    if '"Parallel"' in definition and passes_without_states(name):
+        continue
+    extra.append(name)
 if extra:
     print("cases the library passes but the binary fails:")
     print("\n".join("  " + n for n in extra))
     sys.exit(1)
-print(f"binary and library agree ({len(cli_fail - lib_fail)} known stand-in differences)")
+print(f"binary and library agree ({len(cli_fail - lib_fail)} differences of comparison, see above)")
 PY
