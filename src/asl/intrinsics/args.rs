@@ -7,17 +7,7 @@ use serde_json::{Map, Value};
 use crate::asl::intrinsics::IntrinsicError;
 use crate::asl::intrinsics::func::{Func, Kind};
 
-/// The JSON type of `v` with its article, for messages.
-pub fn type_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+pub use crate::asl::json_type::with_article as type_of;
 
 /// A failure for argument `i` (0-based) of `func` having the wrong type.
 pub fn wrong_type(func: Func, i: usize, kind: Kind, v: &Value) -> IntrinsicError {

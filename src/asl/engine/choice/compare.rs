@@ -98,16 +98,7 @@ fn timestamp(v: &Value, side: Side) -> Result<crate::asl::timestamp::Timestamp, 
     parse_timestamp(s).ok_or(Mismatch { side, compares, found: "a string that is not an RFC 3339 timestamp" })
 }
 
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+use crate::asl::json_type::with_article as type_name;
 
 /// Whether an ordering satisfies the operator's `Equals`/`LessThan`/… suffix.
 fn holds(op: Operator, o: Ordering) -> bool {
