@@ -140,17 +140,22 @@ impl Queue {
     }
 
     fn pop(&mut self) -> Option<Item> {
-        let item = self.items.get(self.pos)?.clone();
+        let pos = self.pos;
+        // Unless a snapshot shares the items, move them out instead of cloning.
+        let item = match Arc::get_mut(&mut self.items) {
+            Some(items) => std::mem::replace(items.get_mut(pos)?, Item::placeholder()),
+            None => self.items.get(pos)?.clone(),
+        };
         self.pos += 1;
         Some(item)
     }
 
     fn pop_event(&mut self) -> Option<(i64, EventKind)> {
         match self.items.get(self.pos)? {
-            Item::Event { at_ms, kind } => {
-                self.pos += 1;
-                Some((*at_ms, kind.clone()))
-            }
+            Item::Event { .. } => match self.pop()? {
+                Item::Event { at_ms, kind } => Some((at_ms, kind)),
+                Item::Stage(_) => None,
+            },
             Item::Stage(_) => None,
         }
     }
@@ -360,7 +365,7 @@ impl<'m> Execution<'m> {
                     self.ahead.stages.pop_front();
                     self.stages.push(StageRecord {
                         index: self.stages.len(),
-                        state: s.state,
+                        state: s.state.to_string(),
                         location: s.location,
                         kind: s.kind,
                         value: s.value,

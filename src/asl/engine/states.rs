@@ -30,7 +30,8 @@ pub const MAX_WAIT_SECONDS: f64 = 2_147_483_647.0;
 /// One stage as computed, before the loop numbers it.
 #[derive(Clone)]
 pub(crate) struct Staged {
-    pub state: String,
+    /// Shared by all stages of a visit; made a `String` only when the stage is revealed.
+    pub state: Arc<str>,
     pub location: Arc<str>,
     pub kind: StageKind,
     pub value: Arc<Value>,
@@ -122,7 +123,7 @@ impl Env<'_> {
 }
 
 struct Run {
-    state: String,
+    state: Arc<str>,
     location: Arc<str>,
     stages: Vec<Staged>,
     assigned: Option<Map<String, Value>>,
@@ -132,7 +133,13 @@ struct Run {
 
 impl Run {
     fn new(state: &State, location: &Arc<str>) -> Run {
-        Run { state: state.name.clone(), location: location.clone(), stages: Vec::new(), assigned: None, elapsed_ms: 0 }
+        Run {
+            state: state.name.as_str().into(),
+            location: location.clone(),
+            stages: Vec::new(),
+            assigned: None,
+            elapsed_ms: 0,
+        }
     }
 
     /// Records a stage; the value is shared with the caller, never copied.

@@ -21,6 +21,13 @@ pub(crate) struct Trace {
     first_id: u32,
 }
 
+impl Item {
+    /// What a moved-out item leaves behind: allocates nothing.
+    pub fn placeholder() -> Item {
+        Item::Event { at_ms: 0, kind: EventKind::Lifecycle { name: String::new(), details: None } }
+    }
+}
+
 impl Trace {
     pub fn new(next_id: u32) -> Trace {
         Trace { items: Vec::new(), next_id, first_id: next_id }
