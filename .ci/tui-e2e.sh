@@ -70,6 +70,8 @@ keys "cd $WORK && EDITOR='sed -i s/Ada/Grace/' $BIN hello-world.asl.json" Enter
 wait_for "paused before the first state, 'Pick the person'"
 wait_for "RUNNING"
 wait_for "s step"
+wait_for "Graph (5) · compact"
+wait_for "│Pick the person│"
 
 STEP="s: first stage"
 keys s

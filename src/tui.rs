@@ -6,6 +6,7 @@
 pub mod app;
 pub mod diff;
 pub mod event;
+pub mod graph_view;
 pub mod highlight;
 pub mod keymap;
 pub mod panes;

@@ -3,8 +3,10 @@
 
 use std::collections::BTreeSet;
 
+use crate::asl::engine::Status;
 use crate::asl::engine::history::EventKind;
 use crate::asl::engine::stage::{StageKind, StageRecord};
+use crate::tui::graph_view::GraphView;
 use crate::tui::highlight::{Cache, Key};
 use crate::tui::session::{Session, Visit};
 
@@ -51,8 +53,9 @@ pub struct App {
     pub files: Files,
     pub breakpoints: BTreeSet<String>,
     pub focus: Pane,
-    /// The state the graph pane's cursor is on (index in source order).
-    pub graph_selected: usize,
+    /// The state the graph pane's cursor is on (by name; nested states too).
+    pub graph_selected: Option<String>,
+    pub graph: GraphView,
     /// The stage being inspected; `None` follows the newest stage.
     pub stage_selected: Option<usize>,
     /// Vertical scroll of the stage JSON, in lines.
@@ -78,11 +81,12 @@ pub struct App {
 impl App {
     pub fn new(session: Session, files: Files) -> App {
         let mut app = App {
+            graph: GraphView::new(session.exec.machine()),
             session,
             files,
             breakpoints: BTreeSet::new(),
             focus: Pane::Stages,
-            graph_selected: 0,
+            graph_selected: None,
             stage_selected: None,
             json_scroll: 0,
             history_selected: None,
@@ -105,9 +109,34 @@ impl App {
         self.stage_selected = None;
         self.history_selected = None;
         self.json_scroll = 0;
-        let current = self.session.exec.current_state();
-        if let Some(i) = current.and_then(|c| self.session.state_names().iter().position(|n| *n == c)) {
-            self.graph_selected = i;
+        self.graph.sync(self.session.exec.machine());
+        // Once the execution has ended, the state it ended in.
+        let last = self.session.exec.stages().last().map(|s| s.state.as_str());
+        if let Some(now) = self.current_state().or(last).and_then(|c| self.graph.shown_as(c)) {
+            self.graph_selected = Some(now.to_owned());
+        }
+    }
+
+    /// The state being executed, nested ones included: the one whose stages are being shown,
+    /// the Task waiting for an answer, or the next to enter between states. `None` once the
+    /// execution has ended.
+    pub fn current_state(&self) -> Option<&str> {
+        let exec = &self.session.exec;
+        match exec.status() {
+            Status::AwaitingTask(request) => Some(request.state.as_str()),
+            Status::Running if !self.session.between_states() => {
+                exec.stages().last().map(|s| s.state.as_str()).or(exec.current_state())
+            }
+            Status::Running => exec.current_state(),
+            _ => None,
+        }
+    }
+
+    /// The state the execution failed in, if it failed.
+    pub fn failed_state(&self) -> Option<&str> {
+        match self.session.exec.status() {
+            Status::Failed { .. } => self.session.exec.stages().last().map(|s| s.state.as_str()),
+            _ => None,
         }
     }
 
@@ -161,8 +190,8 @@ impl App {
     }
 
     /// The name of the state under the graph pane's cursor.
-    pub fn graph_state(&self) -> Option<&'static str> {
-        self.session.state_names().get(self.graph_selected).copied()
+    pub fn graph_state(&self) -> Option<&str> {
+        self.graph_selected.as_deref()
     }
 
     /// States entered at least once so far.

@@ -23,6 +23,7 @@ pub enum Action {
     PageDown,
     Select,
     ToggleDiff,
+    ToggleGraph,
     EditInput,
     Help,
     Quit,
@@ -127,7 +128,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[code(KeyCode::Enter)],
         action: Action::Select,
-        describe: "history: rewind to the selected event",
+        describe: "history: rewind · graph: expand/collapse",
         hint: None,
     },
     Binding {
@@ -135,6 +136,12 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::ToggleDiff,
         describe: "diff the stage against the previous one",
         hint: Some("diff"),
+    },
+    Binding {
+        keys: &[key('g')],
+        action: Action::ToggleGraph,
+        describe: "show the states as a graph or as a list",
+        hint: None,
     },
     Binding {
         keys: &[key('i')],

@@ -30,7 +30,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Constraint::Length(1),
     ])
     .areas(area);
-    let graph_width = if area.width >= 110 { 30 } else { 24 };
+    // Wide enough for a compact drawing of a small machine; larger ones pan.
+    let graph_width = if area.width >= 110 { 40 } else { 24 };
     let [graph, stages] = Layout::horizontal([Constraint::Length(graph_width), Constraint::Min(40)]).areas(main);
     let [history, variables] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(bottom);

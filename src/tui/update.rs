@@ -65,11 +65,21 @@ fn act(app: &mut App, action: Action) {
         Action::FocusNext => app.focus = app.focus.next(),
         Action::FocusPrev => app.focus = app.focus.prev(),
         Action::Up | Action::Down | Action::PageUp | Action::PageDown => scroll(app, action),
-        Action::Left | Action::Right => select_stage(app, action == Action::Right),
-        Action::Select => {
-            if app.focus == Pane::History {
-                rewind_to_event(app, app.history_cursor());
+        Action::Left | Action::Right if app.focus == Pane::Graph && !app.graph.list => {
+            let from = app.graph_state().unwrap_or_default().to_owned();
+            if let Some(to) = app.graph.beside(&from, action == Action::Right) {
+                select_state(app, to);
             }
+        }
+        Action::Left | Action::Right => select_stage(app, action == Action::Right),
+        Action::Select => match app.focus {
+            Pane::History => rewind_to_event(app, app.history_cursor()),
+            Pane::Graph => toggle_container(app),
+            _ => {}
+        },
+        Action::ToggleGraph => {
+            app.graph.list = !app.graph.list;
+            app.message = Some(if app.graph.list { "states as a list" } else { "states as a graph" }.into());
         }
         Action::ToggleDiff => app.diff = !app.diff,
         Action::Help => app.help = !app.help,
@@ -92,7 +102,8 @@ fn moved(app: &mut App, f: impl FnOnce(&mut App)) {
 }
 
 fn toggle_breakpoint(app: &mut App) {
-    let Some(name) = app.graph_state() else { return };
+    let Some(name) = app.graph_state().map(str::to_owned) else { return };
+    let name = name.as_str();
     if app.breakpoints.remove(name) {
         app.message = Some(format!("breakpoint removed from '{name}'"));
     } else {
@@ -111,8 +122,13 @@ fn scroll(app: &mut App, action: Action) {
     let step = |v: usize, max: usize| if up { v.saturating_sub(by) } else { (v + by).min(max) };
     match app.focus {
         Pane::Graph => {
-            let last = app.session.state_names().len().saturating_sub(1);
-            app.graph_selected = step(app.graph_selected, last);
+            let mut at = app.graph_selected.clone();
+            for _ in 0..by {
+                at = app.graph.step(at.as_deref(), !up);
+            }
+            if let Some(to) = at {
+                select_state(app, to);
+            }
         }
         Pane::Stages => {
             // The drawn view knows how long the JSON is; before the first draw, don't clamp.
@@ -125,6 +141,26 @@ fn scroll(app: &mut App, action: Action) {
         }
         Pane::Variables => app.variables_scroll = step(app.variables_scroll, usize::MAX),
     }
+}
+
+/// Moves the graph cursor to `name`, and the stage view with it: to the last stage shown of
+/// that state, or back to following the execution when it has none.
+fn select_state(app: &mut App, name: String) {
+    let stages = app.session.exec.stages();
+    let last = stages.iter().rposition(|s| s.state == name);
+    app.stage_selected = last.filter(|i| i + 1 < stages.len());
+    app.json_scroll = 0;
+    app.graph_selected = Some(name);
+}
+
+/// Enter on a Parallel/Map in the graph: collapse it to one node, or expand it again.
+fn toggle_container(app: &mut App) {
+    let Some(name) = app.graph_state().map(str::to_owned) else { return };
+    if app.graph.list || !app.graph.toggle(app.session.exec.machine(), &name) {
+        return;
+    }
+    let collapsed = app.graph.collapsed.contains(&name);
+    app.message = Some(format!("{} '{name}'", if collapsed { "collapsed" } else { "expanded" }));
 }
 
 /// Left/Right: inspect the previous or next stage already shown (no execution move).
