@@ -244,3 +244,14 @@ fn parallel_graph_120x40() {
     keys(&mut app, "nss");
     insta::assert_snapshot!(screen(&mut app, 120, 40));
 }
+
+#[test]
+fn inspecting_an_earlier_stage_moves_the_graph_cursor_to_its_state() {
+    let mut app = greet();
+    keys(&mut app, "nns"); // Pick, Greet, Wrap's input
+    assert_eq!(app.graph_state(), Some("Wrap"));
+    key(&mut app, 'h');
+    assert_eq!(app.graph_state(), Some("Greet"));
+    key(&mut app, 'l');
+    assert_eq!(app.graph_state(), Some("Wrap"));
+}

@@ -21,8 +21,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
         return;
     }
     let bottom_height = if area.height >= 36 { 10 } else { 7 };
-    let explain_height =
-        if app.problems == Problems::default() { explain_height(area) } else { diagnostics_height(app, area) };
+    // Built once: its length sizes the area.
+    let explained = panes::explain::lines(app);
+    let explain_height = if app.problems == Problems::default() {
+        explain_height(&explained, area)
+    } else {
+        diagnostics_height(app, area)
+    };
     let [main, explain, bottom, status] = Layout::vertical([
         Constraint::Min(8),
         Constraint::Length(explain_height),
@@ -39,7 +44,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     panes::graph::draw(frame, graph, app);
     panes::stages::draw(frame, stages, app);
     if app.problems == Problems::default() {
-        panes::explain::draw(frame, explain, app);
+        panes::explain::draw(frame, explain, explained);
     } else {
         panes::explain::draw_diagnostics(frame, explain, app);
     }
@@ -51,8 +56,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
 }
 
-fn explain_height(area: Rect) -> u16 {
-    if area.height >= 36 { 6 } else { 4 }
+/// Room for what the explain area has to say (a Choice's rule tree can be long), within limits
+/// that leave the stage pane most of the screen.
+fn explain_height(lines: &[Line], area: Rect) -> u16 {
+    let (least, most) = if area.height >= 36 { (6, 14) } else { (4, 7) };
+    (lines.len() as u16 + 2).clamp(least, most)
 }
 
 fn diagnostics_height(app: &App, area: Rect) -> u16 {

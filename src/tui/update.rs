@@ -170,6 +170,11 @@ fn select_stage(app: &mut App, forward: bool) {
     let j = if forward { (i + 1).min(last) } else { i.saturating_sub(1) };
     app.stage_selected = if j == last { None } else { Some(j) };
     app.json_scroll = 0;
+    // The graph cursor goes with the stage's state.
+    let state = app.session.exec.stages()[j].state.clone();
+    if let Some(shown) = app.graph.shown_as(&state) {
+        app.graph_selected = Some(shown.to_owned());
+    }
 }
 
 /// Rewinds the execution to the moment a history event was recorded: a state's k-th entry is
