@@ -3,6 +3,7 @@
 //! synthetic events; `runtime` owns the terminal, the async event loop and the file watcher,
 //! and `ui` draws a frame from the model.
 
+pub mod answer;
 pub mod app;
 pub mod diff;
 pub mod event;

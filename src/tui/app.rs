@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use crate::asl::engine::Status;
 use crate::asl::engine::history::EventKind;
 use crate::asl::engine::stage::{StageKind, StageRecord};
+use crate::tui::answer::AnswerDialog;
 use crate::tui::graph_view::GraphView;
 use crate::tui::highlight::{Cache, Key};
 use crate::tui::session::{Session, Visit};
@@ -73,6 +74,11 @@ pub struct App {
     /// `i` was pressed: the runtime hands the terminal to `$EDITOR` on the input file, then
     /// clears this; the file watch brings the edit back as a reload.
     pub edit_input: bool,
+    /// The Task waiting for an answer is being answered (keys go to the dialog).
+    pub dialog: Option<AnswerDialog>,
+    /// `w` was pressed: the runtime writes the answers given so far as a mock config, then
+    /// clears this.
+    pub save_answers: bool,
     pub size: (u16, u16),
     /// Highlighted JSON of the stage on screen, kept between frames.
     pub highlight: Cache,
@@ -97,6 +103,8 @@ impl App {
             problems: Problems::default(),
             quit: false,
             edit_input: false,
+            dialog: None,
+            save_answers: false,
             size: (120, 40),
             highlight: Cache::default(),
         };
@@ -110,6 +118,12 @@ impl App {
         self.history_selected = None;
         self.json_scroll = 0;
         self.graph.sync(self.session.exec.machine());
+        // A Task waiting for a result asks for one; any other move closes the question.
+        if matches!(self.session.exec.status(), Status::AwaitingTask(_)) {
+            self.dialog.get_or_insert_with(AnswerDialog::default);
+        } else {
+            self.dialog = None;
+        }
         // Once the execution has ended, the state it ended in.
         let last = self.session.exec.stages().last().map(|s| s.state.as_str());
         if let Some(now) = self.current_state().or(last).and_then(|c| self.graph.shown_as(c)) {

@@ -24,6 +24,8 @@ pub enum Action {
     Select,
     ToggleDiff,
     ToggleGraph,
+    Answer,
+    SaveAnswers,
     EditInput,
     Help,
     Quit,
@@ -141,6 +143,13 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[key('g')],
         action: Action::ToggleGraph,
         describe: "show the states as a graph or as a list",
+        hint: None,
+    },
+    Binding { keys: &[key('a')], action: Action::Answer, describe: "answer the Task waiting for a result", hint: None },
+    Binding {
+        keys: &[key('w')],
+        action: Action::SaveAnswers,
+        describe: "save the task answers given as a mock config",
         hint: None,
     },
     Binding {

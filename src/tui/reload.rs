@@ -4,7 +4,6 @@
 
 use serde_json::Value;
 
-use crate::asl::engine::Execution;
 use crate::asl::source::Source;
 use crate::tui::app::App;
 use crate::tui::event::FileChange;
@@ -65,7 +64,7 @@ fn replay(
         None => session.exec.machine(),
     };
     let input = input.unwrap_or_else(|| session.exec.input().clone());
-    session.exec = Execution::new(machine_ref, input, session.config.clone());
+    session.exec = session.fresh(machine_ref, input);
     session.replay_to(shown);
     let now = session.exec.stages().len();
     let at = session.exec.stages().last().map(|s| s.state.clone());

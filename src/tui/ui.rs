@@ -51,6 +51,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     panes::history::draw(frame, history, app);
     panes::variables::draw(frame, variables, app);
     panes::status::draw(frame, status, app);
+    if let Some(dialog) = &app.dialog {
+        panes::answer::draw(frame, area, app, dialog);
+    }
     if app.help {
         panes::help::draw(frame, area);
     }

@@ -4,6 +4,8 @@
 use crate::asl::engine::Status;
 use crate::asl::engine::history::EventKind;
 use crate::asl::engine::stage::StageKind;
+use crate::asl::engine::tasks::TaskAnswer;
+use crate::tui::answer::{AnswerDialog, Outcome};
 use crate::tui::app::{App, Pane};
 use crate::tui::event::Event;
 use crate::tui::keymap::{self, Action};
@@ -15,6 +17,11 @@ const PAGE: usize = 10;
 /// Applies one event; returns whether the screen must be redrawn.
 pub fn update(app: &mut App, event: Event) -> bool {
     match event {
+        // While the answer dialog is open, keys are typing.
+        Event::Key(k) if app.dialog.is_some() => {
+            answer_key(app, &k);
+            true
+        }
         Event::Key(k) => match keymap::lookup(&k) {
             Some(action) => {
                 act(app, action);
@@ -85,6 +92,42 @@ fn act(app: &mut App, action: Action) {
         Action::Help => app.help = !app.help,
         Action::Quit => app.quit = true,
         Action::EditInput => app.edit_input = true,
+        Action::Answer => match app.session.exec.status() {
+            Status::AwaitingTask(_) => app.dialog = Some(AnswerDialog::default()),
+            _ => app.message = Some("no Task is waiting for a result".into()),
+        },
+        Action::SaveAnswers => {
+            if app.session.exec.answers().is_empty() {
+                app.message = Some("no task answers given yet: nothing to save".into());
+            } else {
+                app.save_answers = true;
+            }
+        }
+    }
+}
+
+/// A key in the answer dialog; an accepted answer goes to the execution, which goes on.
+fn answer_key(app: &mut App, k: &crossterm::event::KeyEvent) {
+    let Some(dialog) = app.dialog.as_mut() else { return };
+    match dialog.key(k) {
+        Outcome::Editing => {}
+        Outcome::Quit => app.quit = true,
+        Outcome::Later => {
+            app.dialog = None;
+            app.message = Some("task still waiting: press a to answer it".into());
+        }
+        Outcome::Answer(answer) => {
+            let Status::AwaitingTask(request) = app.session.exec.status() else { return };
+            let said = match &answer {
+                TaskAnswer::Return(_) => "a result".to_owned(),
+                TaskAnswer::Throw { error, .. } => format!("error {error}"),
+            };
+            let name = request.state.clone();
+            moved(app, |a| a.session.exec.answer(answer));
+            if app.message.is_none() {
+                app.message = Some(format!("answered '{name}' with {said}; s steps on"));
+            }
+        }
     }
 }
 
@@ -96,6 +139,7 @@ fn moved(app: &mut App, f: impl FnOnce(&mut App)) {
         Status::Succeeded(_) => Some("execution succeeded".into()),
         Status::Failed { error, .. } => Some(format!("execution failed: {}", error.as_deref().unwrap_or("(no error)"))),
         Status::Stopped(why) => Some(format!("stopped: {why}")),
+        Status::AwaitingTask(request) => Some(format!("task '{}' waits for a result", request.state)),
         // Running, or paused in a way the status bar names.
         _ => None,
     };
