@@ -255,3 +255,17 @@ fn inspecting_an_earlier_stage_moves_the_graph_cursor_to_its_state() {
     key(&mut app, 'l');
     assert_eq!(app.graph_state(), Some("Wrap"));
 }
+
+#[test]
+fn a_breakpoint_on_a_nested_state_pauses_at_its_input() {
+    let mut app = app_for(FAN, "{}");
+    app.focus = Pane::Graph;
+    app.graph_selected = Some("Left two".into());
+    key(&mut app, 'b');
+    key(&mut app, 'c');
+    assert_eq!(selected(&app), Some(("Left two".into(), "input")));
+    assert_eq!(app.message.as_deref(), Some("breakpoint: paused at the input of 'Left two' (Fan › branch 1)"));
+    assert_eq!(app.graph_state(), Some("Left two"));
+    key(&mut app, 'c');
+    assert!(matches!(app.session.exec.status(), statescope::asl::engine::Status::Succeeded(_)));
+}

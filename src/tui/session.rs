@@ -69,10 +69,15 @@ impl Session {
         self.exec = self.fresh(self.exec.machine(), self.exec.input().clone());
     }
 
-    /// Runs stages until the next state to enter has a breakpoint, or the end. Always makes
-    /// progress, so pressing it while paused at a breakpoint moves on.
+    /// Runs stages until the next state to enter has a breakpoint, or the end. A state inside
+    /// a Parallel/Map is entered as part of its container, so the run stops at its `input`
+    /// stage instead. Always makes progress, so pressing it while paused at a breakpoint moves
+    /// on.
     pub fn continue_to_breakpoint(&mut self, breakpoints: &BTreeSet<String>) {
-        while let Step::Stage(_) = self.exec.step() {
+        while let Step::Stage(stage) = self.exec.step() {
+            if stage.kind == StageKind::Input && !stage.location.is_empty() && breakpoints.contains(&stage.state) {
+                break;
+            }
             if self.between_states() {
                 if let Some(next) = self.exec.current_state() {
                     if breakpoints.contains(next) {

@@ -57,7 +57,11 @@ fn act(app: &mut App, action: Action) {
         Action::Continue => {
             let breakpoints = app.breakpoints.clone();
             moved(app, |a| a.session.continue_to_breakpoint(&breakpoints));
-            if app.session.between_states() {
+            let nested = app.selected_stage().filter(|s| s.kind == StageKind::Input && !s.location.is_empty());
+            if let Some(stage) = nested.filter(|s| app.breakpoints.contains(&s.state)) {
+                app.message =
+                    Some(format!("breakpoint: paused at the input of '{}' ({})", stage.state, stage.location));
+            } else if app.session.between_states() {
                 let at = app.session.exec.current_state().unwrap_or_default();
                 app.message = Some(format!("breakpoint: paused before '{at}'"));
             }
