@@ -13,7 +13,8 @@ use statescope::asl::engine::{ExecutionConfig, Status};
 use statescope::asl::mock::{MockSource, parse_mock_config};
 use statescope::asl::source::Source;
 use statescope::tui::answer::{self, Field};
-use statescope::tui::app::Files;
+use statescope::tui::app::{Files, MockFile};
+use statescope::tui::event::FileChange;
 use statescope::tui::session::Session;
 use statescope::tui::{App, Event, update};
 use tui_support::*;
@@ -149,9 +150,7 @@ fn answers_survive_rewind_restart_and_reload() {
 
 #[test]
 fn a_mock_config_answers_without_asking() {
-    let mock = r#"{"StateMachines": {"shop": {"TestCases": {"Paid": {"Charge": "Ok"}}}},
-        "MockedResponses": {"Ok": {"0": {"Return": {"Payload": {"receipt": "MOCK"}}}}}}"#;
-    let parsed = parse_mock_config(mock);
+    let parsed = parse_mock_config(PAID);
     let config = parsed.config.expect("mock parses");
     let tasks = Arc::new(MockSource::new(&config, None, "Paid").expect("test case"));
     let mut app = with_tasks(tasks);
@@ -164,7 +163,38 @@ fn with_tasks(tasks: Arc<MockSource>) -> App {
     let input: Value = json!({"total": 42});
     let session = Session::start_with_tasks(Source::new(DEF_NAME, SHOP), input, ExecutionConfig::default(), tasks)
         .expect("checks");
-    App::new(session, Files { definition: DEF_NAME.into(), input: None })
+    let mock = MockFile { path: "machines/shop.mock.json".into(), test_case: "Paid".into(), state_machine: None };
+    App::new(session, Files { definition: DEF_NAME.into(), input: None, mock: Some(mock) })
+}
+
+const PAID: &str = r#"{"StateMachines": {"shop": {"TestCases": {"Paid": {"Charge": "Ok"}}}},
+    "MockedResponses": {"Ok": {"0": {"Return": {"Payload": {"receipt": "MOCK"}}}}}}"#;
+
+fn mock_changed(app: &mut App, text: &str) {
+    update(app, Event::FileChanged(FileChange { definition: None, input: None, mock: Some(Ok(text.into())) }));
+}
+
+#[test]
+fn an_edited_mock_config_is_reloaded_and_a_broken_one_reported() {
+    let config = parse_mock_config(PAID).config.expect("mock parses");
+    let mut app = with_tasks(Arc::new(MockSource::new(&config, None, "Paid").expect("test case")));
+    key(&mut app, 'c');
+    assert_eq!(app.session.exec.status(), &Status::Succeeded(Arc::new(json!({"receipt": "MOCK"}))));
+    mock_changed(&mut app, &PAID.replace("MOCK", "EDITED"));
+    assert!(app.diagnostics().is_empty(), "{:?}", app.diagnostics());
+    assert_eq!(app.session.exec.status(), &Status::Succeeded(Arc::new(json!({"receipt": "EDITED"}))));
+    // A mock for a state the machine lacks: refused, the last good mock still answers.
+    mock_changed(&mut app, &PAID.replace("\"Charge\": \"Ok\"", "\"Chrage\": \"Ok\""));
+    assert!(!app.diagnostics().is_empty());
+    assert!(app.diagnostics()[0].starts_with("machines/shop.mock.json:"), "{:?}", app.diagnostics());
+    assert_eq!(app.session.exec.status(), &Status::Succeeded(Arc::new(json!({"receipt": "EDITED"}))));
+    mock_changed(&mut app, "{ nope");
+    assert!(app.diagnostics()[0].starts_with("machines/shop.mock.json:1:"), "{:?}", app.diagnostics());
+    // Without the mock for Charge the task asks again.
+    mock_changed(&mut app, &PAID.replace("{\"Charge\": \"Ok\"}", "{}"));
+    assert!(app.diagnostics().is_empty(), "{:?}", app.diagnostics());
+    assert!(waiting(&app));
+    assert!(app.dialog.is_some());
 }
 
 #[test]

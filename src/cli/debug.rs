@@ -19,7 +19,7 @@ use crate::asl::source::LineIndex;
 use crate::cli::test::load_mocks;
 use crate::cli::validate::read;
 use crate::tui::App;
-use crate::tui::app::Files;
+use crate::tui::app::{Files, MockFile};
 use crate::tui::reload::parse_input;
 use crate::tui::runtime::{self, Watched};
 use crate::tui::session::Session;
@@ -89,8 +89,14 @@ pub fn run(args: &DebugArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let files = Files { definition: definition.display().to_string(), input: Some(input_path.display().to_string()) };
-    let watched = Watched { definition: definition.clone(), input: Some(input_path) };
+    let mock = args.mock_config.as_ref().zip(args.test_case.as_ref()).map(|(path, case)| MockFile {
+        path: path.display().to_string(),
+        test_case: case.clone(),
+        state_machine: args.state_machine.clone(),
+    });
+    let files =
+        Files { definition: definition.display().to_string(), input: Some(input_path.display().to_string()), mock };
+    let watched = Watched { definition: definition.clone(), input: Some(input_path), mock: args.mock_config.clone() };
     match runtime::run(App::new(session, files), watched) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -40,6 +40,17 @@ pub struct Files {
     pub definition: String,
     /// `None` when the input is the built-in `{}`.
     pub input: Option<String>,
+    /// The `--mock-config` the tasks are answered from, if any.
+    pub mock: Option<MockFile>,
+}
+
+/// A mock config and the part of it in use.
+#[derive(Clone, Debug, Default)]
+pub struct MockFile {
+    pub path: String,
+    pub test_case: String,
+    /// The config's state machine (`None`: its only one).
+    pub state_machine: Option<String>,
 }
 
 /// What is wrong with each watched file as it is on disk now (one line per problem).
@@ -47,6 +58,7 @@ pub struct Files {
 pub struct Problems {
     pub definition: Vec<String>,
     pub input: Vec<String>,
+    pub mock: Vec<String>,
 }
 
 pub struct App {
@@ -172,7 +184,8 @@ impl App {
 
     /// Every problem of the files on disk, definition first: the diagnostics panel.
     pub fn diagnostics(&self) -> Vec<String> {
-        self.problems.definition.iter().chain(&self.problems.input).cloned().collect()
+        let p = &self.problems;
+        p.definition.iter().chain(&p.input).chain(&p.mock).cloned().collect()
     }
 
     /// What the stage view shows now, as the highlight cache knows it.

@@ -67,7 +67,7 @@ fn explain_height(lines: &[Line], area: Rect) -> u16 {
 }
 
 fn diagnostics_height(app: &App, area: Rect) -> u16 {
-    let wanted = (app.problems.definition.len() + app.problems.input.len()) as u16 + 2;
+    let wanted = app.diagnostics().len() as u16 + 2;
     wanted.clamp(3, if area.height >= 36 { 10 } else { 6 })
 }
 
