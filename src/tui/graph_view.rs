@@ -27,19 +27,18 @@ pub struct GraphView {
 
 impl GraphView {
     pub fn new(machine: &StateMachine) -> GraphView {
-        let everything = graph::layout(machine, &Options { compact: true, ..Options::default() });
-        let parents = everything.states.iter().map(|s| (s.name.clone(), s.parent.clone())).collect();
-        let mut view = GraphView {
+        // Nothing is collapsed yet, so the compact drawing has every state and its container.
+        let compact = graph::layout(machine, &Options { compact: true, ..Options::default() });
+        let parents = compact.states.iter().map(|s| (s.name.clone(), s.parent.clone())).collect();
+        GraphView {
             machine: machine as *const StateMachine as usize,
             collapsed: BTreeSet::new(),
-            full: everything.clone(),
-            compact: everything,
+            full: graph::layout(machine, &Options::default()),
+            compact,
             parents,
             list: false,
             offset: Cell::new((0, 0)),
-        };
-        view.relayout(machine);
-        view
+        }
     }
 
     /// Lays the machine out again if it is not the one drawn (after a reload). Collapsed
