@@ -159,6 +159,14 @@ impl Canvas<'_> {
     fn mark(&self, buf: &mut Buffer, b: &StateBox, style: Option<Style>, selected: bool, focused: bool) {
         let r = b.rect;
         for y in r.y..r.y + r.height {
+            // The selection covers the words of the label, not the padding around them.
+            let label = (r.x..r.x + r.width).filter(|&x| {
+                self.layout.cell(x, y).is_some_and(|c| {
+                    let text = c.class == Class::Node || (b.expanded && c.class == Class::Container);
+                    text && !matches!(c.ch, ' ' | '│')
+                })
+            });
+            let (first, last) = label.fold((usize::MAX, 0), |(f, l), x| (f.min(x), l.max(x)));
             for x in r.x..r.x + r.width {
                 let Some(cell) = self.layout.cell(x, y) else { continue };
                 let edge = x == r.x || y == r.y || x + 1 == r.x + r.width || y + 1 == r.y + r.height;
@@ -172,7 +180,7 @@ impl Canvas<'_> {
                 }
                 let Some((sx, sy)) = self.screen(x, y) else { continue };
                 let mut s = style.unwrap_or_default();
-                if selected && text && cell.ch != ' ' {
+                if selected && text && (first..=last).contains(&x) {
                     s = s.add_modifier(if focused { Modifier::REVERSED } else { Modifier::UNDERLINED });
                 }
                 if style.is_some() || selected {
