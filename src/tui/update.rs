@@ -144,7 +144,7 @@ fn moved(app: &mut App, f: impl FnOnce(&mut App)) {
         Status::Failed { error, .. } => Some(format!("execution failed: {}", error.as_deref().unwrap_or("(no error)"))),
         Status::Stopped(why) => Some(format!("stopped: {why}")),
         Status::AwaitingTask(request) => Some(format!("task '{}' waits for a result", request.state)),
-        // Running, or paused in a way the status bar names.
+        // Running: the status bar says so.
         _ => None,
     };
 }
