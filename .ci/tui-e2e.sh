@@ -2,7 +2,9 @@
 # End-to-end test of the debugger in a real terminal: tmux runs `statescope` at 120x40 on a
 # copy of sample-machines/hello-world.asl.json; we send keys, read the screen with
 # capture-pane, edit/break/fix the copied definition, quit, and check the shell got its
-# terminal back. Every wait polls with a timeout; any failure prints the screen and exits 1.
+# terminal back; then runs sample-machines/callback-approval.asl.json with a mock, and without
+# one to answer its task in the dialog and save the answer. Every wait polls with a timeout;
+# any failure prints the screen and exits 1.
 # Usage: bash .ci/tui-e2e.sh   (from the repository root; builds the binary first)
 set -euo pipefail
 
@@ -72,6 +74,8 @@ keys "cd $WORK && EDITOR='sed -i s/Ada/Grace/' $BIN hello-world.asl.json" Enter
 wait_for "paused before the first state, 'Pick the person'"
 wait_for "RUNNING"
 wait_for "s step"
+wait_for "Graph (5) · compact"
+wait_for "│Pick the person│"
 
 STEP="s: first stage"
 keys s
@@ -173,5 +177,46 @@ wait_for "rc=0"
 if screen | grep -qx -- "-icanon"; then fail "the terminal was left in raw mode"; fi
 screen | grep -qx -- "icanon" || fail "could not read the terminal mode"
 screen | grep -qF "E2E-PROMPT$ cd $WORK" || fail "the shell's screen was not restored"
+
+# wait_closed: poll until the debugger has left the alternate screen.
+wait_closed() {
+  local deadline=$((SECONDS + TIMEOUT))
+  while (( SECONDS < deadline )); do
+    if [ "$(t display-message -p -t e2e '#{alternate_on}')" = "0" ]; then return 0; fi
+    sleep 0.1
+  done
+  fail "the debugger did not quit within ${TIMEOUT}s"
+}
+
+STEP="a task with a mock runs through"
+cp "$ROOT"/sample-machines/callback-approval.* "$WORK/"
+keys "clear; $BIN callback-approval.asl.json --mock-config callback-approval.mock.json --test-case Approved" Enter
+wait_for "paused before the first state, 'Request approval'"
+keys c
+wait_for "SUCCEEDED"
+keys q
+wait_closed
+
+STEP="a task without a mock asks; the answer is checked, taken and saved"
+keys "clear; $BIN callback-approval.asl.json" Enter
+wait_for "paused before the first state, 'Request approval'"
+keys c
+wait_for "Task 'Request approval' is waiting for a result"
+wait_for '"QueueUrl":'
+t send-keys -t e2e -l '{"approved": tru'
+keys Enter
+wait_for "the result is not JSON"
+t send-keys -t e2e -l 'e}'
+keys Enter
+wait_for "answered 'Request approval' with a result"
+keys w
+wait_for "saved 1 answer(s) to callback-approval.answers.mock.json"
+[ -f "$WORK/callback-approval.answers.mock.json" ] || fail "no mock config written"
+keys c
+wait_for "Task 'Pay expense' is waiting for a result"
+keys Escape
+wait_for "task still waiting: press a to answer it"
+keys q
+wait_closed
 
 echo "tui-e2e: all checks passed"

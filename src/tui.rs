@@ -3,9 +3,11 @@
 //! synthetic events; `runtime` owns the terminal, the async event loop and the file watcher,
 //! and `ui` draws a frame from the model.
 
+pub mod answer;
 pub mod app;
 pub mod diff;
 pub mod event;
+pub mod graph_view;
 pub mod highlight;
 pub mod keymap;
 pub mod panes;

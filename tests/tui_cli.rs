@@ -44,3 +44,19 @@ fn a_missing_explicit_input_is_an_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read input 'no/such/input.json'"));
 }
+
+#[test]
+fn a_bad_mock_config_or_test_case_is_reported_before_the_terminal_opens() {
+    let def = "sample-machines/callback-approval.asl.json";
+    let mock = "sample-machines/callback-approval.mock.json";
+    let out = statescope(&[def, "--mock-config", mock, "--test-case", "NoSuchCase"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("callback-approval.mock.json") && stderr.contains("NoSuchCase"), "{stderr}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("\u{1b}[?1049h"), "no alternate screen");
+    let out = statescope(&[def, "--mock-config", "sample-machines/nope.mock.json", "--test-case", "Approved"]);
+    assert_eq!(out.status.code(), Some(2));
+    // The two go together.
+    let out = statescope(&[def, "--test-case", "Approved"]);
+    assert_eq!(out.status.code(), Some(2));
+}

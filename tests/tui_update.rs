@@ -210,7 +210,10 @@ fn half_written_and_deleted_files_end_in_the_right_state() {
     keys(&mut app, "ss");
     definition_changed(&mut app, &GREET[..GREET.len() / 2]);
     assert!(!app.diagnostics().is_empty());
-    update(&mut app, Event::FileChanged(FileChange { definition: Some(Err("gone: cannot read".into())), input: None }));
+    update(
+        &mut app,
+        Event::FileChanged(FileChange { definition: Some(Err("gone: cannot read".into())), input: None, mock: None }),
+    );
     assert_eq!(app.diagnostics(), vec!["gone: cannot read".to_string()]);
     definition_changed(&mut app, GREET);
     assert!(app.diagnostics().is_empty());

@@ -9,11 +9,17 @@ use serde_json::{Value, json};
 
 use crate::asl::check::check;
 use crate::asl::diagnostic;
+use std::sync::Arc;
+
+use crate::asl::definition::StateMachine;
 use crate::asl::engine::ExecutionConfig;
+use crate::asl::engine::tasks::{NoTasks, TaskSource};
+use crate::asl::mock::MockSource;
 use crate::asl::source::LineIndex;
+use crate::cli::test::load_mocks;
 use crate::cli::validate::read;
 use crate::tui::App;
-use crate::tui::app::Files;
+use crate::tui::app::{Files, MockFile};
 use crate::tui::reload::parse_input;
 use crate::tui::runtime::{self, Watched};
 use crate::tui::session::Session;
@@ -28,6 +34,16 @@ pub struct DebugArgs {
     /// Seed for States.UUID / States.MathRandom.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Task results from a mock config in Step Functions Local's MockConfigFile format; tasks
+    /// it does not mock ask for an answer.
+    #[arg(long, value_name = "FILE", requires = "test_case")]
+    pub mock_config: Option<PathBuf>,
+    /// The mock config's test case to use.
+    #[arg(long, value_name = "NAME", requires = "mock_config")]
+    pub test_case: Option<String>,
+    /// The mock config's state machine (default: its only one).
+    #[arg(long, value_name = "NAME", requires = "mock_config")]
+    pub state_machine: Option<String>,
 }
 
 pub fn run(args: &DebugArgs) -> ExitCode {
@@ -58,16 +74,29 @@ pub fn run(args: &DebugArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let tasks = match tasks(args, checked.runnable()) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() };
-    let session = match Session::start(source, input, config) {
+    let session = match Session::start_with_tasks(source, input, config, tasks) {
         Ok(s) => s,
         Err(rejected) => {
             eprintln!("{}", rejected.lines.join("\n"));
             return ExitCode::from(2);
         }
     };
-    let files = Files { definition: definition.display().to_string(), input: Some(input_path.display().to_string()) };
-    let watched = Watched { definition: definition.clone(), input: Some(input_path) };
+    let mock = args.mock_config.as_ref().zip(args.test_case.as_ref()).map(|(path, case)| MockFile {
+        path: path.display().to_string(),
+        test_case: case.clone(),
+        state_machine: args.state_machine.clone(),
+    });
+    let files =
+        Files { definition: definition.display().to_string(), input: Some(input_path.display().to_string()), mock };
+    let watched = Watched { definition: definition.clone(), input: Some(input_path), mock: args.mock_config.clone() };
     match runtime::run(App::new(session, files), watched) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -75,6 +104,17 @@ pub fn run(args: &DebugArgs) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The mock config's test case as the task source; without `--mock-config`, every task asks.
+fn tasks(args: &DebugArgs, machine: Option<&StateMachine>) -> Result<Arc<dyn TaskSource>, String> {
+    let (Some(path), Some(case), Some(machine)) = (&args.mock_config, &args.test_case, machine) else {
+        return Ok(Arc::new(NoTasks));
+    };
+    let mocks = load_mocks(path, args.state_machine.as_deref(), machine)?;
+    let source =
+        MockSource::new(&mocks.config, Some(&mocks.machine), case).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(Arc::new(source))
 }
 
 /// `NAME.input.json` beside `NAME.asl.json` (or `NAME.json`).

@@ -3,8 +3,11 @@
 
 use std::collections::BTreeSet;
 
+use crate::asl::engine::Status;
 use crate::asl::engine::history::EventKind;
 use crate::asl::engine::stage::{StageKind, StageRecord};
+use crate::tui::answer::AnswerDialog;
+use crate::tui::graph_view::GraphView;
 use crate::tui::highlight::{Cache, Key};
 use crate::tui::session::{Session, Visit};
 
@@ -37,6 +40,17 @@ pub struct Files {
     pub definition: String,
     /// `None` when the input is the built-in `{}`.
     pub input: Option<String>,
+    /// The `--mock-config` the tasks are answered from, if any.
+    pub mock: Option<MockFile>,
+}
+
+/// A mock config and the part of it in use.
+#[derive(Clone, Debug, Default)]
+pub struct MockFile {
+    pub path: String,
+    pub test_case: String,
+    /// The config's state machine (`None`: its only one).
+    pub state_machine: Option<String>,
 }
 
 /// What is wrong with each watched file as it is on disk now (one line per problem).
@@ -44,6 +58,7 @@ pub struct Files {
 pub struct Problems {
     pub definition: Vec<String>,
     pub input: Vec<String>,
+    pub mock: Vec<String>,
 }
 
 pub struct App {
@@ -51,8 +66,9 @@ pub struct App {
     pub files: Files,
     pub breakpoints: BTreeSet<String>,
     pub focus: Pane,
-    /// The state the graph pane's cursor is on (index in source order).
-    pub graph_selected: usize,
+    /// The state the graph pane's cursor is on (by name; nested states too).
+    pub graph_selected: Option<String>,
+    pub graph: GraphView,
     /// The stage being inspected; `None` follows the newest stage.
     pub stage_selected: Option<usize>,
     /// Vertical scroll of the stage JSON, in lines.
@@ -70,6 +86,11 @@ pub struct App {
     /// `i` was pressed: the runtime hands the terminal to `$EDITOR` on the input file, then
     /// clears this; the file watch brings the edit back as a reload.
     pub edit_input: bool,
+    /// The Task waiting for an answer is being answered (keys go to the dialog).
+    pub dialog: Option<AnswerDialog>,
+    /// `w` was pressed: the runtime writes the answers given so far as a mock config, then
+    /// clears this.
+    pub save_answers: bool,
     pub size: (u16, u16),
     /// Highlighted JSON of the stage on screen, kept between frames.
     pub highlight: Cache,
@@ -78,11 +99,12 @@ pub struct App {
 impl App {
     pub fn new(session: Session, files: Files) -> App {
         let mut app = App {
+            graph: GraphView::new(session.exec.machine()),
             session,
             files,
             breakpoints: BTreeSet::new(),
             focus: Pane::Stages,
-            graph_selected: 0,
+            graph_selected: None,
             stage_selected: None,
             json_scroll: 0,
             history_selected: None,
@@ -93,6 +115,8 @@ impl App {
             problems: Problems::default(),
             quit: false,
             edit_input: false,
+            dialog: None,
+            save_answers: false,
             size: (120, 40),
             highlight: Cache::default(),
         };
@@ -105,9 +129,40 @@ impl App {
         self.stage_selected = None;
         self.history_selected = None;
         self.json_scroll = 0;
-        let current = self.session.exec.current_state();
-        if let Some(i) = current.and_then(|c| self.session.state_names().iter().position(|n| *n == c)) {
-            self.graph_selected = i;
+        self.graph.sync(self.session.exec.machine());
+        // A Task waiting for a result asks for one; any other move closes the question.
+        if matches!(self.session.exec.status(), Status::AwaitingTask(_)) {
+            self.dialog.get_or_insert_with(AnswerDialog::default);
+        } else {
+            self.dialog = None;
+        }
+        // Once the execution has ended, the state it ended in.
+        let last = self.session.exec.stages().last().map(|s| s.state.as_str());
+        if let Some(now) = self.current_state().or(last).and_then(|c| self.graph.shown_as(c)) {
+            self.graph_selected = Some(now.to_owned());
+        }
+    }
+
+    /// The state being executed, nested ones included: the one whose stages are being shown,
+    /// the Task waiting for an answer, or the next to enter between states. `None` once the
+    /// execution has ended.
+    pub fn current_state(&self) -> Option<&str> {
+        let exec = &self.session.exec;
+        match exec.status() {
+            Status::AwaitingTask(request) => Some(request.state.as_str()),
+            Status::Running if !self.session.between_states() => {
+                exec.stages().last().map(|s| s.state.as_str()).or(exec.current_state())
+            }
+            Status::Running => exec.current_state(),
+            _ => None,
+        }
+    }
+
+    /// The state the execution failed in, if it failed.
+    pub fn failed_state(&self) -> Option<&str> {
+        match self.session.exec.status() {
+            Status::Failed { .. } => self.session.exec.stages().last().map(|s| s.state.as_str()),
+            _ => None,
         }
     }
 
@@ -129,7 +184,8 @@ impl App {
 
     /// Every problem of the files on disk, definition first: the diagnostics panel.
     pub fn diagnostics(&self) -> Vec<String> {
-        self.problems.definition.iter().chain(&self.problems.input).cloned().collect()
+        let p = &self.problems;
+        p.definition.iter().chain(&p.input).chain(&p.mock).cloned().collect()
     }
 
     /// What the stage view shows now, as the highlight cache knows it.
@@ -161,8 +217,8 @@ impl App {
     }
 
     /// The name of the state under the graph pane's cursor.
-    pub fn graph_state(&self) -> Option<&'static str> {
-        self.session.state_names().get(self.graph_selected).copied()
+    pub fn graph_state(&self) -> Option<&str> {
+        self.graph_selected.as_deref()
     }
 
     /// States entered at least once so far.

@@ -11,7 +11,7 @@ pub enum Event {
         width: u16,
         height: u16,
     },
-    /// The definition or input file changed on disk (after debouncing). The runtime reads the
+    /// The definition, input or mock config file changed on disk (after debouncing). The runtime reads the
     /// files, so `update` stays free of I/O: each field is the new text, or why it could not be
     /// read, and `None` when that file did not change.
     FileChanged(FileChange),
@@ -24,4 +24,5 @@ pub enum Event {
 pub struct FileChange {
     pub definition: Option<Result<String, String>>,
     pub input: Option<Result<String, String>>,
+    pub mock: Option<Result<String, String>>,
 }

@@ -23,6 +23,9 @@ pub enum Action {
     PageDown,
     Select,
     ToggleDiff,
+    ToggleGraph,
+    Answer,
+    SaveAnswers,
     EditInput,
     Help,
     Quit,
@@ -101,25 +104,25 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[code(KeyCode::Up), key('k')],
         action: Action::Up,
-        describe: "move up in lists / scroll the JSON up",
+        describe: "move up in lists and the graph / scroll the JSON",
         hint: None,
     },
     Binding {
         keys: &[code(KeyCode::Down), key('j')],
         action: Action::Down,
-        describe: "move down in lists / scroll the JSON down",
+        describe: "move down in lists and the graph / scroll the JSON",
         hint: None,
     },
     Binding {
         keys: &[code(KeyCode::Left), key('h')],
         action: Action::Left,
-        describe: "inspect the previous stage shown (no rewind)",
+        describe: "previous stage shown (no rewind) · graph: left",
         hint: None,
     },
     Binding {
         keys: &[code(KeyCode::Right), key('l')],
         action: Action::Right,
-        describe: "inspect the next stage shown",
+        describe: "next stage shown · graph: right",
         hint: None,
     },
     Binding { keys: &[code(KeyCode::PageUp)], action: Action::PageUp, describe: "scroll a page up", hint: None },
@@ -127,7 +130,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[code(KeyCode::Enter)],
         action: Action::Select,
-        describe: "history: rewind to the selected event",
+        describe: "history: rewind · graph: expand/collapse",
         hint: None,
     },
     Binding {
@@ -135,6 +138,19 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::ToggleDiff,
         describe: "diff the stage against the previous one",
         hint: Some("diff"),
+    },
+    Binding {
+        keys: &[key('g')],
+        action: Action::ToggleGraph,
+        describe: "show the states as a graph or as a list",
+        hint: None,
+    },
+    Binding { keys: &[key('a')], action: Action::Answer, describe: "answer the Task waiting for a result", hint: None },
+    Binding {
+        keys: &[key('w')],
+        action: Action::SaveAnswers,
+        describe: "save the task answers given as a mock config",
+        hint: None,
     },
     Binding {
         keys: &[key('i')],

@@ -1,5 +1,6 @@
 //! One module per pane; each draws from `&App` into the area it is given.
 
+pub mod answer;
 pub mod explain;
 pub mod graph;
 pub mod help;

@@ -2,13 +2,17 @@
 //! leaves the last good one running and lists why, a good one replaces it and the execution is
 //! replayed to the same number of stages.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
-use crate::asl::engine::Execution;
+use crate::asl::definition::StateMachine;
+use crate::asl::engine::tasks::TaskSource;
+use crate::asl::mock::{MockSource, check_against, parse_mock_config};
 use crate::asl::source::Source;
-use crate::tui::app::App;
+use crate::tui::app::{App, MockFile};
 use crate::tui::event::FileChange;
-use crate::tui::session::checked_machine;
+use crate::tui::session::{checked_machine, render_errors};
 
 /// Applies changed file contents to the app. Each file is judged on its own: a good one is
 /// taken even when the other is broken, and a broken one leaves its last good version running
@@ -26,10 +30,18 @@ pub fn apply(app: &mut App, change: FileChange) {
         let parsed = read.and_then(|text| parse_input(name, &text)).map_err(|why| vec![why]);
         settle(&mut app.problems.input, parsed)
     });
-    if machine.is_some() || input.is_some() {
+    let tasks = change.mock.and_then(|read| {
+        let against = machine.as_ref().map_or(app.session.exec.machine(), |(m, _)| *m);
+        let loaded = read.map_err(|why| vec![why]).and_then(|text| load_mock(app.files.mock.as_ref(), text, against));
+        settle(&mut app.problems.mock, loaded)
+    });
+    if machine.is_some() || input.is_some() || tasks.is_some() {
+        if let Some(tasks) = tasks {
+            app.session.tasks = tasks;
+        }
         replay(app, machine, input);
     }
-    let problems = app.problems.definition.len() + app.problems.input.len();
+    let problems = app.diagnostics().len();
     if problems > 0 {
         app.message = Some(format!("reload failed ({problems} problem(s)); still running the last good version"));
     }
@@ -65,7 +77,7 @@ fn replay(
         None => session.exec.machine(),
     };
     let input = input.unwrap_or_else(|| session.exec.input().clone());
-    session.exec = Execution::new(machine_ref, input, session.config.clone());
+    session.exec = session.fresh(machine_ref, input);
     session.replay_to(shown);
     let now = session.exec.stages().len();
     let at = session.exec.stages().last().map(|s| s.state.clone());
@@ -82,6 +94,37 @@ fn replay(
         (None, None) => "reloaded: at the start".into(),
     });
     app.execution_moved();
+}
+
+/// Reads a mock config as the debugger uses it: parsed, checked against the machine, and the
+/// test case in use taken as the task source; else its problems, `file:line:col` each.
+pub fn load_mock(
+    mock: Option<&MockFile>,
+    text: String,
+    machine: &StateMachine,
+) -> Result<Arc<dyn TaskSource>, Vec<String>> {
+    let Some(mock) = mock else { return Err(vec!["no mock config in use".into()]) };
+    let source = Source::new(mock.path.as_str(), text);
+    let parsed = parse_mock_config(&source.text);
+    let mut diagnostics = parsed.diagnostics;
+    let config = parsed.config.unwrap_or_default();
+    let name = match config.machine(mock.state_machine.as_deref()) {
+        Ok(m) => {
+            diagnostics.extend(check_against(m, machine));
+            m.name.clone()
+        }
+        // The parse errors say why the machine is missing.
+        Err(_) if diagnostics.iter().any(|d| d.is_error()) => String::new(),
+        Err(e) => return Err(vec![format!("{}: {e}", mock.path)]),
+    };
+    let errors = render_errors(&source, &diagnostics);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    match MockSource::new(&config, Some(&name), &mock.test_case) {
+        Ok(s) => Ok(Arc::new(s)),
+        Err(e) => Err(vec![format!("{}: {e}", mock.path)]),
+    }
 }
 
 /// Parses execution input, naming the file and position on failure.

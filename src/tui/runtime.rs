@@ -7,6 +7,7 @@ use std::time::Duration;
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
 use futures_util::StreamExt;
 
+use crate::tui::answer;
 use crate::tui::app::App;
 use crate::tui::event::Event;
 use crate::tui::terminal::{self, Term};
@@ -48,6 +49,11 @@ async fn event_loop(term: &mut Term, app: &mut App, files: &mut FileWatch) -> st
             outcome?;
             dirty = true;
         }
+        if app.save_answers {
+            app.save_answers = false;
+            save_answers(app);
+            dirty = true;
+        }
         let Some(keys) = keys.as_mut() else { break };
         if dirty {
             term.draw(|f| ui::draw(f, app))?;
@@ -66,6 +72,19 @@ async fn event_loop(term: &mut Term, app: &mut App, files: &mut FileWatch) -> st
         dirty = update(app, event);
     }
     Ok(())
+}
+
+/// `w`: writes the answers given so far as a mock config beside the definition.
+fn save_answers(app: &mut App) {
+    let path = answer::mock_file(&app.files.definition);
+    let answers = app.session.exec.answers();
+    let count = answers.iter().count();
+    let config = answer::mock_config(&app.files.definition, answers);
+    let text = serde_json::to_string_pretty(&config).unwrap_or_default() + "\n";
+    app.message = Some(match std::fs::write(&path, text) {
+        Ok(()) => format!("saved {count} answer(s) to {path} (--mock-config {path} --test-case {})", answer::TEST_CASE),
+        Err(e) => format!("cannot write {path}: {e}"),
+    });
 }
 
 /// Suspends the screen, runs `$EDITOR` (else `vi`) on the input file, and comes back. The

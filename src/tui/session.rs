@@ -3,6 +3,7 @@
 //! state, replay to a stage count after a reload).
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -11,6 +12,7 @@ use crate::asl::definition::StateMachine;
 use crate::asl::diagnostic::{self, Diagnostic};
 use crate::asl::engine::history::EventKind;
 use crate::asl::engine::stage::StageKind;
+use crate::asl::engine::tasks::{NoTasks, RecordedAnswers, TaskSource};
 use crate::asl::engine::{Execution, ExecutionConfig, Status, Step};
 use crate::asl::source::{LineIndex, Source};
 
@@ -31,25 +33,51 @@ pub struct Rejected {
 pub struct Session {
     pub source: Source,
     pub config: ExecutionConfig,
+    /// Where task results come from before anyone is asked (a mock config's test case).
+    pub tasks: Arc<dyn TaskSource>,
     pub exec: Execution<'static>,
 }
 
 impl Session {
-    /// Checks `source` and starts a fresh execution paused before the first state.
+    /// Checks `source` and starts a fresh execution paused before the first state; every Task
+    /// waits for an answer.
     pub fn start(source: Source, input: Value, config: ExecutionConfig) -> Result<Session, Rejected> {
+        Session::start_with_tasks(source, input, config, Arc::new(NoTasks))
+    }
+
+    /// As [`Session::start`], with task results from `tasks` where it has them.
+    pub fn start_with_tasks(
+        source: Source,
+        input: Value,
+        config: ExecutionConfig,
+        tasks: Arc<dyn TaskSource>,
+    ) -> Result<Session, Rejected> {
         let machine = checked_machine(&source)?;
-        Ok(Session { exec: Execution::new(machine, input, config.clone()), config, source })
+        let exec = Execution::with_tasks(machine, input, config.clone(), tasks.clone(), RecordedAnswers::default());
+        Ok(Session { exec, config, tasks, source })
+    }
+
+    /// A new execution of `machine` on `input` with this session's task source, keeping the
+    /// answers given so far (a person typed them; a restart or reload must not forget them).
+    pub fn fresh(&self, machine: &'static StateMachine, input: Value) -> Execution<'static> {
+        let answers = self.exec.answers().clone();
+        Execution::with_tasks(machine, input, self.config.clone(), self.tasks.clone(), answers)
     }
 
     /// The same machine and input, from the beginning.
     pub fn restart(&mut self) {
-        self.exec = Execution::new(self.exec.machine(), self.exec.input().clone(), self.config.clone());
+        self.exec = self.fresh(self.exec.machine(), self.exec.input().clone());
     }
 
-    /// Runs stages until the next state to enter has a breakpoint, or the end. Always makes
-    /// progress, so pressing it while paused at a breakpoint moves on.
+    /// Runs stages until the next state to enter has a breakpoint, or the end. A state inside
+    /// a Parallel/Map is entered as part of its container, so the run stops at its `input`
+    /// stage instead. Always makes progress, so pressing it while paused at a breakpoint moves
+    /// on.
     pub fn continue_to_breakpoint(&mut self, breakpoints: &BTreeSet<String>) {
-        while let Step::Stage(_) = self.exec.step() {
+        while let Step::Stage(stage) = self.exec.step() {
+            if stage.kind == StageKind::Input && !stage.location.is_empty() && breakpoints.contains(&stage.state) {
+                break;
+            }
             if self.between_states() {
                 if let Some(next) = self.exec.current_state() {
                     if breakpoints.contains(next) {

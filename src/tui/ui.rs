@@ -21,8 +21,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
         return;
     }
     let bottom_height = if area.height >= 36 { 10 } else { 7 };
-    let explain_height =
-        if app.problems == Problems::default() { explain_height(area) } else { diagnostics_height(app, area) };
+    // Built once: its length sizes the area.
+    let explained = panes::explain::lines(app);
+    let explain_height = if app.problems == Problems::default() {
+        explain_height(&explained, area)
+    } else {
+        diagnostics_height(app, area)
+    };
     let [main, explain, bottom, status] = Layout::vertical([
         Constraint::Min(8),
         Constraint::Length(explain_height),
@@ -30,7 +35,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Constraint::Length(1),
     ])
     .areas(area);
-    let graph_width = if area.width >= 110 { 30 } else { 24 };
+    // Wide enough for a compact drawing of a small machine; larger ones pan.
+    let graph_width = if area.width >= 110 { 40 } else { 24 };
     let [graph, stages] = Layout::horizontal([Constraint::Length(graph_width), Constraint::Min(40)]).areas(main);
     let [history, variables] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(bottom);
@@ -38,24 +44,30 @@ pub fn draw(frame: &mut Frame, app: &App) {
     panes::graph::draw(frame, graph, app);
     panes::stages::draw(frame, stages, app);
     if app.problems == Problems::default() {
-        panes::explain::draw(frame, explain, app);
+        panes::explain::draw(frame, explain, explained);
     } else {
         panes::explain::draw_diagnostics(frame, explain, app);
     }
     panes::history::draw(frame, history, app);
     panes::variables::draw(frame, variables, app);
     panes::status::draw(frame, status, app);
+    if let Some(dialog) = &app.dialog {
+        panes::answer::draw(frame, area, app, dialog);
+    }
     if app.help {
         panes::help::draw(frame, area);
     }
 }
 
-fn explain_height(area: Rect) -> u16 {
-    if area.height >= 36 { 6 } else { 4 }
+/// Room for what the explain area has to say (a Choice's rule tree can be long), within limits
+/// that leave the stage pane most of the screen.
+fn explain_height(lines: &[Line], area: Rect) -> u16 {
+    let (least, most) = if area.height >= 36 { (6, 14) } else { (4, 7) };
+    (lines.len() as u16 + 2).clamp(least, most)
 }
 
 fn diagnostics_height(app: &App, area: Rect) -> u16 {
-    let wanted = (app.problems.definition.len() + app.problems.input.len()) as u16 + 2;
+    let wanted = app.diagnostics().len() as u16 + 2;
     wanted.clamp(3, if area.height >= 36 { 10 } else { 6 })
 }
 

@@ -4,6 +4,8 @@
 use crate::asl::engine::Status;
 use crate::asl::engine::history::EventKind;
 use crate::asl::engine::stage::StageKind;
+use crate::asl::engine::tasks::TaskAnswer;
+use crate::tui::answer::{AnswerDialog, Outcome};
 use crate::tui::app::{App, Pane};
 use crate::tui::event::Event;
 use crate::tui::keymap::{self, Action};
@@ -15,6 +17,11 @@ const PAGE: usize = 10;
 /// Applies one event; returns whether the screen must be redrawn.
 pub fn update(app: &mut App, event: Event) -> bool {
     match event {
+        // While the answer dialog is open, keys are typing.
+        Event::Key(k) if app.dialog.is_some() => {
+            answer_key(app, &k);
+            true
+        }
         Event::Key(k) => match keymap::lookup(&k) {
             Some(action) => {
                 act(app, action);
@@ -50,7 +57,11 @@ fn act(app: &mut App, action: Action) {
         Action::Continue => {
             let breakpoints = app.breakpoints.clone();
             moved(app, |a| a.session.continue_to_breakpoint(&breakpoints));
-            if app.session.between_states() {
+            let nested = app.selected_stage().filter(|s| s.kind == StageKind::Input && !s.location.is_empty());
+            if let Some(stage) = nested.filter(|s| app.breakpoints.contains(&s.state)) {
+                app.message =
+                    Some(format!("breakpoint: paused at the input of '{}' ({})", stage.state, stage.location));
+            } else if app.session.between_states() {
                 let at = app.session.exec.current_state().unwrap_or_default();
                 app.message = Some(format!("breakpoint: paused before '{at}'"));
             }
@@ -65,16 +76,62 @@ fn act(app: &mut App, action: Action) {
         Action::FocusNext => app.focus = app.focus.next(),
         Action::FocusPrev => app.focus = app.focus.prev(),
         Action::Up | Action::Down | Action::PageUp | Action::PageDown => scroll(app, action),
-        Action::Left | Action::Right => select_stage(app, action == Action::Right),
-        Action::Select => {
-            if app.focus == Pane::History {
-                rewind_to_event(app, app.history_cursor());
+        Action::Left | Action::Right if app.focus == Pane::Graph && !app.graph.list => {
+            let from = app.graph_state().unwrap_or_default().to_owned();
+            if let Some(to) = app.graph.beside(&from, action == Action::Right) {
+                select_state(app, to);
             }
+        }
+        Action::Left | Action::Right => select_stage(app, action == Action::Right),
+        Action::Select => match app.focus {
+            Pane::History => rewind_to_event(app, app.history_cursor()),
+            Pane::Graph => toggle_container(app),
+            _ => {}
+        },
+        Action::ToggleGraph => {
+            app.graph.list = !app.graph.list;
+            app.message = Some(if app.graph.list { "states as a list" } else { "states as a graph" }.into());
         }
         Action::ToggleDiff => app.diff = !app.diff,
         Action::Help => app.help = !app.help,
         Action::Quit => app.quit = true,
         Action::EditInput => app.edit_input = true,
+        Action::Answer => match app.session.exec.status() {
+            Status::AwaitingTask(_) => app.dialog = Some(AnswerDialog::default()),
+            _ => app.message = Some("no Task is waiting for a result".into()),
+        },
+        Action::SaveAnswers => {
+            if app.session.exec.answers().is_empty() {
+                app.message = Some("no task answers given yet: nothing to save".into());
+            } else {
+                app.save_answers = true;
+            }
+        }
+    }
+}
+
+/// A key in the answer dialog; an accepted answer goes to the execution, which goes on.
+fn answer_key(app: &mut App, k: &crossterm::event::KeyEvent) {
+    let Some(dialog) = app.dialog.as_mut() else { return };
+    match dialog.key(k) {
+        Outcome::Editing => {}
+        Outcome::Quit => app.quit = true,
+        Outcome::Later => {
+            app.dialog = None;
+            app.message = Some("task still waiting: press a to answer it".into());
+        }
+        Outcome::Answer(answer) => {
+            let Status::AwaitingTask(request) = app.session.exec.status() else { return };
+            let said = match &answer {
+                TaskAnswer::Return(_) => "a result".to_owned(),
+                TaskAnswer::Throw { error, .. } => format!("error {error}"),
+            };
+            let name = request.state.clone();
+            moved(app, |a| a.session.exec.answer(answer));
+            if app.message.is_none() {
+                app.message = Some(format!("answered '{name}' with {said}; s steps on"));
+            }
+        }
     }
 }
 
@@ -86,13 +143,15 @@ fn moved(app: &mut App, f: impl FnOnce(&mut App)) {
         Status::Succeeded(_) => Some("execution succeeded".into()),
         Status::Failed { error, .. } => Some(format!("execution failed: {}", error.as_deref().unwrap_or("(no error)"))),
         Status::Stopped(why) => Some(format!("stopped: {why}")),
-        // Running, or paused in a way the status bar names.
+        Status::AwaitingTask(request) => Some(format!("task '{}' waits for a result", request.state)),
+        // Running: the status bar says so.
         _ => None,
     };
 }
 
 fn toggle_breakpoint(app: &mut App) {
-    let Some(name) = app.graph_state() else { return };
+    let Some(name) = app.graph_state().map(str::to_owned) else { return };
+    let name = name.as_str();
     if app.breakpoints.remove(name) {
         app.message = Some(format!("breakpoint removed from '{name}'"));
     } else {
@@ -111,8 +170,13 @@ fn scroll(app: &mut App, action: Action) {
     let step = |v: usize, max: usize| if up { v.saturating_sub(by) } else { (v + by).min(max) };
     match app.focus {
         Pane::Graph => {
-            let last = app.session.state_names().len().saturating_sub(1);
-            app.graph_selected = step(app.graph_selected, last);
+            let mut at = app.graph_selected.clone();
+            for _ in 0..by {
+                at = app.graph.step(at.as_deref(), !up);
+            }
+            if let Some(to) = at {
+                select_state(app, to);
+            }
         }
         Pane::Stages => {
             // The drawn view knows how long the JSON is; before the first draw, don't clamp.
@@ -127,6 +191,26 @@ fn scroll(app: &mut App, action: Action) {
     }
 }
 
+/// Moves the graph cursor to `name`, and the stage view with it: to the last stage shown of
+/// that state, or back to following the execution when it has none.
+fn select_state(app: &mut App, name: String) {
+    let stages = app.session.exec.stages();
+    let last = stages.iter().rposition(|s| s.state == name);
+    app.stage_selected = last.filter(|i| i + 1 < stages.len());
+    app.json_scroll = 0;
+    app.graph_selected = Some(name);
+}
+
+/// Enter on a Parallel/Map in the graph: collapse it to one node, or expand it again.
+fn toggle_container(app: &mut App) {
+    let Some(name) = app.graph_state().map(str::to_owned) else { return };
+    if app.graph.list || !app.graph.toggle(app.session.exec.machine(), &name) {
+        return;
+    }
+    let collapsed = app.graph.collapsed.contains(&name);
+    app.message = Some(format!("{} '{name}'", if collapsed { "collapsed" } else { "expanded" }));
+}
+
 /// Left/Right: inspect the previous or next stage already shown (no execution move).
 fn select_stage(app: &mut App, forward: bool) {
     let Some(i) = app.selected_stage_index() else { return };
@@ -134,6 +218,11 @@ fn select_stage(app: &mut App, forward: bool) {
     let j = if forward { (i + 1).min(last) } else { i.saturating_sub(1) };
     app.stage_selected = if j == last { None } else { Some(j) };
     app.json_scroll = 0;
+    // The graph cursor goes with the stage's state.
+    let state = app.session.exec.stages()[j].state.clone();
+    if let Some(shown) = app.graph.shown_as(&state) {
+        app.graph_selected = Some(shown.to_owned());
+    }
 }
 
 /// Rewinds the execution to the moment a history event was recorded: a state's k-th entry is

@@ -1,4 +1,4 @@
-//! Watching the definition and input files: notify on their directories, debounced, and the
+//! Watching the definition, input and mock config files: notify on their directories, debounced, and the
 //! changed files re-read, delivered as one `FileChange` per burst of saves.
 
 use std::path::{Path, PathBuf};
@@ -18,6 +18,8 @@ pub const DEBOUNCE: Duration = Duration::from_millis(100);
 pub struct Watched {
     pub definition: PathBuf,
     pub input: Option<PathBuf>,
+    /// The `--mock-config` file, if any.
+    pub mock: Option<PathBuf>,
 }
 
 /// Which watched files a notification touched.
@@ -25,6 +27,13 @@ pub struct Watched {
 struct Touched {
     definition: bool,
     input: bool,
+    mock: bool,
+}
+
+impl Touched {
+    fn any(self) -> bool {
+        self.definition || self.input || self.mock
+    }
 }
 
 /// A running watch. Dropping it stops watching.
@@ -72,6 +81,7 @@ impl FileWatch {
                     self.pending = Some(Touched {
                         definition: pending.definition || more.definition,
                         input: pending.input || more.input,
+                        mock: pending.mock || more.mock,
                     });
                 }
                 // Quiet for long enough, or the watcher is gone: deliver what we have.
@@ -88,6 +98,7 @@ fn read_changed(watched: &Watched, touched: Touched) -> FileChange {
     FileChange {
         definition: touched.definition.then(|| read(&watched.definition)),
         input: watched.input.as_deref().filter(|_| touched.input).map(read),
+        mock: watched.mock.as_deref().filter(|_| touched.mock).map(read),
     }
 }
 
@@ -96,22 +107,26 @@ fn read_changed(watched: &Watched, touched: Touched) -> FileChange {
 fn watch(watched: &Watched, tx: UnboundedSender<Touched>) -> notify::Result<RecommendedWatcher> {
     let definition = Target::new(&watched.definition);
     let input = watched.input.as_deref().map(Target::new);
+    let mock = watched.mock.as_deref().map(Target::new);
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         let Ok(event) = res else { return };
         if event.kind.is_access() {
             return;
         }
         let hit = |target: &Target| event.paths.iter().any(|p| target.is(p));
-        let touched = Touched { definition: hit(&definition), input: input.as_ref().is_some_and(hit) };
-        if touched.definition || touched.input {
+        let touched = Touched {
+            definition: hit(&definition),
+            input: input.as_ref().is_some_and(hit),
+            mock: mock.as_ref().is_some_and(hit),
+        };
+        if touched.any() {
             // The receiver is gone only when the loop ended; nothing left to tell.
             let _ = tx.send(touched);
         }
     })?;
     let mut dirs: Vec<PathBuf> = vec![parent(&watched.definition)];
-    if let Some(i) = &watched.input {
-        dirs.push(parent(i));
-    }
+    dirs.extend(watched.input.iter().chain(&watched.mock).map(|p| parent(p)));
+    dirs.sort();
     dirs.dedup();
     for d in dirs {
         watcher.watch(&d, RecursiveMode::NonRecursive)?;

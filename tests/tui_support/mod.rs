@@ -48,7 +48,7 @@ pub fn app_for(definition: &str, input: &str) -> App {
     let input: Value = serde_json::from_str(input).expect("test input is JSON");
     let session = Session::start(Source::new(DEF_NAME, definition), input, ExecutionConfig::default())
         .expect("test definition checks");
-    App::new(session, Files { definition: DEF_NAME.into(), input: Some(INPUT_NAME.into()) })
+    App::new(session, Files { definition: DEF_NAME.into(), input: Some(INPUT_NAME.into()), mock: None })
 }
 
 pub fn greet() -> App {
@@ -70,11 +70,11 @@ pub fn code(app: &mut App, code: KeyCode) -> bool {
 }
 
 pub fn definition_changed(app: &mut App, text: &str) {
-    update(app, Event::FileChanged(FileChange { definition: Some(Ok(text.into())), input: None }));
+    update(app, Event::FileChanged(FileChange { definition: Some(Ok(text.into())), input: None, mock: None }));
 }
 
 pub fn input_changed(app: &mut App, text: &str) {
-    update(app, Event::FileChanged(FileChange { definition: None, input: Some(Ok(text.into())) }));
+    update(app, Event::FileChanged(FileChange { definition: None, input: Some(Ok(text.into())), mock: None }));
 }
 
 /// (state, stage kind) of every stage shown so far.

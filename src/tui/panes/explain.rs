@@ -8,22 +8,26 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
+mod failure;
+
 use crate::asl::engine::Status;
+use crate::asl::engine::choice::ChoiceOutcome;
 use crate::asl::engine::clock::format_millis;
 use crate::asl::engine::stage::StageDetail;
 use crate::tui::app::{App, Pane};
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+pub fn draw(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>) {
     let block =
         Block::default().borders(Borders::ALL).border_style(Style::default().fg(Color::DarkGray)).title(" Explain ");
-    frame.render_widget(Paragraph::new(explain(app)).block(block).wrap(Wrap { trim: false }), area);
+    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
 }
 
 fn label(text: &str) -> Span<'static> {
     Span::styled(format!("{text}: "), Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD))
 }
 
-fn explain(app: &App) -> Vec<Line<'static>> {
+/// What the explain area shows now, one entry per line (the layout sizes the area by it).
+pub fn lines(app: &App) -> Vec<Line<'static>> {
     let exec = &app.session.exec;
     if app.focus == Pane::History {
         if let Some(e) = exec.history().events().get(app.history_cursor()) {
@@ -34,21 +38,19 @@ fn explain(app: &App) -> Vec<Line<'static>> {
         }
     }
     let stage = app.selected_stage();
-    if let Some(detail) = stage.and_then(|s| s.detail.as_ref()) {
+    if let Some((stage, detail)) = stage.and_then(|s| s.detail.as_ref().map(|d| (s, d))) {
         return match detail {
-            StageDetail::Choice(outcome) => vec![Line::from(vec![label("Choice"), Span::raw(format!("{outcome:?}"))])],
+            StageDetail::Choice(outcome) => choice(outcome),
             StageDetail::Wait { seconds, until_ms } => vec![Line::from(vec![
                 label("Wait"),
                 Span::raw(format!("{seconds} s, until {}", format_millis(*until_ms))),
             ])],
-            StageDetail::Error { error, cause } => vec![
-                Line::from(vec![label("error"), Span::styled(error.clone(), Style::default().fg(Color::Red))]),
-                Line::from(vec![label("cause"), Span::raw(cause.clone())]),
-            ],
-            // The engine grows new details (catchers, …); show them as data until each has a
-            // line of its own.
-            #[allow(unreachable_patterns)]
-            other => vec![Line::from(vec![label("detail"), Span::raw(format!("{other:?}"))])],
+            StageDetail::Error { error, cause } => {
+                let mut lines = error_lines(error, cause);
+                lines.push(failure::decision(app, stage));
+                lines
+            }
+            StageDetail::Caught { catcher, next } => failure::caught(app, stage, *catcher, next),
         };
     }
     let at_end = stage.is_some_and(|s| s.index + 1 == exec.stages().len());
@@ -64,17 +66,59 @@ fn explain(app: &App) -> Vec<Line<'static>> {
             vec![Line::from(vec![label("execution succeeded"), Span::raw(format!("output {output}"))])]
         }
         Status::Stopped(why) => vec![Line::from(vec![label("stopped"), Span::raw(why.clone())])],
-        Status::Running | Status::Succeeded(_) | Status::Failed { .. } => describe_state(app),
-        // Pauses the engine adds later (a Task waiting for its result), shown as data for now.
-        #[allow(unreachable_patterns)]
-        other => vec![Line::from(vec![label("paused"), Span::raw(format!("{other:?}"))])],
+        Status::AwaitingTask(request) if at_end || stage.is_none() => vec![Line::from(vec![
+            label("waiting"),
+            Span::raw(format!(
+                "Task '{}' ({}) needs a result: answer it in the dialog",
+                request.state, request.resource
+            )),
+        ])],
+        Status::Running | Status::Succeeded(_) | Status::Failed { .. } | Status::AwaitingTask(_) => describe_state(app),
     }
+}
+
+fn error_lines(error: &str, cause: &str) -> Vec<Line<'static>> {
+    vec![
+        Line::from(vec![label("error"), Span::styled(error.to_owned(), Style::default().fg(Color::Red))]),
+        Line::from(vec![label("cause"), Span::raw(cause.to_owned())]),
+    ]
+}
+
+/// The Choice rule tree as the engine explains it, verdicts coloured, the branch taken last.
+fn choice(outcome: &ChoiceOutcome) -> Vec<Line<'static>> {
+    let text = outcome.explain();
+    let count = text.lines().count();
+    text.lines()
+        .enumerate()
+        .map(|(i, line)| {
+            if i + 1 == count {
+                return Line::from(vec![
+                    label("Choice"),
+                    Span::styled(line.to_owned(), Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD)),
+                ]);
+            }
+            // `… → true (…)`: colour the verdict.
+            match line.rfind(" → ") {
+                Some(at) => {
+                    let (test, verdict) = line.split_at(at);
+                    let colour = if verdict.starts_with(" → true") { Color::Green } else { Color::Red };
+                    Line::from(vec![
+                        Span::raw(test.to_owned()),
+                        Span::styled(verdict.to_owned(), Style::default().fg(colour)),
+                    ])
+                }
+                None => Line::raw(line.to_owned()),
+            }
+        })
+        .collect()
 }
 
 /// The selected (or next) state's type and comment.
 fn describe_state(app: &App) -> Vec<Line<'static>> {
-    let name = app.selected_stage().map(|s| s.state.as_str()).or(app.session.exec.current_state());
-    let Some(state) = name.and_then(|n| app.session.exec.machine().scope.state(n)) else { return Vec::new() };
+    let name = app.selected_stage().map(|s| s.state.as_str()).or(app.current_state());
+    let Some(state) = name.and_then(|n| failure::find_state(&app.session.exec.machine().scope, n)) else {
+        return Vec::new();
+    };
     let mut line = vec![label(state.type_name()), Span::raw(format!("'{}'", state.name))];
     if let Some(c) = &state.comment {
         line.push(Span::styled(format!("  {c}"), Style::default().fg(Color::DarkGray)));

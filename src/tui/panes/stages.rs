@@ -30,7 +30,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         return;
     };
     let total = app.session.exec.stages().len();
-    let title = format!(" Stage {}/{} · {} · {} ", stage.index + 1, total, stage.state, stage.kind.as_str());
+    // A nested state is named with where it sits: `Fan › branch 2 › Lookup`.
+    let place = if stage.location.is_empty() { String::new() } else { format!("{} › ", stage.location) };
+    let title = format!(" Stage {}/{} · {place}{} · {} ", stage.index + 1, total, stage.state, stage.kind.as_str());
     let block = pane_block(title, app, Pane::Stages);
     let inner = block.inner(area);
     frame.render_widget(block, area);

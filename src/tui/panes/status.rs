@@ -16,9 +16,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Status::Succeeded(_) => ("SUCCEEDED", Color::Green),
         Status::Failed { .. } => ("FAILED", Color::Red),
         Status::Stopped(_) => ("STOPPED", Color::Magenta),
-        // Statuses the engine adds later (a Task waiting for an answer) are pauses.
-        #[allow(unreachable_patterns)]
-        _ => ("PAUSED", Color::Blue),
+        Status::AwaitingTask(_) => ("WAITING FOR TASK", Color::Blue),
     };
     let mut spans = vec![Span::styled(format!(" {status} "), Style::default().fg(Color::Black).bg(colour))];
     if let Some(m) = &app.message {
