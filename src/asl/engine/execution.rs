@@ -123,7 +123,8 @@ struct Ahead {
 /// snapshots taken in the middle of a visit.
 #[derive(Clone, Default)]
 struct Queue {
-    items: Arc<[Item]>,
+    /// Shared with snapshots; `Arc<Vec>` rather than `Arc<[_]>` so making one moves no items.
+    items: Arc<Vec<Item>>,
     pos: usize,
     /// Index of the last stage in `items`, if any: whether a stage is still to come is then O(1).
     last_stage: Option<usize>,
@@ -132,7 +133,7 @@ struct Queue {
 impl Queue {
     fn new(items: Vec<Item>) -> Queue {
         let last_stage = items.iter().rposition(|i| matches!(i, Item::Stage(_)));
-        Queue { items: items.into(), pos: 0, last_stage }
+        Queue { items: Arc::new(items), pos: 0, last_stage }
     }
 
     fn has_stage(&self) -> bool {

@@ -30,7 +30,7 @@ impl Item {
 
 impl Trace {
     pub fn new(next_id: u32) -> Trace {
-        Trace { items: Vec::new(), next_id, first_id: next_id }
+        Trace { items: Vec::with_capacity(8), next_id, first_id: next_id }
     }
 
     /// Appends an event; returns the id it will have in the history.
