@@ -10,6 +10,7 @@ macro_rules! outln {
 }
 
 mod graph;
+mod handlers;
 mod run;
 mod test;
 mod validate;

@@ -105,3 +105,28 @@ fn trace_explains_which_choice_rule_matched_and_why() {
     let why = choice["explanation"].as_str().expect("explanation");
     assert!(why.contains("$.picked.items[2] (\"jam\") IsPresent true → true"), "{why}");
 }
+
+#[test]
+fn an_opt_in_handler_answers_a_task_through_the_binary() {
+    let dir = std::env::temp_dir().join(format!("statescope-cli-handler-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let def = dir.join("task.asl.json");
+    std::fs::write(
+        &def,
+        r#"{"StartAt":"Echo","States":{"Echo":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:echo","ResultPath":"$.echo","End":true}}}"#,
+    )
+    .expect("write");
+    let def = def.to_str().expect("utf-8");
+    // Without a handler nothing runs: the task waits (exit 3).
+    let (code, stdout) = run_with_stdin(&["run", def, "--input", "-", "--format", "json"], r#"{"n": 1}"#);
+    assert_eq!((code, serde_json::from_str::<Value>(&stdout).expect("json")["status"].clone()), (3, "WAITING".into()));
+    let (code, stdout) = run_with_stdin(
+        &["run", def, "--input", "-", "--format", "json", "--handler", "arn:aws:lambda:*=cat"],
+        r#"{"n": 1}"#,
+    );
+    assert_eq!(code, 0, "{stdout}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout).expect("json")["output"],
+        serde_json::json!({"n": 1, "echo": {"n": 1}})
+    );
+}

@@ -40,6 +40,8 @@ pub struct RunArgs {
     /// Seed for States.UUID / States.MathRandom.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    #[command(flatten)]
+    pub handlers: crate::cli::handlers::HandlerArgs,
     /// Task results from a mock config in Step Functions Local's MockConfigFile format.
     #[arg(long, value_name = "FILE", requires = "test_case")]
     pub mock_config: Option<PathBuf>,
@@ -91,6 +93,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
         }
         _ => Arc::new(NoTasks),
     };
+    let tasks = args.handlers.with(tasks);
     let config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() };
     let mut exec = Execution::with_tasks(machine, input, config, tasks, RecordedAnswers::default());
     exec.run();

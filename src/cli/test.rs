@@ -44,6 +44,8 @@ pub struct TestArgs {
     /// Seed for States.UUID / States.MathRandom.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    #[command(flatten)]
+    pub handlers: crate::cli::handlers::HandlerArgs,
 }
 
 /// A mock config read and checked against the machine it mocks.
@@ -243,7 +245,13 @@ pub fn run(args: &TestArgs) -> ExitCode {
         };
         let input = want.as_ref().and_then(|w| w.input.clone()).unwrap_or_else(|| default_input.clone());
         let config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() };
-        let mut exec = Execution::with_tasks(machine, input, config, Arc::new(tasks), RecordedAnswers::default());
+        let mut exec = Execution::with_tasks(
+            machine,
+            input,
+            config,
+            args.handlers.with(Arc::new(tasks)),
+            RecordedAnswers::default(),
+        );
         let got = outcome(exec.run());
         let status = got["status"].as_str().unwrap_or_default().to_string();
         if !matches!(status.as_str(), "SUCCEEDED" | "FAILED") {
