@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod engine;
 pub mod intrinsics;
 pub mod json_text;
+pub mod jsonata;
 pub mod jsonpath;
 pub mod load;
 pub mod parse;

@@ -1,0 +1,29 @@
+//! JSONata, the query language of `"QueryLanguage": "JSONata"` states: a tokenizer, a Pratt
+//! parser and a post-processing pass that together accept exactly what JSONata 2.x accepts and
+//! reject the rest with JSONata's own error codes (`S0xxx`) and a char offset.
+//!
+//! ```
+//! use statescope::asl::jsonata;
+//! assert!(jsonata::parse("Account.Order[0].Product.(Price * Quantity)").is_ok());
+//! assert_eq!(jsonata::parse("[1,2)").map_err(|e| e.code), Err("S0202"));
+//! ```
+
+mod ast;
+mod error;
+mod lexer;
+mod parser;
+mod process;
+mod signature;
+
+pub use ast::{Ast, BinaryOp, Group, Kind, Node, Slot, SortTerm, Stage};
+pub use error::JsonataError;
+pub use parser::MAX_DEPTH;
+
+/// Parses a JSONata expression (the text inside `{% … %}`).
+pub fn parse(text: &str) -> Result<Ast, JsonataError> {
+    let raw = parser::Parser::parse(text)?;
+    process::process(raw)
+}
+
+#[cfg(test)]
+mod tests;
