@@ -19,9 +19,23 @@ pub use ast::{Ast, BinaryOp, Group, Kind, Node, Slot, SortTerm, Stage};
 pub use error::JsonataError;
 pub use parser::MAX_DEPTH;
 
-/// Parses a JSONata expression (the text inside `{% … %}`).
+/// Which JSONata grammar to accept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// JSONata 2.0.x, the version AWS Step Functions runs (checklist 8.3): no `??` or `?:`.
+    V2_0,
+    /// JSONata 2.1: adds the coalescing `??` and default `?:` operators.
+    V2_1,
+}
+
+/// Parses a JSONata 2.1 expression (the text inside `{% … %}`).
 pub fn parse(text: &str) -> Result<Ast, JsonataError> {
-    let raw = parser::Parser::parse(text)?;
+    parse_version(text, Version::V2_1)
+}
+
+/// Parses an expression with the grammar of one JSONata version.
+pub fn parse_version(text: &str, version: Version) -> Result<Ast, JsonataError> {
+    let raw = parser::Parser::parse(text, version == Version::V2_1)?;
     process::process(raw)
 }
 

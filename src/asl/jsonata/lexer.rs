@@ -76,11 +76,13 @@ fn is_space(c: char) -> bool {
 pub struct Lexer {
     chars: Vec<char>,
     pos: usize,
+    /// JSONata 2.1's `??` and `?:` operators; in 2.0 they are two separate `?`/`:` tokens.
+    coalescing: bool,
 }
 
 impl Lexer {
-    pub fn new(text: &str) -> Self {
-        Lexer { chars: text.chars().collect(), pos: 0 }
+    pub fn new(text: &str, coalescing: bool) -> Self {
+        Lexer { chars: text.chars().collect(), pos: 0, coalescing }
     }
 
     /// Length of the source in chars (the position of the end token).
@@ -125,7 +127,8 @@ impl Lexer {
         }
         if let Some(next) = self.at(start + 1) {
             let pair: String = [c, next].iter().collect();
-            if let Some((_, op)) = DOUBLE.iter().find(|(s, _)| *s == pair) {
+            let found = DOUBLE.iter().find(|(s, _)| *s == pair).filter(|(s, _)| self.coalescing || !s.starts_with('?'));
+            if let Some((_, op)) = found {
                 self.pos += 2;
                 return token(TokenKind::Operator(op));
             }

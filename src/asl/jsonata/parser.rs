@@ -159,8 +159,8 @@ pub struct Parser {
 }
 
 impl Parser {
-    pub fn parse(text: &str) -> Result<Raw, JsonataError> {
-        let mut p = Parser { lexer: Lexer::new(text), current: Current { kind: None, pos: 0 }, depth: 0 };
+    pub fn parse(text: &str, coalescing: bool) -> Result<Raw, JsonataError> {
+        let mut p = Parser { lexer: Lexer::new(text, coalescing), current: Current { kind: None, pos: 0 }, depth: 0 };
         p.advance(None, false)?;
         let expr = p.expression(0)?;
         if !p.current.is_end() {

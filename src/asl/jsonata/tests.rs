@@ -106,3 +106,12 @@ mod prop {
         }
     }
 }
+
+#[test]
+fn jsonata_2_0_has_no_coalescing_operators() {
+    use super::{Version, parse_version};
+    assert!(parse_version("a ?? b", Version::V2_1).is_ok());
+    assert_eq!(parse_version("a ?? b", Version::V2_0).err().map(|e| e.code), Some("S0211"));
+    assert_eq!(parse_version("a ?: b", Version::V2_0).err().map(|e| e.code), Some("S0211"));
+    assert!(parse_version("a ? b : c", Version::V2_0).is_ok());
+}
