@@ -10,6 +10,7 @@
 
 mod ast;
 mod error;
+mod eval;
 mod lexer;
 mod parser;
 mod process;
@@ -17,6 +18,7 @@ mod signature;
 
 pub use ast::{Ast, BinaryOp, Group, Kind, Node, Slot, SortTerm, Stage};
 pub use error::JsonataError;
+pub use eval::{JsonataEnv, MAX_EVAL_DEPTH};
 pub use parser::MAX_DEPTH;
 
 /// Which JSONata grammar to accept.
