@@ -115,10 +115,15 @@ impl jsonata::JsonataEnv for TestEnv {
     }
 }
 
-/// JSON equality where numbers compare as doubles (1 == 1.0), as JavaScript sees them.
+/// JSON equality where numbers compare as doubles (1 == 1.0), as JavaScript sees them. serde_json
+/// (without `float_roundtrip`) may read the last bit of a long decimal differently, so doubles
+/// within a few ulps are equal.
 fn same(a: &Value, b: &Value, unordered: bool) -> bool {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Number(x), Value::Number(y)) => match (x.as_f64(), y.as_f64()) {
+            (Some(p), Some(q)) => p == q || (p - q).abs() <= 4.0 * f64::EPSILON * p.abs().max(q.abs()),
+            _ => false,
+        },
         (Value::Array(x), Value::Array(y)) if unordered => {
             x.len() == y.len() && x.iter().all(|i| y.iter().any(|j| same(i, j, true)))
         }
@@ -131,7 +136,11 @@ fn same(a: &Value, b: &Value, unordered: bool) -> bool {
 }
 
 fn eval_case(root: &Path, case: &Case) -> Result<(), String> {
-    let ast = jsonata::parse(&case.expr).map_err(|e| format!("parse: {e}"))?;
+    let ast = match jsonata::parse(&case.expr) {
+        Ok(ast) => ast,
+        Err(e) if case.code.as_deref() == Some(e.code) => return Ok(()),
+        Err(e) => return Err(format!("parse: {e}")),
+    };
     let input = match (case.raw.get("data"), case.raw.get("dataset")) {
         (Some(d), _) => Some(d.clone()),
         (None, Some(Value::String(name))) => {

@@ -56,9 +56,10 @@ impl Ast {
         }
         let input = input.map_or(V::Undefined, V::from_json);
         frame.bind("$", input.clone());
+        // A top-level array is wrapped in a one-item sequence so paths map over it as a whole.
         let input = match input {
             V::Arr(a) => {
-                V::Arr(Rc::new(Arr { items: a.items.clone(), sequence: true, outer_wrapper: true, ..Arr::default() }))
+                V::Arr(Rc::new(Arr { items: vec![V::Arr(a)], sequence: true, outer_wrapper: true, ..Arr::default() }))
             }
             other => other,
         };
@@ -359,14 +360,13 @@ impl<'e> Evaluator<'e> {
                 input_seq = result.clone();
             }
         }
-        if tuple_mode {
-            let ts = tuples.unwrap_or_default();
-            if node.tuple {
-                result = V::Arr(Rc::new(Arr { items: ts, sequence: true, tuple_stream: true, ..Arr::default() }));
+        let stream = tuples.map(|ts| V::Arr(Rc::new(Arr { items: ts, sequence: true, tuple_stream: true, ..Arr::default() })));
+        if let Some(stream) = &stream {
+            result = if node.tuple {
+                stream.clone()
             } else {
-                let items = ts.iter().filter_map(|t| tuple_obj(t).and_then(|o| o.get("@").cloned())).collect();
-                result = V::sequence(items);
-            }
+                V::sequence(stream.items().iter().filter_map(|t| tuple_obj(t).and_then(|o| o.get("@").cloned())).collect())
+            };
         }
         if node.keep_singleton_array {
             let mut arr = match result {
@@ -379,13 +379,9 @@ impl<'e> Evaluator<'e> {
             result = V::Arr(Rc::new(arr));
         }
         if let Some(group) = &node.group {
-            let source = if tuple_mode {
-                match &result {
-                    V::Arr(a) if a.tuple_stream => result.clone(),
-                    _ => result.clone(),
-                }
-            } else {
-                result.clone()
+            let source = match (&stream, tuple_mode) {
+                (Some(stream), true) => stream.clone(),
+                _ => result.clone(),
             };
             result = self.group(group, source, frame)?;
         }

@@ -439,6 +439,7 @@ impl Processor {
                         }
                     }
                     node.ancestor = Some(slot);
+                    node.tuple = true;
                 }
             }
             Kind::Parent(_) => {
