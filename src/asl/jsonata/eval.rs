@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::asl::jsonata::ast::{Ast, BinaryOp, Group, Kind, Node, SortTerm, Stage};
 use crate::asl::jsonata::error::JsonataError;
-use value::{Arr, Frame, Func, Obj, V, deep_equal, js_number};
+use value::{Arr, Frame, Func, Obj, V, deep_equal};
 
 /// What evaluation needs from the outside world; nothing else reaches a clock or entropy.
 pub trait JsonataEnv {
@@ -24,7 +24,18 @@ pub trait JsonataEnv {
 }
 
 /// Deepest evaluation nesting before U1001, so runaway recursion is an error, not a crash.
-pub const MAX_EVAL_DEPTH: usize = 400;
+pub const MAX_EVAL_DEPTH: usize = 5_000;
+
+/// Native stack one evaluation may use before U1001. Frame sizes differ a lot between debug and
+/// release builds, so the guard measures the stack itself; 1 MiB leaves room on a 2 MiB thread.
+pub const STACK_BUDGET_BYTES: usize = 1 << 20;
+
+/// An address on the current stack, to measure how deep the evaluation has gone.
+#[inline(always)]
+fn stack_address() -> usize {
+    let marker = 0u8;
+    std::ptr::addr_of!(marker) as usize
+}
 
 type R<'a> = Result<V<'a>, JsonataError>;
 
@@ -49,7 +60,7 @@ impl Ast {
     ) -> Result<Option<Value>, JsonataError> {
         let now = env.now_millis();
         let labels = self.slots.iter().map(|s| s.label.clone()).collect();
-        let mut ev = Evaluator { env, now, depth: 0, labels };
+        let mut ev = Evaluator { env, now, depth: 0, labels, stack_base: stack_address() };
         let frame = Rc::new(Frame::default());
         for (k, v) in bindings {
             frame.bind(k, V::from_json(v));
@@ -79,6 +90,8 @@ pub(crate) struct Evaluator<'e> {
     depth: usize,
     /// Binding names of the `%` slots, indexed like `Ast::slots`.
     labels: Vec<String>,
+    /// Stack address when evaluation started (see `STACK_BUDGET_BYTES`).
+    stack_base: usize,
 }
 
 fn err(code: &'static str, pos: usize, message: impl Into<String>) -> JsonataError {
@@ -149,9 +162,10 @@ impl<'e> Evaluator<'e> {
         frame
     }
 
+    #[inline(never)]
     pub(crate) fn eval<'a>(&mut self, node: &'a Node, input: &V<'a>, frame: &Rc<Frame<'a>>) -> R<'a> {
         self.depth += 1;
-        if self.depth > MAX_EVAL_DEPTH {
+        if self.depth > MAX_EVAL_DEPTH || self.stack_base.abs_diff(stack_address()) > STACK_BUDGET_BYTES {
             self.depth -= 1;
             return Err(err(
                 "U1001",
@@ -164,8 +178,17 @@ impl<'e> Evaluator<'e> {
         result
     }
 
+    // The evaluator recurses through `eval` → `eval_kind` → a helper → `eval`. Each helper is a
+    // separate non-inlined function so that, in debug builds too, a level of JSONata nesting
+    // costs a small, bounded amount of native stack (see `MAX_EVAL_DEPTH`).
     fn eval_inner<'a>(&mut self, node: &'a Node, input: &V<'a>, frame: &Rc<Frame<'a>>) -> R<'a> {
-        let mut result = match &node.kind {
+        let result = self.eval_kind(node, input, frame)?;
+        self.finish(node, result, frame)
+    }
+
+    #[inline(never)]
+    fn eval_kind<'a>(&mut self, node: &'a Node, input: &V<'a>, frame: &Rc<Frame<'a>>) -> R<'a> {
+        Ok(match &node.kind {
             Kind::Path(steps) => self.path(node, steps, input, frame)?,
             Kind::Binary { op, lhs, rhs } => self.binary(node, *op, lhs, rhs, input, frame)?,
             Kind::Negate(inner) => match self.eval(inner, input, frame)? {
@@ -173,28 +196,7 @@ impl<'e> Evaluator<'e> {
                 V::Num(n) => V::Num(-n),
                 _ => return Err(err("D1002", node.pos, "Cannot negate a non-numeric value")),
             },
-            Kind::Array(items) => {
-                let mut out = V::array(Vec::new());
-                for item in items {
-                    let value = self.eval(item, input, frame)?;
-                    if value.is_undefined() {
-                        continue;
-                    }
-                    if matches!(item.kind, Kind::Array(_)) {
-                        if let V::Arr(a) = &mut out {
-                            Rc::make_mut(a).items.push(value);
-                        }
-                    } else {
-                        out = append(out, value);
-                    }
-                }
-                if let V::Arr(a) = &mut out {
-                    let a = Rc::make_mut(a);
-                    a.sequence = false;
-                    a.cons = node.cons_array;
-                }
-                out
-            }
+            Kind::Array(items) => self.array_constructor(node, items, input, frame)?,
             Kind::Object(pairs) => self.group_pairs(pairs, input, frame, node.pos)?,
             Kind::Name(name) => lookup(input, name),
             Kind::String(s) => V::str(s),
@@ -204,50 +206,14 @@ impl<'e> Evaluator<'e> {
             Kind::Wildcard => wildcard(input),
             Kind::Descendant => descendants(input),
             Kind::Parent(slot) => self.labels.get(*slot).and_then(|l| frame.lookup(l)).unwrap_or_default(),
-            Kind::Regex { pattern, flags } => {
-                let mut builder = regex::RegexBuilder::new(pattern);
-                builder.case_insensitive(flags.contains('i')).multi_line(flags.contains('m'));
-                match builder.build() {
-                    Ok(r) => V::Func(Rc::new(Func::Regex(Rc::new(r)))),
-                    Err(e) => return Err(err("S0303", node.pos, format!("Invalid regular expression: {e}"))),
-                }
-            }
-            Kind::Variable(name) => {
-                if name.is_empty() {
-                    match input {
-                        V::Arr(a) if a.outer_wrapper => a.items.first().cloned().unwrap_or_default(),
-                        other => other.clone(),
-                    }
-                } else {
-                    frame.lookup(name).or_else(|| functions::builtin(name)).unwrap_or_default()
-                }
-            }
+            Kind::Regex { pattern, flags } => regex_value(pattern, flags, node.pos)?,
+            Kind::Variable(name) => variable(name, input, frame),
             Kind::Condition { cond, then, otherwise } => {
-                let c = self.eval(cond, input, frame)?;
-                if truthy(&c).unwrap_or(false) {
-                    self.eval(then, input, frame)?
-                } else if let Some(e) = otherwise {
-                    self.eval(e, input, frame)?
-                } else {
-                    V::Undefined
-                }
+                self.condition(cond, then, otherwise.as_deref(), input, frame)?
             }
-            Kind::Coalesce { lhs, rhs } => {
-                let l = self.eval(lhs, input, frame)?;
-                if l.is_undefined() { self.eval(rhs, input, frame)? } else { l }
-            }
-            Kind::Elvis { lhs, rhs } => {
-                let l = self.eval(lhs, input, frame)?;
-                if truthy(&l).unwrap_or(false) { l } else { self.eval(rhs, input, frame)? }
-            }
-            Kind::Block(exprs) => {
-                let inner = Frame::child(frame);
-                let mut last = V::Undefined;
-                for e in exprs {
-                    last = self.eval(e, input, &inner)?;
-                }
-                last
-            }
+            Kind::Coalesce { lhs, rhs } => self.coalesce(lhs, rhs, false, input, frame)?,
+            Kind::Elvis { lhs, rhs } => self.coalesce(lhs, rhs, true, input, frame)?,
+            Kind::Block(exprs) => self.block(exprs, input, frame)?,
             Kind::Bind { name, value } => {
                 let v = self.eval(value, input, frame)?;
                 frame.bind(name, v.clone());
@@ -261,46 +227,17 @@ impl<'e> Evaluator<'e> {
                 frame: frame.clone(),
             })),
             Kind::Function { procedure, args } => self.call(node, procedure, args, input, frame, None)?,
-            Kind::Partial { procedure, args } => {
-                let mut filled = Vec::with_capacity(args.len());
-                for a in args {
-                    filled.push(if matches!(a.kind, Kind::Placeholder) {
-                        None
-                    } else {
-                        Some(self.eval(a, input, frame)?)
-                    });
-                }
-                let func = self.eval(procedure, input, frame)?;
-                if !func.is_func() {
-                    let code = if is_unknown_name(procedure, frame) { "T1007" } else { "T1008" };
-                    return Err(err(code, node.pos, "Attempted to partially apply a non-function"));
-                }
-                V::Func(Rc::new(Func::Partial { func, args: filled }))
-            }
-            Kind::Placeholder => V::Undefined,
-            Kind::Apply { lhs, rhs } => {
-                let l = self.eval(lhs, input, frame)?;
-                if let Kind::Function { procedure, args } = &rhs.kind {
-                    self.call(rhs, procedure, args, input, frame, Some(l))?
-                } else {
-                    let f = self.eval(rhs, input, frame)?;
-                    if !f.is_func() {
-                        return Err(err(
-                            "T2006",
-                            node.pos,
-                            "The right side of the function application operator ~> must be a function",
-                        ));
-                    }
-                    if l.is_func() {
-                        V::Func(Rc::new(Func::Compose(l, f)))
-                    } else {
-                        self.apply(&f, vec![l], input, node.pos)?
-                    }
-                }
-            }
+            Kind::Partial { procedure, args } => self.partial(node, procedure, args, input, frame)?,
+            Kind::Placeholder | Kind::Sort(_) => V::Undefined,
+            Kind::Apply { lhs, rhs } => self.apply_operator(node, lhs, rhs, input, frame)?,
             Kind::Transform { .. } => V::Func(Rc::new(Func::Transform { node, frame: frame.clone() })),
-            Kind::Sort(_) => V::Undefined,
-        };
+        })
+    }
+
+    /// Predicates, group-by and the collapse of a result sequence (empty → undefined,
+    /// singleton → its item unless `[]` asked to keep it).
+    #[inline(never)]
+    fn finish<'a>(&mut self, node: &'a Node, mut result: V<'a>, frame: &Rc<Frame<'a>>) -> R<'a> {
         for stage in &node.predicate {
             if let Stage::Filter { expr, .. } = stage {
                 result = self.filter(expr, result, frame)?;
@@ -326,6 +263,135 @@ impl<'e> Evaluator<'e> {
         Ok(result)
     }
 
+    #[inline(never)]
+    fn array_constructor<'a>(
+        &mut self,
+        node: &'a Node,
+        items: &'a [Node],
+        input: &V<'a>,
+        frame: &Rc<Frame<'a>>,
+    ) -> R<'a> {
+        let mut out = V::array(Vec::new());
+        for item in items {
+            let value = self.eval(item, input, frame)?;
+            if value.is_undefined() {
+                continue;
+            }
+            if matches!(item.kind, Kind::Array(_)) {
+                if let V::Arr(a) = &mut out {
+                    Rc::make_mut(a).items.push(value);
+                }
+            } else {
+                out = append(out, value);
+            }
+        }
+        if let V::Arr(a) = &mut out {
+            let a = Rc::make_mut(a);
+            a.sequence = false;
+            a.cons = node.cons_array;
+        }
+        Ok(out)
+    }
+
+    #[inline(never)]
+    fn condition<'a>(
+        &mut self,
+        cond: &'a Node,
+        then: &'a Node,
+        otherwise: Option<&'a Node>,
+        input: &V<'a>,
+        frame: &Rc<Frame<'a>>,
+    ) -> R<'a> {
+        let c = self.eval(cond, input, frame)?;
+        if truthy(&c).unwrap_or(false) {
+            self.eval(then, input, frame)
+        } else if let Some(e) = otherwise {
+            self.eval(e, input, frame)
+        } else {
+            Ok(V::Undefined)
+        }
+    }
+
+    /// `??` (`falsy_too` false: only undefined falls through) and `?:` (any falsy value).
+    #[inline(never)]
+    fn coalesce<'a>(
+        &mut self,
+        lhs: &'a Node,
+        rhs: &'a Node,
+        falsy_too: bool,
+        input: &V<'a>,
+        frame: &Rc<Frame<'a>>,
+    ) -> R<'a> {
+        let l = self.eval(lhs, input, frame)?;
+        let keep = if falsy_too { truthy(&l).unwrap_or(false) } else { !l.is_undefined() };
+        if keep { Ok(l) } else { self.eval(rhs, input, frame) }
+    }
+
+    #[inline(never)]
+    fn block<'a>(&mut self, exprs: &'a [Node], input: &V<'a>, frame: &Rc<Frame<'a>>) -> R<'a> {
+        let inner = Frame::child(frame);
+        let mut last = V::Undefined;
+        for e in exprs {
+            last = self.eval(e, input, &inner)?;
+        }
+        Ok(last)
+    }
+
+    #[inline(never)]
+    fn partial<'a>(
+        &mut self,
+        node: &'a Node,
+        procedure: &'a Node,
+        args: &'a [Node],
+        input: &V<'a>,
+        frame: &Rc<Frame<'a>>,
+    ) -> R<'a> {
+        let mut filled = Vec::with_capacity(args.len());
+        for a in args {
+            filled.push(if matches!(a.kind, Kind::Placeholder) { None } else { Some(self.eval(a, input, frame)?) });
+        }
+        let func = self.eval(procedure, input, frame)?;
+        if !func.is_func() {
+            let code = if is_unknown_name(procedure, frame) { "T1007" } else { "T1008" };
+            return Err(err(code, node.pos, "Attempted to partially apply a non-function"));
+        }
+        Ok(V::Func(Rc::new(Func::Partial { func, args: filled })))
+    }
+
+    /// `lhs ~> rhs`: call `rhs` with `lhs` first, or compose two functions.
+    #[inline(never)]
+    fn apply_operator<'a>(
+        &mut self,
+        node: &'a Node,
+        lhs: &'a Node,
+        rhs: &'a Node,
+        input: &V<'a>,
+        frame: &Rc<Frame<'a>>,
+    ) -> R<'a> {
+        let l = self.eval(lhs, input, frame)?;
+        if let Kind::Function { procedure, args } = &rhs.kind {
+            let mut r = self.call(rhs, procedure, args, input, frame, Some(l))?;
+            if rhs.keep_array {
+                if let V::Arr(a) = &mut r {
+                    if a.sequence {
+                        Rc::make_mut(a).keep_singleton = true;
+                    }
+                }
+            }
+            return Ok(r);
+        }
+        let f = self.eval(rhs, input, frame)?;
+        if !f.is_func() {
+            return Err(err(
+                "T2006",
+                node.pos,
+                "The right side of the function application operator ~> must be a function",
+            ));
+        }
+        if l.is_func() { Ok(V::Func(Rc::new(Func::Compose(l, f)))) } else { self.apply(&f, vec![l], input, node.pos) }
+    }
+
+    #[inline(never)]
     fn path<'a>(&mut self, node: &'a Node, steps: &'a [Node], input: &V<'a>, frame: &Rc<Frame<'a>>) -> R<'a> {
         let first_is_var = steps.first().is_some_and(|s| matches!(s.kind, Kind::Variable(_)));
         let mut input_seq: V<'a> = match input {
@@ -360,12 +426,15 @@ impl<'e> Evaluator<'e> {
                 input_seq = result.clone();
             }
         }
-        let stream = tuples.map(|ts| V::Arr(Rc::new(Arr { items: ts, sequence: true, tuple_stream: true, ..Arr::default() })));
+        let stream =
+            tuples.map(|ts| V::Arr(Rc::new(Arr { items: ts, sequence: true, tuple_stream: true, ..Arr::default() })));
         if let Some(stream) = &stream {
             result = if node.tuple {
                 stream.clone()
             } else {
-                V::sequence(stream.items().iter().filter_map(|t| tuple_obj(t).and_then(|o| o.get("@").cloned())).collect())
+                V::sequence(
+                    stream.items().iter().filter_map(|t| tuple_obj(t).and_then(|o| o.get("@").cloned())).collect(),
+                )
             };
         }
         if node.keep_singleton_array {
@@ -388,6 +457,7 @@ impl<'e> Evaluator<'e> {
         Ok(result)
     }
 
+    #[inline(never)]
     fn step<'a>(&mut self, step: &'a Node, input: &V<'a>, frame: &Rc<Frame<'a>>, last: bool) -> R<'a> {
         if let Kind::Sort(terms) = &step.kind {
             let mut r = self.sort(terms, input, frame, step.pos)?;
@@ -423,6 +493,7 @@ impl<'e> Evaluator<'e> {
         Ok(V::sequence(out))
     }
 
+    #[inline(never)]
     fn tuple_step<'a>(
         &mut self,
         step: &'a Node,
@@ -532,6 +603,7 @@ impl<'e> Evaluator<'e> {
         Ok(result)
     }
 
+    #[inline(never)]
     fn filter<'a>(&mut self, predicate: &'a Node, input: V<'a>, frame: &Rc<Frame<'a>>) -> R<'a> {
         let is_stream = matches!(&input, V::Arr(a) if a.tuple_stream);
         let items = input.items();
@@ -606,6 +678,7 @@ impl<'e> Evaluator<'e> {
         self.group_impl(GroupRef { pairs: &group.pairs, pos: group.pos }, input, frame)
     }
 
+    #[inline(never)]
     fn group_impl<'a>(&mut self, group: GroupRef<'a>, input: V<'a>, frame: &Rc<Frame<'a>>) -> R<'a> {
         let reduce = matches!(&input, V::Arr(a) if a.tuple_stream);
         let mut items = match &input {
@@ -674,6 +747,7 @@ impl<'e> Evaluator<'e> {
         Ok(V::Obj(Rc::new(out)))
     }
 
+    #[inline(never)]
     fn sort<'a>(&mut self, terms: &'a [SortTerm], input: &V<'a>, frame: &Rc<Frame<'a>>, pos: usize) -> R<'a> {
         let is_stream = matches!(input, V::Arr(a) if a.tuple_stream);
         let items = input.items();
@@ -744,6 +818,7 @@ impl<'e> Evaluator<'e> {
         Ok(V::Arr(Rc::new(Arr { items, sequence: true, tuple_stream: is_stream, ..Arr::default() })))
     }
 
+    #[inline(never)]
     fn binary<'a>(
         &mut self,
         node: &'a Node,
@@ -785,17 +860,18 @@ impl<'e> Evaluator<'e> {
                     ));
                 }
                 let (V::Num(a), V::Num(b)) = (&l, &r) else { return Ok(V::Undefined) };
-                let v = match op {
+                // An infinite operand (from an earlier overflow) is an error; an infinite result
+                // only becomes one when it is used again.
+                if !a.is_finite() || !b.is_finite() {
+                    return Err(err("D1001", pos, "Number out of range"));
+                }
+                V::Num(match op {
                     BinaryOp::Add => a + b,
                     BinaryOp::Sub => a - b,
                     BinaryOp::Mul => a * b,
                     BinaryOp::Div => a / b,
                     _ => a % b,
-                };
-                if !v.is_finite() {
-                    return Err(err("D1001", pos, format!("Number out of range: {}", js_number(v))));
-                }
-                V::Num(v)
+                })
             }
             BinaryOp::Eq | BinaryOp::Ne => {
                 if l.is_undefined() || r.is_undefined() {
@@ -880,6 +956,7 @@ impl<'e> Evaluator<'e> {
         })
     }
 
+    #[inline(never)]
     fn call<'a>(
         &mut self,
         node: &'a Node,
@@ -908,6 +985,7 @@ impl<'e> Evaluator<'e> {
     }
 
     /// Calls a function value with arguments; `input` is the context for `-` parameters.
+    #[inline(never)]
     pub(crate) fn apply<'a>(&mut self, func: &V<'a>, args: Vec<V<'a>>, input: &V<'a>, pos: usize) -> R<'a> {
         let V::Func(f) = func else {
             return Err(err("T1006", pos, "Attempted to invoke a non-function"));
@@ -1014,6 +1092,26 @@ impl<'e> Evaluator<'e> {
         }
         Ok(rebuild(&copy, &replacements))
     }
+}
+
+fn regex_value<'a>(pattern: &str, flags: &str, pos: usize) -> R<'a> {
+    let mut builder = regex::RegexBuilder::new(pattern);
+    builder.case_insensitive(flags.contains('i')).multi_line(flags.contains('m'));
+    match builder.build() {
+        Ok(r) => Ok(V::Func(Rc::new(Func::Regex(Rc::new(r))))),
+        Err(e) => Err(err("S0303", pos, format!("Invalid regular expression: {e}"))),
+    }
+}
+
+/// `$` (the context; the array itself for the wrapped top-level input), `$name`, or a built-in.
+fn variable<'a>(name: &str, input: &V<'a>, frame: &Rc<Frame<'a>>) -> V<'a> {
+    if name.is_empty() {
+        return match input {
+            V::Arr(a) if a.outer_wrapper => a.items.first().cloned().unwrap_or_default(),
+            other => other.clone(),
+        };
+    }
+    frame.lookup(name).or_else(|| functions::builtin(name)).unwrap_or_default()
 }
 
 struct GroupRef<'a> {

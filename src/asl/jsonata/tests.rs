@@ -115,3 +115,73 @@ fn jsonata_2_0_has_no_coalescing_operators() {
     assert_eq!(parse_version("a ?: b", Version::V2_0).err().map(|e| e.code), Some("S0211"));
     assert!(parse_version("a ? b : c", Version::V2_0).is_ok());
 }
+
+mod eval {
+    use serde_json::{Value, json};
+
+    use crate::asl::jsonata::{JsonataEnv, parse};
+
+    struct FixedEnv;
+
+    impl JsonataEnv for FixedEnv {
+        fn now_millis(&mut self) -> i64 {
+            1_521_801_216_617
+        }
+
+        fn random(&mut self) -> f64 {
+            0.25
+        }
+    }
+
+    fn eval(expr: &str, input: Value) -> Result<Option<Value>, &'static str> {
+        let ast = parse(expr).map_err(|e| e.code)?;
+        ast.evaluate(&input, &serde_json::Map::new(), &mut FixedEnv).map_err(|e| e.code)
+    }
+
+    #[test]
+    fn paths_predicates_and_aggregates() {
+        let input = json!({"items": [{"price": 2, "qty": 3}, {"price": 5, "qty": 1}]});
+        assert_eq!(eval("$sum(items.(price * qty))", input.clone()), Ok(Some(json!(11))));
+        assert_eq!(eval("items[price > 3].qty", input.clone()), Ok(Some(json!(1))));
+        assert_eq!(eval("items.price", input.clone()), Ok(Some(json!([2, 5]))));
+        assert_eq!(eval("missing", input), Ok(None));
+    }
+
+    #[test]
+    fn injected_clock_and_entropy() {
+        assert_eq!(eval("$now()", Value::Null), Ok(Some(json!("2018-03-23T10:33:36.617Z"))));
+        assert_eq!(eval("$millis()", Value::Null), Ok(Some(json!(1_521_801_216_617_i64))));
+        assert_eq!(eval("$random()", Value::Null), Ok(Some(json!(0.25))));
+    }
+
+    #[test]
+    fn runaway_recursion_is_u1001_not_a_stack_overflow() {
+        let expr = "($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))";
+        assert_eq!(eval(expr, Value::Null), Err("U1001"));
+        let through_map = "($f := function($n){ $map([$n], function($x){ $x = 0 ? 0 : $f($x - 1) }) }; $f(100000))";
+        assert_eq!(eval(through_map, Value::Null), Err("U1001"));
+        let sorted = "($f := function($n){ $sort([$n, 1], function($a, $b){ $f($a - 1) > 0 }) }; $f(100000))";
+        assert_eq!(eval(sorted, Value::Null), Err("U1001"));
+    }
+
+    #[test]
+    fn type_errors_carry_jsonata_codes() {
+        assert_eq!(eval("'a' + 1", Value::Null), Err("T2001"));
+        assert_eq!(eval("$foo()", Value::Null), Err("T1006"));
+        assert_eq!(eval("$substring('a', 'b')", Value::Null), Err("T0410"));
+    }
+
+    mod prop {
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn evaluate_never_panics(s in "[a-c$\\.\\[\\]\\(\\)\\{\\}%@#?:;,^<>=*/+\\-&'0-9 ]{0,40}") {
+                if let Ok(ast) = crate::asl::jsonata::parse(&s) {
+                    let input = serde_json::json!({"a": [1, {"b": 2}], "b": "x", "c": {"a": [3]}});
+                    let _ = ast.evaluate(&input, &serde_json::Map::new(), &mut super::FixedEnv);
+                }
+            }
+        }
+    }
+}

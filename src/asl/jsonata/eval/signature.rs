@@ -102,9 +102,14 @@ impl Signature {
             let matched = caps.get(p + 1).map_or("", |m| m.as_str());
             if matched.is_empty() {
                 if let Some(ctx_regex) = &param.context {
+                    // The top-level input array is wrapped; a function sees the array itself.
+                    let context = match context {
+                        V::Arr(a) if a.outer_wrapper => a.items.first().cloned().unwrap_or_default(),
+                        other => other.clone(),
+                    };
                     let symbol = context.symbol().to_string();
                     if ctx_regex.is_match(&symbol) {
-                        out.push(context.clone());
+                        out.push(context);
                     } else {
                         return Err(JsonataError::with_message(
                             "T0411",

@@ -46,7 +46,7 @@ pub fn number<'a>(v: &V<'a>, pos: usize) -> R<'a> {
     })
 }
 
-/// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([Ee][-+]?[0-9]+)?`
+/// `-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?`
 fn is_json_number(s: &str) -> bool {
     let b = s.as_bytes();
     let mut i = 0;
@@ -60,12 +60,9 @@ fn is_json_number(s: &str) -> bool {
         }
         *i - start
     };
-    match b.get(i) {
-        Some(b'0') => i += 1,
-        Some(c) if c.is_ascii_digit() => {
-            digits(&mut i);
-        }
-        _ => return false,
+    // Leading zeros are accepted (`$number('007')` is 7).
+    if digits(&mut i) == 0 {
+        return false;
     }
     if b.get(i) == Some(&b'.') {
         i += 1;
@@ -169,21 +166,40 @@ pub fn format_base<'a>(v: &V<'a>, radix: &V<'a>, pos: usize) -> R<'a> {
     Ok(V::str(&digits.iter().rev().collect::<String>()))
 }
 
-/// A number rounded to 15 significant digits, as `$string` prints numbers.
+/// A number rounded to 15 significant digits, as `$string` prints non-integers.
 fn precision15(n: f64) -> f64 {
+    if n.fract() == 0.0 {
+        return n;
+    }
     format!("{n:.14e}").parse().unwrap_or(n)
 }
 
-fn to_json_p15(v: &V<'_>) -> Option<Value> {
-    Some(match v {
-        V::Undefined => return None,
+fn to_json_p15(v: &V<'_>, pos: usize) -> Result<Option<Value>, JsonataError> {
+    Ok(Some(match v {
+        V::Undefined => return Ok(None),
+        V::Num(n) if !n.is_finite() => return Err(err("D1001", pos, "Number out of range")),
         V::Num(n) => number_json(precision15(*n)),
-        V::Arr(a) => Value::Array(a.items.iter().map(|i| to_json_p15(i).unwrap_or(Value::Null)).collect()),
-        V::Obj(o) => {
-            Value::Object(o.entries.iter().filter_map(|(k, v)| Some((k.to_string(), to_json_p15(v)?))).collect())
+        V::Arr(a) => {
+            let mut items = Vec::with_capacity(a.items.len());
+            for i in &a.items {
+                items.push(to_json_p15(i, pos)?.unwrap_or(Value::Null));
+            }
+            Value::Array(items)
         }
-        other => other.to_json()?,
-    })
+        V::Obj(o) => {
+            let mut map = serde_json::Map::new();
+            for (k, v) in &o.entries {
+                if let Some(j) = to_json_p15(v, pos)? {
+                    map.insert(k.to_string(), j);
+                }
+            }
+            Value::Object(map)
+        }
+        other => match other.to_json() {
+            Some(j) => j,
+            None => return Ok(None),
+        },
+    }))
 }
 
 /// `$string(value, prettify)`.
@@ -196,7 +212,7 @@ pub fn string_of(v: &V<'_>, pretty: bool, pos: usize) -> Result<String, JsonataE
         }
         V::Num(n) => Ok(js_number(precision15(*n))),
         other => {
-            let json = to_json_p15(other).unwrap_or(Value::Null);
+            let json = to_json_p15(other, pos)?.unwrap_or(Value::Null);
             let text = if pretty { serde_json::to_string_pretty(&json) } else { serde_json::to_string(&json) };
             Ok(text.unwrap_or_default())
         }

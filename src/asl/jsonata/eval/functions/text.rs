@@ -178,7 +178,7 @@ fn find_all(
         }
         let Some(caps) = re.captures_at(s, from) else { break };
         let Some(m) = caps.get(0) else { break };
-        if !out.is_empty() && m.as_str().is_empty() {
+        if m.as_str().is_empty() {
             return Err(err("D1004", pos, "Regular expression matches zero length string"));
         }
         out.push(Found {
@@ -187,9 +187,6 @@ fn find_all(
             end: m.end(),
             groups: caps.iter().skip(1).map(|g| g.map(|g| g.as_str().to_string())).collect(),
         });
-        if m.as_str().is_empty() {
-            break;
-        }
         from = m.end();
     }
     Ok(out)
@@ -227,6 +224,7 @@ pub fn pattern<'a>(_ev: &mut Evaluator<'_>, name: &str, args: &[V<'a>], _input: 
     let pat = args.get(1).cloned().unwrap_or_default();
     let limit = num_arg(args, 2);
     match name {
+        "contains" if pat.is_undefined() => Ok(V::Undefined),
         "contains" => Ok(V::Bool(match (&pat, regex_of(&pat)) {
             (V::Str(p), _) => s.contains(&**p),
             (_, Some(re)) => re.is_match(&s),
