@@ -3,6 +3,7 @@
 
 mod collections;
 mod numeric;
+mod picture;
 mod text;
 mod time;
 
@@ -78,6 +79,7 @@ const SIGNATURES: &[(&str, &str)] = &[
     ("decodeUrl", "<s-:s>"),
     ("toMillis", "<s-s?:n>"),
     ("fromMillis", "<n-s?s?:s>"),
+    ("formatInteger", "<n-s:s>"),
     ("now", "<s?s?:s>"),
     ("millis", "<:n>"),
     ("clone", "<(oa)-:o>"),
@@ -193,10 +195,23 @@ pub(crate) fn call<'a>(
         "now" => Ok(V::str(&time::iso(ev.now))),
         "millis" => Ok(V::Num(ev.now as f64)),
         "toMillis" => time::to_millis(&a(0), pos),
-        "fromMillis" => Ok(match a(0) {
-            V::Num(n) => V::str(&time::iso(n as i64)),
-            _ => V::Undefined,
-        }),
+        "fromMillis" => match (a(0), a(1), a(2)) {
+            (V::Num(n), V::Undefined, V::Undefined) => Ok(V::str(&time::iso(n as i64))),
+            (V::Num(n), picture, tz) => {
+                let text = |v: &V<'a>| if let V::Str(s) = v { Some(s.to_string()) } else { None };
+                picture::format_datetime(n as i64, text(&picture).as_deref(), text(&tz).as_deref())
+                    .map(|s| V::str(&s))
+                    .map_err(|code| err(code, pos, "Invalid date/time picture string"))
+            }
+            _ => Ok(V::Undefined),
+        },
+        "formatInteger" => match (a(0), a(1)) {
+            (V::Num(n), V::Str(p)) => picture::analyse_integer(&p)
+                .and_then(|f| picture::format_integer(n.floor() as i64, &f))
+                .map(|s| V::str(&s))
+                .map_err(|code| err(code, pos, "Invalid integer picture string")),
+            _ => Ok(V::Undefined),
+        },
         "uuid" => Ok(V::str(&time::uuid(ev))),
         "substring" | "substringBefore" | "substringAfter" | "lowercase" | "uppercase" | "length" | "trim" | "pad"
         | "base64encode" | "base64decode" | "encodeUrlComponent" | "encodeUrl" | "decodeUrlComponent" | "decodeUrl"
