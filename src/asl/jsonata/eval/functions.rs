@@ -80,6 +80,7 @@ const SIGNATURES: &[(&str, &str)] = &[
     ("toMillis", "<s-s?:n>"),
     ("fromMillis", "<n-s?s?:s>"),
     ("formatInteger", "<n-s:s>"),
+    ("parseInteger", "<s-s:n>"),
     ("now", "<s?s?:s>"),
     ("millis", "<:n>"),
     ("clone", "<(oa)-:o>"),
@@ -194,7 +195,21 @@ pub(crate) fn call<'a>(
         },
         "now" => Ok(V::str(&time::iso(ev.now))),
         "millis" => Ok(V::Num(ev.now as f64)),
-        "toMillis" => time::to_millis(&a(0), pos),
+        "toMillis" => match (a(0), a(1)) {
+            (V::Str(text), V::Str(picture)) => picture::parse::parse_datetime(&text, &picture, ev.now)
+                .map(|m| m.map_or(V::Undefined, |m| V::Num(m as f64)))
+                .map_err(|code| err(code, pos, "Invalid date/time picture string")),
+            (V::Str(text), _) => picture::parse::parse_iso(&text)
+                .map(|m| V::Num(m as f64))
+                .ok_or_else(|| err("D3110", pos, format!("The timestamp '{text}' could not be parsed"))),
+            _ => Ok(V::Undefined),
+        },
+        "parseInteger" => match (a(0), a(1)) {
+            (V::Str(text), V::Str(picture)) => picture::parse::parse_integer(&text, &picture)
+                .map(|n| n.map_or(V::Undefined, |n| V::Num(n as f64)))
+                .map_err(|code| err(code, pos, "Invalid integer picture string")),
+            _ => Ok(V::Undefined),
+        },
         "fromMillis" => match (a(0), a(1), a(2)) {
             (V::Num(n), V::Undefined, V::Undefined) => Ok(V::str(&time::iso(n as i64))),
             (V::Num(n), picture, tz) => {

@@ -2,6 +2,8 @@
 //! with grouping, ordinals, roman numerals, letters, words) and `$fromMillis` date/time pictures
 //! (`[Y0001]-[M01]-[D01]`, names, ISO weeks, time zones).
 
+pub mod parse;
+
 /// How a picture formats an integer.
 #[derive(Debug, Clone)]
 pub struct IntFormat {
@@ -637,7 +639,8 @@ fn format_marker(local: i64, m: &Marker, hours: i64, minutes: i64) -> Result<Str
         return Ok(s);
     }
     match fragment(local, m.component) {
-        // JSONata prints `am`/`pm` and the calendar/era names as they are, whatever the modifier.
+        // `am`/`pm` follow the name modifier (`[PN]` is `AM`); calendar and era are `ISO`.
+        Component::Text(t) if m.component == 'P' => Ok(apply_case(t, m.names)),
         Component::Text(t) => Ok(t.to_string()),
         Component::Int(mut v) => {
             if m.component == 'Y' && m.year_digits != -1 {

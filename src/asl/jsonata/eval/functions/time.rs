@@ -1,10 +1,6 @@
-//! `$now`, `$toMillis`, `$fromMillis` (ISO 8601 forms only) and `$uuid`, all from the injected
-//! clock and entropy.
+//! `$now`'s ISO 8601 text and `$uuid`, from the injected clock and entropy.
 
-use super::err;
-use crate::asl::jsonata::eval::value::V;
-use crate::asl::jsonata::eval::{Evaluator, R};
-use crate::asl::timestamp;
+use crate::asl::jsonata::eval::Evaluator;
 
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ` for milliseconds since the epoch (JavaScript's `toISOString`).
 pub fn iso(millis: i64) -> String {
@@ -22,14 +18,6 @@ pub fn iso(millis: i64) -> String {
     let year = yoe + era * 400 + i64::from(month <= 2);
     let (h, m, s, ms) = (ms_of_day / 3_600_000, ms_of_day / 60_000 % 60, ms_of_day / 1000 % 60, ms_of_day % 1000);
     format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{ms:03}Z")
-}
-
-pub fn to_millis<'a>(v: &V<'a>, pos: usize) -> R<'a> {
-    let V::Str(s) = v else { return Ok(V::Undefined) };
-    match timestamp::parse_timestamp(s) {
-        Some(t) => Ok(V::Num(t.epoch_millis() as f64)),
-        None => Err(err("D3110", pos, format!("The timestamp '{s}' could not be parsed"))),
-    }
 }
 
 /// A version-4 UUID from the injected entropy.
