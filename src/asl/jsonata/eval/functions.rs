@@ -2,6 +2,7 @@
 //! dispatch. The functions themselves live in the submodules by what they work on.
 
 mod collections;
+mod format_number;
 mod numeric;
 mod picture;
 mod text;
@@ -41,6 +42,7 @@ const SIGNATURES: &[(&str, &str)] = &[
     ("split", "<s-(sf)n?:a<s>>"),
     ("join", "<a<s>s?:s>"),
     ("formatBase", "<n-n?:s>"),
+    ("formatNumber", "<n-so?:s>"),
     ("number", "<(nsb)-:n>"),
     ("floor", "<n-:n>"),
     ("ceil", "<n-:n>"),
@@ -160,6 +162,24 @@ pub(crate) fn call<'a>(
         "round" => numeric::round(&a(0), &a(1)),
         "power" => numeric::power(&a(0), &a(1), pos),
         "formatBase" => numeric::format_base(&a(0), &a(1), pos),
+        "formatNumber" => match (a(0), a(1)) {
+            (V::Num(n), V::Str(picture)) => {
+                let options: Vec<(String, String)> = match a(2) {
+                    V::Obj(o) => o
+                        .entries
+                        .iter()
+                        .filter_map(
+                            |(k, v)| if let V::Str(s) = v { Some((k.to_string(), s.to_string())) } else { None },
+                        )
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                format_number::format_number(n, &picture, &options)
+                    .map(|s| V::str(&s))
+                    .map_err(|code| err(code, pos, "Invalid number picture string"))
+            }
+            _ => Ok(V::Undefined),
+        },
         "random" => Ok(V::Num(ev.env.random())),
         "boolean" => Ok(super::truthy(&a(0)).map_or(V::Undefined, V::Bool)),
         "not" => Ok(super::truthy(&a(0)).map_or(V::Undefined, |b| V::Bool(!b))),

@@ -111,6 +111,16 @@ fn shift(n: f64, places: i64) -> f64 {
     format!("{mantissa}e{}", exp + places).parse().unwrap_or(n)
 }
 
+/// Half-to-even rounding at `places` decimal places (shared with `$formatNumber`).
+pub fn round_places(n: f64, places: i64) -> f64 {
+    let shifted = if places != 0 { shift(n, places) } else { n };
+    let mut value = shifted.round_ties_even();
+    if places != 0 {
+        value = shift(value, -places);
+    }
+    if value == 0.0 { 0.0 } else { value }
+}
+
 /// `$round`: half to even, at `precision` decimal places.
 pub fn round<'a>(v: &V<'a>, precision: &V<'a>) -> R<'a> {
     let V::Num(n) = v else { return Ok(V::Undefined) };
