@@ -313,8 +313,7 @@ pub fn format_number(value: f64, picture: &str, options: &[(String, String)]) ->
     out.extend(s);
     out.extend(std::iter::repeat_n(zero, pad_right));
     let mut dp = out.iter().position(|&c| c == props.decimal).unwrap_or(out.len());
-    if pic.regular_grouping > 0 {
-        let groups = dp.saturating_sub(1) / pic.regular_grouping;
+    if let Some(groups) = dp.saturating_sub(1).checked_div(pic.regular_grouping) {
         for g in 1..=groups {
             out.insert(dp - g * pic.regular_grouping, props.grouping);
         }
