@@ -9,6 +9,7 @@ pub mod engine;
 pub mod intrinsics;
 pub mod json_text;
 pub mod json_type;
+pub mod jsonata;
 pub mod jsonpath;
 pub mod load;
 pub mod mock;

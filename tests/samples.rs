@@ -33,6 +33,7 @@ const INTENDED: &[(&str, &str)] = &[
     ("unclosed-intrinsic-call.asl.json", codes::BAD_INTRINSIC),
     ("bad-jsonata-delimiters.asl.json", codes::BAD_JSONATA),
     ("template-key-with-number.asl.json", codes::BAD_TEMPLATE_KEY),
+    ("jsonata-syntax-error.asl.json", codes::JSONATA_SYNTAX),
     ("choice-without-rules.asl.json", codes::CHOICE_WITHOUT_RULES),
     ("choice-rule-without-comparison.asl.json", codes::BAD_CHOICE_RULE),
     ("wait-with-two-durations.asl.json", codes::WAIT_DURATION),

@@ -26,6 +26,7 @@ pub const NOT_REFERENCE_PATH: &str = "ASL202";
 pub const BAD_INTRINSIC: &str = "ASL203";
 pub const BAD_JSONATA: &str = "ASL204";
 pub const BAD_TEMPLATE_KEY: &str = "ASL205";
+pub const JSONATA_SYNTAX: &str = "ASL206";
 
 pub const CHOICE_WITHOUT_RULES: &str = "ASL301";
 pub const BAD_CHOICE_RULE: &str = "ASL302";
@@ -78,6 +79,7 @@ pub const ALL: &[(&str, &str)] = &[
     (BAD_INTRINSIC, "an intrinsic function call does not parse, is unknown, or has the wrong arity"),
     (BAD_JSONATA, "a JSONata {% %} string is malformed"),
     (BAD_TEMPLATE_KEY, "a payload-template '.$' key has a value that is not a path or intrinsic"),
+    (JSONATA_SYNTAX, "JSONata syntax error: the expression inside {% %} does not parse"),
     (CHOICE_WITHOUT_RULES, "a Choice state has no Choices"),
     (BAD_CHOICE_RULE, "a Choice rule has no comparison, several, or lacks Next at top level"),
     (WAIT_DURATION, "a Wait state needs exactly one of Seconds, SecondsPath, Timestamp, TimestampPath"),

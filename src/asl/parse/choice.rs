@@ -5,7 +5,7 @@ use crate::asl::codes;
 use crate::asl::definition::{Choice, ChoiceRule, Comparison, Condition, Operand, Operator, QueryLanguage, Spanned};
 use crate::asl::diagnostic::Diagnostic;
 use crate::asl::engine::string_matches;
-use crate::asl::parse::expr::{PathKind, jsonata_text, parse_path, template_field};
+use crate::asl::parse::expr::{PathKind, check_jsonata, jsonata_text, parse_path, template_field};
 use crate::asl::parse::fields::{Fields, Sink};
 use crate::asl::parse::kinds::StateCtx;
 use crate::asl::suggest::did_you_mean;
@@ -128,6 +128,9 @@ fn jsonata_condition(f: &mut Fields, sink: &mut Sink) -> Option<Condition> {
     };
     match jsonata_text(&s.value) {
         Some(inner) => {
+            if let Some(m) = f.node.get("Condition") {
+                check_jsonata(&m.value, &s.value, &f.child("Condition"), sink);
+            }
             Some(Condition::Jsonata(Spanned { value: inner.to_string(), key_span: s.key_span, span: s.span }))
         }
         None => {

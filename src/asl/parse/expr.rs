@@ -8,6 +8,7 @@ use crate::asl::codes;
 use crate::asl::definition::{Expr, NumberSource, PathOrNull, QueryLanguage, Spanned, Template, TemplateField};
 use crate::asl::diagnostic::Diagnostic;
 use crate::asl::intrinsics;
+use crate::asl::jsonata;
 use crate::asl::jsonpath::{Path, Root};
 use crate::asl::parse::fields::{Fields, Sink, a_type};
 use crate::asl::tree::{Member, Node, NodeKind};
@@ -97,6 +98,26 @@ pub fn path_field(f: &mut Fields, key: &str, kind: PathKind, sink: &mut Sink) ->
 /// The text inside `{% … %}`, if `s` is a JSONata expression string.
 pub fn jsonata_text(s: &str) -> Option<&str> {
     s.trim().strip_prefix("{%")?.strip_suffix("%}")
+}
+
+/// Parses the JSONata inside a `{% … %}` string at load time (issue 2), so a broken expression
+/// is reported with the character it breaks at before anything runs. `node` holds `s`.
+pub fn check_jsonata(node: &Node, s: &str, pointer: &str, sink: &mut Sink) {
+    let Some(inner) = jsonata_text(s) else { return };
+    if inner.trim().is_empty() {
+        return;
+    }
+    // AWS evaluates with JSONata 2.0 (checklist 8.3), so 2.1's `??` and `?:` do not parse there.
+    if let Err(e) = jsonata::parse_version(inner, jsonata::Version::V2_0) {
+        // Chars before the expression: leading whitespace and the `{%`.
+        let before = s.len() - s.trim_start().len() + 2;
+        let offset = s[..before].chars().count() + e.position;
+        sink.push(
+            Diagnostic::error(codes::JSONATA_SYNTAX, format!("JSONata syntax error: {} ({})", e.message, e.code))
+                .at(node.char_span(offset, 1))
+                .pointer(pointer),
+        );
+    }
 }
 
 /// A template field (Parameters, ResultSelector, ItemSelector, Assign, Arguments, Output).
@@ -203,6 +224,7 @@ pub fn jsonata_string(node: &Node, s: &str, pointer: &str, sink: &mut Sink) -> O
                     .pointer(pointer),
             );
         }
+        check_jsonata(node, s, pointer, sink);
         return Some(Expr::Jsonata(inner.to_string()));
     }
     if trimmed.starts_with("{%") || trimmed.ends_with("%}") {
@@ -244,6 +266,7 @@ pub fn number_source(
     let value = match &m.value.kind {
         NodeKind::Number(n) if n.as_f64().is_some_and(|v| v >= 0.0) => NumberSource::Literal(m.value.to_value()),
         NodeKind::String(s) if lang == QueryLanguage::Jsonata && jsonata_text(s).is_some() => {
+            check_jsonata(&m.value, s, &f.child(key), sink);
             NumberSource::Jsonata(jsonata_text(s).unwrap_or_default().to_string())
         }
         NodeKind::Number(_) => {

@@ -10,7 +10,7 @@ use crate::asl::definition::{
 };
 use crate::asl::diagnostic::Diagnostic;
 use crate::asl::intrinsics;
-use crate::asl::parse::expr::{PathKind, jsonata_text, number_source, path_field, template_field};
+use crate::asl::parse::expr::{PathKind, check_jsonata, jsonata_text, number_source, path_field, template_field};
 use crate::asl::parse::fields::{Fields, Sink};
 use crate::asl::parse::{choice, scope, spanned};
 use crate::asl::timestamp;
@@ -137,6 +137,9 @@ fn timestamp_field(f: &mut Fields, ctx: &StateCtx, sink: &mut Sink) -> Option<Sp
     let s = f.string("Timestamp", sink)?;
     if ctx.lang == QueryLanguage::Jsonata {
         if let Some(inner) = jsonata_text(&s.value) {
+            if let Some(m) = f.node.get("Timestamp") {
+                check_jsonata(&m.value, &s.value, &f.child("Timestamp"), sink);
+            }
             return Some(spanned_as(s.clone(), |_| WaitFor::Timestamp(Expr::Jsonata(inner.to_string()))));
         }
     }
@@ -203,7 +206,12 @@ fn fail_text(f: &mut Fields, key: &str, path_key: &str, ctx: &StateCtx, sink: &m
     }
     let s = f.string(key, sink)?;
     let text = match jsonata_text(&s.value) {
-        Some(inner) if ctx.lang == QueryLanguage::Jsonata => FailText::Expr(Expr::Jsonata(inner.to_string())),
+        Some(inner) if ctx.lang == QueryLanguage::Jsonata => {
+            if let Some(m) = f.node.get(key) {
+                check_jsonata(&m.value, &s.value, &f.child(key), sink);
+            }
+            FailText::Expr(Expr::Jsonata(inner.to_string()))
+        }
         _ => FailText::Literal(s.value.clone()),
     };
     Some(spanned_as(s, |_| text))

@@ -1,0 +1,45 @@
+//! JSONata, the query language of `"QueryLanguage": "JSONata"` states: a tokenizer, a Pratt
+//! parser and a post-processing pass that together accept exactly what JSONata 2.x accepts and
+//! reject the rest with JSONata's own error codes (`S0xxx`) and a char offset.
+//!
+//! ```
+//! use statescope::asl::jsonata;
+//! assert!(jsonata::parse("Account.Order[0].Product.(Price * Quantity)").is_ok());
+//! assert_eq!(jsonata::parse("[1,2)").map_err(|e| e.code), Err("S0202"));
+//! ```
+
+mod ast;
+mod error;
+mod eval;
+mod lexer;
+mod parser;
+mod process;
+mod signature;
+
+pub use ast::{Ast, BinaryOp, Group, Kind, Node, Slot, SortTerm, Stage};
+pub use error::JsonataError;
+pub use eval::{JsonataEnv, MAX_EVAL_DEPTH, STACK_BUDGET_BYTES};
+pub use parser::MAX_DEPTH;
+
+/// Which JSONata grammar to accept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// JSONata 2.0.x, the version AWS Step Functions runs (checklist 8.3): no `??` or `?:`.
+    V2_0,
+    /// JSONata 2.1: adds the coalescing `??` and default `?:` operators.
+    V2_1,
+}
+
+/// Parses a JSONata 2.1 expression (the text inside `{% … %}`).
+pub fn parse(text: &str) -> Result<Ast, JsonataError> {
+    parse_version(text, Version::V2_1)
+}
+
+/// Parses an expression with the grammar of one JSONata version.
+pub fn parse_version(text: &str, version: Version) -> Result<Ast, JsonataError> {
+    let raw = parser::Parser::parse(text, version == Version::V2_1)?;
+    process::process(raw)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,187 @@
+//! Parser tests: precedence, paths and the error codes JSONata gives.
+
+use super::{Kind, parse};
+
+fn code(text: &str) -> Option<&'static str> {
+    parse(text).err().map(|e| e.code)
+}
+
+#[test]
+fn parses_the_main_constructs() {
+    for text in [
+        "Account.Order[0].Product.(Price * Quantity)",
+        "$sum(Account.Order.Product.(Price * Quantity))",
+        "Phone[type='mobile'].number",
+        "**.Postcode",
+        "Account.Order.Product{`Product Name`: Price}",
+        "Account.Order.Product^(>Price, <Quantity)",
+        "library.loans@$l.books@$b[$l.isbn=$b.isbn].{'title': $b.title, 'customer': $l.customer}",
+        "Account.Order#$i.Product.{'i': $i}",
+        "($x := 5; $y := $x * 2; [$x..$y])",
+        "function($a, $b){ $a + $b }(1, 2)",
+        "λ($f)<f:f>{ $f }",
+        "$substring(?, 0, 2)",
+        "$string ~> $uppercase()",
+        "x > 3 ? 'big' : 'small'",
+        "a ?? 'default'",
+        "a ?: 'default'",
+        "$match('abc', /b(c)?/i)",
+        "\"esc \\\" \\u00e9 \\ud83d\\ude00\"",
+        "/* comment */ 1 + /* another */ 2",
+        "| Account.Order | {'x': 1}, ['y'] |",
+        "Account.Order.Product.%.OrderID",
+        "1 in [1, 2] and true or false",
+        "-a.b",
+        "a[]",
+    ] {
+        assert!(parse(text).is_ok(), "{text}: {:?}", parse(text).err());
+    }
+}
+
+#[test]
+fn reports_jsonata_error_codes() {
+    assert_eq!(code("\"no closing quote"), Some("S0101"));
+    assert_eq!(code("10e1000"), Some("S0102"));
+    assert_eq!(code("\"\\y\""), Some("S0103"));
+    assert_eq!(code("\"\\u123t\""), Some("S0104"));
+    assert_eq!(code("`open"), Some("S0105"));
+    assert_eq!(code("1 /* open"), Some("S0106"));
+    assert_eq!(code("[1,2)"), Some("S0202"));
+    assert_eq!(code("$f(1"), Some("S0203"));
+    assert_eq!(code("[1!2]"), Some("S0204"));
+    assert_eq!(code("1="), Some("S0207"));
+    assert_eq!(code("function(x){$x}"), Some("S0208"));
+    assert_eq!(code("@ bar"), Some("S0211"));
+    assert_eq!(code("x:=1"), Some("S0212"));
+    assert_eq!(code("$.7"), Some("S0213"));
+    assert_eq!(code("a@b"), Some("S0214"));
+    assert_eq!(code("%"), Some("S0217"));
+    assert_eq!(code("//"), Some("S0301"));
+    assert_eq!(code("/abc"), Some("S0302"));
+}
+
+#[test]
+fn error_positions_are_char_offsets() {
+    let err = parse("\"é\" + [1,2)").err();
+    assert_eq!(err.map(|e| (e.code, e.position)), Some(("S0202", 10)));
+}
+
+#[test]
+fn multiplication_binds_tighter_than_addition() {
+    let ast = parse("1 + 2 * 3").ok().map(|a| a.root.kind);
+    let Some(Kind::Binary { rhs, .. }) = ast else { panic!("not a binary node") };
+    assert!(matches!(rhs.kind, Kind::Binary { op: super::BinaryOp::Mul, .. }));
+}
+
+#[test]
+fn paths_are_flattened_into_steps() {
+    let ast = parse("a.b.c[0]").ok().map(|a| a.root.kind);
+    let Some(Kind::Path(steps)) = ast else { panic!("not a path") };
+    assert_eq!(steps.len(), 3);
+    assert_eq!(steps[2].stages.len(), 1);
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let deep = format!("{}1{}", "(".repeat(10_000), ")".repeat(10_000));
+    assert_eq!(code(&deep), Some("X0001"));
+    let long = vec!["1"; 10_000].join("+");
+    assert_eq!(code(&long), Some("X0001"));
+    let arrays = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    assert_eq!(code(&arrays), Some("X0001"));
+}
+
+mod prop {
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn parse_never_panics(s in "\\PC{0,60}") {
+            let _ = super::parse(&s);
+        }
+
+        #[test]
+        fn parse_never_panics_on_jsonata_alphabet(s in "[a-z$\\.\\[\\]\\(\\)\\{\\}%@#?:;,|^<>=!~*/+\\-&'\"`0-9 λ\\\\]{0,80}") {
+            let _ = super::parse(&s);
+        }
+    }
+}
+
+#[test]
+fn jsonata_2_0_has_no_coalescing_operators() {
+    use super::{Version, parse_version};
+    assert!(parse_version("a ?? b", Version::V2_1).is_ok());
+    assert_eq!(parse_version("a ?? b", Version::V2_0).err().map(|e| e.code), Some("S0211"));
+    assert_eq!(parse_version("a ?: b", Version::V2_0).err().map(|e| e.code), Some("S0211"));
+    assert!(parse_version("a ? b : c", Version::V2_0).is_ok());
+}
+
+mod eval {
+    use serde_json::{Value, json};
+
+    use crate::asl::jsonata::{JsonataEnv, parse};
+
+    struct FixedEnv;
+
+    impl JsonataEnv for FixedEnv {
+        fn now_millis(&mut self) -> i64 {
+            1_521_801_216_617
+        }
+
+        fn random(&mut self) -> f64 {
+            0.25
+        }
+    }
+
+    fn eval(expr: &str, input: Value) -> Result<Option<Value>, &'static str> {
+        let ast = parse(expr).map_err(|e| e.code)?;
+        ast.evaluate(&input, &serde_json::Map::new(), &mut FixedEnv).map_err(|e| e.code)
+    }
+
+    #[test]
+    fn paths_predicates_and_aggregates() {
+        let input = json!({"items": [{"price": 2, "qty": 3}, {"price": 5, "qty": 1}]});
+        assert_eq!(eval("$sum(items.(price * qty))", input.clone()), Ok(Some(json!(11))));
+        assert_eq!(eval("items[price > 3].qty", input.clone()), Ok(Some(json!(1))));
+        assert_eq!(eval("items.price", input.clone()), Ok(Some(json!([2, 5]))));
+        assert_eq!(eval("missing", input), Ok(None));
+    }
+
+    #[test]
+    fn injected_clock_and_entropy() {
+        assert_eq!(eval("$now()", Value::Null), Ok(Some(json!("2018-03-23T10:33:36.617Z"))));
+        assert_eq!(eval("$millis()", Value::Null), Ok(Some(json!(1_521_801_216_617_i64))));
+        assert_eq!(eval("$random()", Value::Null), Ok(Some(json!(0.25))));
+    }
+
+    #[test]
+    fn runaway_recursion_is_u1001_not_a_stack_overflow() {
+        let expr = "($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))";
+        assert_eq!(eval(expr, Value::Null), Err("U1001"));
+        let through_map = "($f := function($n){ $map([$n], function($x){ $x = 0 ? 0 : $f($x - 1) }) }; $f(100000))";
+        assert_eq!(eval(through_map, Value::Null), Err("U1001"));
+        let sorted = "($f := function($n){ $sort([$n, 1], function($a, $b){ $f($a - 1) > 0 }) }; $f(100000))";
+        assert_eq!(eval(sorted, Value::Null), Err("U1001"));
+    }
+
+    #[test]
+    fn type_errors_carry_jsonata_codes() {
+        assert_eq!(eval("'a' + 1", Value::Null), Err("T2001"));
+        assert_eq!(eval("$foo()", Value::Null), Err("T1006"));
+        assert_eq!(eval("$substring('a', 'b')", Value::Null), Err("T0410"));
+    }
+
+    mod prop {
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn evaluate_never_panics(s in "[a-c$\\.\\[\\]\\(\\)\\{\\}%@#?:;,^<>=*/+\\-&'0-9 ]{0,40}") {
+                if let Ok(ast) = crate::asl::jsonata::parse(&s) {
+                    let input = serde_json::json!({"a": [1, {"b": 2}], "b": "x", "c": {"a": [3]}});
+                    let _ = ast.evaluate(&input, &serde_json::Map::new(), &mut super::FixedEnv);
+                }
+            }
+        }
+    }
+}
