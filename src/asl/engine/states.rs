@@ -214,11 +214,7 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
         }
         let mut run = Run::new(state, &env.location);
         run.stage(StageKind::Input, input.clone(), None);
-        let result = if state.query_language == QueryLanguage::Jsonata {
-            Err(Fault::Own(io::jsonata_unsupported()))
-        } else {
-            evaluate(state, input, env, &mut run)
-        };
+        let result = evaluate(state, input, env, &mut run);
         let assigned = run.assigned.take();
         env.now_ms += run.elapsed_ms;
         run.flush(env.trace);
@@ -317,6 +313,19 @@ fn caught(env: &mut Env, state: &State, index: usize, input: &Arc<Value>, thrown
     let mut run = Run::new(state, &env.location);
     type Assigned = Option<Map<String, Value>>;
     let result = (|| -> Result<(Assigned, Arc<Value>), Failure> {
+        if state.query_language == QueryLanguage::Jsonata {
+            let out = jsonata::caught_output(
+                env,
+                &mut run,
+                input,
+                &error_output,
+                catcher.assign.as_ref(),
+                catcher.output.as_ref(),
+            )?;
+            // assign_and_output recorded the output stage; take it back for the common tail.
+            run.stages.pop();
+            return Ok((run.assigned.take(), out));
+        }
         let assigned = match &catcher.assign {
             Some(a) => Some(assign_vars(a, &error_output, env, &mut run)?),
             None => None,
@@ -416,6 +425,7 @@ fn run_scope_states(env: &mut Env, scope: &Scope, input: Arc<Value>, location: A
     }
 }
 
+mod jsonata;
 mod map;
 mod parallel;
 mod task;
@@ -430,18 +440,36 @@ fn evaluate(state: &State, input: &Arc<Value>, env: &mut Env, run: &mut Run) -> 
         StateKind::Task(t) => task(state, t, input, env, run),
         StateKind::Parallel(p) => parallel(state, p, input, env, run),
         StateKind::Map(m) => map(state, m, input, env, run),
+        _ if state.query_language == QueryLanguage::Jsonata => {
+            jsonata::simple_state(state, input, env, run).map_err(Fault::Own)
+        }
         _ => jsonpath_state(state, input, env, run).map_err(Fault::Own),
     }
 }
 
 /// Labels of fields (`$.a`, a template as written), made once per field and execution: they are
 /// shown with every stage, and rendering them on every visit showed up in profiles.
+/// Also holds each JSONata expression parsed once per execution (validation parsed it too, but
+/// the definition model keeps the text).
 #[derive(Default)]
-pub(crate) struct Labels(std::collections::HashMap<(u32, u32), Arc<str>>);
+pub(crate) struct Labels {
+    labels: std::collections::HashMap<(u32, u32), Arc<str>>,
+    jsonata:
+        std::collections::HashMap<String, Result<Arc<crate::asl::jsonata::Ast>, crate::asl::jsonata::JsonataError>>,
+}
 
 impl Labels {
     fn get(&mut self, span: Span, make: impl FnOnce() -> String) -> Arc<str> {
-        self.0.entry((span.start, span.end)).or_insert_with(|| make().into()).clone()
+        self.labels.entry((span.start, span.end)).or_insert_with(|| make().into()).clone()
+    }
+
+    fn jsonata(&mut self, text: &str) -> Result<Arc<crate::asl::jsonata::Ast>, crate::asl::jsonata::JsonataError> {
+        if let Some(parsed) = self.jsonata.get(text) {
+            return parsed.clone();
+        }
+        let parsed = crate::asl::jsonata::parse_version(text, crate::asl::jsonata::Version::V2_0).map(Arc::new);
+        self.jsonata.insert(text.to_string(), parsed.clone());
+        parsed
     }
 }
 
@@ -487,6 +515,9 @@ fn short(value: &dyn std::fmt::Display) -> String {
 /// InputPath (and Parameters, where the type has it): the effective input. Shares the raw
 /// input when neither field is present.
 fn effective_input(state: &State, input: &Arc<Value>, env: &mut Env, run: &mut Run) -> Result<Arc<Value>, Failure> {
+    if state.query_language == QueryLanguage::Jsonata {
+        return jsonata::arguments(state, input, env, run);
+    }
     let io = &state.io;
     let mut value = match &io.input_path {
         None => input.clone(),
@@ -564,6 +595,9 @@ fn after_result(
     env: &mut Env,
     run: &mut Run,
 ) -> Result<Outcome, Failure> {
+    if state.query_language == QueryLanguage::Jsonata {
+        return jsonata::after_result(state, input, result, env, run);
+    }
     if let Some(a) = &state.io.assign {
         run.assigned = Some(assign_vars(a, &result, env, run)?);
     }
@@ -632,10 +666,15 @@ fn output_stage(state: &State, value: &Arc<Value>, env: &mut Env, run: &mut Run)
 /// OutputPath, then the transition.
 fn finish(state: &State, value: &Arc<Value>, env: &mut Env, run: &mut Run) -> Result<Outcome, Failure> {
     let out = output_stage(state, value, env, run)?;
-    Ok(match &state.transition {
+    Ok(finish_transition(state, out))
+}
+
+/// The state's transition with its output.
+fn finish_transition(state: &State, out: Arc<Value>) -> Outcome {
+    match &state.transition {
         Transition::Next(n) => Outcome::Next(n.value.clone(), out),
         Transition::End | Transition::None => Outcome::End(out),
-    })
+    }
 }
 
 fn fail_state(f: &Fail, input: &Value, env: &mut Env) -> Result<Outcome, Failure> {

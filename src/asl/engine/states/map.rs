@@ -39,9 +39,11 @@ pub(super) fn map(
         return Err(unsupported("Map ResultWriter writes results to S3, which cannot be written locally").into());
     }
     let effective = effective_input(state, input, env, run)?;
-    let items = match &m.items_path {
-        None => effective.clone(),
-        Some(p) => {
+    let jsonata = state.query_language == crate::asl::definition::QueryLanguage::Jsonata;
+    let items = match (&m.items_path, &m.items) {
+        (_, Some(t)) if jsonata => Arc::new(super::jsonata::items(env, t, input)?),
+        (None, _) => effective.clone(),
+        (Some(p), _) => {
             let v = p.value.select(&env.roots(&effective)).map_err(|e| match e {
                 crate::asl::jsonpath::SelectError::NoResults { normalized } => {
                     Failure::runtime(format!("Invalid path '{}' : No results for path: {normalized}", p.value.text()))
@@ -56,11 +58,21 @@ pub(super) fn map(
     };
     // AWS evaluates MaxConcurrencyPath before MapStateStarted, the tolerance after it
     // (`scenarios/test_max_concurrency_path(*)` vs `test_map_state_tolerated_failure_*`).
-    let concurrency = limits::max_concurrency(m.max_concurrency.as_ref(), &env.roots(&effective))?;
+    let max_concurrency = super::jsonata::resolve_number(env, m.max_concurrency.as_ref(), "MaxConcurrency", input)?;
+    let concurrency =
+        limits::max_concurrency(max_concurrency.as_ref().or(m.max_concurrency.as_ref()), &env.roots(&effective))?;
     env.trace.lifecycle(env.now_ms, "MapStateStarted", Some(json!({"length": list.len()})));
-    let tolerance = limits::tolerance(
-        m.tolerated_failure_count.as_ref(),
+    let count =
+        super::jsonata::resolve_number(env, m.tolerated_failure_count.as_ref(), "ToleratedFailureCount", input)?;
+    let percentage = super::jsonata::resolve_number(
+        env,
         m.tolerated_failure_percentage.as_ref(),
+        "ToleratedFailurePercentage",
+        input,
+    )?;
+    let tolerance = limits::tolerance(
+        count.as_ref().or(m.tolerated_failure_count.as_ref()),
+        percentage.as_ref().or(m.tolerated_failure_percentage.as_ref()),
         &env.roots(&effective),
     )?;
     let distributed = m.mode == MapMode::Distributed;
@@ -74,6 +86,7 @@ pub(super) fn map(
     for (i, item) in list.iter().enumerate() {
         inputs.push(match &m.item_selector {
             None => item.clone(),
+            Some(sel) if jsonata => super::jsonata::item_selector(env, sel, input, i, item)?,
             Some(sel) => {
                 // `$$.Map.Item` exists only while ItemSelector is evaluated (rule 5.5.5): set
                 // in place and removed after, as copying the context (which holds the

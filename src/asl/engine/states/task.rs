@@ -87,9 +87,11 @@ pub(super) fn task(
     let effective = effective_input(state, input, env, run)?;
     // rule 13.4: the Path forms are read from the state's input (as LocalStack does; the
     // recorded `TimeoutSecondsPath` cases cannot tell raw from effective input apart).
+    let timeout = super::jsonata::resolve_number(env, t.timeout_seconds.as_ref(), "TimeoutSeconds", input)?;
+    let heartbeat = super::jsonata::resolve_number(env, t.heartbeat_seconds.as_ref(), "HeartbeatSeconds", input)?;
     let limits = Limits {
-        timeout: seconds(t.timeout_seconds.as_ref(), "TimeoutSecondsPath", input, env)?,
-        heartbeat: seconds(t.heartbeat_seconds.as_ref(), "HeartbeatSecondsPath", input, env)?,
+        timeout: seconds(timeout.as_ref().or(t.timeout_seconds.as_ref()), "TimeoutSecondsPath", input, env)?,
+        heartbeat: seconds(heartbeat.as_ref().or(t.heartbeat_seconds.as_ref()), "HeartbeatSecondsPath", input, env)?,
     };
     // rule 13.5: the role the task would assume, shown as AWS's `taskCredentials`.
     let credentials = match &t.credentials {

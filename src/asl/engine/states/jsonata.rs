@@ -1,0 +1,385 @@
+//! JSONata-mode data flow (rules 5.11–5.19, 8.x). `$states` holds `input` and `context`
+//! everywhere, `result` in the top-level Output/Assign of Task, Parallel and Map, and
+//! `errorOutput` in a Catcher's; variables are bound by name. Assign and Output of one state see
+//! the same snapshot (rule 5.11.5). Every failure is `States.QueryEvaluationError`, worded as
+//! AWS words it ("The JSONata expression '$x' specified for the field 'Output/a' returned
+//! nothing (undefined).").
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value, json};
+
+use super::{Env, Outcome, Run, finish_transition, no_choice_matched, template_field};
+use crate::asl::definition::{Condition, Expr, FailText, NumberSource, Spanned, State, StateKind, Template, WaitFor};
+use crate::asl::engine::io::Failure;
+use crate::asl::engine::stage::{StageDetail, StageKind};
+use crate::asl::jsonata::{Ast, JsonataEnv};
+use crate::asl::timestamp;
+use crate::asl::world::Entropy;
+
+use super::MAX_WAIT_SECONDS;
+
+/// JSONata's view of the virtual clock and the seeded entropy: `$now()` is the state's instant.
+struct World<'e> {
+    now_ms: i64,
+    entropy: &'e mut dyn Entropy,
+}
+
+impl JsonataEnv for World<'_> {
+    fn now_millis(&mut self) -> i64 {
+        self.now_ms
+    }
+
+    fn random(&mut self) -> f64 {
+        self.entropy.next_f64()
+    }
+}
+
+fn query_error(cause: String) -> Failure {
+    Failure { error: "States.QueryEvaluationError".into(), cause }
+}
+
+/// The variables in scope plus `$states` for one phase of a state.
+pub(super) fn bindings(
+    env: &Env,
+    input: &Value,
+    result: Option<&Value>,
+    error_output: Option<&Value>,
+) -> Map<String, Value> {
+    let mut b = env.variables.clone();
+    let mut states = Map::with_capacity(4);
+    states.insert("input".into(), input.clone());
+    states.insert("context".into(), env.context.clone());
+    if let Some(r) = result {
+        states.insert("result".into(), r.clone());
+    }
+    if let Some(e) = error_output {
+        states.insert("errorOutput".into(), e.clone());
+    }
+    b.insert("states".into(), Value::Object(states));
+    b
+}
+
+/// Evaluates one `{% %}` expression for `field` (named by its path from the state, joined with
+/// `/`, as AWS names it).
+pub(super) fn expr(env: &mut Env, text: &str, field: &str, bindings: &Map<String, Value>) -> Result<Value, Failure> {
+    let shown = text.trim();
+    let ast: Arc<Ast> = env.labels.jsonata(text).map_err(|e| {
+        query_error(format!(
+            "The JSONata expression '{shown}' specified for the field '{field}' could not be parsed. {}: {}",
+            e.code, e.message
+        ))
+    })?;
+    let mut world = World { now_ms: env.now_ms, entropy: &mut *env.entropy };
+    match ast.evaluate_with(None, bindings, &mut world) {
+        Ok(Some(v)) => Ok(v),
+        Ok(None) => Err(query_error(format!(
+            "The JSONata expression '{shown}' specified for the field '{field}' returned nothing (undefined)."
+        ))),
+        Err(e) => Err(query_error(format!(
+            "The JSONata expression '{shown}' specified for the field '{field}' threw an error during evaluation. {}: {}",
+            e.code, e.message
+        ))),
+    }
+}
+
+/// A JSONata template: strings that are `{% %}` expressions are evaluated, recursively inside
+/// objects and arrays (values only, rule 8.2); everything else is literal.
+pub(super) fn template(
+    env: &mut Env,
+    t: &Template,
+    field: &str,
+    bindings: &Map<String, Value>,
+) -> Result<Value, Failure> {
+    Ok(match t {
+        Template::Literal(v) => v.clone(),
+        Template::Expr(Expr::Jsonata(text)) => expr(env, text, field, bindings)?,
+        // JSONPath expressions cannot occur in a JSONata state (validation rejects them).
+        Template::Expr(other) => Value::String(other.to_string()),
+        Template::Array(items) => {
+            Value::Array(items.iter().map(|i| template(env, i, field, bindings)).collect::<Result<_, _>>()?)
+        }
+        Template::Object(fields) => {
+            let mut map = Map::with_capacity(fields.len());
+            for f in fields {
+                let path = format!("{field}/{}", f.key);
+                map.insert(f.key.clone(), template(env, &f.value, &path, bindings)?);
+            }
+            Value::Object(map)
+        }
+    })
+}
+
+/// Arguments (Task, Parallel): the value sent, or the raw input when absent (rule 5.11.2).
+pub(super) fn arguments(
+    state: &State,
+    input: &Arc<Value>,
+    env: &mut Env,
+    run: &mut Run,
+) -> Result<Arc<Value>, Failure> {
+    let Some(a) = &state.io.arguments else { return Ok(input.clone()) };
+    let b = bindings(env, input, None, None);
+    let v = Arc::new(template(env, &a.value, "Arguments", &b)?);
+    let field = template_field(env, a, "Arguments");
+    Ok(run.stage(StageKind::AfterArguments, v, Some(field)))
+}
+
+/// Assign and Output over one snapshot (rule 5.11.5): returns the output (`default` when there
+/// is no Output) and records `variables` and `output` stages.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn assign_and_output(
+    env: &mut Env,
+    run: &mut Run,
+    input: &Value,
+    result: Option<&Value>,
+    error_output: Option<&Value>,
+    assign: Option<&Spanned<Template>>,
+    output: Option<&Spanned<Template>>,
+    default: Arc<Value>,
+) -> Result<Arc<Value>, Failure> {
+    if assign.is_none() && output.is_none() {
+        return Ok(run.stage(StageKind::Output, default, None));
+    }
+    let b = bindings(env, input, result, error_output);
+    if let Some(a) = assign {
+        let assigned = match template(env, &a.value, "Assign", &b)? {
+            Value::Object(m) => m,
+            other => return Err(query_error(format!("Assign must produce an object, not {other}"))),
+        };
+        let mut all = env.variables.clone();
+        all.extend(assigned.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let field = template_field(env, a, "Assign");
+        run.stage(StageKind::Variables, Arc::new(Value::Object(all)), Some(field));
+        run.assigned = Some(assigned);
+    }
+    Ok(match output {
+        Some(o) => {
+            let v = Arc::new(template(env, &o.value, "Output", &b)?);
+            let field = template_field(env, o, "Output");
+            run.stage(StageKind::Output, v, Some(field))
+        }
+        None => run.stage(StageKind::Output, default, None),
+    })
+}
+
+/// After a Task, Parallel or Map result: `$states.result`, Assign and Output (default: the
+/// result), the transition.
+pub(super) fn after_result(
+    state: &State,
+    input: &Arc<Value>,
+    result: Arc<Value>,
+    env: &mut Env,
+    run: &mut Run,
+) -> Result<Outcome, Failure> {
+    let io = &state.io;
+    let out = assign_and_output(
+        env,
+        run,
+        input,
+        Some(&result),
+        None,
+        io.assign.as_ref(),
+        io.output.as_ref(),
+        result.clone(),
+    )?;
+    Ok(finish_transition(state, out))
+}
+
+/// Pass, Succeed, Fail, Wait and Choice in JSONata mode (rules 5.14–5.17).
+pub(super) fn simple_state(
+    state: &State,
+    input: &Arc<Value>,
+    env: &mut Env,
+    run: &mut Run,
+) -> Result<Outcome, Failure> {
+    let io = &state.io;
+    match &state.kind {
+        StateKind::Pass(_) => {
+            let out =
+                assign_and_output(env, run, input, None, None, io.assign.as_ref(), io.output.as_ref(), input.clone())?;
+            Ok(finish_transition(state, out))
+        }
+        StateKind::Succeed => {
+            let out = assign_and_output(env, run, input, None, None, None, io.output.as_ref(), input.clone())?;
+            Ok(finish_transition(state, out))
+        }
+        StateKind::Fail(f) => {
+            let b = bindings(env, input, None, None);
+            let mut text = |t: &Option<Spanned<FailText>>, field: &str| -> Result<Option<String>, Failure> {
+                Ok(match t.as_ref().map(|t| &t.value) {
+                    None => None,
+                    Some(FailText::Literal(s)) => Some(s.clone()),
+                    Some(FailText::Expr(Expr::Jsonata(e))) => Some(match expr(env, e, field, &b)? {
+                        Value::String(s) => s,
+                        other => {
+                            return Err(query_error(format!(
+                                "The JSONata expression '{}' specified for the field '{field}' returned an unexpected result type. Expected 'string', but was '{}' for value: {other}",
+                                e.trim(),
+                                json_kind(&other)
+                            )));
+                        }
+                    }),
+                    Some(FailText::Expr(other)) => Some(other.to_string()),
+                })
+            };
+            let error = text(&f.error, "Error")?;
+            let cause = text(&f.cause, "Cause")?;
+            Ok(Outcome::Failed { error, cause })
+        }
+        StateKind::Wait(w) => {
+            let b = bindings(env, input, None, None);
+            let seconds = match &w.wait_for.value {
+                WaitFor::Seconds(NumberSource::Literal(v)) => v.as_f64().unwrap_or(0.0),
+                WaitFor::Seconds(NumberSource::Jsonata(e)) => {
+                    let v = expr(env, e, "Seconds", &b)?;
+                    match v.as_i64() {
+                        Some(n) if n >= 0 => n as f64,
+                        _ => {
+                            return Err(query_error(format!(
+                                "The JSONata expression '{}' specified for the field 'Seconds' returned an unexpected result type. Expected 'non-negative integer', but was '{}' for value: {v}",
+                                e.trim(),
+                                json_kind(&v)
+                            )));
+                        }
+                    }
+                }
+                WaitFor::Timestamp(Expr::Jsonata(e)) => {
+                    let v = expr(env, e, "Timestamp", &b)?;
+                    let s = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+                    let t = timestamp::parse_timestamp(&s).ok_or_else(|| {
+                        query_error(format!(
+                            "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {s}"
+                        ))
+                    })?;
+                    (t.millis_after(env.now_ms).max(0)) as f64 / 1000.0
+                }
+                WaitFor::TimestampLiteral(s) => {
+                    timestamp::parse_timestamp(s).map_or(0.0, |t| (t.millis_after(env.now_ms).max(0)) as f64 / 1000.0)
+                }
+                other => {
+                    return Err(query_error(format!("unexpected Wait field in a JSONata state: {other:?}")));
+                }
+            };
+            if seconds > MAX_WAIT_SECONDS {
+                return Err(Failure::runtime("Wait state delay is too long."));
+            }
+            let ms = (seconds * 1000.0).round() as i64;
+            run.elapsed_ms = ms;
+            if let Some(last) = run.stages.last_mut() {
+                last.detail = Some(StageDetail::Wait { seconds, until_ms: env.now_ms + ms });
+            }
+            let out =
+                assign_and_output(env, run, input, None, None, io.assign.as_ref(), io.output.as_ref(), input.clone())?;
+            Ok(finish_transition(state, out))
+        }
+        StateKind::Choice(c) => {
+            let b = bindings(env, input, None, None);
+            let mut taken = None;
+            for (i, rule) in c.choices.iter().enumerate() {
+                let Condition::Jsonata(cond) = &rule.condition else { continue };
+                let v = expr(env, &cond.value, "Condition", &b)?;
+                match v {
+                    Value::Bool(true) => {
+                        taken = Some(i);
+                        break;
+                    }
+                    Value::Bool(false) => {}
+                    // rule 8.10: no JSONata truthiness for Condition.
+                    other => {
+                        return Err(query_error(format!(
+                            "The JSONata expression '{}' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '{}' for value: {other}",
+                            cond.value.trim(),
+                            json_kind(&other)
+                        )));
+                    }
+                }
+            }
+            let (next, assign, output) = match taken {
+                Some(i) => {
+                    let r = &c.choices[i];
+                    (r.next.as_ref().map(|n| n.value.clone()), r.assign.as_ref(), r.output.as_ref())
+                }
+                None => (c.default.as_ref().map(|d| d.value.clone()), io.assign.as_ref(), io.output.as_ref()),
+            };
+            let Some(next) = next else { return Err(no_choice_matched()) };
+            let out = assign_and_output(env, run, input, None, None, assign, output, input.clone())?;
+            Ok(Outcome::Next(next, out))
+        }
+        _ => Err(query_error("not a simple state".into())),
+    }
+}
+
+/// A caught error in a JSONata state (rule 5.18): the Catcher's Assign and Output over
+/// `$states.errorOutput` (default output: the error output).
+pub(super) fn caught_output(
+    env: &mut Env,
+    run: &mut Run,
+    input: &Value,
+    error_output: &Value,
+    assign: Option<&Spanned<Template>>,
+    output: Option<&Spanned<Template>>,
+) -> Result<Arc<Value>, Failure> {
+    assign_and_output(env, run, input, None, Some(error_output), assign, output, Arc::new(error_output.clone()))
+}
+
+/// Map `Items` (rule 5.13.3): must be an array.
+pub(super) fn items(env: &mut Env, t: &Spanned<Template>, input: &Value) -> Result<Value, Failure> {
+    let b = bindings(env, input, None, None);
+    let v = template(env, &t.value, "Items", &b)?;
+    if v.is_array() {
+        return Ok(v);
+    }
+    let shown = match &t.value {
+        Template::Expr(Expr::Jsonata(e)) => e.trim().to_string(),
+        other => other.to_string(),
+    };
+    Err(query_error(format!(
+        "The JSONata expression '{shown}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {}",
+        json_kind(&v),
+        v
+    )))
+}
+
+/// Map `ItemSelector` for item `index` (rule 5.13.4): `$states.context.Map.Item` is set.
+pub(super) fn item_selector(
+    env: &mut Env,
+    t: &Spanned<Template>,
+    input: &Value,
+    index: usize,
+    item: &Value,
+) -> Result<Value, Failure> {
+    let mut b = bindings(env, input, None, None);
+    if let Some(Value::Object(states)) = b.get_mut("states") {
+        if let Some(Value::Object(ctx)) = states.get_mut("context") {
+            ctx.insert("Map".into(), json!({"Item": {"Index": index, "Value": item}}));
+        }
+    }
+    template(env, &t.value, "ItemSelector", &b)
+}
+
+/// A numeric field (TimeoutSeconds, MaxConcurrency, …) given as a JSONata expression, evaluated
+/// to a literal so the checks shared with JSONPath mode apply; `None` when it is not JSONata.
+pub(super) fn resolve_number(
+    env: &mut Env,
+    source: Option<&Spanned<NumberSource>>,
+    field: &str,
+    input: &Value,
+) -> Result<Option<Spanned<NumberSource>>, Failure> {
+    let Some(s) = source else { return Ok(None) };
+    let NumberSource::Jsonata(text) = &s.value else { return Ok(None) };
+    let b = bindings(env, input, None, None);
+    let v = expr(env, text, field, &b)?;
+    Ok(Some(Spanned { value: NumberSource::Literal(v), key_span: s.key_span, span: s.span }))
+}
+
+/// JSONata's names for JSON types in "Expected 'array', but was 'number'".
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
