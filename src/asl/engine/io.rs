@@ -12,11 +12,14 @@ use crate::asl::world::Entropy;
 pub(crate) struct Failure {
     pub error: String,
     pub cause: String,
+    /// For a JSONata evaluation failure, the field it happened in (`Output`, `Items`): AWS
+    /// records an `EvaluationFailed` event naming it.
+    pub location: Option<String>,
 }
 
 impl Failure {
     pub fn runtime(cause: impl Into<String>) -> Failure {
-        Failure { error: "States.Runtime".into(), cause: cause.into() }
+        Failure { error: "States.Runtime".into(), cause: cause.into(), location: None }
     }
 
     /// A state's result over the payload quota (ASL-NOTES 6; `error_handling/test_start_large_input`).
@@ -26,6 +29,7 @@ impl Failure {
             cause: format!(
                 "The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit."
             ),
+            location: None,
         }
     }
 
@@ -89,7 +93,7 @@ fn template_in(t: &Template, key: Option<&str>, roots: &Roots, entropy: &mut dyn
             ))
         })?,
         Template::Expr(Expr::Intrinsic(c)) => {
-            c.eval(roots, entropy).map_err(|e| Failure { error: e.error, cause: e.cause })?
+            c.eval(roots, entropy).map_err(|e| Failure { error: e.error, cause: e.cause, location: None })?
         }
         Template::Expr(Expr::Jsonata(_)) => return Err(jsonata_unsupported()),
     })
@@ -124,13 +128,19 @@ pub(crate) fn result_path(field: Option<&Spanned<PathOrNull>>, raw: Value, resul
     match field.map(|f| &f.value) {
         None => Ok(result),
         Some(PathOrNull::Null) => Ok(raw),
-        Some(PathOrNull::Path(p)) => p
-            .assign(raw, result)
-            .map_err(|e| Failure { error: "States.ResultPathMatchFailure".into(), cause: e.to_string() }),
+        Some(PathOrNull::Path(p)) => p.assign(raw, result).map_err(|e| Failure {
+            error: "States.ResultPathMatchFailure".into(),
+            cause: e.to_string(),
+            location: None,
+        }),
     }
 }
 
 /// JSONata is the next wave; until then a JSONata state stops the run with this.
 pub(crate) fn jsonata_unsupported() -> Failure {
-    Failure { error: "statescope.Unsupported".into(), cause: "JSONata expressions are not supported yet".into() }
+    Failure {
+        error: "statescope.Unsupported".into(),
+        cause: "JSONata expressions are not supported yet".into(),
+        location: None,
+    }
 }

@@ -222,6 +222,7 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
         // by States.ALL on AWS (rule 6.2).
         let mut own = false;
         let mut from_scope = false;
+        let mut evaluation_failed = false;
         let thrown = match result {
             Ok(Outcome::Next(next, out)) => {
                 exited(env, state, &out, &assigned);
@@ -238,6 +239,19 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
             Err(Fault::Own(f)) => {
                 own = true;
                 let cause = final_cause(&f, &state.name, entered_id);
+                // AWS records a JSONata failure as an `EvaluationFailed` event first
+                // (`assign/test_undefined_reference(*)`, `scenarios/test_map_state_items_*`).
+                if f.error == "States.QueryEvaluationError" {
+                    let mut d = Map::new();
+                    d.insert("cause".into(), Value::String(cause.clone()));
+                    d.insert("error".into(), Value::String(f.error.clone()));
+                    if let Some(l) = &f.location {
+                        d.insert("location".into(), Value::String(l.clone()));
+                    }
+                    d.insert("state".into(), Value::String(state.name.clone()));
+                    env.trace.lifecycle(env.now_ms, "EvaluationFailed", Some(Value::Object(d)));
+                    evaluation_failed = true;
+                }
                 Thrown { error: Some(f.error), cause: Some(cause) }
             }
             Err(Fault::Thrown(t)) => {
@@ -259,7 +273,7 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
         // is final: retried attempts only restart with `…StateStarted`
         // (`scenarios/test_map_state_retry`, `test_parallel_state_retry`, `…_catch`). The
         // state's own errors (a bad path) have no such event (`test_max_concurrency_path(*)`).
-        if from_scope
+        if (from_scope || evaluation_failed)
             && !matches!(decision, Decision::Retry { .. })
             && matches!(state.kind, StateKind::Parallel(_) | StateKind::Map(_))
         {
@@ -559,7 +573,11 @@ fn jsonpath_state(state: &State, input: &Arc<Value>, env: &mut Env, run: &mut Ru
         }
         StateKind::Choice(c) => {
             let roots = env.roots(&effective);
-            let outcome = choice::evaluate_state(c, &roots).map_err(|e| Failure { error: e.error, cause: e.cause })?;
+            let outcome = choice::evaluate_state(c, &roots).map_err(|e| Failure {
+                error: e.error,
+                cause: e.cause,
+                location: None,
+            })?;
             let Some(next) = outcome.next.clone() else {
                 return Err(no_choice_matched());
             };
@@ -626,11 +644,12 @@ fn no_choice_matched() -> Failure {
     Failure {
         error: "States.NoChoiceMatched".into(),
         cause: "No Choice rule matched the input and the Choice state has no Default".into(),
+        location: None,
     }
 }
 
 fn unsupported(why: &str) -> Failure {
-    Failure { error: "statescope.Unsupported".into(), cause: why.into() }
+    Failure { error: "statescope.Unsupported".into(), cause: why.into(), location: None }
 }
 
 /// Evaluates an Assign block against the variables as they were at entry (rule 7.2) and
@@ -690,7 +709,7 @@ fn fail_state(f: &Fail, input: &Value, env: &mut Env) -> Result<Outcome, Failure
             })?,
             FailText::Expr(Expr::Intrinsic(c)) => {
                 let roots = Roots { input, context: env.context, variables: env.variables };
-                c.eval(&roots, env.entropy).map_err(|e| Failure { error: e.error, cause: e.cause })?
+                c.eval(&roots, env.entropy).map_err(|e| Failure { error: e.error, cause: e.cause, location: None })?
             }
             FailText::Expr(Expr::Jsonata(_)) => return Err(io::jsonata_unsupported()),
         };

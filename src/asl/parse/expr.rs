@@ -97,7 +97,8 @@ pub fn path_field(f: &mut Fields, key: &str, kind: PathKind, sink: &mut Sink) ->
 
 /// The text inside `{% … %}`, if `s` is a JSONata expression string.
 pub fn jsonata_text(s: &str) -> Option<&str> {
-    s.trim().strip_prefix("{%")?.strip_suffix("%}")
+    // rule 8.1: the whole string, with no space around the delimiters.
+    s.strip_prefix("{%")?.strip_suffix("%}")
 }
 
 /// Parses the JSONata inside a `{% … %}` string at load time (issue 2), so a broken expression
@@ -226,6 +227,20 @@ pub fn jsonata_string(node: &Node, s: &str, pointer: &str, sink: &mut Sink) -> O
         }
         check_jsonata(node, s, pointer, sink);
         return Some(Expr::Jsonata(inner.to_string()));
+    }
+    if trimmed.starts_with("{%") && trimmed.ends_with("%}") && trimmed.len() >= 4 {
+        // rule 8.1: only the whole string counts; AWS ran `" {% states.input %} "` as the
+        // literal text (`outputdecl/test_base_cases(BASE_LITERALS)`). Legal, but rarely meant.
+        sink.push(
+            Diagnostic::warning(
+                codes::BAD_JSONATA,
+                format!("'{s}' is taken literally: spaces around '{{%' … '%}}' make it plain text, not JSONata"),
+            )
+            .at(node.span)
+            .pointer(pointer)
+            .help("remove the spaces outside the delimiters to evaluate it"),
+        );
+        return None;
     }
     if trimmed.starts_with("{%") || trimmed.ends_with("%}") {
         sink.push(

@@ -35,8 +35,10 @@ impl JsonataEnv for World<'_> {
     }
 }
 
-fn query_error(cause: String) -> Failure {
-    Failure { error: "States.QueryEvaluationError".into(), cause }
+/// Every JSONata failure (rule 8.5); `field` is where it happened, named as AWS names it.
+fn query_error(field: &str, cause: String) -> Failure {
+    let location = field.split('/').next().unwrap_or(field).to_string();
+    Failure { error: "States.QueryEvaluationError".into(), cause, location: Some(location) }
 }
 
 /// The variables in scope plus `$states` for one phase of a state.
@@ -65,21 +67,28 @@ pub(super) fn bindings(
 pub(super) fn expr(env: &mut Env, text: &str, field: &str, bindings: &Map<String, Value>) -> Result<Value, Failure> {
     let shown = text.trim();
     let ast: Arc<Ast> = env.labels.jsonata(text).map_err(|e| {
-        query_error(format!(
-            "The JSONata expression '{shown}' specified for the field '{field}' could not be parsed. {}: {}",
-            e.code, e.message
-        ))
+        query_error(
+            field,
+            format!(
+                "The JSONata expression '{shown}' specified for the field '{field}' could not be parsed. {}: {}",
+                e.code, e.message
+            ),
+        )
     })?;
     let mut world = World { now_ms: env.now_ms, entropy: &mut *env.entropy };
     match ast.evaluate_with(None, bindings, &mut world) {
         Ok(Some(v)) => Ok(v),
-        Ok(None) => Err(query_error(format!(
-            "The JSONata expression '{shown}' specified for the field '{field}' returned nothing (undefined)."
-        ))),
-        Err(e) => Err(query_error(format!(
-            "The JSONata expression '{shown}' specified for the field '{field}' threw an error during evaluation. {}: {}",
-            e.code, e.message
-        ))),
+        Ok(None) => Err(query_error(
+            field,
+            format!("The JSONata expression '{shown}' specified for the field '{field}' returned nothing (undefined)."),
+        )),
+        Err(e) => Err(query_error(
+            field,
+            format!(
+                "The JSONata expression '{shown}' specified for the field '{field}' threw an error during evaluation. {}: {}",
+                e.code, e.message
+            ),
+        )),
     }
 }
 
@@ -144,7 +153,7 @@ pub(super) fn assign_and_output(
     if let Some(a) = assign {
         let assigned = match template(env, &a.value, "Assign", &b)? {
             Value::Object(m) => m,
-            other => return Err(query_error(format!("Assign must produce an object, not {other}"))),
+            other => return Err(query_error("Assign", format!("Assign must produce an object, not {other}"))),
         };
         let mut all = env.variables.clone();
         all.extend(assigned.iter().map(|(k, v)| (k.clone(), v.clone())));
@@ -212,11 +221,14 @@ pub(super) fn simple_state(
                     Some(FailText::Expr(Expr::Jsonata(e))) => Some(match expr(env, e, field, &b)? {
                         Value::String(s) => s,
                         other => {
-                            return Err(query_error(format!(
-                                "The JSONata expression '{}' specified for the field '{field}' returned an unexpected result type. Expected 'string', but was '{}' for value: {other}",
-                                e.trim(),
-                                json_kind(&other)
-                            )));
+                            return Err(query_error(
+                                field,
+                                format!(
+                                    "The JSONata expression '{}' specified for the field '{field}' returned an unexpected result type. Expected 'string', but was '{}' for value: {other}",
+                                    e.trim(),
+                                    json_kind(&other)
+                                ),
+                            ));
                         }
                     }),
                     Some(FailText::Expr(other)) => Some(other.to_string()),
@@ -235,11 +247,14 @@ pub(super) fn simple_state(
                     match v.as_i64() {
                         Some(n) if n >= 0 => n as f64,
                         _ => {
-                            return Err(query_error(format!(
-                                "The JSONata expression '{}' specified for the field 'Seconds' returned an unexpected result type. Expected 'non-negative integer', but was '{}' for value: {v}",
-                                e.trim(),
-                                json_kind(&v)
-                            )));
+                            return Err(query_error(
+                                "Seconds",
+                                format!(
+                                    "The JSONata expression '{}' specified for the field 'Seconds' returned an unexpected result type. Expected 'non-negative integer', but was '{}' for value: {v}",
+                                    e.trim(),
+                                    json_kind(&v)
+                                ),
+                            ));
                         }
                     }
                 }
@@ -247,7 +262,7 @@ pub(super) fn simple_state(
                     let v = expr(env, e, "Timestamp", &b)?;
                     let s = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
                     let t = timestamp::parse_timestamp(&s).ok_or_else(|| {
-                        query_error(format!(
+                        query_error("Timestamp", format!(
                             "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {s}"
                         ))
                     })?;
@@ -257,7 +272,7 @@ pub(super) fn simple_state(
                     timestamp::parse_timestamp(s).map_or(0.0, |t| (t.millis_after(env.now_ms).max(0)) as f64 / 1000.0)
                 }
                 other => {
-                    return Err(query_error(format!("unexpected Wait field in a JSONata state: {other:?}")));
+                    return Err(query_error("Wait", format!("unexpected Wait field in a JSONata state: {other:?}")));
                 }
             };
             if seconds > MAX_WAIT_SECONDS {
@@ -286,11 +301,14 @@ pub(super) fn simple_state(
                     Value::Bool(false) => {}
                     // rule 8.10: no JSONata truthiness for Condition.
                     other => {
-                        return Err(query_error(format!(
-                            "The JSONata expression '{}' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '{}' for value: {other}",
-                            cond.value.trim(),
-                            json_kind(&other)
-                        )));
+                        return Err(query_error(
+                            "Condition",
+                            format!(
+                                "The JSONata expression '{}' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '{}' for value: {other}",
+                                cond.value.trim(),
+                                json_kind(&other)
+                            ),
+                        ));
                     }
                 }
             }
@@ -305,7 +323,7 @@ pub(super) fn simple_state(
             let out = assign_and_output(env, run, input, None, None, assign, output, input.clone())?;
             Ok(Outcome::Next(next, out))
         }
-        _ => Err(query_error("not a simple state".into())),
+        _ => Err(query_error(state.type_name(), "not a simple state".into())),
     }
 }
 
@@ -333,11 +351,14 @@ pub(super) fn items(env: &mut Env, t: &Spanned<Template>, input: &Value) -> Resu
         Template::Expr(Expr::Jsonata(e)) => e.trim().to_string(),
         other => other.to_string(),
     };
-    Err(query_error(format!(
-        "The JSONata expression '{shown}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {}",
-        json_kind(&v),
-        v
-    )))
+    Err(query_error(
+        "Items",
+        format!(
+            "The JSONata expression '{shown}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {}",
+            json_kind(&v),
+            v
+        ),
+    ))
 }
 
 /// Map `ItemSelector` for item `index` (rule 5.13.4): `$states.context.Map.Item` is set.

@@ -54,7 +54,12 @@ pub(super) fn map(
         }
     };
     let Some(list) = items.as_array() else {
-        return Err(Failure::runtime(format!("Map state input must be an array but was: {items}")).into());
+        let mut f = Failure::runtime(format!("Map state input must be an array but was: {items}"));
+        if jsonata {
+            // ASL-NOTES 19: in JSONata mode this is a query evaluation error.
+            f.error = "States.QueryEvaluationError".into();
+        }
+        return Err(f.into());
     };
     // AWS evaluates MaxConcurrencyPath before MapStateStarted, the tolerance after it
     // (`scenarios/test_max_concurrency_path(*)` vs `test_map_state_tolerated_failure_*`).

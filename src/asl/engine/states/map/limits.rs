@@ -124,6 +124,7 @@ pub(super) fn threshold_exceeded() -> Failure {
     Failure {
         error: "States.ExceedToleratedFailureThreshold".into(),
         cause: "The specified tolerated failure threshold was exceeded".into(),
+        location: None,
     }
 }
 
