@@ -3,7 +3,8 @@
 # copy of sample-machines/hello-world.asl.json; we send keys, read the screen with
 # capture-pane, edit/break/fix the copied definition, quit, and check the shell got its
 # terminal back; then runs sample-machines/callback-approval.asl.json with a mock, and without
-# one to answer its task in the dialog and save the answer. Every wait polls with a timeout;
+# one to answer its task in the dialog and save the answer; then drills into a branch of
+# sample-machines/parallel-fan-out.asl.json. Every wait polls with a timeout;
 # any failure prints the screen and exits 1.
 # Usage: bash .ci/tui-e2e.sh   (from the repository root; builds the binary first)
 set -euo pipefail
@@ -216,6 +217,27 @@ keys c
 wait_for "Task 'Pay expense' is waiting for a result"
 keys Escape
 wait_for "task still waiting: press a to answer it"
+keys q
+wait_closed
+
+STEP="Enter drills into a Parallel branch, Esc backs out"
+cp "$ROOT"/sample-machines/parallel-fan-out.* "$WORK/"
+keys "clear; $BIN parallel-fan-out.asl.json --mock-config parallel-fan-out.mock.json --test-case HappyPath" Enter
+wait_for "paused before the first state, 'Look up in parallel'"
+keys c
+wait_for "SUCCEEDED"
+# To the graph, and up to the Parallel (the first state drawn).
+keys BTab k k k k k k
+keys Enter
+wait_for "Look up in parallel: 3 branches run"
+wait_for "Look up in parallel › branch 2"
+keys j Enter
+wait_for "drilled into Look up in parallel › branch 2"
+wait_for "Address check · input"
+wait_gone "Credit score · input"
+keys Escape
+wait_for "left Look up in parallel › branch 2"
+wait_gone "Address check · input"
 keys q
 wait_closed
 

@@ -7,6 +7,7 @@ use crate::asl::engine::Status;
 use crate::asl::engine::history::EventKind;
 use crate::asl::engine::stage::{StageKind, StageRecord};
 use crate::tui::answer::AnswerDialog;
+use crate::tui::drill::{Drill, DrillMenu};
 use crate::tui::graph_view::GraphView;
 use crate::tui::highlight::{Cache, Key};
 use crate::tui::session::{Session, Visit};
@@ -91,6 +92,10 @@ pub struct App {
     /// `w` was pressed: the runtime writes the answers given so far as a mock config, then
     /// clears this.
     pub save_answers: bool,
+    /// Enter on a Parallel/Map that has run: the menu of its branches/iterations (keys go to it).
+    pub drill_menu: Option<DrillMenu>,
+    /// The branch/iteration the stage pane shows and the graph highlights; Esc leaves it.
+    pub drill: Option<Drill>,
     pub size: (u16, u16),
     /// Highlighted JSON of the stage on screen, kept between frames.
     pub highlight: Cache,
@@ -117,6 +122,8 @@ impl App {
             edit_input: false,
             dialog: None,
             save_answers: false,
+            drill_menu: None,
+            drill: None,
             size: (120, 40),
             highlight: Cache::default(),
         };
@@ -130,6 +137,15 @@ impl App {
         self.history_selected = None;
         self.json_scroll = 0;
         self.graph.sync(self.session.exec.machine());
+        self.drill_menu = None;
+        // Drilled in, the view follows the branch's newest stage; a branch that is gone (the
+        // execution was rewound before it, or a reload changed it) ends the drill.
+        if let Some(drill) = &self.drill {
+            match drill.stages(self.session.exec.stages()).last() {
+                Some(last) => self.stage_selected = Some(last),
+                None => self.drill = None,
+            }
+        }
         // A Task waiting for a result asks for one; any other move closes the question.
         if matches!(self.session.exec.status(), Status::AwaitingTask(_)) {
             self.dialog.get_or_insert_with(AnswerDialog::default);
@@ -140,6 +156,12 @@ impl App {
         let last = self.session.exec.stages().last().map(|s| s.state.as_str());
         if let Some(now) = self.current_state().or(last).and_then(|c| self.graph.shown_as(c)) {
             self.graph_selected = Some(now.to_owned());
+        }
+        if self.drill.is_some() {
+            let state = self.selected_stage().map(|s| s.state.as_str());
+            if let Some(shown) = state.and_then(|s| self.graph.shown_as(s)) {
+                self.graph_selected = Some(shown.to_owned());
+            }
         }
     }
 
@@ -209,6 +231,14 @@ impl App {
             end += 1;
         }
         Some(Visit { state: state.clone(), start, end })
+    }
+
+    /// The stages the stage pane lists: the drilled-into branch's, or the selected visit's.
+    pub fn listed_stages(&self) -> Vec<usize> {
+        match &self.drill {
+            Some(drill) => drill.stages(self.session.exec.stages()).collect(),
+            None => self.selected_visit().map(|v| (v.start..v.end).collect()).unwrap_or_default(),
+        }
     }
 
     pub fn history_cursor(&self) -> usize {

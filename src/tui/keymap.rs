@@ -22,6 +22,8 @@ pub enum Action {
     PageUp,
     PageDown,
     Select,
+    Back,
+    ToggleCollapse,
     ToggleDiff,
     ToggleGraph,
     Answer,
@@ -130,7 +132,19 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[code(KeyCode::Enter)],
         action: Action::Select,
-        describe: "history: rewind · graph: expand/collapse",
+        describe: "drill into a Map iteration/Parallel branch · history: rewind",
+        hint: None,
+    },
+    Binding {
+        keys: &[code(KeyCode::Esc)],
+        action: Action::Back,
+        describe: "back out of a drill-in (or its menu)",
+        hint: None,
+    },
+    Binding {
+        keys: &[key('x')],
+        action: Action::ToggleCollapse,
+        describe: "graph: collapse/expand the selected Parallel or Map",
         hint: None,
     },
     Binding {
@@ -189,6 +203,7 @@ pub fn label(k: Key) -> String {
         KeyCode::PageUp => "PgUp".into(),
         KeyCode::PageDown => "PgDn".into(),
         KeyCode::Enter => "Enter".into(),
+        KeyCode::Esc => "Esc".into(),
         other => format!("{other:?}"),
     }
 }

@@ -16,7 +16,7 @@ use crate::tui::ui::pane_block;
 const MAX_EXPR_CHARS: usize = 200;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let (Some(stage), Some(visit)) = (app.selected_stage(), app.selected_visit()) else {
+    let Some(stage) = app.selected_stage() else {
         let next = app.session.exec.current_state().unwrap_or("?");
         let block = pane_block(" Stages ".into(), app, Pane::Stages);
         let text = vec![
@@ -36,15 +36,33 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let block = pane_block(title, app, Pane::Stages);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let [list_area, body] = Layout::horizontal([Constraint::Length(22), Constraint::Min(10)]).areas(inner);
+    // Drilled into a branch, the list names each stage's state too, so it needs more room.
+    let list_width = if app.drill.is_some() { 34 } else { 22 };
+    let [list_area, body] = Layout::horizontal([Constraint::Length(list_width), Constraint::Min(10)]).areas(inner);
 
-    let stages = &app.session.exec.stages()[visit.start..visit.end];
-    let items: Vec<ListItem> = stages.iter().map(|s| ListItem::new(s.kind.as_str())).collect();
+    let all = app.session.exec.stages();
+    let listed = app.listed_stages();
+    let items: Vec<ListItem> = listed
+        .iter()
+        .map(|&i| match &app.drill {
+            Some(_) => ListItem::new(Line::from(vec![
+                Span::raw(all[i].state.clone()),
+                Span::styled(format!(" · {}", all[i].kind.as_str()), Style::default().fg(Color::DarkGray)),
+            ])),
+            None => ListItem::new(all[i].kind.as_str()),
+        })
+        .collect();
+    let mut list_block = Block::default().borders(Borders::RIGHT).border_style(Style::default().fg(Color::DarkGray));
+    if let Some(drill) = &app.drill {
+        list_block = list_block
+            .borders(Borders::RIGHT | Borders::TOP)
+            .title(Line::styled(format!("{} · Esc", drill.location), Style::default().fg(Color::Cyan)));
+    }
     let list = List::new(items)
-        .block(Block::default().borders(Borders::RIGHT).border_style(Style::default().fg(Color::DarkGray)))
+        .block(list_block)
         .highlight_style(Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD))
         .highlight_symbol("▸ ");
-    let mut state = ListState::default().with_selected(Some(stage.index - visit.start));
+    let mut state = ListState::default().with_selected(listed.iter().position(|&i| i == stage.index));
     frame.render_stateful_widget(list, list_area, &mut state);
 
     let [field_area, json_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
