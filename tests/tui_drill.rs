@@ -87,7 +87,7 @@ fn enter_on_a_parallel_lists_the_branches_that_ran() {
     assert!(text.contains("Fan › branch 2"), "{text}");
     // Esc closes the menu, nothing else changes.
     code(&mut app, KeyCode::Esc);
-    assert!(app.drill_menu.is_none() && app.drill.is_none());
+    assert!(app.drill_menu.is_none() && app.drill().is_none());
     assert!(app.graph.collapsed.is_empty(), "Enter no longer collapses");
 }
 
@@ -99,7 +99,7 @@ fn choosing_a_branch_filters_the_stages_and_highlights_its_path() {
     key(&mut app, 'j');
     code(&mut app, KeyCode::Enter);
     assert!(app.drill_menu.is_none());
-    let drill = app.drill.clone().expect("drilled in");
+    let drill = app.drill().cloned().expect("drilled in");
     assert_eq!(drill.location, "Fan › branch 2");
     assert_eq!(app.focus, Pane::Stages);
     let listed = app.listed_stages();
@@ -130,7 +130,7 @@ fn choosing_a_branch_filters_the_stages_and_highlights_its_path() {
 
     // Esc backs out: all stages again, following the execution.
     code(&mut app, KeyCode::Esc);
-    assert!(app.drill.is_none());
+    assert!(app.drill().is_none());
     assert_eq!(app.selected_stage_index(), Some(all - 1));
     assert_eq!(app.message.as_deref(), Some("left Fan › branch 2"));
     assert!(!screen(&mut app, 120, 40).contains("Fan › branch 2 · Esc"));
@@ -153,7 +153,7 @@ fn enter_in_the_stage_pane_drills_into_the_iteration_being_looked_at() {
     assert!(screen(&mut app, 120, 40).contains("Each: 2 iterations run"));
     key(&mut app, 'k');
     code(&mut app, KeyCode::Enter);
-    assert_eq!(app.drill.as_ref().map(|d| d.location.as_str()), Some("Each › item 0"));
+    assert_eq!(app.drill().map(|d| d.location.as_str()), Some("Each › item 0"));
     let stages = app.session.exec.stages();
     let states: Vec<&str> = app.listed_stages().iter().map(|&i| stages[i].state.as_str()).collect();
     assert!(states.contains(&"Double") && states.contains(&"Keep"), "{states:?}");
@@ -169,7 +169,7 @@ fn stepping_while_drilled_in_follows_the_branch_and_rewinding_before_it_backs_ou
     app.focus = Pane::Stages;
     code(&mut app, KeyCode::Enter);
     code(&mut app, KeyCode::Enter);
-    assert!(app.drill.is_some());
+    assert!(app.drill().is_some());
     // Steps into later iterations: the view stays on item 0's newest stage.
     for _ in 0..30 {
         key(&mut app, 's');
@@ -179,7 +179,7 @@ fn stepping_while_drilled_in_follows_the_branch_and_rewinding_before_it_backs_ou
     assert_eq!(app.selected_stage_index(), app.listed_stages().last().copied());
     // Restart: item 0 has not run any more, so the drill-in ends.
     key(&mut app, 'r');
-    assert!(app.drill.is_none());
+    assert!(app.drill().is_none());
 }
 
 #[test]
@@ -193,6 +193,70 @@ fn enter_says_why_when_there_is_nothing_to_drill_into() {
     app.graph_selected = Some("Prepare".into());
     code(&mut app, KeyCode::Enter);
     assert_eq!(app.message.as_deref(), Some("'Prepare' is not a Parallel or Map: nothing to drill into"));
+}
+
+/// A Map inside a Parallel branch.
+const NESTED: &str = r#"{
+  "StartAt": "Fan",
+  "States": {
+    "Fan": {
+      "Type": "Parallel",
+      "Branches": [
+        {"StartAt": "Each", "States": {"Each": {
+          "Type": "Map", "ItemsPath": "$.items",
+          "ItemProcessor": {"StartAt": "Double", "States": {"Double": {"Type": "Pass", "End": true}}},
+          "End": true}}},
+        {"StartAt": "Right", "States": {"Right": {"Type": "Pass", "End": true}}}
+      ],
+      "End": true
+    }
+  }
+}"#;
+
+#[test]
+fn a_map_inside_a_branch_drills_one_level_deeper_and_esc_backs_out_one_level() {
+    let mut app = app_for(NESTED, ITEMS);
+    key(&mut app, 'c');
+    app.focus = Pane::Graph;
+    app.graph_selected = Some("Fan".into());
+    code(&mut app, KeyCode::Enter);
+    code(&mut app, KeyCode::Enter);
+    assert_eq!(app.drill().map(|d| d.location.as_str()), Some("Fan › branch 1"));
+    // In the branch, on a stage of the Map itself: Enter lists its iterations.
+    while selected(&app).is_none_or(|(state, _)| state != "Each") {
+        key(&mut app, 'l');
+    }
+    code(&mut app, KeyCode::Enter);
+    let menu = app.drill_menu.as_ref().expect("the menu opened");
+    assert_eq!(menu.container, "Each");
+    assert_eq!(menu.choices.len(), 3);
+    assert_eq!(menu.choices[1].location, "Fan › branch 1 › Each › item 1");
+    key(&mut app, 'j');
+    code(&mut app, KeyCode::Enter);
+    let levels: Vec<&str> = app.drills.iter().map(|d| d.location.as_str()).collect();
+    assert_eq!(levels, ["Fan › branch 1", "Fan › branch 1 › Each › item 1"]);
+    let stages = app.session.exec.stages();
+    assert!(app.listed_stages().iter().all(|&i| &*stages[i].location == "Fan › branch 1 › Each › item 1"));
+    let inner = app.selected_stage_index();
+    // Esc: back in the branch, still on the same stage.
+    code(&mut app, KeyCode::Esc);
+    assert_eq!(app.drill().map(|d| d.location.as_str()), Some("Fan › branch 1"));
+    assert_eq!(app.selected_stage_index(), inner);
+    assert_eq!(app.message.as_deref(), Some("left Fan › branch 1 › Each › item 1; back in Fan › branch 1"));
+    code(&mut app, KeyCode::Esc);
+    assert!(app.drills.is_empty());
+    // Drilling into another branch from inside one replaces it rather than nesting.
+    app.focus = Pane::Graph;
+    app.graph_selected = Some("Fan".into());
+    code(&mut app, KeyCode::Enter);
+    code(&mut app, KeyCode::Enter);
+    app.focus = Pane::Graph;
+    app.graph_selected = Some("Fan".into());
+    code(&mut app, KeyCode::Enter);
+    key(&mut app, 'j');
+    code(&mut app, KeyCode::Enter);
+    let levels: Vec<&str> = app.drills.iter().map(|d| d.location.as_str()).collect();
+    assert_eq!(levels, ["Fan › branch 2"]);
 }
 
 #[test]

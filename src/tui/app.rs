@@ -94,8 +94,10 @@ pub struct App {
     pub save_answers: bool,
     /// Enter on a Parallel/Map that has run: the menu of its branches/iterations (keys go to it).
     pub drill_menu: Option<DrillMenu>,
-    /// The branch/iteration the stage pane shows and the graph highlights; Esc leaves it.
-    pub drill: Option<Drill>,
+    /// The branches/iterations drilled into, outermost first (a Map inside a Parallel branch
+    /// drills twice); the stage pane shows the last one's stages and the graph highlights
+    /// them. Esc backs out one level.
+    pub drills: Vec<Drill>,
     pub size: (u16, u16),
     /// Highlighted JSON of the stage on screen, kept between frames.
     pub highlight: Cache,
@@ -123,7 +125,7 @@ impl App {
             dialog: None,
             save_answers: false,
             drill_menu: None,
-            drill: None,
+            drills: Vec::new(),
             size: (120, 40),
             highlight: Cache::default(),
         };
@@ -140,10 +142,15 @@ impl App {
         self.drill_menu = None;
         // Drilled in, the view follows the branch's newest stage; a branch that is gone (the
         // execution was rewound before it, or a reload changed it) ends the drill.
-        if let Some(drill) = &self.drill {
+        while let Some(drill) = self.drills.last() {
             match drill.stages(self.session.exec.stages()).last() {
-                Some(last) => self.stage_selected = Some(last),
-                None => self.drill = None,
+                Some(last) => {
+                    self.stage_selected = Some(last);
+                    break;
+                }
+                None => {
+                    self.drills.pop();
+                }
             }
         }
         // A Task waiting for a result asks for one; any other move closes the question.
@@ -157,7 +164,7 @@ impl App {
         if let Some(now) = self.current_state().or(last).and_then(|c| self.graph.shown_as(c)) {
             self.graph_selected = Some(now.to_owned());
         }
-        if self.drill.is_some() {
+        if self.drill().is_some() {
             let state = self.selected_stage().map(|s| s.state.as_str());
             if let Some(shown) = state.and_then(|s| self.graph.shown_as(s)) {
                 self.graph_selected = Some(shown.to_owned());
@@ -233,9 +240,14 @@ impl App {
         Some(Visit { state: state.clone(), start, end })
     }
 
+    /// The branch/iteration being looked at, if drilled in.
+    pub fn drill(&self) -> Option<&Drill> {
+        self.drills.last()
+    }
+
     /// The stages the stage pane lists: the drilled-into branch's, or the selected visit's.
     pub fn listed_stages(&self) -> Vec<usize> {
-        match &self.drill {
+        match self.drill() {
             Some(drill) => drill.stages(self.session.exec.stages()).collect(),
             None => self.selected_visit().map(|v| (v.start..v.end).collect()).unwrap_or_default(),
         }

@@ -39,6 +39,11 @@ impl Drill {
         inside(&stage.location, &self.location)
     }
 
+    /// Whether this branch/iteration lies inside `location` (or is it).
+    pub fn within(&self, location: &str) -> bool {
+        inside(&self.location, location)
+    }
+
     /// Indices of the stages that ran in it, in order.
     pub fn stages<'a>(&'a self, stages: &'a [StageRecord]) -> impl Iterator<Item = usize> + 'a {
         stages.iter().enumerate().filter(|(_, s)| self.holds(s)).map(|(i, _)| i)

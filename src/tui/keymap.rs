@@ -138,7 +138,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[code(KeyCode::Esc)],
         action: Action::Back,
-        describe: "back out of a drill-in (or its menu)",
+        describe: "back out one level of drill-in (or close its menu)",
         hint: None,
     },
     Binding {

@@ -202,7 +202,7 @@ fn scroll(app: &mut App, action: Action) {
 /// that state, or back to following the execution when it has none.
 fn select_state(app: &mut App, name: String) {
     let stages = app.session.exec.stages();
-    match &app.drill {
+    match app.drill() {
         // Drilled in, the stage view stays in the branch: the state's last stage there, if any.
         Some(drill) => {
             if let Some(i) = drill.stages(stages).filter(|&i| stages[i].state == name).last() {
@@ -233,7 +233,7 @@ fn toggle_container(app: &mut App) {
 fn select_stage(app: &mut App, forward: bool) {
     let Some(i) = app.selected_stage_index() else { return };
     let last = app.session.exec.stages().len() - 1;
-    let j = match &app.drill {
+    let j = match app.drill() {
         Some(drill) => {
             let mut listed = drill.stages(app.session.exec.stages());
             let next = if forward { listed.find(|&k| k > i) } else { listed.take_while(|&k| k < i).last() };
@@ -242,7 +242,7 @@ fn select_stage(app: &mut App, forward: bool) {
         None if forward => (i + 1).min(last),
         None => i.saturating_sub(1),
     };
-    app.stage_selected = if j == last && app.drill.is_none() { None } else { Some(j) };
+    app.stage_selected = if j == last && app.drill().is_none() { None } else { Some(j) };
     app.json_scroll = 0;
     // The graph cursor goes with the stage's state.
     let state = app.session.exec.stages()[j].state.clone();
@@ -335,7 +335,12 @@ fn drill_menu_key(app: &mut App, action: Action) {
                 "drilled into {} ({} stage(s)): ←/→ walk them · Esc back out",
                 choice.location, choice.stages
             ));
-            app.drill = Some(drill);
+            // Deeper inside the branch being looked at: one level more; elsewhere: the levels
+            // that do not hold it are left first.
+            while app.drill().is_some_and(|outer| !drill.within(&outer.location)) {
+                app.drills.pop();
+            }
+            app.drills.push(drill);
             app.stage_selected = first;
             app.json_scroll = 0;
             app.focus = Pane::Stages;
@@ -349,11 +354,17 @@ fn drill_menu_key(app: &mut App, action: Action) {
     }
 }
 
-/// Esc: out of the drill-in, back to following the execution.
+/// Esc: out of one level of drill-in; out of the last one, back to following the execution.
 fn leave_drill(app: &mut App) {
-    let Some(drill) = app.drill.take() else { return };
-    app.stage_selected = None;
+    let Some(drill) = app.drills.pop() else { return };
     app.json_scroll = 0;
-    app.execution_moved();
-    app.message = Some(format!("left {}", drill.location));
+    match app.drill().map(|d| d.location.clone()) {
+        // The stage looked at is inside the outer branch too: stay on it.
+        Some(outer) => app.message = Some(format!("left {}; back in {outer}", drill.location)),
+        None => {
+            app.stage_selected = None;
+            app.execution_moved();
+            app.message = Some(format!("left {}", drill.location));
+        }
+    }
 }

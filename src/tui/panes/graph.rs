@@ -78,7 +78,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let layout = view.pick(area.width.saturating_sub(2) as usize);
     let compact =
         if std::ptr::eq(layout, &view.compact) && view.full.width != view.compact.width { " · compact" } else { "" };
-    let drilled = app.drill.as_ref().map(|d| format!(" · {}", d.location)).unwrap_or_default();
+    let drilled = app.drill().map(|d| format!(" · {}", d.location)).unwrap_or_default();
     let block = pane_block(format!(" Graph ({}){compact}{drilled} ", layout.states.len()), app, Pane::Graph);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -117,7 +117,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
 
 /// The states (as drawn) that ran in the branch/iteration drilled into: its path.
 fn in_branch(app: &App) -> BTreeSet<&str> {
-    let Some(drill) = &app.drill else { return BTreeSet::new() };
+    let Some(drill) = app.drill() else { return BTreeSet::new() };
     let stages = app.session.exec.stages();
     drill.stages(stages).filter_map(|i| app.graph.shown_as(&stages[i].state)).collect()
 }

@@ -37,14 +37,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     // Drilled into a branch, the list names each stage's state too, so it needs more room.
-    let list_width = if app.drill.is_some() { 34 } else { 22 };
+    let list_width = if app.drill().is_some() { 34 } else { 22 };
     let [list_area, body] = Layout::horizontal([Constraint::Length(list_width), Constraint::Min(10)]).areas(inner);
 
     let all = app.session.exec.stages();
     let listed = app.listed_stages();
     let items: Vec<ListItem> = listed
         .iter()
-        .map(|&i| match &app.drill {
+        .map(|&i| match app.drill() {
             Some(_) => ListItem::new(Line::from(vec![
                 Span::raw(all[i].state.clone()),
                 Span::styled(format!(" · {}", all[i].kind.as_str()), Style::default().fg(Color::DarkGray)),
@@ -53,7 +53,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         })
         .collect();
     let mut list_block = Block::default().borders(Borders::RIGHT).border_style(Style::default().fg(Color::DarkGray));
-    if let Some(drill) = &app.drill {
+    if let Some(drill) = app.drill() {
         list_block = list_block
             .borders(Borders::RIGHT | Borders::TOP)
             .title(Line::styled(format!("{} · Esc", drill.location), Style::default().fg(Color::Cyan)));
