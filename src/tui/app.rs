@@ -1,6 +1,7 @@
 //! The debugger's model: the session plus everything the screen remembers (focus, selections,
 //! scroll offsets, breakpoints, messages). Changed only by `update`; read by `ui`.
 
+use std::cell::Cell;
 use std::collections::BTreeSet;
 
 use crate::asl::engine::Status;
@@ -74,6 +75,13 @@ pub struct App {
     pub stage_selected: Option<usize>,
     /// Vertical scroll of the stage JSON, in lines.
     pub json_scroll: usize,
+    /// Horizontal scroll of the stage JSON, in columns (kept from stage to stage, so a column
+    /// of a wide payload stays in view while stepping).
+    pub json_hscroll: usize,
+    /// How far the JSON on screen can scroll right (its widest line past the pane's width), as
+    /// the last frame found it; `usize::MAX` before the first frame (drawing takes `&App`,
+    /// hence the `Cell`).
+    pub json_hmax: Cell<usize>,
     /// The history event under the cursor; `None` follows the newest event.
     pub history_selected: Option<usize>,
     pub variables_scroll: usize,
@@ -114,6 +122,8 @@ impl App {
             graph_selected: None,
             stage_selected: None,
             json_scroll: 0,
+            json_hscroll: 0,
+            json_hmax: Cell::new(usize::MAX),
             history_selected: None,
             variables_scroll: 0,
             diff: false,

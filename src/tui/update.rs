@@ -15,6 +15,9 @@ use crate::tui::reload;
 /// Lines PageUp/PageDown move.
 const PAGE: usize = 10;
 
+/// Columns Shift-←/→ (`<`/`>`) scroll the JSON.
+const HSTEP: usize = 8;
+
 /// Applies one event; returns whether the screen must be redrawn.
 pub fn update(app: &mut App, event: Event) -> bool {
     match event {
@@ -94,6 +97,14 @@ fn act(app: &mut App, action: Action) {
             Pane::Variables => {}
         },
         Action::Back => leave_drill(app),
+        Action::ScrollLeft | Action::ScrollRight => {
+            let at = app.json_hscroll.min(app.json_hmax.get());
+            app.json_hscroll = if action == Action::ScrollLeft {
+                at.saturating_sub(HSTEP)
+            } else {
+                (at + HSTEP).min(app.json_hmax.get())
+            };
+        }
         Action::ToggleCollapse => toggle_container(app),
         Action::ToggleGraph => {
             app.graph.list = !app.graph.list;

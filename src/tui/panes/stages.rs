@@ -66,13 +66,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_stateful_widget(list, list_area, &mut state);
 
     let [field_area, json_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
-    frame.render_widget(Paragraph::new(field_line(app, stage)), field_area.inner(ratatui::layout::Margin::new(1, 0)));
+    // The JSON first: it finds how far the lines can scroll sideways, which the field line says.
     draw_json(frame, json_area.inner(ratatui::layout::Margin::new(1, 0)), app, stage);
+    frame.render_widget(Paragraph::new(field_line(app, stage)), field_area.inner(ratatui::layout::Margin::new(1, 0)));
 }
 
 /// `InputPath: "$.order"`: the field and its text as written in the definition.
 fn field_line(app: &App, stage: &StageRecord) -> Line<'static> {
-    let diff = if app.diff { "  [diff vs previous stage]" } else { "" };
+    let shifted = app.json_hscroll.min(app.json_hmax.get());
+    let diff = match (app.diff, shifted) {
+        (true, 0) => "  [diff vs previous stage]".to_owned(),
+        (true, n) => format!("  [diff vs previous stage] [from column {}]", n + 1),
+        (false, 0) => String::new(),
+        (false, n) => format!("  [from column {}]", n + 1),
+    };
     let Some(field) = stage.field else {
         let what = if stage.kind.as_str() == "input" { "the state's input" } else { "no field applies" };
         return Line::from(vec![
@@ -116,5 +123,10 @@ fn draw_json(frame: &mut Frame, area: Rect, app: &App, stage: &StageRecord) {
     } else {
         lines
     };
-    frame.render_widget(Paragraph::new(lines), area);
+    // Long lines scroll sideways; the limit is the widest line on screen.
+    let widest = lines.iter().map(Line::width).max().unwrap_or(0);
+    let hmax = widest.saturating_sub(area.width as usize);
+    app.json_hmax.set(hmax);
+    let hscroll = app.json_hscroll.min(hmax);
+    frame.render_widget(Paragraph::new(lines).scroll((0, u16::try_from(hscroll).unwrap_or(u16::MAX))), area);
 }
