@@ -273,3 +273,28 @@ fn drilled_into_a_branch_120x40() {
     code(&mut app, KeyCode::Enter);
     insta::assert_snapshot!(screen(&mut app, 120, 40));
 }
+
+#[test]
+fn a_drill_in_survives_a_reload_that_keeps_its_branch() {
+    let mut app = fan_finished();
+    code(&mut app, KeyCode::Enter);
+    key(&mut app, 'j');
+    code(&mut app, KeyCode::Enter);
+    definition_changed(
+        &mut app,
+        &FAN.replace("\"Finish\": {\"Type\": \"Succeed\"", "\"Finish\": {\"Type\": \"Succeed\", \"Comment\": \"x\""),
+    );
+    assert!(app.diagnostics().is_empty(), "{:?}", app.diagnostics());
+    assert_eq!(app.drill().map(|d| d.location.as_str()), Some("Fan › branch 2"));
+    assert_eq!(selected(&app).map(|(state, _)| state), Some("Right".to_owned()));
+    // A reload without that branch any more ends the drill-in.
+    let one_branch = FAN.replace(
+        r#",
+        {"StartAt": "Right", "States": {"Right": {"Type": "Pass", "End": true}}}"#,
+        "",
+    );
+    assert_ne!(one_branch, FAN);
+    definition_changed(&mut app, &one_branch);
+    assert!(app.diagnostics().is_empty(), "{:?}", app.diagnostics());
+    assert!(app.drills.is_empty());
+}
