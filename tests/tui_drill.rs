@@ -117,6 +117,11 @@ fn choosing_a_branch_filters_the_stages_and_highlights_its_path() {
     assert_eq!(right.fg, Some(Color::Cyan));
     assert!(right.add_modifier.contains(Modifier::BOLD));
     assert_eq!(style_of(&mut app, "Left one│").fg, Some(Color::Green), "other branch: just visited");
+    // The list of states marks them too.
+    key(&mut app, 'g');
+    let list = screen(&mut app, 120, 40);
+    assert!(list.contains("» Right") && list.contains("✓ Left one"), "{list}");
+    key(&mut app, 'g');
 
     // ←/→ walk the branch's stages and stop at its ends.
     for _ in 0..20 {
