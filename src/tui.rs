@@ -6,6 +6,7 @@
 pub mod answer;
 pub mod app;
 pub mod diff;
+pub mod drill;
 pub mod event;
 pub mod graph_view;
 pub mod highlight;

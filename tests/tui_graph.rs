@@ -3,7 +3,6 @@
 
 mod tui_support;
 
-use crossterm::event::KeyCode;
 use ratatui::style::{Color, Modifier};
 use statescope::tui::App;
 use statescope::tui::app::Pane;
@@ -161,13 +160,13 @@ fn the_cursor_follows_nested_states_as_the_execution_runs() {
 }
 
 #[test]
-fn enter_collapses_and_expands_a_parallel() {
+fn x_collapses_and_expands_a_parallel() {
     let mut app = app_for(FAN, "{}");
     screen(&mut app, 120, 40);
     app.focus = Pane::Graph;
     key(&mut app, 'j');
     assert_eq!(app.graph_state(), Some("Fan"));
-    code(&mut app, KeyCode::Enter);
+    key(&mut app, 'x');
     assert!(app.graph.collapsed.contains("Fan"));
     assert!(app.graph.full.state("Left one").is_none(), "branches are hidden");
     assert!(!screen(&mut app, 120, 40).contains("Left one"));
@@ -178,12 +177,12 @@ fn enter_collapses_and_expands_a_parallel() {
         key(&mut app, 's');
     }
     assert_eq!(app.graph_state(), Some("Fan"));
-    code(&mut app, KeyCode::Enter);
+    key(&mut app, 'x');
     assert!(app.graph.full.state("Left one").is_some());
     assert!(screen(&mut app, 120, 40).contains("Left one"));
-    // Enter on a plain state does nothing.
+    // x on a plain state does nothing.
     app.graph_selected = Some("Prepare".into());
-    code(&mut app, KeyCode::Enter);
+    key(&mut app, 'x');
     assert!(app.graph.collapsed.is_empty());
 }
 
@@ -192,7 +191,7 @@ fn collapsed_containers_stay_collapsed_across_a_reload() {
     let mut app = app_for(FAN, "{}");
     app.graph_selected = Some("Fan".into());
     app.focus = Pane::Graph;
-    code(&mut app, KeyCode::Enter);
+    key(&mut app, 'x');
     definition_changed(
         &mut app,
         &FAN.replace("\"Prepare\": {\"Type\": \"Pass\"", "\"Prepare\": {\"Type\": \"Pass\", \"Comment\": \"x\""),

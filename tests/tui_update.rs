@@ -283,3 +283,32 @@ fn each_file_keeps_its_own_problems() {
     definition_changed(&mut app, GREET);
     assert!(app.diagnostics().is_empty());
 }
+
+#[test]
+fn long_json_lines_scroll_sideways_with_shift_arrows_and_angle_brackets() {
+    let long = format!("{}END", "x".repeat(300));
+    let mut app = app_for(GREET, &serde_json::json!({"order": {"note": long}}).to_string());
+    key(&mut app, 's');
+    let first = screen(&mut app, 120, 40);
+    assert!(!first.contains("END"), "the end of the line is off screen");
+    assert!(!first.contains("[from column"));
+    // Far right: clamped to the widest line, so the end shows and one step back moves at once.
+    for _ in 0..100 {
+        key(&mut app, '>');
+    }
+    let right = screen(&mut app, 120, 40);
+    assert!(right.contains("END\""), "{right}");
+    assert!(right.contains("[from column "), "the field line says where the view starts");
+    let max = app.json_hscroll;
+    assert!(max > 0 && max == app.json_hmax.get());
+    update(&mut app, Event::Key(KeyEvent::new(KeyCode::Left, KeyModifiers::SHIFT)));
+    assert_eq!(app.json_hscroll, max - 8);
+    assert_eq!(app.selected_stage_index(), Some(0), "Shift-← is not ←: the stage stays");
+    update(&mut app, Event::Key(KeyEvent::new(KeyCode::Right, KeyModifiers::SHIFT)));
+    assert_eq!(app.json_hscroll, max);
+    for _ in 0..100 {
+        key(&mut app, '<');
+    }
+    assert_eq!(app.json_hscroll, 0);
+    assert_eq!(screen(&mut app, 120, 40), first);
+}

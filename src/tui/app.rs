@@ -1,12 +1,14 @@
 //! The debugger's model: the session plus everything the screen remembers (focus, selections,
 //! scroll offsets, breakpoints, messages). Changed only by `update`; read by `ui`.
 
+use std::cell::Cell;
 use std::collections::BTreeSet;
 
 use crate::asl::engine::Status;
 use crate::asl::engine::history::EventKind;
 use crate::asl::engine::stage::{StageKind, StageRecord};
 use crate::tui::answer::AnswerDialog;
+use crate::tui::drill::{Drill, DrillMenu};
 use crate::tui::graph_view::GraphView;
 use crate::tui::highlight::{Cache, Key};
 use crate::tui::session::{Session, Visit};
@@ -73,6 +75,13 @@ pub struct App {
     pub stage_selected: Option<usize>,
     /// Vertical scroll of the stage JSON, in lines.
     pub json_scroll: usize,
+    /// Horizontal scroll of the stage JSON, in columns (kept from stage to stage, so a column
+    /// of a wide payload stays in view while stepping).
+    pub json_hscroll: usize,
+    /// How far the JSON on screen can scroll right (its widest line past the pane's width), as
+    /// the last frame found it; `usize::MAX` before the first frame (drawing takes `&App`,
+    /// hence the `Cell`).
+    pub json_hmax: Cell<usize>,
     /// The history event under the cursor; `None` follows the newest event.
     pub history_selected: Option<usize>,
     pub variables_scroll: usize,
@@ -91,6 +100,12 @@ pub struct App {
     /// `w` was pressed: the runtime writes the answers given so far as a mock config, then
     /// clears this.
     pub save_answers: bool,
+    /// Enter on a Parallel/Map that has run: the menu of its branches/iterations (keys go to it).
+    pub drill_menu: Option<DrillMenu>,
+    /// The branches/iterations drilled into, outermost first (a Map inside a Parallel branch
+    /// drills twice); the stage pane shows the last one's stages and the graph highlights
+    /// them. Esc backs out one level.
+    pub drills: Vec<Drill>,
     pub size: (u16, u16),
     /// Highlighted JSON of the stage on screen, kept between frames.
     pub highlight: Cache,
@@ -107,6 +122,8 @@ impl App {
             graph_selected: None,
             stage_selected: None,
             json_scroll: 0,
+            json_hscroll: 0,
+            json_hmax: Cell::new(usize::MAX),
             history_selected: None,
             variables_scroll: 0,
             diff: false,
@@ -117,6 +134,8 @@ impl App {
             edit_input: false,
             dialog: None,
             save_answers: false,
+            drill_menu: None,
+            drills: Vec::new(),
             size: (120, 40),
             highlight: Cache::default(),
         };
@@ -130,6 +149,20 @@ impl App {
         self.history_selected = None;
         self.json_scroll = 0;
         self.graph.sync(self.session.exec.machine());
+        self.drill_menu = None;
+        // Drilled in, the view follows the branch's newest stage; a branch that is gone (the
+        // execution was rewound before it, or a reload changed it) ends the drill.
+        while let Some(drill) = self.drills.last() {
+            match drill.stages(self.session.exec.stages()).last() {
+                Some(last) => {
+                    self.stage_selected = Some(last);
+                    break;
+                }
+                None => {
+                    self.drills.pop();
+                }
+            }
+        }
         // A Task waiting for a result asks for one; any other move closes the question.
         if matches!(self.session.exec.status(), Status::AwaitingTask(_)) {
             self.dialog.get_or_insert_with(AnswerDialog::default);
@@ -140,6 +173,12 @@ impl App {
         let last = self.session.exec.stages().last().map(|s| s.state.as_str());
         if let Some(now) = self.current_state().or(last).and_then(|c| self.graph.shown_as(c)) {
             self.graph_selected = Some(now.to_owned());
+        }
+        if self.drill().is_some() {
+            let state = self.selected_stage().map(|s| s.state.as_str());
+            if let Some(shown) = state.and_then(|s| self.graph.shown_as(s)) {
+                self.graph_selected = Some(shown.to_owned());
+            }
         }
     }
 
@@ -209,6 +248,19 @@ impl App {
             end += 1;
         }
         Some(Visit { state: state.clone(), start, end })
+    }
+
+    /// The branch/iteration being looked at, if drilled in.
+    pub fn drill(&self) -> Option<&Drill> {
+        self.drills.last()
+    }
+
+    /// The stages the stage pane lists: the drilled-into branch's, or the selected visit's.
+    pub fn listed_stages(&self) -> Vec<usize> {
+        match self.drill() {
+            Some(drill) => drill.stages(self.session.exec.stages()).collect(),
+            None => self.selected_visit().map(|v| (v.start..v.end).collect()).unwrap_or_default(),
+        }
     }
 
     pub fn history_cursor(&self) -> usize {

@@ -21,7 +21,11 @@ pub enum Action {
     Right,
     PageUp,
     PageDown,
+    ScrollLeft,
+    ScrollRight,
     Select,
+    Back,
+    ToggleCollapse,
     ToggleDiff,
     ToggleGraph,
     Answer,
@@ -31,19 +35,25 @@ pub enum Action {
     Quit,
 }
 
-/// One key: a code plus the Control/Alt modifiers it needs (Shift is part of the character).
+/// One key: a code plus the modifiers it needs. Shift counts only for keys that are not
+/// characters (for a character it is part of the character, `P`, `<`) and not Shift-Tab.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Key {
     pub code: KeyCode,
     pub ctrl: bool,
+    pub shift: bool,
 }
 
 const fn key(c: char) -> Key {
-    Key { code: KeyCode::Char(c), ctrl: false }
+    Key { code: KeyCode::Char(c), ctrl: false, shift: false }
 }
 
 const fn code(code: KeyCode) -> Key {
-    Key { code, ctrl: false }
+    Key { code, ctrl: false, shift: false }
+}
+
+const fn shifted(code: KeyCode) -> Key {
+    Key { code, ctrl: false, shift: true }
 }
 
 /// A row of the table.
@@ -125,12 +135,36 @@ pub const BINDINGS: &[Binding] = &[
         describe: "next stage shown · graph: right",
         hint: None,
     },
+    Binding {
+        keys: &[shifted(KeyCode::Left), key('<')],
+        action: Action::ScrollLeft,
+        describe: "scroll long JSON lines left",
+        hint: None,
+    },
+    Binding {
+        keys: &[shifted(KeyCode::Right), key('>')],
+        action: Action::ScrollRight,
+        describe: "scroll long JSON lines right",
+        hint: None,
+    },
     Binding { keys: &[code(KeyCode::PageUp)], action: Action::PageUp, describe: "scroll a page up", hint: None },
     Binding { keys: &[code(KeyCode::PageDown)], action: Action::PageDown, describe: "scroll a page down", hint: None },
     Binding {
         keys: &[code(KeyCode::Enter)],
         action: Action::Select,
-        describe: "history: rewind · graph: expand/collapse",
+        describe: "drill into a Map iteration/Parallel branch · history: rewind",
+        hint: None,
+    },
+    Binding {
+        keys: &[code(KeyCode::Esc)],
+        action: Action::Back,
+        describe: "back out one level of drill-in (or close its menu)",
+        hint: None,
+    },
+    Binding {
+        keys: &[key('x')],
+        action: Action::ToggleCollapse,
+        describe: "graph: collapse/expand the selected Parallel or Map",
         hint: None,
     },
     Binding {
@@ -160,7 +194,7 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding { keys: &[key('?')], action: Action::Help, describe: "show or hide this help", hint: Some("help") },
     Binding {
-        keys: &[key('q'), Key { code: KeyCode::Char('c'), ctrl: true }],
+        keys: &[key('q'), Key { code: KeyCode::Char('c'), ctrl: true, shift: false }],
         action: Action::Quit,
         describe: "quit",
         hint: Some("quit"),
@@ -170,12 +204,17 @@ pub const BINDINGS: &[Binding] = &[
 /// The action bound to a key press, if any.
 pub fn lookup(event: &KeyEvent) -> Option<Action> {
     let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
-    let pressed = Key { code: event.code, ctrl };
+    let shift =
+        event.modifiers.contains(KeyModifiers::SHIFT) && !matches!(event.code, KeyCode::Char(_) | KeyCode::BackTab);
+    let pressed = Key { code: event.code, ctrl, shift };
     BINDINGS.iter().find(|b| b.keys.contains(&pressed)).map(|b| b.action)
 }
 
 /// How a key is written on screen: `s`, `F11`, `Ctrl-C`, `Shift-Tab`.
 pub fn label(k: Key) -> String {
+    if k.shift {
+        return format!("Shift-{}", label(Key { shift: false, ..k }));
+    }
     match k.code {
         KeyCode::Char(c) if k.ctrl => format!("Ctrl-{}", c.to_ascii_uppercase()),
         KeyCode::Char(c) => c.to_string(),
@@ -189,6 +228,7 @@ pub fn label(k: Key) -> String {
         KeyCode::PageUp => "PgUp".into(),
         KeyCode::PageDown => "PgDn".into(),
         KeyCode::Enter => "Enter".into(),
+        KeyCode::Esc => "Esc".into(),
         other => format!("{other:?}"),
     }
 }
@@ -223,5 +263,11 @@ mod tests {
         assert_eq!(lookup(&c), Some(Action::Continue));
         let back_tab = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
         assert_eq!(lookup(&back_tab), Some(Action::FocusPrev));
+        let shift_left = KeyEvent::new(KeyCode::Left, KeyModifiers::SHIFT);
+        assert_eq!(lookup(&shift_left), Some(Action::ScrollLeft));
+        assert_eq!(lookup(&KeyEvent::new(KeyCode::Left, KeyModifiers::NONE)), Some(Action::Left));
+        let gt = KeyEvent::new(KeyCode::Char('>'), KeyModifiers::SHIFT);
+        assert_eq!(lookup(&gt), Some(Action::ScrollRight));
+        assert_eq!(label(shifted(KeyCode::Right)), "Shift-→");
     }
 }

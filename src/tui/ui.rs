@@ -54,6 +54,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if let Some(dialog) = &app.dialog {
         panes::answer::draw(frame, area, app, dialog);
     }
+    if let Some(menu) = &app.drill_menu {
+        panes::drill::draw(frame, area, menu);
+    }
     if app.help {
         panes::help::draw(frame, area);
     }

@@ -7,12 +7,16 @@ use crate::asl::engine::stage::StageKind;
 use crate::asl::engine::tasks::TaskAnswer;
 use crate::tui::answer::{AnswerDialog, Outcome};
 use crate::tui::app::{App, Pane};
+use crate::tui::drill::{self, Drill, DrillMenu};
 use crate::tui::event::Event;
 use crate::tui::keymap::{self, Action};
 use crate::tui::reload;
 
 /// Lines PageUp/PageDown move.
 const PAGE: usize = 10;
+
+/// Columns Shift-←/→ (`<`/`>`) scroll the JSON.
+const HSTEP: usize = 8;
 
 /// Applies one event; returns whether the screen must be redrawn.
 pub fn update(app: &mut App, event: Event) -> bool {
@@ -45,6 +49,10 @@ pub fn update(app: &mut App, event: Event) -> bool {
 fn act(app: &mut App, action: Action) {
     if app.help && !matches!(action, Action::Help | Action::Quit) {
         app.help = false;
+        return;
+    }
+    if app.drill_menu.is_some() && action != Action::Quit {
+        drill_menu_key(app, action);
         return;
     }
     match action {
@@ -85,9 +93,19 @@ fn act(app: &mut App, action: Action) {
         Action::Left | Action::Right => select_stage(app, action == Action::Right),
         Action::Select => match app.focus {
             Pane::History => rewind_to_event(app, app.history_cursor()),
-            Pane::Graph => toggle_container(app),
-            _ => {}
+            Pane::Graph | Pane::Stages => open_drill_menu(app),
+            Pane::Variables => {}
         },
+        Action::Back => leave_drill(app),
+        Action::ScrollLeft | Action::ScrollRight => {
+            let at = app.json_hscroll.min(app.json_hmax.get());
+            app.json_hscroll = if action == Action::ScrollLeft {
+                at.saturating_sub(HSTEP)
+            } else {
+                (at + HSTEP).min(app.json_hmax.get())
+            };
+        }
+        Action::ToggleCollapse => toggle_container(app),
         Action::ToggleGraph => {
             app.graph.list = !app.graph.list;
             app.message = Some(if app.graph.list { "states as a list" } else { "states as a graph" }.into());
@@ -195,13 +213,23 @@ fn scroll(app: &mut App, action: Action) {
 /// that state, or back to following the execution when it has none.
 fn select_state(app: &mut App, name: String) {
     let stages = app.session.exec.stages();
-    let last = stages.iter().rposition(|s| s.state == name);
-    app.stage_selected = last.filter(|i| i + 1 < stages.len());
+    match app.drill() {
+        // Drilled in, the stage view stays in the branch: the state's last stage there, if any.
+        Some(drill) => {
+            if let Some(i) = drill.stages(stages).filter(|&i| stages[i].state == name).last() {
+                app.stage_selected = Some(i);
+            }
+        }
+        None => {
+            let last = stages.iter().rposition(|s| s.state == name);
+            app.stage_selected = last.filter(|i| i + 1 < stages.len());
+        }
+    }
     app.json_scroll = 0;
     app.graph_selected = Some(name);
 }
 
-/// Enter on a Parallel/Map in the graph: collapse it to one node, or expand it again.
+/// `x` on a Parallel/Map in the graph: collapse it to one node, or expand it again.
 fn toggle_container(app: &mut App) {
     let Some(name) = app.graph_state().map(str::to_owned) else { return };
     if app.graph.list || !app.graph.toggle(app.session.exec.machine(), &name) {
@@ -211,12 +239,21 @@ fn toggle_container(app: &mut App) {
     app.message = Some(format!("{} '{name}'", if collapsed { "collapsed" } else { "expanded" }));
 }
 
-/// Left/Right: inspect the previous or next stage already shown (no execution move).
+/// Left/Right: inspect the previous or next stage already shown (no execution move); drilled
+/// in, the previous or next stage of that branch/iteration.
 fn select_stage(app: &mut App, forward: bool) {
     let Some(i) = app.selected_stage_index() else { return };
     let last = app.session.exec.stages().len() - 1;
-    let j = if forward { (i + 1).min(last) } else { i.saturating_sub(1) };
-    app.stage_selected = if j == last { None } else { Some(j) };
+    let j = match app.drill() {
+        Some(drill) => {
+            let mut listed = drill.stages(app.session.exec.stages());
+            let next = if forward { listed.find(|&k| k > i) } else { listed.take_while(|&k| k < i).last() };
+            next.unwrap_or(i)
+        }
+        None if forward => (i + 1).min(last),
+        None => i.saturating_sub(1),
+    };
+    app.stage_selected = if j == last && app.drill().is_none() { None } else { Some(j) };
     app.json_scroll = 0;
     // The graph cursor goes with the stage's state.
     let state = app.session.exec.stages()[j].state.clone();
@@ -255,5 +292,90 @@ fn rewind_to_event(app: &mut App, event: usize) {
         let name = e.type_name();
         moved(app, |a| a.session.replay_to(count));
         app.message = Some(format!("rewound to event {} ({name})", event + 1));
+    }
+}
+
+/// The Parallel/Map Enter drills into: the state selected in the graph; from the stage pane,
+/// the selected stage's state, or the innermost container it ran in.
+fn drill_target(app: &App) -> Option<String> {
+    let stage = app.selected_stage().filter(|_| app.focus == Pane::Stages);
+    let Some(stage) = stage else { return app.graph_state().map(str::to_owned) };
+    let stages = app.session.exec.stages();
+    let ran_as_container = stages.iter().any(|s| drill::branch_of(&s.location, &stage.state).is_some());
+    if ran_as_container {
+        Some(stage.state.clone())
+    } else {
+        drill::innermost_container(&stage.location).map(str::to_owned).or_else(|| Some(stage.state.clone()))
+    }
+}
+
+/// Enter: the branches/iterations of the selected Parallel/Map that have run, to pick one.
+fn open_drill_menu(app: &mut App) {
+    let Some(container) = drill_target(app) else { return };
+    let choices = drill::choices(app.session.exec.stages(), &container);
+    if choices.is_empty() {
+        let kind = app.graph.full.state(&container).map(|s| s.kind).unwrap_or_default();
+        app.message = Some(if matches!(kind, "Parallel" | "Map") {
+            format!("'{container}' has not run a branch or iteration yet")
+        } else {
+            format!("'{container}' is not a Parallel or Map: nothing to drill into")
+        });
+        return;
+    }
+    // Start on the branch being looked at, if it is one of these.
+    let here = app.selected_stage().and_then(|s| drill::branch_of(&s.location, &container));
+    let cursor = here.and_then(|h| choices.iter().position(|c| c.location == h)).unwrap_or(0);
+    app.drill_menu = Some(DrillMenu { container, choices, cursor });
+}
+
+/// A key while the drill-in menu is open: move, choose, or close it.
+fn drill_menu_key(app: &mut App, action: Action) {
+    let Some(menu) = app.drill_menu.as_mut() else { return };
+    let last = menu.choices.len().saturating_sub(1);
+    match action {
+        Action::Up => menu.cursor = menu.cursor.saturating_sub(1),
+        Action::Down => menu.cursor = (menu.cursor + 1).min(last),
+        Action::PageUp => menu.cursor = menu.cursor.saturating_sub(PAGE),
+        Action::PageDown => menu.cursor = (menu.cursor + PAGE).min(last),
+        Action::Select => {
+            let Some(menu) = app.drill_menu.take() else { return };
+            let Some(choice) = menu.choices.get(menu.cursor) else { return };
+            let drill = Drill { container: menu.container.clone(), location: choice.location.clone() };
+            let first = drill.stages(app.session.exec.stages()).next();
+            app.message = Some(format!(
+                "drilled into {} ({} stage(s)): ←/→ walk them · Esc back out",
+                choice.location, choice.stages
+            ));
+            // Deeper inside the branch being looked at: one level more; elsewhere: the levels
+            // that do not hold it are left first.
+            while app.drill().is_some_and(|outer| !drill.within(&outer.location)) {
+                app.drills.pop();
+            }
+            app.drills.push(drill);
+            app.stage_selected = first;
+            app.json_scroll = 0;
+            app.focus = Pane::Stages;
+            let state = app.selected_stage().map(|s| s.state.clone());
+            if let Some(shown) = state.as_deref().and_then(|s| app.graph.shown_as(s)) {
+                app.graph_selected = Some(shown.to_owned());
+            }
+        }
+        // Esc, or any other key: close the menu and stay where we were.
+        _ => app.drill_menu = None,
+    }
+}
+
+/// Esc: out of one level of drill-in; out of the last one, back to following the execution.
+fn leave_drill(app: &mut App) {
+    let Some(drill) = app.drills.pop() else { return };
+    app.json_scroll = 0;
+    match app.drill().map(|d| d.location.clone()) {
+        // The stage looked at is inside the outer branch too: stay on it.
+        Some(outer) => app.message = Some(format!("left {}; back in {outer}", drill.location)),
+        None => {
+            app.stage_selected = None;
+            app.execution_moved();
+            app.message = Some(format!("left {}", drill.location));
+        }
     }
 }

@@ -21,6 +21,8 @@ use crate::tui::ui::pane_block;
 enum Mark {
     Failed,
     Current,
+    /// Ran in the branch/iteration drilled into.
+    InBranch,
     Visited,
     Plain,
 }
@@ -30,6 +32,7 @@ impl Mark {
         match self {
             Mark::Failed => Some(Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)),
             Mark::Current => Some(Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD)),
+            Mark::InBranch => Some(Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD)),
             Mark::Visited => Some(Style::default().fg(Color::Green)),
             Mark::Plain => None,
         }
@@ -40,6 +43,7 @@ struct Marks<'a> {
     current: Option<&'a str>,
     failed: Option<&'a str>,
     visited: BTreeSet<&'a str>,
+    in_branch: BTreeSet<&'a str>,
 }
 
 impl Marks<'_> {
@@ -48,6 +52,8 @@ impl Marks<'_> {
             Mark::Failed
         } else if self.current == Some(name) {
             Mark::Current
+        } else if self.in_branch.contains(name) {
+            Mark::InBranch
         } else if self.visited.contains(name) {
             Mark::Visited
         } else {
@@ -63,6 +69,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         current: app.current_state().and_then(|c| view.shown_as(c)),
         failed: app.failed_state().and_then(|c| view.shown_as(c)),
         visited: app.visited().into_iter().filter_map(|v| view.shown_as(v)).collect(),
+        in_branch: in_branch(app),
     };
     if view.list {
         draw_list(frame, area, app, &marks);
@@ -71,7 +78,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let layout = view.pick(area.width.saturating_sub(2) as usize);
     let compact =
         if std::ptr::eq(layout, &view.compact) && view.full.width != view.compact.width { " · compact" } else { "" };
-    let block = pane_block(format!(" Graph ({}){compact} ", layout.states.len()), app, Pane::Graph);
+    let drilled = app.drill().map(|d| format!(" · {}", d.location)).unwrap_or_default();
+    let block = pane_block(format!(" Graph ({}){compact}{drilled} ", layout.states.len()), app, Pane::Graph);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.width == 0 || inner.height == 0 {
@@ -105,6 +113,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             canvas.put(buf, b.rect.x, b.rect.y, '●', Style::default().fg(Color::Red).add_modifier(Modifier::BOLD));
         }
     }
+}
+
+/// The states (as drawn) that ran in the branch/iteration drilled into: its path.
+fn in_branch(app: &App) -> BTreeSet<&str> {
+    let Some(drill) = app.drill() else { return BTreeSet::new() };
+    let stages = app.session.exec.stages();
+    drill.stages(stages).filter_map(|i| app.graph.shown_as(&stages[i].state)).collect()
 }
 
 /// The part of a layout on screen: layout cell (x, y) is drawn at
@@ -225,6 +240,7 @@ fn draw_list(frame: &mut Frame, area: Rect, app: &App, marks: &Marks) {
             let marker = match mark {
                 Mark::Failed => "✗",
                 Mark::Current => "▶",
+                Mark::InBranch => "»",
                 Mark::Visited => "✓",
                 Mark::Plain => " ",
             };

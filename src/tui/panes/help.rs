@@ -22,7 +22,7 @@ pub fn draw(frame: &mut Frame, area: Rect) {
     lines.push(Line::styled("  any other key closes this help", Style::default().fg(Color::DarkGray)));
     let height = (lines.len() as u16 + 2).min(area.height);
     let [row] = Layout::vertical([Constraint::Length(height)]).flex(Flex::Center).areas(area);
-    let [popup] = Layout::horizontal([Constraint::Length(64.min(area.width))]).flex(Flex::Center).areas(row);
+    let [popup] = Layout::horizontal([Constraint::Length(80.min(area.width))]).flex(Flex::Center).areas(row);
     frame.render_widget(Clear, popup);
     frame.render_widget(Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" Keys ")), popup);
 }

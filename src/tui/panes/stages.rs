@@ -16,7 +16,7 @@ use crate::tui::ui::pane_block;
 const MAX_EXPR_CHARS: usize = 200;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let (Some(stage), Some(visit)) = (app.selected_stage(), app.selected_visit()) else {
+    let Some(stage) = app.selected_stage() else {
         let next = app.session.exec.current_state().unwrap_or("?");
         let block = pane_block(" Stages ".into(), app, Pane::Stages);
         let text = vec![
@@ -36,25 +36,50 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let block = pane_block(title, app, Pane::Stages);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let [list_area, body] = Layout::horizontal([Constraint::Length(22), Constraint::Min(10)]).areas(inner);
+    // Drilled into a branch, the list names each stage's state too, so it needs more room.
+    let list_width = if app.drill().is_some() { 34 } else { 22 };
+    let [list_area, body] = Layout::horizontal([Constraint::Length(list_width), Constraint::Min(10)]).areas(inner);
 
-    let stages = &app.session.exec.stages()[visit.start..visit.end];
-    let items: Vec<ListItem> = stages.iter().map(|s| ListItem::new(s.kind.as_str())).collect();
+    let all = app.session.exec.stages();
+    let listed = app.listed_stages();
+    let items: Vec<ListItem> = listed
+        .iter()
+        .map(|&i| match app.drill() {
+            Some(_) => ListItem::new(Line::from(vec![
+                Span::raw(all[i].state.clone()),
+                Span::styled(format!(" · {}", all[i].kind.as_str()), Style::default().fg(Color::DarkGray)),
+            ])),
+            None => ListItem::new(all[i].kind.as_str()),
+        })
+        .collect();
+    let mut list_block = Block::default().borders(Borders::RIGHT).border_style(Style::default().fg(Color::DarkGray));
+    if let Some(drill) = app.drill() {
+        list_block = list_block
+            .borders(Borders::RIGHT | Borders::TOP)
+            .title(Line::styled(format!("{} · Esc", drill.location), Style::default().fg(Color::Cyan)));
+    }
     let list = List::new(items)
-        .block(Block::default().borders(Borders::RIGHT).border_style(Style::default().fg(Color::DarkGray)))
+        .block(list_block)
         .highlight_style(Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD))
         .highlight_symbol("▸ ");
-    let mut state = ListState::default().with_selected(Some(stage.index - visit.start));
+    let mut state = ListState::default().with_selected(listed.iter().position(|&i| i == stage.index));
     frame.render_stateful_widget(list, list_area, &mut state);
 
     let [field_area, json_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
-    frame.render_widget(Paragraph::new(field_line(app, stage)), field_area.inner(ratatui::layout::Margin::new(1, 0)));
+    // The JSON first: it finds how far the lines can scroll sideways, which the field line says.
     draw_json(frame, json_area.inner(ratatui::layout::Margin::new(1, 0)), app, stage);
+    frame.render_widget(Paragraph::new(field_line(app, stage)), field_area.inner(ratatui::layout::Margin::new(1, 0)));
 }
 
 /// `InputPath: "$.order"`: the field and its text as written in the definition.
 fn field_line(app: &App, stage: &StageRecord) -> Line<'static> {
-    let diff = if app.diff { "  [diff vs previous stage]" } else { "" };
+    let shifted = app.json_hscroll.min(app.json_hmax.get());
+    let diff = match (app.diff, shifted) {
+        (true, 0) => "  [diff vs previous stage]".to_owned(),
+        (true, n) => format!("  [diff vs previous stage] [from column {}]", n + 1),
+        (false, 0) => String::new(),
+        (false, n) => format!("  [from column {}]", n + 1),
+    };
     let Some(field) = stage.field else {
         let what = if stage.kind.as_str() == "input" { "the state's input" } else { "no field applies" };
         return Line::from(vec![
@@ -98,5 +123,10 @@ fn draw_json(frame: &mut Frame, area: Rect, app: &App, stage: &StageRecord) {
     } else {
         lines
     };
-    frame.render_widget(Paragraph::new(lines), area);
+    // Long lines scroll sideways; the limit is the widest line on screen.
+    let widest = lines.iter().map(Line::width).max().unwrap_or(0);
+    let hmax = widest.saturating_sub(area.width as usize);
+    app.json_hmax.set(hmax);
+    let hscroll = app.json_hscroll.min(hmax);
+    frame.render_widget(Paragraph::new(lines).scroll((0, u16::try_from(hscroll).unwrap_or(u16::MAX))), area);
 }
