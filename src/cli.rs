@@ -10,7 +10,7 @@ macro_rules! outln {
 }
 
 mod graph;
-mod handlers;
+pub(crate) mod handlers;
 mod run;
 mod test;
 mod validate;

@@ -44,6 +44,8 @@ pub struct DebugArgs {
     /// The mock config's state machine (default: its only one).
     #[arg(long, value_name = "NAME", requires = "mock_config")]
     pub state_machine: Option<String>,
+    #[command(flatten)]
+    pub handlers: crate::cli::handlers::HandlerArgs,
 }
 
 pub fn run(args: &DebugArgs) -> ExitCode {
@@ -74,7 +76,7 @@ pub fn run(args: &DebugArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let tasks = match tasks(args, checked.runnable()) {
+    let tasks = match tasks(args, checked.runnable()).map(|t| args.handlers.with(t)) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
@@ -97,7 +99,9 @@ pub fn run(args: &DebugArgs) -> ExitCode {
     let files =
         Files { definition: definition.display().to_string(), input: Some(input_path.display().to_string()), mock };
     let watched = Watched { definition: definition.clone(), input: Some(input_path), mock: args.mock_config.clone() };
-    match runtime::run(App::new(session, files), watched) {
+    let mut app = App::new(session, files);
+    app.handlers = args.handlers.clone();
+    match runtime::run(app, watched) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: terminal: {e}");

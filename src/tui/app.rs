@@ -66,6 +66,8 @@ pub struct Problems {
 pub struct App {
     pub session: Session,
     pub files: Files,
+    /// Opt-in local task handlers (`--handler`), layered over whatever mock config is loaded.
+    pub handlers: crate::cli::handlers::HandlerArgs,
     pub breakpoints: BTreeSet<String>,
     pub focus: Pane,
     /// The state the graph pane's cursor is on (by name; nested states too).
@@ -117,6 +119,7 @@ impl App {
             graph: GraphView::new(session.exec.machine()),
             session,
             files,
+            handlers: crate::cli::handlers::HandlerArgs::default(),
             breakpoints: BTreeSet::new(),
             focus: Pane::Stages,
             graph_selected: None,
