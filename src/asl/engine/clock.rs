@@ -6,12 +6,19 @@ pub const DEFAULT_START_MS: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ` for a millisecond instant.
 pub fn format_millis(ms: i64) -> String {
+    let mut out = String::with_capacity(24);
+    write_millis(&mut out, ms);
+    out
+}
+
+/// [`format_millis`] into `out` (replacing its contents), reusing its buffer.
+pub fn write_millis(out: &mut String, ms: i64) {
     let secs = ms.div_euclid(1000);
     let millis = ms.rem_euclid(1000);
     let days = secs.div_euclid(86_400);
     let sod = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    let mut out = String::with_capacity(24);
+    out.clear();
     if (0..=9999).contains(&y) {
         // The common case without the formatting machinery: this runs on every state entry.
         let digits = |out: &mut String, v: u32, width: u32| {
@@ -19,23 +26,24 @@ pub fn format_millis(ms: i64) -> String {
                 out.push(char::from(b'0' + ((v / 10u32.pow(p)) % 10) as u8));
             }
         };
-        digits(&mut out, y as u32, 4);
+        digits(out, y as u32, 4);
         out.push('-');
-        digits(&mut out, m, 2);
+        digits(out, m, 2);
         out.push('-');
-        digits(&mut out, d, 2);
+        digits(out, d, 2);
         out.push('T');
-        digits(&mut out, (sod / 3600) as u32, 2);
+        digits(out, (sod / 3600) as u32, 2);
         out.push(':');
-        digits(&mut out, (sod % 3600 / 60) as u32, 2);
+        digits(out, (sod % 3600 / 60) as u32, 2);
         out.push(':');
-        digits(&mut out, (sod % 60) as u32, 2);
+        digits(out, (sod % 60) as u32, 2);
         out.push('.');
-        digits(&mut out, millis as u32, 3);
+        digits(out, millis as u32, 3);
         out.push('Z');
-        return out;
+        return;
     }
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z", sod / 3600, sod % 3600 / 60, sod % 60)
+    use std::fmt::Write;
+    let _ = write!(out, "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z", sod / 3600, sod % 3600 / 60, sod % 60);
 }
 
 /// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (Howard Hinnant's algorithm).

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::asl::engine::clock::{DEFAULT_START_MS, format_millis};
+use crate::asl::engine::clock::{DEFAULT_START_MS, format_millis, write_millis};
 
 /// Identity and determinism settings of an execution.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -79,21 +79,32 @@ impl ExecutionConfig {
             context["State"] = json!({});
             return self.set_state_context(context, state, entered_ms, retry_count);
         };
+        // Overwrite the strings in place: their buffers are reused, so a long loop allocates
+        // nothing here.
         match obj.get_mut("Name") {
-            Some(Value::String(name)) if name == state => {}
+            Some(Value::String(name)) => {
+                if name != state {
+                    name.clear();
+                    name.push_str(state);
+                }
+            }
             _ => {
                 obj.insert("Name".into(), Value::String(state.to_string()));
             }
         }
-        let time = format_millis(entered_ms);
         match obj.get_mut("EnteredTime") {
-            Some(Value::String(t)) if *t == time => {}
+            Some(Value::String(t)) => write_millis(t, entered_ms),
             _ => {
-                obj.insert("EnteredTime".into(), Value::String(time));
+                obj.insert("EnteredTime".into(), Value::String(format_millis(entered_ms)));
             }
         }
         if let Some(n) = retry_count {
-            obj.insert("RetryCount".into(), json!(n));
+            match obj.get_mut("RetryCount") {
+                Some(v) => *v = json!(n),
+                None => {
+                    obj.insert("RetryCount".into(), json!(n));
+                }
+            }
         } else if obj.contains_key("RetryCount") {
             obj.shift_remove("RetryCount");
         }
