@@ -160,7 +160,7 @@ fn enter_in_the_stage_pane_drills_into_the_iteration_being_looked_at() {
     code(&mut app, KeyCode::Enter);
     assert_eq!(app.drill().map(|d| d.location.as_str()), Some("Each › item 0"));
     let stages = app.session.exec.stages();
-    let states: Vec<&str> = app.listed_stages().iter().map(|&i| stages[i].state.as_str()).collect();
+    let states: Vec<&str> = app.listed_stages().iter().map(|&i| &*stages[i].state).collect();
     assert!(states.contains(&"Double") && states.contains(&"Keep"), "{states:?}");
     assert!(app.listed_stages().iter().all(|&i| &*stages[i].location == "Each › item 0"));
 }

@@ -70,7 +70,7 @@ fn an_error_shows_error_cause_and_the_retry_decision() {
     let mut app = app_for(RETRY, "{}");
     key(&mut app, 'c');
     let errors: Vec<_> = app.session.exec.stages().iter().filter(|s| s.detail.as_ref().is_some_and(is_error)).collect();
-    let places: Vec<(&str, &str)> = errors.iter().map(|s| (s.state.as_str(), &*s.location)).collect();
+    let places: Vec<(&str, &str)> = errors.iter().map(|s| (&*s.state, &*s.location)).collect();
     assert_eq!(places, [("Boom", "Fan › branch 1"), ("Boom", "Fan › branch 1")], "one per attempt");
 
     select(&mut app, is_error, 0);

@@ -131,7 +131,7 @@ fn print_text(exec: &Execution, trace: bool, paint: &Paint) {
     if trace {
         let mut current: Option<&str> = None;
         for s in exec.stages() {
-            if current != Some(s.state.as_str()) {
+            if current != Some(&*s.state) {
                 let kind = exec
                     .machine()
                     .scope
@@ -271,7 +271,7 @@ fn outcome_json(exec: &Execution, trace: bool) -> Value {
 }
 
 fn stage_json(s: &StageRecord) -> Value {
-    let mut o = json!({"index": s.index, "state": s.state, "stage": s.kind.as_str(), "value": &*s.value});
+    let mut o = json!({"index": s.index, "state": &*s.state, "stage": s.kind.as_str(), "value": &*s.value});
     if !s.location.is_empty() {
         o["location"] = json!(&*s.location);
     }

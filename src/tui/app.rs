@@ -173,12 +173,12 @@ impl App {
             self.dialog = None;
         }
         // Once the execution has ended, the state it ended in.
-        let last = self.session.exec.stages().last().map(|s| s.state.as_str());
+        let last = self.session.exec.stages().last().map(|s| &*s.state);
         if let Some(now) = self.current_state().or(last).and_then(|c| self.graph.shown_as(c)) {
             self.graph_selected = Some(now.to_owned());
         }
         if self.drill().is_some() {
-            let state = self.selected_stage().map(|s| s.state.as_str());
+            let state = self.selected_stage().map(|s| &*s.state);
             if let Some(shown) = state.and_then(|s| self.graph.shown_as(s)) {
                 self.graph_selected = Some(shown.to_owned());
             }
@@ -193,7 +193,7 @@ impl App {
         match exec.status() {
             Status::AwaitingTask(request) => Some(request.state.as_str()),
             Status::Running if !self.session.between_states() => {
-                exec.stages().last().map(|s| s.state.as_str()).or(exec.current_state())
+                exec.stages().last().map(|s| &*s.state).or(exec.current_state())
             }
             Status::Running => exec.current_state(),
             _ => None,
@@ -203,7 +203,7 @@ impl App {
     /// The state the execution failed in, if it failed.
     pub fn failed_state(&self) -> Option<&str> {
         match self.session.exec.status() {
-            Status::Failed { .. } => self.session.exec.stages().last().map(|s| s.state.as_str()),
+            Status::Failed { .. } => self.session.exec.stages().last().map(|s| &*s.state),
             _ => None,
         }
     }
@@ -250,7 +250,7 @@ impl App {
         while end < stages.len() && stages[end].kind != StageKind::Input && stages[end].state == *state {
             end += 1;
         }
-        Some(Visit { state: state.clone(), start, end })
+        Some(Visit { state: state.to_string(), start, end })
     }
 
     /// The branch/iteration being looked at, if drilled in.

@@ -87,8 +87,8 @@ pub fn choices(stages: &[StageRecord], container: &str) -> Vec<Choice> {
         };
         let choice = &mut out[at];
         choice.stages += 1;
-        if !choice.states.contains(&s.state) {
-            choice.states.push(s.state.clone());
+        if !choice.states.iter().any(|x| **x == *s.state) {
+            choice.states.push(s.state.to_string());
         }
     }
     out

@@ -75,7 +75,7 @@ impl Session {
     /// on.
     pub fn continue_to_breakpoint(&mut self, breakpoints: &BTreeSet<String>) {
         while let Step::Stage(stage) = self.exec.step() {
-            if stage.kind == StageKind::Input && !stage.location.is_empty() && breakpoints.contains(&stage.state) {
+            if stage.kind == StageKind::Input && !stage.location.is_empty() && breakpoints.contains(&*stage.state) {
                 break;
             }
             if self.between_states() {
@@ -125,8 +125,8 @@ impl Session {
         let mut visits: Vec<Visit> = Vec::new();
         for (i, s) in stages.iter().enumerate() {
             match visits.last_mut() {
-                Some(v) if s.kind != StageKind::Input && v.state == s.state => v.end = i + 1,
-                _ => visits.push(Visit { state: s.state.clone(), start: i, end: i + 1 }),
+                Some(v) if s.kind != StageKind::Input && *v.state == *s.state => v.end = i + 1,
+                _ => visits.push(Visit { state: s.state.to_string(), start: i, end: i + 1 }),
             }
         }
         visits

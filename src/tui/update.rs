@@ -66,7 +66,7 @@ fn act(app: &mut App, action: Action) {
             let breakpoints = app.breakpoints.clone();
             moved(app, |a| a.session.continue_to_breakpoint(&breakpoints));
             let nested = app.selected_stage().filter(|s| s.kind == StageKind::Input && !s.location.is_empty());
-            if let Some(stage) = nested.filter(|s| app.breakpoints.contains(&s.state)) {
+            if let Some(stage) = nested.filter(|s| app.breakpoints.contains(&*s.state)) {
                 app.message =
                     Some(format!("breakpoint: paused at the input of '{}' ({})", stage.state, stage.location));
             } else if app.session.between_states() {
@@ -216,12 +216,12 @@ fn select_state(app: &mut App, name: String) {
     match app.drill() {
         // Drilled in, the stage view stays in the branch: the state's last stage there, if any.
         Some(drill) => {
-            if let Some(i) = drill.stages(stages).filter(|&i| stages[i].state == name).last() {
+            if let Some(i) = drill.stages(stages).filter(|&i| *stages[i].state == *name).last() {
                 app.stage_selected = Some(i);
             }
         }
         None => {
-            let last = stages.iter().rposition(|s| s.state == name);
+            let last = stages.iter().rposition(|s| *s.state == *name);
             app.stage_selected = last.filter(|i| i + 1 < stages.len());
         }
     }
@@ -271,7 +271,7 @@ fn rewind_to_event(app: &mut App, event: usize) {
     let nth = |same: &dyn Fn(&EventKind) -> bool| events[..=event].iter().filter(|x| same(&x.kind)).count();
     let stage_of = |state: &str, kind: StageKind, n: usize| {
         let stages = app.session.exec.stages().iter();
-        stages.filter(|s| s.state == state && s.kind == kind).nth(n.wrapping_sub(1)).map(|s| s.index + 1)
+        stages.filter(|s| &*s.state == state && s.kind == kind).nth(n.wrapping_sub(1)).map(|s| s.index + 1)
     };
     let target = match &e.kind {
         EventKind::ExecutionStarted { .. } => Some(0),
@@ -303,9 +303,9 @@ fn drill_target(app: &App) -> Option<String> {
     let stages = app.session.exec.stages();
     let ran_as_container = stages.iter().any(|s| drill::branch_of(&s.location, &stage.state).is_some());
     if ran_as_container {
-        Some(stage.state.clone())
+        Some(stage.state.to_string())
     } else {
-        drill::innermost_container(&stage.location).map(str::to_owned).or_else(|| Some(stage.state.clone()))
+        drill::innermost_container(&stage.location).map(str::to_owned).or_else(|| Some(stage.state.to_string()))
     }
 }
 

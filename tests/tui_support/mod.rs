@@ -79,11 +79,11 @@ pub fn input_changed(app: &mut App, text: &str) {
 
 /// (state, stage kind) of every stage shown so far.
 pub fn shown(app: &App) -> Vec<(String, &'static str)> {
-    app.session.exec.stages().iter().map(|s| (s.state.clone(), s.kind.as_str())).collect()
+    app.session.exec.stages().iter().map(|s| (s.state.to_string(), s.kind.as_str())).collect()
 }
 
 pub fn selected(app: &App) -> Option<(String, &'static str)> {
-    app.selected_stage().map(|s| (s.state.clone(), s.kind.as_str()))
+    app.selected_stage().map(|s| (s.state.to_string(), s.kind.as_str()))
 }
 
 /// Draws the model on a test terminal of the given size and returns it.

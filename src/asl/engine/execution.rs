@@ -366,7 +366,7 @@ impl<'m> Execution<'m> {
                     self.ahead.stages.pop_front();
                     self.stages.push(StageRecord {
                         index: self.stages.len(),
-                        state: s.state.to_string(),
+                        state: s.state,
                         location: s.location,
                         kind: s.kind,
                         value: s.value,
@@ -466,7 +466,7 @@ impl<'m> Execution<'m> {
         let exists = |name: &str| state_exists(&machine.scope, name);
         let target = (0..=position).rev().find(|&i| exists(&self.stages[i].state));
         let Some(target) = target else {
-            return (fresh, Replayed::Start { missing: self.stages[position].state.clone() });
+            return (fresh, Replayed::Start { missing: self.stages[position].state.to_string() });
         };
         fresh.advance_to(target + 1);
         let reached = if fresh.stages.len() < target + 1 {
@@ -474,7 +474,7 @@ impl<'m> Execution<'m> {
         } else if target == position {
             Replayed::Same(position)
         } else {
-            Replayed::Earlier { index: target, missing: self.stages[position].state.clone() }
+            Replayed::Earlier { index: target, missing: self.stages[position].state.to_string() }
         };
         (fresh, reached)
     }

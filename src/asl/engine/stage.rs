@@ -59,7 +59,7 @@ pub enum StageDetail {
 pub struct StageRecord {
     /// Position in the execution's list of stages (0-based).
     pub index: usize,
-    pub state: String,
+    pub state: Arc<str>,
     /// Where the state sits: empty at top level, else `Fan › branch 2` or `Map › item 3`.
     pub location: std::sync::Arc<str>,
     pub kind: StageKind,

@@ -115,7 +115,7 @@ fn choice(outcome: &ChoiceOutcome) -> Vec<Line<'static>> {
 
 /// The selected (or next) state's type and comment.
 fn describe_state(app: &App) -> Vec<Line<'static>> {
-    let name = app.selected_stage().map(|s| s.state.as_str()).or(app.current_state());
+    let name = app.selected_stage().map(|s| &*s.state).or(app.current_state());
     let Some(state) = name.and_then(|n| failure::find_state(&app.session.exec.machine().scope, n)) else {
         return Vec::new();
     };

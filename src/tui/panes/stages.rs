@@ -46,7 +46,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .iter()
         .map(|&i| match app.drill() {
             Some(_) => ListItem::new(Line::from(vec![
-                Span::raw(all[i].state.clone()),
+                Span::raw(all[i].state.to_string()),
                 Span::styled(format!(" · {}", all[i].kind.as_str()), Style::default().fg(Color::DarkGray)),
             ])),
             None => ListItem::new(all[i].kind.as_str()),

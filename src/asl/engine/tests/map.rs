@@ -165,7 +165,7 @@ fn distributed_map_records_map_run_events_and_still_shows_child_stages() {
     );
     let arn = e.history().events()[3].details()["mapRunArn"].as_str().unwrap_or_default().to_string();
     assert!(arn.starts_with("arn:aws:states:us-east-1:111111111111:mapRun:statescope/Batch:"), "{arn}");
-    let inner: Vec<&str> = e.stages().iter().filter(|s| s.state == "Inner").map(|s| &*s.location).collect();
+    let inner: Vec<&str> = e.stages().iter().filter(|s| &*s.state == "Inner").map(|s| &*s.location).collect();
     assert_eq!(inner.len(), 4, "input and output of both children are steppable");
     assert_eq!(inner[0], "M › item 0");
 }

@@ -64,7 +64,7 @@ fn nested_parallel_and_map_give_nested_arrays_and_locations() {
     let mut e = Execution::new(&m, json!([1, 2]), ExecutionConfig::default());
     let Status::Succeeded(out) = e.run().clone() else { panic!("not succeeded") };
     assert_eq!(*out, json!([[1, 2]]));
-    let loc = e.stages().iter().find(|s| s.state == "In").map(|s| s.location.to_string());
+    let loc = e.stages().iter().find(|s| &*s.state == "In").map(|s| s.location.to_string());
     assert_eq!(loc.as_deref(), Some("L1 › branch 1 › L2 › item 0"));
 }
 

@@ -43,7 +43,7 @@ fn sample(i: usize) -> Value {
 type Shown = (Vec<(usize, String, Value)>, Vec<HistoryEvent>, Status);
 
 fn shown(e: &Execution) -> Shown {
-    let stages = e.stages().iter().map(|s| (s.index, s.state.clone(), (*s.value).clone())).collect();
+    let stages = e.stages().iter().map(|s| (s.index, s.state.to_string(), (*s.value).clone())).collect();
     (stages, e.history().events().to_vec(), e.status().clone())
 }
 
@@ -129,14 +129,14 @@ fn replay_after_a_state_was_removed_stops_before_it_and_says_so() {
         "A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "C"}, "C": {"Type": "Succeed"}}}));
     let mut e = Execution::new(&m, json!({}), ExecutionConfig::default());
     e.run();
-    let c_stage = e.stages().iter().position(|s| s.state == "C").expect("C shown");
+    let c_stage = e.stages().iter().position(|s| &*s.state == "C").expect("C shown");
     let edited = machine(json!({"StartAt": "A", "States": {
         "A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Result": {"new": true}, "End": true}}}));
     let (r, at) = e.replay(&edited, c_stage);
     let Replayed::Earlier { index, missing } = at else { panic!("{at:?}") };
     assert_eq!(missing, "C");
     assert_eq!(r.stages().len(), index + 1);
-    assert_eq!(r.stages()[index].state, "B");
+    assert_eq!(&*r.stages()[index].state, "B");
     // The new definition is what runs: B's new Result shows once stepping on.
     let mut r = r;
     assert!(matches!(r.run(), Status::Succeeded(v) if **v == json!({"new": true})));

@@ -16,7 +16,7 @@ fn rule_7_2_assign_reads_entry_values_and_binds_from_the_next_state_on() {
     let mut e = Execution::new(&m, json!({}), ExecutionConfig::default());
     let Status::Succeeded(out) = e.run().clone() else { panic!("not succeeded") };
     assert_eq!(*out, json!({"x": 42, "old": 5}));
-    let b_params = e.stages().iter().find(|s| s.state == "B" && s.kind == StageKind::AfterParameters);
+    let b_params = e.stages().iter().find(|s| &*s.state == "B" && s.kind == StageKind::AfterParameters);
     assert_eq!(b_params.map(|s| (*s.value).clone()), Some(json!({"seen": 5})), "the state's own Assign is not visible");
 }
 
