@@ -23,7 +23,7 @@ fn select(app: &mut App, pick: impl Fn(&StageDetail) -> bool, nth: usize) {
         .exec
         .stages()
         .iter()
-        .filter(|s| s.detail.as_ref().is_some_and(&pick))
+        .filter(|s| s.detail.as_deref().is_some_and(&pick))
         .nth(nth)
         .map(|s| s.index)
         .expect("such a stage");
@@ -69,7 +69,8 @@ fn is_error(d: &StageDetail) -> bool {
 fn an_error_shows_error_cause_and_the_retry_decision() {
     let mut app = app_for(RETRY, "{}");
     key(&mut app, 'c');
-    let errors: Vec<_> = app.session.exec.stages().iter().filter(|s| s.detail.as_ref().is_some_and(is_error)).collect();
+    let errors: Vec<_> =
+        app.session.exec.stages().iter().filter(|s| s.detail.as_deref().is_some_and(is_error)).collect();
     let places: Vec<(&str, &str)> = errors.iter().map(|s| (&*s.state, &*s.location)).collect();
     assert_eq!(places, [("Boom", "Fan › branch 1"), ("Boom", "Fan › branch 1")], "one per attempt");
 

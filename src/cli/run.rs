@@ -146,7 +146,7 @@ fn print_text(exec: &Execution, trace: bool, paint: &Paint) {
                 _ => String::new(),
             };
             outln!("    {} {}{label}", paint.style("36", &format!("{:<20}", s.kind.as_str())), s.value);
-            match &s.detail {
+            match s.detail.as_deref() {
                 Some(StageDetail::Wait { seconds, until_ms }) => {
                     outln!("    {:<20} waits {seconds} s, until {}", "", format_millis(*until_ms))
                 }
@@ -281,7 +281,7 @@ fn stage_json(s: &StageRecord) -> Value {
     if let Some(e) = &s.expr {
         o["expression"] = json!(&**e);
     }
-    match &s.detail {
+    match s.detail.as_deref() {
         Some(StageDetail::Wait { seconds, until_ms }) => {
             o["wait"] = json!({"seconds": seconds, "until": format_millis(*until_ms)});
         }

@@ -70,7 +70,7 @@ pub struct StageRecord {
     pub expr: Option<Arc<str>>,
     /// Where the field is in the source.
     pub span: Option<Span>,
-    pub detail: Option<StageDetail>,
+    pub detail: Option<Box<StageDetail>>,
     /// On the stage where an attempt failed and a Retrier took it: when the next attempt was
     /// scheduled (a retry timeline is drawn from these).
     pub retry: Option<RetryMark>,

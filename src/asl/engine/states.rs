@@ -38,7 +38,7 @@ pub(crate) struct Staged {
     pub field: Option<&'static str>,
     pub expr: Option<Arc<str>>,
     pub span: Option<Span>,
-    pub detail: Option<StageDetail>,
+    pub detail: Option<Box<StageDetail>>,
     pub retry: Option<crate::asl::engine::stage::RetryMark>,
 }
 
@@ -262,7 +262,7 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
         let name = thrown.error.clone().unwrap_or_default();
         let detail = StageDetail::Error { error: name.clone(), cause: thrown.cause.clone().unwrap_or_default() };
         if let Some(last) = env.trace.last_stage_mut() {
-            last.detail = Some(detail);
+            last.detail = Some(Box::new(detail));
         }
         // Retry and Catch exist only on Task, Parallel and Map (rule 16.11).
         if !matches!(state.kind, StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_)) {
@@ -352,7 +352,7 @@ fn caught(env: &mut Env, state: &State, index: usize, input: &Arc<Value>, thrown
         Ok((assigned, out)) => {
             let out = run.stage(StageKind::Output, out, None);
             if let Some(last) = run.stages.last_mut() {
-                last.detail = Some(StageDetail::Caught { catcher: index, next: catcher.next.value.clone() });
+                last.detail = Some(Box::new(StageDetail::Caught { catcher: index, next: catcher.next.value.clone() }));
             }
             run.flush(env.trace);
             exited(env, state, &out, &assigned);
@@ -591,7 +591,7 @@ fn jsonpath_state(state: &State, input: &Arc<Value>, env: &mut Env, run: &mut Ru
             }
             let out = output_stage(state, &effective, env, run)?;
             if let Some(last) = run.stages.last_mut() {
-                last.detail = Some(StageDetail::Choice(outcome));
+                last.detail = Some(Box::new(StageDetail::Choice(outcome)));
             }
             return Ok(Outcome::Next(next, out));
         }
@@ -758,7 +758,7 @@ fn wait(w: &Wait, effective: &Value, env: &mut Env, run: &mut Run) -> Result<(),
     }
     run.elapsed_ms = ms;
     if let Some(last) = run.stages.last_mut() {
-        last.detail = Some(StageDetail::Wait { seconds, until_ms: env.now_ms + ms });
+        last.detail = Some(Box::new(StageDetail::Wait { seconds, until_ms: env.now_ms + ms }));
     }
     Ok(())
 }

@@ -38,7 +38,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         }
     }
     let stage = app.selected_stage();
-    if let Some((stage, detail)) = stage.and_then(|s| s.detail.as_ref().map(|d| (s, d))) {
+    if let Some((stage, detail)) = stage.and_then(|s| s.detail.as_deref().map(|d| (s, d))) {
         return match detail {
             StageDetail::Choice(outcome) => choice(outcome),
             StageDetail::Wait { seconds, until_ms } => vec![Line::from(vec![

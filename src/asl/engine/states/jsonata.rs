@@ -281,7 +281,7 @@ pub(super) fn simple_state(
             let ms = (seconds * 1000.0).round() as i64;
             run.elapsed_ms = ms;
             if let Some(last) = run.stages.last_mut() {
-                last.detail = Some(StageDetail::Wait { seconds, until_ms: env.now_ms + ms });
+                last.detail = Some(Box::new(StageDetail::Wait { seconds, until_ms: env.now_ms + ms }));
             }
             let out =
                 assign_and_output(env, run, input, None, None, io.assign.as_ref(), io.output.as_ref(), input.clone())?;

@@ -24,7 +24,8 @@ fn wait(field: Value, input: Value, start: &str) -> (Status, i64, Option<StageDe
     let start_ms = parse_timestamp(start).expect("start").epoch_millis();
     let mut e = Execution::new(&m, input, ExecutionConfig { start_ms, ..Default::default() });
     let status = e.run().clone();
-    let detail = e.stages().iter().find_map(|s| s.detail.clone().filter(|d| matches!(d, StageDetail::Wait { .. })));
+    let detail =
+        e.stages().iter().find_map(|s| s.detail.as_deref().cloned().filter(|d| matches!(d, StageDetail::Wait { .. })));
     (status, e.now_ms() - start_ms, detail)
 }
 

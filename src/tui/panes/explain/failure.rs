@@ -63,7 +63,7 @@ pub fn decision(app: &App, stage: &StageRecord) -> Line<'static> {
     let stages = app.session.exec.stages();
     let scope = &app.session.exec.machine().scope;
     let state = find_state(scope, &stage.state);
-    let error = match &stage.detail {
+    let error = match stage.detail.as_deref() {
         Some(StageDetail::Error { error, .. }) => error.as_str(),
         _ => "",
     };
@@ -104,10 +104,11 @@ fn handled(stages: &[StageRecord], at: usize, next: &StageRecord, state: Option<
         };
     }
     // The caught output comes after the catcher's ResultPath stage.
-    let caught = stages[next.index..].iter().filter(|s| same_place(s, next)).take(2).find_map(|s| match &s.detail {
-        Some(StageDetail::Caught { catcher, next }) => Some((*catcher, next.as_str())),
-        _ => None,
-    });
+    let caught =
+        stages[next.index..].iter().filter(|s| same_place(s, next)).take(2).find_map(|s| match s.detail.as_deref() {
+            Some(StageDetail::Caught { catcher, next }) => Some((*catcher, next.as_str())),
+            _ => None,
+        });
     match (caught, state) {
         (Some((catcher, to)), Some(state)) => format!("is {}", catcher_text(state, catcher, to)),
         (Some((catcher, to)), None) => format!("is caught by Catcher #{} → Next '{to}'", catcher + 1),
@@ -144,7 +145,7 @@ pub fn caught(app: &App, stage: &StageRecord, catcher: usize, next: &str) -> Vec
         format!("{} › {} › ", stage.location, stage.state)
     };
     let mine = |s: &&StageRecord| same_place(s, stage) || s.location.starts_with(&inside);
-    let thrown = stages[..stage.index].iter().rev().filter(mine).find_map(|s| match &s.detail {
+    let thrown = stages[..stage.index].iter().rev().filter(mine).find_map(|s| match s.detail.as_deref() {
         Some(StageDetail::Error { error, cause }) => Some((error.clone(), cause.clone())),
         _ => None,
     });
