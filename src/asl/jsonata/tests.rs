@@ -165,6 +165,14 @@ mod eval {
     }
 
     #[test]
+    fn tail_calls_run_in_constant_stack_and_endless_ones_stop() {
+        let even_odd = "($even := function($n){ $n = 0 ? true : $odd($n - 1) };
+                        $odd := function($n){ $n = 0 ? false : $even($n - 1) }; $even(20000))";
+        assert_eq!(eval(even_odd, Value::Null), Ok(Some(json!(true))));
+        assert_eq!(eval("($inf := function(){ $inf() }; $inf())", Value::Null), Err("U1001"));
+    }
+
+    #[test]
     fn type_errors_carry_jsonata_codes() {
         assert_eq!(eval("'a' + 1", Value::Null), Err("T2001"));
         assert_eq!(eval("$foo()", Value::Null), Err("T1006"));
