@@ -182,7 +182,31 @@ mod eval {
     mod prop {
         use proptest::prelude::*;
 
+        /// A JSONata string literal holding `s`.
+        fn quoted(s: &str) -> String {
+            serde_json::to_string(s).unwrap_or_default()
+        }
+
         proptest! {
+            #[test]
+            fn picture_functions_never_panic(
+                picture in prop_oneof!["\\PC{0,16}", "[\\[\\]YMDdFWwXxHhPmsfZzCEN0-9#,.;:%‰eiIwWnoat\\- ]{0,16}"],
+                text in prop_oneof!["\\PC{0,16}", "[0-9a-zA-Z ,.:+\\-]{0,16}"],
+                n in -1e12f64..1e12,
+            ) {
+                let (p, t) = (quoted(&picture), quoted(&text));
+                for expr in [
+                    format!("$formatNumber({n}, {p})"),
+                    format!("$formatInteger({n}, {p})"),
+                    format!("$fromMillis({}, {p}, '+0530')", n.trunc()),
+                    format!("$parseInteger({t}, {p})"),
+                    format!("$toMillis({t}, {p})"),
+                    format!("$toMillis({t})"),
+                ] {
+                    let _ = super::eval(&expr, serde_json::Value::Null);
+                }
+            }
+
             #[test]
             fn evaluate_never_panics(s in "[a-c$\\.\\[\\]\\(\\)\\{\\}%@#?:;,^<>=*/+\\-&'0-9 ]{0,40}") {
                 if let Ok(ast) = crate::asl::jsonata::parse(&s) {
