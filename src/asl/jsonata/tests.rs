@@ -188,6 +188,8 @@ mod eval {
         }
 
         proptest! {
+            // Each case evaluates six expressions; keep the default run short.
+            #![proptest_config(ProptestConfig::with_cases(64))]
             #[test]
             fn picture_functions_never_panic(
                 picture in prop_oneof!["\\PC{0,16}", "[\\[\\]YMDdFWwXxHhPmsfZzCEN0-9#,.;:%‰eiIwWnoat\\- ]{0,16}"],
