@@ -152,6 +152,13 @@ mod eval {
         assert_eq!(eval("$now()", Value::Null), Ok(Some(json!("2018-03-23T10:33:36.617Z"))));
         assert_eq!(eval("$millis()", Value::Null), Ok(Some(json!(1_521_801_216_617_i64))));
         assert_eq!(eval("$random()", Value::Null), Ok(Some(json!(0.25))));
+        // Checklist 8.7: a seed makes `$random` repeatable, independent of the injected entropy.
+        let seeded = eval("$random(42)", Value::Null);
+        assert_eq!(seeded, eval("$random(42)", Value::Null));
+        assert_ne!(seeded, eval("$random(43)", Value::Null));
+        assert!(
+            matches!(seeded, Ok(Some(Value::Number(ref n))) if n.as_f64().is_some_and(|f| (0.0..1.0).contains(&f)))
+        );
     }
 
     #[test]
