@@ -1,11 +1,24 @@
 //! JSONata, the query language of `"QueryLanguage": "JSONata"` states: a tokenizer, a Pratt
 //! parser and a post-processing pass that together accept exactly what JSONata 2.x accepts and
-//! reject the rest with JSONata's own error codes (`S0xxx`) and a char offset.
+//! reject the rest with JSONata's own error codes (`S0xxx`) and a char offset; and an evaluator
+//! over serde_json values with JSONata's function library. Validation parses every `{% %}`
+//! string (ASL206); the engine does not evaluate with it yet.
 //!
 //! ```
-//! use statescope::asl::jsonata;
+//! use statescope::asl::jsonata::{self, JsonataEnv};
 //! assert!(jsonata::parse("Account.Order[0].Product.(Price * Quantity)").is_ok());
 //! assert_eq!(jsonata::parse("[1,2)").map_err(|e| e.code), Err("S0202"));
+//!
+//! // Evaluation takes its clock and entropy from the caller.
+//! struct Fixed;
+//! impl JsonataEnv for Fixed {
+//!     fn now_millis(&mut self) -> i64 { 0 }
+//!     fn random(&mut self) -> f64 { 0.5 }
+//! }
+//! let ast = jsonata::parse("$sum(items.(price * qty))").expect("parses");
+//! let input = serde_json::json!({"items": [{"price": 2, "qty": 3}, {"price": 5, "qty": 1}]});
+//! let bindings = serde_json::Map::new();
+//! assert_eq!(ast.evaluate(&input, &bindings, &mut Fixed), Ok(Some(serde_json::json!(11))));
 //! ```
 
 mod ast;
@@ -18,7 +31,7 @@ mod signature;
 
 pub use ast::{Ast, BinaryOp, Group, Kind, Node, Slot, SortTerm, Stage};
 pub use error::JsonataError;
-pub use eval::{JsonataEnv, MAX_EVAL_DEPTH, STACK_BUDGET_BYTES};
+pub use eval::{JsonataEnv, MAX_EVAL_DEPTH, MAX_EVAL_STEPS, STACK_BUDGET_BYTES};
 pub use parser::MAX_DEPTH;
 
 /// Which JSONata grammar to accept.

@@ -31,6 +31,10 @@ pub trait JsonataEnv {
 /// Deepest evaluation nesting before U1001, so runaway recursion is an error, not a crash.
 pub const MAX_EVAL_DEPTH: usize = 5_000;
 
+/// Expression evaluations one call to `evaluate` may perform before U1001: tail calls run in
+/// constant stack, so this is what stops `function(){ $f() }` from looping forever.
+pub const MAX_EVAL_STEPS: u64 = 2_000_000;
+
 /// Native stack one evaluation may use before U1001. Frame sizes differ a lot between debug and
 /// release builds, so the guard measures the stack itself; 1 MiB leaves room on a 2 MiB thread.
 pub const STACK_BUDGET_BYTES: usize = 1 << 20;
@@ -65,7 +69,7 @@ impl Ast {
     ) -> Result<Option<Value>, JsonataError> {
         let now = env.now_millis();
         let labels = self.slots.iter().map(|s| s.label.clone()).collect();
-        let mut ev = Evaluator { env, now, depth: 0, labels, stack_base: stack_address() };
+        let mut ev = Evaluator { env, now, depth: 0, steps: 0, labels, stack_base: stack_address() };
         let frame = Rc::new(Frame::default());
         for (k, v) in bindings {
             frame.bind(k, V::from_json(v));
@@ -97,6 +101,8 @@ pub(crate) struct Evaluator<'e> {
     labels: Vec<String>,
     /// Stack address when evaluation started (see `STACK_BUDGET_BYTES`).
     stack_base: usize,
+    /// Evaluations so far (see `MAX_EVAL_STEPS`).
+    steps: u64,
 }
 
 fn err(code: &'static str, pos: usize, message: impl Into<String>) -> JsonataError {
@@ -162,6 +168,10 @@ impl<'e> Evaluator<'e> {
 
     #[inline(never)]
     pub(crate) fn eval<'a>(&mut self, node: &'a Node, input: &V<'a>, frame: &Rc<Frame<'a>>) -> R<'a> {
+        self.steps += 1;
+        if self.steps > MAX_EVAL_STEPS {
+            return Err(err("U1001", node.pos, "Expression evaluation timeout: Check for infinite loop"));
+        }
         self.depth += 1;
         if self.depth > MAX_EVAL_DEPTH || self.stack_base.abs_diff(stack_address()) > STACK_BUDGET_BYTES {
             self.depth -= 1;
@@ -424,17 +434,7 @@ impl<'e> Evaluator<'e> {
             return Err(err("T1006", pos, "Attempted to invoke a non-function"));
         };
         match &**f {
-            Func::Lambda { params, body, signature, input: captured, frame } => {
-                let args = match signature {
-                    Some(sig) => sig.validate("lambda", args, input, pos)?,
-                    None => args,
-                };
-                let env = Frame::child(frame);
-                for (i, p) in params.iter().enumerate() {
-                    env.bind(p, args.get(i).cloned().unwrap_or_default());
-                }
-                self.eval(body, captured, &env)
-            }
+            Func::Lambda { .. } => self.apply_lambda(f.clone(), args, input.clone(), pos),
             Func::Builtin(name) => functions::call(self, name, args, input, pos),
             Func::Partial { func, args: bound } => {
                 let mut supplied = args.into_iter();
@@ -455,6 +455,77 @@ impl<'e> Evaluator<'e> {
             }
             Func::Transform { node, frame } => self.transform(node, args.into_iter().next().unwrap_or_default(), frame),
         }
+    }
+
+    /// Calls a lambda. A call in tail position of its body (the branch of a condition, the last
+    /// expression of a block) to another lambda is not evaluated recursively but looped here,
+    /// so tail-recursive JSONata functions run in constant native stack.
+    #[inline(never)]
+    fn apply_lambda<'a>(&mut self, mut f: Rc<Func<'a>>, mut args: Vec<V<'a>>, mut context: V<'a>, pos: usize) -> R<'a> {
+        loop {
+            let Func::Lambda { params, body, signature, input: captured, frame } = &*f else {
+                return self.apply(&V::Func(f.clone()), args, &context, pos);
+            };
+            let args_now = match signature {
+                Some(sig) => sig.validate("lambda", args, &context, pos)?,
+                None => args,
+            };
+            let env = Frame::child(frame);
+            for (i, p) in params.iter().enumerate() {
+                env.bind(p, args_now.get(i).cloned().unwrap_or_default());
+            }
+            match self.eval_tail(body, captured, &env)? {
+                Tail::Done(v) => return Ok(v),
+                Tail::Call(next, next_args, next_context) => {
+                    f = next;
+                    args = next_args;
+                    context = next_context;
+                }
+            }
+        }
+    }
+
+    /// Evaluates `node` in tail position: a plain call to a lambda is returned, not made.
+    fn eval_tail<'a>(
+        &mut self,
+        node: &'a Node,
+        input: &V<'a>,
+        frame: &Rc<Frame<'a>>,
+    ) -> Result<Tail<'a>, JsonataError> {
+        let plain = node.predicate.is_empty() && node.group.is_none() && !node.keep_array;
+        if plain {
+            match &node.kind {
+                Kind::Condition { cond, then, otherwise } => {
+                    let c = self.eval(cond, input, frame)?;
+                    return match (truthy(&c).unwrap_or(false), otherwise) {
+                        (true, _) => self.eval_tail(then, input, frame),
+                        (false, Some(e)) => self.eval_tail(e, input, frame),
+                        (false, None) => Ok(Tail::Done(V::Undefined)),
+                    };
+                }
+                Kind::Block(exprs) if !exprs.is_empty() => {
+                    let inner = Frame::child(frame);
+                    let (last, rest) = exprs.split_last().ok_or_else(|| err("S0201", node.pos, "empty block"))?;
+                    for e in rest {
+                        self.eval(e, input, &inner)?;
+                    }
+                    return self.eval_tail(last, input, &inner);
+                }
+                Kind::Function { procedure, args } => {
+                    if let V::Func(f) = self.eval(procedure, input, frame)? {
+                        if matches!(&*f, Func::Lambda { .. }) {
+                            let mut values = Vec::with_capacity(args.len());
+                            for a in args {
+                                values.push(self.eval(a, input, frame)?);
+                            }
+                            return Ok(Tail::Call(f, values, input.clone()));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(Tail::Done(self.eval(node, input, frame)?))
     }
 
     /// How many arguments a function takes (higher-order functions pass only that many).
@@ -479,6 +550,13 @@ fn regex_value<'a>(pattern: &str, flags: &str, pos: usize) -> R<'a> {
         Ok(r) => Ok(V::Func(Rc::new(Func::Regex(Rc::new(r))))),
         Err(e) => Err(err("S0303", pos, format!("Invalid regular expression: {e}"))),
     }
+}
+
+/// The outcome of evaluating a lambda body in tail position.
+enum Tail<'a> {
+    Done(V<'a>),
+    /// A call still to make: the lambda, its arguments and the context at the call site.
+    Call(Rc<Func<'a>>, Vec<V<'a>>, V<'a>),
 }
 
 /// `$` (the context; the array itself for the wrapped top-level input), `$name`, or a built-in.

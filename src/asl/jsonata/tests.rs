@@ -152,6 +152,13 @@ mod eval {
         assert_eq!(eval("$now()", Value::Null), Ok(Some(json!("2018-03-23T10:33:36.617Z"))));
         assert_eq!(eval("$millis()", Value::Null), Ok(Some(json!(1_521_801_216_617_i64))));
         assert_eq!(eval("$random()", Value::Null), Ok(Some(json!(0.25))));
+        // Checklist 8.7: a seed makes `$random` repeatable, independent of the injected entropy.
+        let seeded = eval("$random(42)", Value::Null);
+        assert_eq!(seeded, eval("$random(42)", Value::Null));
+        assert_ne!(seeded, eval("$random(43)", Value::Null));
+        assert!(
+            matches!(seeded, Ok(Some(Value::Number(ref n))) if n.as_f64().is_some_and(|f| (0.0..1.0).contains(&f)))
+        );
     }
 
     #[test]
@@ -165,6 +172,14 @@ mod eval {
     }
 
     #[test]
+    fn tail_calls_run_in_constant_stack_and_endless_ones_stop() {
+        let even_odd = "($even := function($n){ $n = 0 ? true : $odd($n - 1) };
+                        $odd := function($n){ $n = 0 ? false : $even($n - 1) }; $even(20000))";
+        assert_eq!(eval(even_odd, Value::Null), Ok(Some(json!(true))));
+        assert_eq!(eval("($inf := function(){ $inf() }; $inf())", Value::Null), Err("U1001"));
+    }
+
+    #[test]
     fn type_errors_carry_jsonata_codes() {
         assert_eq!(eval("'a' + 1", Value::Null), Err("T2001"));
         assert_eq!(eval("$foo()", Value::Null), Err("T1006"));
@@ -174,7 +189,33 @@ mod eval {
     mod prop {
         use proptest::prelude::*;
 
+        /// A JSONata string literal holding `s`.
+        fn quoted(s: &str) -> String {
+            serde_json::to_string(s).unwrap_or_default()
+        }
+
         proptest! {
+            // Each case evaluates six expressions; keep the default run short.
+            #![proptest_config(ProptestConfig::with_cases(64))]
+            #[test]
+            fn picture_functions_never_panic(
+                picture in prop_oneof!["\\PC{0,16}", "[\\[\\]YMDdFWwXxHhPmsfZzCEN0-9#,.;:%‰eiIwWnoat\\- ]{0,16}"],
+                text in prop_oneof!["\\PC{0,16}", "[0-9a-zA-Z ,.:+\\-]{0,16}"],
+                n in -1e12f64..1e12,
+            ) {
+                let (p, t) = (quoted(&picture), quoted(&text));
+                for expr in [
+                    format!("$formatNumber({n}, {p})"),
+                    format!("$formatInteger({n}, {p})"),
+                    format!("$fromMillis({}, {p}, '+0530')", n.trunc()),
+                    format!("$parseInteger({t}, {p})"),
+                    format!("$toMillis({t}, {p})"),
+                    format!("$toMillis({t})"),
+                ] {
+                    let _ = super::eval(&expr, serde_json::Value::Null);
+                }
+            }
+
             #[test]
             fn evaluate_never_panics(s in "[a-c$\\.\\[\\]\\(\\)\\{\\}%@#?:;,^<>=*/+\\-&'0-9 ]{0,40}") {
                 if let Ok(ast) = crate::asl::jsonata::parse(&s) {

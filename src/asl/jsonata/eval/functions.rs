@@ -50,7 +50,8 @@ const SIGNATURES: &[(&str, &str)] = &[
     ("abs", "<n-:n>"),
     ("sqrt", "<n-:n>"),
     ("power", "<n-n:n>"),
-    ("random", "<:n>"),
+    // AWS accepts an optional seed (checklist 8.7): the same seed gives the same value.
+    ("random", "<n?:n>"),
     ("boolean", "<x-:b>"),
     ("not", "<x-:b>"),
     ("map", "<af>"),
@@ -180,7 +181,13 @@ pub(crate) fn call<'a>(
             }
             _ => Ok(V::Undefined),
         },
-        "random" => Ok(V::Num(ev.env.random())),
+        "random" => Ok(V::Num(match a(0) {
+            V::Num(seed) => {
+                use crate::asl::world::Entropy;
+                crate::asl::world::SeededEntropy::new(seed as i64 as u64).next_f64()
+            }
+            _ => ev.env.random(),
+        })),
         "boolean" => Ok(super::truthy(&a(0)).map_or(V::Undefined, V::Bool)),
         "not" => Ok(super::truthy(&a(0)).map_or(V::Undefined, |b| V::Bool(!b))),
         "exists" => Ok(V::Bool(!a(0).is_undefined())),

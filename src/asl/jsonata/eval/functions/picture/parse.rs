@@ -79,7 +79,12 @@ fn roman_to_decimal(roman: &str) -> u64 {
 }
 
 fn letters_to_decimal(letters: &str, a: u8) -> u64 {
-    letters.bytes().rev().enumerate().map(|(i, b)| (b.wrapping_sub(a) as u64 + 1) * 26u64.pow(i as u32)).sum()
+    letters
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| (u64::from(b.wrapping_sub(a)) + 1).saturating_mul(26u64.saturating_pow(i as u32)))
+        .fold(0u64, u64::saturating_add)
 }
 
 /// A regex for one integer presentation, and how to read the matched text.
@@ -112,8 +117,9 @@ fn read_integer(f: &IntFormat, text: &str) -> Result<Option<i64>, &'static str> 
         Primary::Roman => Some(roman_to_decimal(&text.to_uppercase()) as i64),
         Primary::Words => words_to_number(&text.to_lowercase()).map(|n| n as i64),
         Primary::Decimal => {
-            let mut digits: String =
-                if f.ordinal && text.len() >= 2 { text[..text.len() - 2].into() } else { text.into() };
+            // Drop an ordinal suffix (`st`, `nd`, …) by characters, not bytes.
+            let keep = if f.ordinal { text.chars().count().saturating_sub(2) } else { usize::MAX };
+            let mut digits: String = text.chars().take(keep).collect();
             if f.regular.is_some() {
                 digits = digits.replace(',', "");
             } else {
@@ -122,7 +128,10 @@ fn read_integer(f: &IntFormat, text: &str) -> Result<Option<i64>, &'static str> 
                 }
             }
             if f.zero != 0x30 {
-                digits = digits.chars().map(|c| char::from_u32(c as u32 - f.zero + 0x30).unwrap_or(c)).collect();
+                digits = digits
+                    .chars()
+                    .map(|c| (c as u32).checked_sub(f.zero).and_then(|d| char::from_u32(d + 0x30)).unwrap_or(c))
+                    .collect();
             }
             let lead: String = digits.chars().take_while(|c| c.is_ascii_digit() || *c == '-').collect();
             lead.parse().ok()
