@@ -1,5 +1,5 @@
-//! JSON syntax highlighting with syntect (pure-Rust regexes; syntax and theme from syntect's
-//! embedded dumps). Only the lines on screen are highlighted: pretty-printed JSON never breaks a
+//! JSON syntax highlighting with syntect (pure-Rust regexes; the JSON syntax from syntect's
+//! embedded dump, the theme embedded from `assets/statescope.tmTheme`). Only the lines on screen are highlighted: pretty-printed JSON never breaks a
 //! token across lines, so the parser state at any line is determined by the brackets still open
 //! there, and a short synthetic prefix that opens the same brackets primes a fresh highlighter.
 //! A 256 KiB payload thus costs a bracket scan plus a screenful, wherever the view is, and
@@ -17,8 +17,8 @@ use syntect::parsing::{SyntaxReference, SyntaxSet};
 
 use crate::tui::diff;
 
-/// The theme used for JSON; one of syntect's bundled themes that reads on dark terminals.
-const THEME: &str = "base16-eighties.dark";
+/// statescope's theme: keys stand out from values (see the file for the palette).
+const THEME: &[u8] = include_bytes!("../../assets/statescope.tmTheme");
 
 struct Assets {
     syntaxes: SyntaxSet,
@@ -28,24 +28,10 @@ struct Assets {
 fn assets() -> &'static Assets {
     static ASSETS: OnceLock<Assets> = OnceLock::new();
     ASSETS.get_or_init(|| {
-        let mut themes = ThemeSet::load_defaults();
-        let mut theme = themes.themes.remove(THEME).unwrap_or_default();
-        distinguish_keys(&mut theme);
+        // The theme is compiled in and tested; a parse failure would fall back to plain text.
+        let theme = ThemeSet::load_from_reader(&mut std::io::Cursor::new(THEME)).unwrap_or_default();
         Assets { syntaxes: SyntaxSet::load_defaults_newlines(), theme }
     })
-}
-
-/// The bundled themes colour object keys like string values; in a payload viewer the keys are
-/// the landmarks, so they get their own colour (a more specific selector wins in syntect).
-fn distinguish_keys(theme: &mut Theme) {
-    use std::str::FromStr;
-    use syntect::highlighting::{Color as SynColor, ScopeSelectors, StyleModifier, ThemeItem};
-    if let Ok(scope) = ScopeSelectors::from_str("meta.mapping.key string, meta.structure.dictionary.key string") {
-        let blue = SynColor { r: 0x66, g: 0x99, b: 0xcc, a: 0xff };
-        theme
-            .scopes
-            .push(ThemeItem { scope, style: StyleModifier { foreground: Some(blue), ..StyleModifier::default() } });
-    }
 }
 
 fn json_syntax(a: &'static Assets) -> &'static SyntaxReference {
@@ -201,6 +187,13 @@ fn convert(s: syntect::highlighting::Style) -> Style {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_embedded_theme_loads_and_colours_keys_apart_from_strings() {
+        let theme = super::ThemeSet::load_from_reader(&mut std::io::Cursor::new(super::THEME)).expect("theme parses");
+        assert_eq!(theme.name.as_deref(), Some("statescope"));
+        assert!(theme.scopes.len() >= 5, "keys, strings, numbers, literals, punctuation");
+    }
+
     use super::*;
     use serde_json::json;
 
