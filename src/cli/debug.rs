@@ -14,9 +14,7 @@ use std::sync::Arc;
 use crate::asl::definition::StateMachine;
 use crate::asl::engine::ExecutionConfig;
 use crate::asl::engine::tasks::{NoTasks, TaskSource};
-use crate::asl::mock::MockSource;
 use crate::asl::source::LineIndex;
-use crate::cli::test::load_mocks;
 use crate::cli::validate::read;
 use crate::tui::App;
 use crate::tui::app::{Files, MockFile};
@@ -34,16 +32,8 @@ pub struct DebugArgs {
     /// Seed for States.UUID / States.MathRandom.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Task results from a mock config in Step Functions Local's MockConfigFile format; tasks
-    /// it does not mock ask for an answer.
-    #[arg(long, value_name = "FILE", requires = "test_case")]
-    pub mock_config: Option<PathBuf>,
-    /// The mock config's test case to use.
-    #[arg(long, value_name = "NAME", requires = "mock_config")]
-    pub test_case: Option<String>,
-    /// The mock config's state machine (default: its only one).
-    #[arg(long, value_name = "NAME", requires = "mock_config")]
-    pub state_machine: Option<String>,
+    #[command(flatten)]
+    pub mocks: crate::cli::test::MockArgs,
     #[command(flatten)]
     pub handlers: crate::cli::handlers::HandlerArgs,
 }
@@ -91,14 +81,15 @@ pub fn run(args: &DebugArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mock = args.mock_config.as_ref().zip(args.test_case.as_ref()).map(|(path, case)| MockFile {
+    let mock = args.mocks.mock_config.as_ref().zip(args.mocks.test_case.as_ref()).map(|(path, case)| MockFile {
         path: path.display().to_string(),
         test_case: case.clone(),
-        state_machine: args.state_machine.clone(),
+        state_machine: args.mocks.state_machine.clone(),
     });
     let files =
         Files { definition: definition.display().to_string(), input: Some(input_path.display().to_string()), mock };
-    let watched = Watched { definition: definition.clone(), input: Some(input_path), mock: args.mock_config.clone() };
+    let watched =
+        Watched { definition: definition.clone(), input: Some(input_path), mock: args.mocks.mock_config.clone() };
     let mut app = App::new(session, files);
     app.handlers = args.handlers.clone();
     match runtime::run(app, watched) {
@@ -112,13 +103,10 @@ pub fn run(args: &DebugArgs) -> ExitCode {
 
 /// The mock config's test case as the task source; without `--mock-config`, every task asks.
 fn tasks(args: &DebugArgs, machine: Option<&StateMachine>) -> Result<Arc<dyn TaskSource>, String> {
-    let (Some(path), Some(case), Some(machine)) = (&args.mock_config, &args.test_case, machine) else {
-        return Ok(Arc::new(NoTasks));
-    };
-    let mocks = load_mocks(path, args.state_machine.as_deref(), machine)?;
-    let source =
-        MockSource::new(&mocks.config, Some(&mocks.machine), case).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(Arc::new(source))
+    match machine {
+        Some(m) => args.mocks.source(m),
+        None => Ok(Arc::new(NoTasks)),
+    }
 }
 
 /// `NAME.input.json` beside `NAME.asl.json` (or `NAME.json`).

@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use serde_json::{Value, json};
 
@@ -13,12 +12,10 @@ use crate::asl::diagnostic;
 use crate::asl::engine::clock::format_millis;
 use crate::asl::engine::history::EventKind;
 use crate::asl::engine::stage::{StageDetail, StageRecord};
-use crate::asl::engine::tasks::{NoTasks, RecordedAnswers, TaskSource};
+use crate::asl::engine::tasks::RecordedAnswers;
 use crate::asl::engine::{Execution, ExecutionConfig, Status};
-use crate::asl::mock::MockSource;
 use crate::asl::source::LineIndex;
 use crate::cli::Format;
-use crate::cli::test::load_mocks;
 use crate::cli::validate::{load_options, read};
 
 #[derive(clap::Args, Debug)]
@@ -42,15 +39,8 @@ pub struct RunArgs {
     pub seed: u64,
     #[command(flatten)]
     pub handlers: crate::cli::handlers::HandlerArgs,
-    /// Task results from a mock config in Step Functions Local's MockConfigFile format.
-    #[arg(long, value_name = "FILE", requires = "test_case")]
-    pub mock_config: Option<PathBuf>,
-    /// The mock config's test case to run.
-    #[arg(long, value_name = "NAME", requires = "mock_config")]
-    pub test_case: Option<String>,
-    /// The mock config's state machine (default: its only one).
-    #[arg(long, value_name = "NAME", requires = "mock_config")]
-    pub state_machine: Option<String>,
+    #[command(flatten)]
+    pub mocks: crate::cli::test::MockArgs,
 }
 
 pub fn run(args: &RunArgs) -> ExitCode {
@@ -80,18 +70,9 @@ pub fn run(args: &RunArgs) -> ExitCode {
         Ok(v) => v,
         Err(e) => return fail_early(args.format, &e),
     };
-    let tasks: Arc<dyn TaskSource> = match (&args.mock_config, &args.test_case) {
-        (Some(path), Some(case)) => {
-            let mocks = match load_mocks(path, args.state_machine.as_deref(), machine) {
-                Ok(m) => m,
-                Err(e) => return fail_early(args.format, &e),
-            };
-            match MockSource::new(&mocks.config, Some(&mocks.machine), case) {
-                Ok(s) => Arc::new(s),
-                Err(e) => return fail_early(args.format, &format!("{}: {e}", path.display())),
-            }
-        }
-        _ => Arc::new(NoTasks),
+    let tasks = match args.mocks.source(machine) {
+        Ok(t) => t,
+        Err(e) => return fail_early(args.format, &e),
     };
     let tasks = args.handlers.with(tasks);
     let config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() };

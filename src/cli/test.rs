@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use crate::asl::check::check_with;
 use crate::asl::definition::StateMachine;
 use crate::asl::diagnostic::{self, Diagnostic};
-use crate::asl::engine::tasks::RecordedAnswers;
+use crate::asl::engine::tasks::{NoTasks, RecordedAnswers, TaskSource};
 use crate::asl::engine::{Execution, ExecutionConfig, Status};
 use crate::asl::mock::{MockConfig, MockSource, check_against, parse_mock_config};
 use crate::asl::source::LineIndex;
@@ -46,6 +46,32 @@ pub struct TestArgs {
     pub seed: u64,
     #[command(flatten)]
     pub handlers: crate::cli::handlers::HandlerArgs,
+}
+
+/// `--mock-config FILE --test-case NAME [--state-machine NAME]`, shared by `run` and the debugger.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct MockArgs {
+    /// Task results from a mock config in Step Functions Local's MockConfigFile format; a task
+    /// it does not mock waits for an answer.
+    #[arg(long, value_name = "FILE", requires = "test_case")]
+    pub mock_config: Option<PathBuf>,
+    /// The mock config's test case to use.
+    #[arg(long, value_name = "NAME", requires = "mock_config")]
+    pub test_case: Option<String>,
+    /// The mock config's state machine (default: its only one).
+    #[arg(long, value_name = "NAME", requires = "mock_config")]
+    pub state_machine: Option<String>,
+}
+
+impl MockArgs {
+    /// The test case as the task source; without `--mock-config`, nothing answers.
+    pub fn source(&self, machine: &StateMachine) -> Result<Arc<dyn TaskSource>, String> {
+        let (Some(path), Some(case)) = (&self.mock_config, &self.test_case) else { return Ok(Arc::new(NoTasks)) };
+        let mocks = load_mocks(path, self.state_machine.as_deref(), machine)?;
+        let source = MockSource::new(&mocks.config, Some(&mocks.machine), case)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(Arc::new(source))
+    }
 }
 
 /// A mock config read and checked against the machine it mocks.

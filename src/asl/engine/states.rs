@@ -665,11 +665,16 @@ fn assign_vars(
         Value::Object(m) => m,
         other => return Err(Failure::runtime(format!("Assign must produce an object, not {other}"))),
     };
+    variables_stage(env, run, a, &assigned);
+    Ok(assigned)
+}
+
+/// The `variables` stage: every variable in scope once `assigned` is bound.
+fn variables_stage(env: &mut Env, run: &mut Run, a: &Spanned<Template>, assigned: &Map<String, Value>) {
     let mut all = env.variables.clone();
     all.extend(assigned.iter().map(|(k, v)| (k.clone(), v.clone())));
     let field = template_field(env, a, "Assign");
     run.stage(StageKind::Variables, Arc::new(Value::Object(all)), Some(field));
-    Ok(assigned)
 }
 
 /// OutputPath (shares the value when absent).

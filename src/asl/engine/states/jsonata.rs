@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
-use super::{Env, Outcome, Run, finish_transition, no_choice_matched, template_field};
+use super::{Env, Outcome, Run, finish_transition, no_choice_matched, template_field, variables_stage};
 use crate::asl::definition::{Condition, Expr, FailText, NumberSource, Spanned, State, StateKind, Template, WaitFor};
 use crate::asl::engine::io::Failure;
 use crate::asl::engine::stage::{StageDetail, StageKind};
@@ -155,10 +155,7 @@ pub(super) fn assign_and_output(
             Value::Object(m) => m,
             other => return Err(query_error("Assign", format!("Assign must produce an object, not {other}"))),
         };
-        let mut all = env.variables.clone();
-        all.extend(assigned.iter().map(|(k, v)| (k.clone(), v.clone())));
-        let field = template_field(env, a, "Assign");
-        run.stage(StageKind::Variables, Arc::new(Value::Object(all)), Some(field));
+        variables_stage(env, run, a, &assigned);
         run.assigned = Some(assigned);
     }
     Ok(match output {

@@ -479,15 +479,8 @@ fn days_from_civil(year: i64, month0: i64, day: i64) -> i64 {
 
 /// (year, month 1-12, day) of a day number.
 fn civil(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
+    let (y, m, d) = crate::asl::engine::clock::civil_from_days(days);
+    (y, i64::from(m), i64::from(d))
 }
 
 /// Millis of the Monday starting ISO week 1 of the year/month (`month0` 0-based).
