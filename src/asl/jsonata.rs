@@ -31,7 +31,7 @@ mod signature;
 
 pub use ast::{Ast, BinaryOp, Group, Kind, Node, Slot, SortTerm, Stage};
 pub use error::JsonataError;
-pub use eval::{JsonataEnv, MAX_EVAL_DEPTH, MAX_EVAL_STEPS, STACK_BUDGET_BYTES};
+pub use eval::{Evaluated, JsonataEnv, MAX_EVAL_DEPTH, MAX_EVAL_STEPS, STACK_BUDGET_BYTES};
 pub use parser::MAX_DEPTH;
 
 /// Which JSONata grammar to accept.

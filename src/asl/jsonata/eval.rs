@@ -48,6 +48,16 @@ fn stack_address() -> usize {
 
 type R<'a> = Result<V<'a>, JsonataError>;
 
+/// What an expression produced.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Evaluated {
+    /// JSONata's *undefined*: no result.
+    Undefined,
+    Value(Value),
+    /// A function (a lambda or a built-in), which has no JSON form.
+    Function,
+}
+
 impl Ast {
     /// Evaluates against `input` with extra variable `bindings` (`$name` → value).
     /// `Ok(None)` is JSONata's *undefined* (no result).
@@ -67,6 +77,22 @@ impl Ast {
         bindings: &Map<String, Value>,
         env: &mut dyn JsonataEnv,
     ) -> Result<Option<Value>, JsonataError> {
+        Ok(match self.evaluate_result(input, bindings, env)? {
+            Evaluated::Undefined => None,
+            Evaluated::Value(v) => Some(v),
+            // JSON has no functions; JSONata's own JSON output writes them as "".
+            Evaluated::Function => Some(Value::String(String::new())),
+        })
+    }
+
+    /// As [`Ast::evaluate_with`], telling a function result apart from a JSON value: Step
+    /// Functions rejects it ("returned an unsupported result type").
+    pub fn evaluate_result(
+        &self,
+        input: Option<&Value>,
+        bindings: &Map<String, Value>,
+        env: &mut dyn JsonataEnv,
+    ) -> Result<Evaluated, JsonataError> {
         let now = env.now_millis();
         let labels = self.slots.iter().map(|s| s.label.clone()).collect();
         let mut ev = Evaluator { env, now, depth: 0, steps: 0, labels, stack_base: stack_address() };
@@ -88,7 +114,8 @@ impl Ast {
             V::Num(n) if !n.is_finite() => {
                 Err(JsonataError::with_message("D1001", self.root.pos, "Number out of range"))
             }
-            _ => Ok(result.to_json()),
+            V::Func(_) => Ok(Evaluated::Function),
+            _ => Ok(result.to_json().map_or(Evaluated::Undefined, Evaluated::Value)),
         }
     }
 }

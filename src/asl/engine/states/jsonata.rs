@@ -13,7 +13,7 @@ use super::{Env, Outcome, Run, finish_transition, no_choice_matched, template_fi
 use crate::asl::definition::{Condition, Expr, FailText, NumberSource, Spanned, State, StateKind, Template, WaitFor};
 use crate::asl::engine::io::Failure;
 use crate::asl::engine::stage::{StageDetail, StageKind};
-use crate::asl::jsonata::{Ast, JsonataEnv};
+use crate::asl::jsonata::{Ast, Evaluated, JsonataEnv};
 use crate::asl::timestamp;
 use crate::asl::world::Entropy;
 
@@ -76,9 +76,15 @@ pub(super) fn expr(env: &mut Env, text: &str, field: &str, bindings: &Map<String
         )
     })?;
     let mut world = World { now_ms: env.now_ms, entropy: &mut *env.entropy };
-    match ast.evaluate_with(None, bindings, &mut world) {
-        Ok(Some(v)) => Ok(v),
-        Ok(None) => Err(query_error(
+    match ast.evaluate_result(None, bindings, &mut world) {
+        Ok(Evaluated::Value(v)) => Ok(v),
+        Ok(Evaluated::Function) => Err(query_error(
+            field,
+            format!(
+                "The JSONata expression '{shown}' specified for the field '{field}' returned an unsupported result type."
+            ),
+        )),
+        Ok(Evaluated::Undefined) => Err(query_error(
             field,
             format!("The JSONata expression '{shown}' specified for the field '{field}' returned nothing (undefined)."),
         )),
