@@ -73,10 +73,10 @@ fn outcome(case: &Path) -> Value {
 fn states_view(exec: &Execution) -> Value {
     let view = exec.history().events().iter().filter_map(|e| match &e.kind {
         EventKind::StateEntered { name, input, .. } => {
-            Some(json!({"name": name, "type": "StateEntered", "input": &**input}))
+            Some(json!({"name": &**name, "type": "StateEntered", "input": &**input}))
         }
         EventKind::StateExited { name, output, .. } => {
-            Some(json!({"name": name, "type": "StateExited", "output": &**output}))
+            Some(json!({"name": &**name, "type": "StateExited", "output": &**output}))
         }
         _ => None,
     });

@@ -169,10 +169,10 @@ fn run(case: &Path, expected: &Value) -> Ran {
     for e in exec.history().events() {
         match &e.kind {
             EventKind::StateEntered { name, input, .. } => {
-                states.push(json!({"name": name, "type": "StateEntered", "input": &**input}))
+                states.push(json!({"name": &**name, "type": "StateEntered", "input": &**input}))
             }
             EventKind::StateExited { name, output, .. } => {
-                states.push(json!({"name": name, "type": "StateExited", "output": &**output}))
+                states.push(json!({"name": &**name, "type": "StateExited", "output": &**output}))
             }
             EventKind::Lifecycle { name, details }
                 if (name.starts_with("Task") || name.starts_with("LambdaFunction"))

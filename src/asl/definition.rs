@@ -66,6 +66,8 @@ impl Scope {
 #[derive(Clone, Debug)]
 pub struct State {
     pub name: String,
+    /// The same name, shared by the history events and stage records of every visit.
+    pub shared_name: std::sync::Arc<str>,
     pub name_span: Span,
     /// The span of the whole state object.
     pub span: Span,

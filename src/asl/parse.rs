@@ -123,6 +123,7 @@ fn state(member: &Member, states_pointer: &str, machine_lang: QueryLanguage, sin
     finish_state(f, type_name?, lang, sink);
     Some(State {
         name: name.clone(),
+        shared_name: name.as_str().into(),
         name_span: member.key_span,
         span: member.value.span,
         pointer,

@@ -215,10 +215,10 @@ fn outcome_json(exec: &Execution, trace: bool) -> Value {
         .iter()
         .filter_map(|e| match &e.kind {
             EventKind::StateEntered { name, input, .. } => {
-                Some(json!({"name": name, "type": "StateEntered", "event": e.type_name(), "input": &**input}))
+                Some(json!({"name": &**name, "type": "StateEntered", "event": e.type_name(), "input": &**input}))
             }
             EventKind::StateExited { name, output, .. } => {
-                Some(json!({"name": name, "type": "StateExited", "event": e.type_name(), "output": &**output}))
+                Some(json!({"name": &**name, "type": "StateExited", "event": e.type_name(), "output": &**output}))
             }
             _ => None,
         })

@@ -284,7 +284,7 @@ impl App {
             .events()
             .iter()
             .filter_map(|e| match &e.kind {
-                EventKind::StateEntered { name, .. } => Some(name.as_str()),
+                EventKind::StateEntered { name, .. } => Some(&**name),
                 _ => None,
             })
             .collect()

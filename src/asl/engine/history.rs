@@ -24,12 +24,13 @@ pub enum EventKind {
     },
     StateEntered {
         state_type: &'static str,
-        name: String,
+        /// Shared with the stage records of the same state (one allocation per state name).
+        name: Arc<str>,
         input: Arc<Value>,
     },
     StateExited {
         state_type: &'static str,
-        name: String,
+        name: Arc<str>,
         output: Arc<Value>,
         assigned_variables: Option<Arc<Map<String, Value>>>,
     },
@@ -73,9 +74,9 @@ impl HistoryEvent {
     pub fn details(&self) -> Value {
         match &self.kind {
             EventKind::ExecutionStarted { input, role_arn } => json!({"input": &**input, "roleArn": role_arn}),
-            EventKind::StateEntered { name, input, .. } => json!({"name": name, "input": &**input}),
+            EventKind::StateEntered { name, input, .. } => json!({"name": &**name, "input": &**input}),
             EventKind::StateExited { name, output, assigned_variables, .. } => {
-                let mut d = json!({"name": name, "output": &**output});
+                let mut d = json!({"name": &**name, "output": &**output});
                 if let Some(vars) = assigned_variables {
                     d["assignedVariables"] = Value::Object((**vars).clone());
                 }

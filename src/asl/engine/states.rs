@@ -132,14 +132,8 @@ struct Run {
 }
 
 impl Run {
-    fn new(state: &State, location: &Arc<str>) -> Run {
-        Run {
-            state: state.name.as_str().into(),
-            location: location.clone(),
-            stages: Vec::new(),
-            assigned: None,
-            elapsed_ms: 0,
-        }
+    fn new(name: Arc<str>, location: &Arc<str>) -> Run {
+        Run { state: name, location: location.clone(), stages: Vec::new(), assigned: None, elapsed_ms: 0 }
     }
 
     /// Records a stage; the value is shared with the caller, never copied.
@@ -202,7 +196,11 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
     let entered_ms = env.now_ms;
     let entered_id = env.trace.event(
         entered_ms,
-        EventKind::StateEntered { state_type: state.type_name(), name: state.name.clone(), input: input.clone() },
+        EventKind::StateEntered {
+            state_type: state.type_name(),
+            name: state.shared_name.clone(),
+            input: input.clone(),
+        },
     );
     let mut retries = RetryState::default();
     let mut retry_count = 0;
@@ -212,7 +210,7 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
         if let Some(o) = env.context.as_object_mut() {
             o.remove("Task");
         }
-        let mut run = Run::new(state, &env.location);
+        let mut run = Run::new(state.shared_name.clone(), &env.location);
         run.stage(StageKind::Input, input.clone(), None);
         let result = evaluate(state, input, env, &mut run);
         let assigned = run.assigned.take();
@@ -307,7 +305,7 @@ fn exited(env: &mut Env, state: &State, output: &Arc<Value>, assigned: &Option<M
         env.now_ms,
         EventKind::StateExited {
             state_type: state.type_name(),
-            name: state.name.clone(),
+            name: state.shared_name.clone(),
             output: output.clone(),
             assigned_variables: assigned.clone().map(Arc::new),
         },
@@ -324,7 +322,7 @@ fn caught(env: &mut Env, state: &State, index: usize, input: &Arc<Value>, thrown
     error_output.insert("Error".into(), Value::String(thrown.error.unwrap_or_default()));
     error_output.insert("Cause".into(), Value::String(thrown.cause.unwrap_or_default()));
     let error_output = Value::Object(error_output);
-    let mut run = Run::new(state, &env.location);
+    let mut run = Run::new(state.shared_name.clone(), &env.location);
     type Assigned = Option<Map<String, Value>>;
     let result = (|| -> Result<(Assigned, Arc<Value>), Failure> {
         if state.query_language == QueryLanguage::Jsonata {
@@ -467,9 +465,37 @@ fn evaluate(state: &State, input: &Arc<Value>, env: &mut Env, run: &mut Run) -> 
 /// the definition model keeps the text).
 #[derive(Default)]
 pub(crate) struct Labels {
-    labels: std::collections::HashMap<(u32, u32), Arc<str>>,
+    labels: std::collections::HashMap<(u32, u32), Arc<str>, SpanHash>,
     jsonata:
         std::collections::HashMap<String, Result<Arc<crate::asl::jsonata::Ast>, crate::asl::jsonata::JsonataError>>,
+}
+
+/// Keys here are spans, chosen by the definition, not by an attacker: a multiply-shift hash is
+/// enough, and SipHash showed up in the per-stage cost.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct SpanHash;
+
+impl std::hash::BuildHasher for SpanHash {
+    type Hasher = SpanHasher;
+    fn build_hasher(&self) -> SpanHasher {
+        SpanHasher(0)
+    }
+}
+
+pub(crate) struct SpanHasher(u64);
+
+impl std::hash::Hasher for SpanHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(n)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
 }
 
 impl Labels {
