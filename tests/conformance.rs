@@ -10,10 +10,9 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 use statescope::asl::check::check;
-use statescope::asl::engine::history::EventKind;
-use statescope::asl::engine::{Execution, ExecutionConfig, Status};
+use statescope::asl::engine::{Execution, ExecutionConfig};
 use statescope::asl::source::Source;
-use support::{cases, matches, read_json};
+use support::{cases, expected_states, matches, read_json, state_entry, status_json};
 
 /// Minimum number of passing cases per group; raise them as the engine grows, never lower them.
 /// A case passes when status, output, error, cause and (where AWS recorded it) the per-state
@@ -57,41 +56,10 @@ fn outcome(case: &Path) -> Value {
     let Some(machine) = checked.runnable() else { return json!({"status": "INVALID_DEFINITION"}) };
     let input = read_json(&case.join("input.json"));
     let mut exec = Execution::new(machine, input, ExecutionConfig::default());
-    let mut out = match exec.run() {
-        Status::Succeeded(v) => json!({"status": "SUCCEEDED", "output": &**v}),
-        Status::Failed { error, cause } => json!({"status": "FAILED", "error": error, "cause": cause}),
-        Status::Stopped(why) => json!({"status": "UNSUPPORTED", "cause": why}),
-        Status::AwaitingTask(r) => json!({"status": "UNSUPPORTED", "cause": format!("task '{}' has no mock", r.state)}),
-        Status::Running => json!({"status": "RUNNING"}),
-    };
-    out["states"] = states_view(&exec);
+    let mut out = status_json(exec.run());
+    out["states"] = exec.history().events().iter().filter_map(|e| state_entry(&e.kind)).collect();
     out["event_types"] = exec.history().events().iter().map(|e| Value::String(e.type_name())).collect();
     out
-}
-
-/// Entered/exited states with their payloads, in check.py's `states_view` shape.
-fn states_view(exec: &Execution) -> Value {
-    let view = exec.history().events().iter().filter_map(|e| match &e.kind {
-        EventKind::StateEntered { name, input, .. } => {
-            Some(json!({"name": &**name, "type": "StateEntered", "input": &**input}))
-        }
-        EventKind::StateExited { name, output, .. } => {
-            Some(json!({"name": &**name, "type": "StateExited", "output": &**output}))
-        }
-        _ => None,
-    });
-    Value::Array(view.collect())
-}
-
-/// check.py's `states_view` of the recorded list (Map/Parallel iteration events dropped).
-fn expected_states(expected: &Value) -> Option<Value> {
-    let list = expected.get("states")?.as_array()?;
-    let view = list.iter().filter_map(|s| match s["type"].as_str() {
-        Some("StateEntered") => Some(json!({"name": s["name"], "type": "StateEntered", "input": s["input"]})),
-        Some("StateExited") => Some(json!({"name": s["name"], "type": "StateExited", "output": s["output"]})),
-        _ => None,
-    });
-    Some(Value::Array(view.collect()))
 }
 
 /// The scope each state belongs to: `""` at top level, `P/i` for branch `i` of Parallel `P`,

@@ -15,10 +15,10 @@ use serde_json::{Value, json};
 use statescope::asl::check::check;
 use statescope::asl::engine::history::EventKind;
 use statescope::asl::engine::tasks::{RecordedAnswers, TaskAnswer, TaskRequest, TaskSource};
-use statescope::asl::engine::{Execution, ExecutionConfig, Status};
+use statescope::asl::engine::{Execution, ExecutionConfig};
 use statescope::asl::mock::{MockSource, parse_mock_config, to_mock_config};
 use statescope::asl::source::Source;
-use support::{cases, matches, read_json};
+use support::{cases, expected_states, matches, read_json, state_entry, status_json};
 
 /// Cases whose outcome and states match; never lower it.
 const FLOOR: usize = 81;
@@ -157,23 +157,12 @@ fn run(case: &Path, expected: &Value) -> Ran {
     let input = read_json(&case.join("input.json"));
     let mut exec =
         Execution::with_tasks(machine, input, ExecutionConfig::default(), source, RecordedAnswers::default());
-    let mut outcome = match exec.run() {
-        Status::Succeeded(v) => json!({"status": "SUCCEEDED", "output": &**v}),
-        Status::Failed { error, cause } => json!({"status": "FAILED", "error": error, "cause": cause}),
-        Status::Stopped(why) => json!({"status": "UNSUPPORTED", "cause": why}),
-        Status::AwaitingTask(r) => json!({"status": "UNSUPPORTED", "cause": format!("task '{}' has no mock", r.state)}),
-        Status::Running => json!({"status": "RUNNING"}),
-    };
+    let mut outcome = status_json(exec.run());
     let mut states = Vec::new();
     let mut task_events = Vec::new();
     for e in exec.history().events() {
         match &e.kind {
-            EventKind::StateEntered { name, input, .. } => {
-                states.push(json!({"name": &**name, "type": "StateEntered", "input": &**input}))
-            }
-            EventKind::StateExited { name, output, .. } => {
-                states.push(json!({"name": &**name, "type": "StateExited", "output": &**output}))
-            }
+            EventKind::StateEntered { .. } | EventKind::StateExited { .. } => states.extend(state_entry(&e.kind)),
             EventKind::Lifecycle { name, details }
                 if (name.starts_with("Task") || name.starts_with("LambdaFunction"))
                     && !name.ends_with("Started")
@@ -199,17 +188,6 @@ fn run(case: &Path, expected: &Value) -> Ran {
     }
     outcome["states"] = Value::Array(states);
     Ran { outcome, task_events: Value::Array(task_events) }
-}
-
-/// check.py's `states_view` of the recorded list (Map/Parallel iteration events dropped).
-fn expected_states(expected: &Value) -> Option<Value> {
-    let list = expected.get("states")?.as_array()?;
-    let view = list.iter().filter_map(|s| match s["type"].as_str() {
-        Some("StateEntered") => Some(json!({"name": s["name"], "type": "StateEntered", "input": s["input"]})),
-        Some("StateExited") => Some(json!({"name": s["name"], "type": "StateExited", "output": s["output"]})),
-        _ => None,
-    });
-    Some(Value::Array(view.collect()))
 }
 
 /// A cause AWS recorded as JSON text appears parsed in the corpus: compare like with like.

@@ -5,7 +5,9 @@
 
 use std::path::PathBuf;
 
-use serde_json::Value;
+use serde_json::{Value, json};
+use statescope::asl::engine::Status;
+use statescope::asl::engine::history::EventKind;
 
 /// `../shared/conformance` beside the crate, or `$STATESCOPE_CONFORMANCE`.
 pub fn conformance_dir() -> Option<PathBuf> {
@@ -118,4 +120,39 @@ fn placeholders_are_wildcards() {
     assert!(matches(&json!({"a": 1, "b": [1.0]}), &json!({"b": [1], "a": 1.0})));
     assert!(!matches(&json!({"a": 1}), &json!({"a": 1, "b": 2})));
     assert!(!matches(&json!(true), &json!(1)));
+}
+
+/// What the engine ended with, in check.py's shape (`status` plus `output` or `error`/`cause`).
+pub fn status_json(status: &Status) -> Value {
+    match status {
+        Status::Succeeded(v) => json!({"status": "SUCCEEDED", "output": &**v}),
+        Status::Failed { error, cause } => json!({"status": "FAILED", "error": error, "cause": cause}),
+        Status::Stopped(why) => json!({"status": "UNSUPPORTED", "cause": why}),
+        Status::AwaitingTask(r) => json!({"status": "UNSUPPORTED", "cause": format!("task '{}' has no mock", r.state)}),
+        Status::Running => json!({"status": "RUNNING"}),
+    }
+}
+
+/// An entered/exited event as check.py's `states_view` shows it; `None` for other events.
+pub fn state_entry(kind: &EventKind) -> Option<Value> {
+    match kind {
+        EventKind::StateEntered { name, input, .. } => {
+            Some(json!({"name": &**name, "type": "StateEntered", "input": &**input}))
+        }
+        EventKind::StateExited { name, output, .. } => {
+            Some(json!({"name": &**name, "type": "StateExited", "output": &**output}))
+        }
+        _ => None,
+    }
+}
+
+/// check.py's `states_view` of the recorded list (Map/Parallel iteration events dropped).
+pub fn expected_states(expected: &Value) -> Option<Value> {
+    let list = expected.get("states")?.as_array()?;
+    let view = list.iter().filter_map(|s| match s["type"].as_str() {
+        Some("StateEntered") => Some(json!({"name": s["name"], "type": "StateEntered", "input": s["input"]})),
+        Some("StateExited") => Some(json!({"name": s["name"], "type": "StateExited", "output": s["output"]})),
+        _ => None,
+    });
+    Some(Value::Array(view.collect()))
 }
