@@ -135,7 +135,8 @@ fn eval_rule(rule: &ChoiceRule, roots: &Roots) -> Result<RuleTrace, ChoiceError>
         Condition::Jsonata(_) => {
             return Err(ChoiceError {
                 error: "statescope.Unsupported".into(),
-                cause: "JSONata Choice conditions are not evaluated yet".into(),
+                // JSONata Choice states are evaluated in `states/jsonata.rs`, never here.
+                cause: "a JSONata Condition where JSONPath rules are evaluated".into(),
             });
         }
     };

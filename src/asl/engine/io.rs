@@ -95,7 +95,7 @@ fn template_in(t: &Template, key: Option<&str>, roots: &Roots, entropy: &mut dyn
         Template::Expr(Expr::Intrinsic(c)) => {
             c.eval(roots, entropy).map_err(|e| Failure { error: e.error, cause: e.cause, location: None })?
         }
-        Template::Expr(Expr::Jsonata(_)) => return Err(jsonata_unsupported()),
+        Template::Expr(Expr::Jsonata(_)) => return Err(jsonata_out_of_place()),
     })
 }
 
@@ -136,11 +136,12 @@ pub(crate) fn result_path(field: Option<&Spanned<PathOrNull>>, raw: Value, resul
     }
 }
 
-/// JSONata is the next wave; until then a JSONata state stops the run with this.
-pub(crate) fn jsonata_unsupported() -> Failure {
+/// A JSONata expression reached a JSONPath evaluation. The validator rejects such definitions
+/// and JSONata fields are resolved before the shared checks, so this only guards the seam.
+pub(crate) fn jsonata_out_of_place() -> Failure {
     Failure {
         error: "statescope.Unsupported".into(),
-        cause: "JSONata expressions are not supported yet".into(),
+        cause: "a JSONata expression where JSONPath is evaluated".into(),
         location: None,
     }
 }

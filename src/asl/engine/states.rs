@@ -621,11 +621,10 @@ fn jsonpath_state(state: &State, input: &Arc<Value>, env: &mut Env, run: &mut Ru
             }
             return Ok(Outcome::Next(next, out));
         }
-        StateKind::Task(_) => {
-            return Err(unsupported("Task states need a mock or an answer; task results arrive in a later version"));
+        // `evaluate` sends these to their own modules; they never reach this function.
+        StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_) => {
+            return Err(unsupported("internal: Task, Parallel and Map are evaluated by their own modules"));
         }
-        StateKind::Parallel(_) => return Err(unsupported("Parallel states are not executed yet")),
-        StateKind::Map(_) => return Err(unsupported("Map states are not executed yet")),
     };
     after_result(state, input, result, env, run)
 }
@@ -742,7 +741,7 @@ fn fail_state(f: &Fail, input: &Value, env: &mut Env) -> Result<Outcome, Failure
                 let roots = Roots { input, context: env.context, variables: env.variables };
                 c.eval(&roots, env.entropy).map_err(|e| Failure { error: e.error, cause: e.cause, location: None })?
             }
-            FailText::Expr(Expr::Jsonata(_)) => return Err(io::jsonata_unsupported()),
+            FailText::Expr(Expr::Jsonata(_)) => return Err(io::jsonata_out_of_place()),
         };
         Ok(Some(match v {
             Value::String(s) => s,
@@ -779,7 +778,7 @@ fn wait(w: &Wait, effective: &Value, env: &mut Env, run: &mut Run) -> Result<(),
                 ))
             })?
         }
-        _ => return Err(io::jsonata_unsupported()),
+        _ => return Err(io::jsonata_out_of_place()),
     };
     let ms = delay_ms.max(0);
     let seconds = ms as f64 / 1000.0;

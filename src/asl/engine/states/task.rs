@@ -215,7 +215,7 @@ fn seconds(
                 ))),
             }
         }
-        NumberSource::Jsonata(_) => Err(io::jsonata_unsupported()),
+        NumberSource::Jsonata(_) => Err(io::jsonata_out_of_place()),
     }
 }
 

@@ -29,7 +29,7 @@ fn select(source: &NumberSource, roots: &Roots) -> Result<Option<(Value, String)
             })?;
             Ok(Some((v, p.text().to_string())))
         }
-        NumberSource::Jsonata(_) => Err(crate::asl::engine::io::jsonata_unsupported()),
+        NumberSource::Jsonata(_) => Err(crate::asl::engine::io::jsonata_out_of_place()),
     }
 }
 
