@@ -61,20 +61,20 @@ pub enum Evaluated {
 impl Ast {
     /// Evaluates against `input` with extra variable `bindings` (`$name` → value).
     /// `Ok(None)` is JSONata's *undefined* (no result).
-    pub fn evaluate(
-        &self,
+    pub fn evaluate<'a>(
+        &'a self,
         input: &Value,
-        bindings: &Map<String, Value>,
+        bindings: &'a Map<String, Value>,
         env: &mut dyn JsonataEnv,
     ) -> Result<Option<Value>, JsonataError> {
         self.evaluate_with(Some(input), bindings, env)
     }
 
     /// As [`Ast::evaluate`], where `None` input is *undefined* (no input document at all).
-    pub fn evaluate_with(
-        &self,
+    pub fn evaluate_with<'a>(
+        &'a self,
         input: Option<&Value>,
-        bindings: &Map<String, Value>,
+        bindings: &'a Map<String, Value>,
         env: &mut dyn JsonataEnv,
     ) -> Result<Option<Value>, JsonataError> {
         Ok(match self.evaluate_result(input, bindings, env)? {
@@ -87,19 +87,16 @@ impl Ast {
 
     /// As [`Ast::evaluate_with`], telling a function result apart from a JSON value: Step
     /// Functions rejects it ("returned an unsupported result type").
-    pub fn evaluate_result(
-        &self,
+    pub fn evaluate_result<'a>(
+        &'a self,
         input: Option<&Value>,
-        bindings: &Map<String, Value>,
+        bindings: &'a Map<String, Value>,
         env: &mut dyn JsonataEnv,
     ) -> Result<Evaluated, JsonataError> {
         let now = env.now_millis();
         let labels = self.slots.iter().map(|s| s.label.clone()).collect();
         let mut ev = Evaluator { env, now, depth: 0, steps: 0, labels, stack_base: stack_address() };
-        let frame = Rc::new(Frame::default());
-        for (k, v) in bindings {
-            frame.bind(k, V::from_json(v));
-        }
+        let frame = Rc::new(Frame { external: Some(bindings), ..Frame::default() });
         let input = input.map_or(V::Undefined, V::from_json);
         frame.bind("$", input.clone());
         // A top-level array is wrapped in a one-item sequence so paths map over it as a whole.

@@ -81,11 +81,14 @@ impl<'a> Obj<'a> {
 pub struct Frame<'a> {
     pub vars: RefCell<HashMap<Rc<str>, V<'a>>>,
     pub parent: Option<Rc<Frame<'a>>>,
+    /// The caller's bindings (the root frame only), converted when first looked up: an
+    /// expression reads a few variables, so converting all of them up front was wasted work.
+    pub external: Option<&'a serde_json::Map<String, serde_json::Value>>,
 }
 
 impl<'a> Frame<'a> {
     pub fn child(parent: &Rc<Frame<'a>>) -> Rc<Frame<'a>> {
-        Rc::new(Frame { vars: RefCell::new(HashMap::new()), parent: Some(parent.clone()) })
+        Rc::new(Frame { vars: RefCell::new(HashMap::new()), parent: Some(parent.clone()), external: None })
     }
 
     pub fn bind(&self, name: &str, value: V<'a>) {
@@ -97,6 +100,11 @@ impl<'a> Frame<'a> {
         while let Some(f) = frame {
             if let Some(v) = f.vars.borrow().get(name) {
                 return Some(v.clone());
+            }
+            if let Some(v) = f.external.and_then(|m| m.get(name)) {
+                let v = V::from_json(v);
+                f.bind(name, v.clone());
+                return Some(v);
             }
             frame = f.parent.as_deref();
         }
