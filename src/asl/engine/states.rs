@@ -324,6 +324,7 @@ fn caught(env: &mut Env, state: &State, index: usize, input: &Arc<Value>, thrown
     let error_output = Value::Object(error_output);
     let mut run = Run::new(state.shared_name.clone(), &env.location);
     type Assigned = Option<Map<String, Value>>;
+    // Both languages end with the `output` stage recorded; the catch is noted on it.
     let result = (|| -> Result<(Assigned, Arc<Value>), Failure> {
         if state.query_language == QueryLanguage::Jsonata {
             let out = jsonata::caught_output(
@@ -334,8 +335,6 @@ fn caught(env: &mut Env, state: &State, index: usize, input: &Arc<Value>, thrown
                 catcher.assign.as_ref(),
                 catcher.output.as_ref(),
             )?;
-            // assign_and_output recorded the output stage; take it back for the common tail.
-            run.stages.pop();
             return Ok((run.assigned.take(), out));
         }
         let assigned = match &catcher.assign {
@@ -344,11 +343,12 @@ fn caught(env: &mut Env, state: &State, index: usize, input: &Arc<Value>, thrown
         };
         let written = io::result_path(catcher.result_path.as_ref(), (**input).clone(), error_output.clone())?;
         let field = catcher.result_path.as_ref().map(|f| path_field(env, f, "ResultPath"));
-        Ok((assigned, run.stage(StageKind::AfterResultPath, Arc::new(written), field)))
+        let written = run.stage(StageKind::AfterResultPath, Arc::new(written), field);
+        // No OutputPath after a catch (rule 5.10).
+        Ok((assigned, run.stage(StageKind::Output, written, None)))
     })();
     match result {
         Ok((assigned, out)) => {
-            let out = run.stage(StageKind::Output, out, None);
             if let Some(last) = run.stages.last_mut() {
                 last.detail = Some(Box::new(StageDetail::Caught { catcher: index, next: catcher.next.value.clone() }));
             }
