@@ -10,25 +10,6 @@ use statescope::tui::App;
 use statescope::tui::app::Pane;
 use tui_support::*;
 
-/// A Parallel with two branches between two Pass states.
-const FAN: &str = r#"{
-  "StartAt": "Prepare",
-  "States": {
-    "Prepare": {"Type": "Pass", "Next": "Fan"},
-    "Fan": {
-      "Type": "Parallel",
-      "Branches": [
-        {"StartAt": "Left one", "States": {
-          "Left one": {"Type": "Pass", "Next": "Left two"},
-          "Left two": {"Type": "Pass", "End": true}}},
-        {"StartAt": "Right", "States": {"Right": {"Type": "Pass", "End": true}}}
-      ],
-      "Next": "Finish"
-    },
-    "Finish": {"Type": "Succeed"}
-  }
-}"#;
-
 /// A Map over `$.items`, two states per iteration.
 const EACH: &str = r#"{
   "StartAt": "Each",

@@ -107,3 +107,22 @@ pub fn screen(app: &mut App, width: u16, height: u16) -> String {
     }
     out
 }
+
+/// A Parallel with two branches between two Pass states.
+pub const FAN: &str = r#"{
+  "StartAt": "Prepare",
+  "States": {
+    "Prepare": {"Type": "Pass", "Next": "Fan"},
+    "Fan": {
+      "Type": "Parallel",
+      "Branches": [
+        {"StartAt": "Left one", "States": {
+          "Left one": {"Type": "Pass", "Next": "Left two"},
+          "Left two": {"Type": "Pass", "End": true}}},
+        {"StartAt": "Right", "States": {"Right": {"Type": "Pass", "End": true}}}
+      ],
+      "Next": "Finish"
+    },
+    "Finish": {"Type": "Succeed"}
+  }
+}"#;
