@@ -19,6 +19,16 @@ pub struct Spanned<T> {
     pub span: Span,
 }
 
+impl<T> Spanned<T> {
+    /// The same field with its value converted.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Spanned<U> {
+        Spanned { value: f(self.value), key_span: self.key_span, span: self.span }
+    }
+}
+
+/// A state name a transition goes to: shared, because every visit hands it on.
+pub type StateName = std::sync::Arc<str>;
+
 /// `"JSONPath"` (the default) or `"JSONata"`, per machine and per state.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum QueryLanguage {
@@ -41,7 +51,7 @@ pub struct StateMachine {
 /// Transitions never leave a scope (rule 2.2).
 #[derive(Clone, Debug)]
 pub struct Scope {
-    pub start_at: Spanned<String>,
+    pub start_at: Spanned<StateName>,
     /// In source order.
     pub states: Vec<State>,
     /// Names of states that exist in the source but could not be built (their errors are
@@ -195,7 +205,7 @@ pub enum Expr {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Transition {
-    Next(Spanned<String>),
+    Next(Spanned<StateName>),
     End,
     /// Choice, Succeed and Fail (and states whose transition was invalid).
     None,
@@ -217,7 +227,7 @@ pub struct Retrier {
 #[derive(Clone, Debug)]
 pub struct Catcher {
     pub error_equals: Vec<Spanned<String>>,
-    pub next: Spanned<String>,
+    pub next: Spanned<StateName>,
     pub result_path: Option<Spanned<PathOrNull>>,
     pub assign: Option<Spanned<Template>>,
     pub output: Option<Spanned<Template>>,
@@ -238,16 +248,55 @@ pub enum StateKind {
 
 impl StateKind {
     pub fn type_name(&self) -> &'static str {
+        self.state_type().as_str()
+    }
+
+    pub fn state_type(&self) -> StateType {
         match self {
-            StateKind::Pass(_) => "Pass",
-            StateKind::Task(_) => "Task",
-            StateKind::Choice(_) => "Choice",
-            StateKind::Wait(_) => "Wait",
-            StateKind::Succeed => "Succeed",
-            StateKind::Fail(_) => "Fail",
-            StateKind::Parallel(_) => "Parallel",
-            StateKind::Map(_) => "Map",
+            StateKind::Pass(_) => StateType::Pass,
+            StateKind::Task(_) => StateType::Task,
+            StateKind::Choice(_) => StateType::Choice,
+            StateKind::Wait(_) => StateType::Wait,
+            StateKind::Succeed => StateType::Succeed,
+            StateKind::Fail(_) => StateType::Fail,
+            StateKind::Parallel(_) => StateType::Parallel,
+            StateKind::Map(_) => StateType::Map,
         }
+    }
+}
+
+/// A state's `Type`, without its fields (one byte in every history event).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StateType {
+    Pass,
+    Task,
+    Choice,
+    Wait,
+    Succeed,
+    Fail,
+    Parallel,
+    Map,
+}
+
+impl StateType {
+    /// The `Type` as ASL writes it (`"Pass"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StateType::Pass => "Pass",
+            StateType::Task => "Task",
+            StateType::Choice => "Choice",
+            StateType::Wait => "Wait",
+            StateType::Succeed => "Succeed",
+            StateType::Fail => "Fail",
+            StateType::Parallel => "Parallel",
+            StateType::Map => "Map",
+        }
+    }
+}
+
+impl std::fmt::Display for StateType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -276,14 +325,14 @@ pub struct Task {
 #[derive(Clone, Debug)]
 pub struct Choice {
     pub choices: Vec<ChoiceRule>,
-    pub default: Option<Spanned<String>>,
+    pub default: Option<Spanned<StateName>>,
 }
 
 /// A top-level Choice rule (with `Next`) or a nested one (without).
 #[derive(Clone, Debug)]
 pub struct ChoiceRule {
     pub condition: Condition,
-    pub next: Option<Spanned<String>>,
+    pub next: Option<Spanned<StateName>>,
     pub assign: Option<Spanned<Template>>,
     pub output: Option<Spanned<Template>>,
     pub span: Span,

@@ -3,6 +3,7 @@
 //! (stages, history events), never printed.
 
 pub mod choice;
+pub mod chunked;
 pub mod clock;
 pub mod config;
 pub mod execution;

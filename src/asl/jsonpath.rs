@@ -47,7 +47,8 @@ impl Variables for Map<String, Value> {
 /// A parsed JSONPath (query path, reference path, `$$…` context path or `$name…` variable path).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Path {
-    text: String,
+    /// Shared: Choice explanations quote it on every evaluation.
+    text: std::sync::Arc<str>,
     root: Root,
     steps: Vec<Step>,
     reference: bool,
@@ -128,12 +129,17 @@ impl Path {
         let steps = parsed.steps;
         let n = steps.len();
         let definite = steps.iter().enumerate().all(|(i, s)| s.is_definite(i + 1 == n));
-        Ok(Path { text: text.to_string(), root: parsed.root, steps, reference: parsed.reference, definite })
+        Ok(Path { text: text.into(), root: parsed.root, steps, reference: parsed.reference, definite })
     }
 
     /// The path exactly as written.
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// The path as written, shared rather than copied.
+    pub fn shared_text(&self) -> std::sync::Arc<str> {
+        self.text.clone()
     }
 
     /// Whether the path starts at the input, the context object or a variable.
@@ -191,10 +197,10 @@ impl Path {
     /// way and replacing what is there (rules 4.11, 4.12).
     pub fn assign(&self, target: Value, value: Value) -> Result<Value, AssignError> {
         if self.root != Root::Input || !self.reference {
-            return Err(AssignError::NotReference { path: self.text.clone() });
+            return Err(AssignError::NotReference { path: self.text.to_string() });
         }
         assign::assign(&self.steps, target, value)
-            .map_err(|target| AssignError::MatchFailure { path: self.text.clone(), input: target.to_string() })
+            .map_err(|target| AssignError::MatchFailure { path: self.text.to_string(), input: target.to_string() })
     }
 
     fn start<'a>(&self, roots: &Roots<'a>) -> Result<&'a Value, SelectError> {

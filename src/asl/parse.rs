@@ -10,7 +10,7 @@ mod kinds;
 mod retry;
 
 use crate::asl::codes;
-use crate::asl::definition::{DataFlow, QueryLanguage, Scope, Spanned, State, StateMachine, Transition};
+use crate::asl::definition::{DataFlow, QueryLanguage, Scope, Spanned, State, StateMachine, StateName, Transition};
 use crate::asl::diagnostic::Diagnostic;
 use crate::asl::suggest::did_you_mean;
 use crate::asl::tree::{Member, Node, pointer_token};
@@ -75,7 +75,7 @@ pub(crate) fn scope(f: &mut Fields, machine_lang: QueryLanguage, sink: &mut Sink
                 .pointer(f.pointer.clone()),
         );
     }
-    let start_at = f.string("StartAt", sink);
+    let start_at = f.string("StartAt", sink).map(|n| n.map(StateName::from));
     let states_member = f.take("States");
     let pointer = f.child("States");
     let mut states = Vec::new();
@@ -200,7 +200,7 @@ fn transition(f: &mut Fields, type_name: &str, sink: &mut Sink) -> Transition {
     if matches!(type_name, "Choice" | "Succeed" | "Fail") {
         return Transition::None;
     }
-    let next = f.string("Next", sink);
+    let next = f.string("Next", sink).map(|n| n.map(StateName::from));
     let end = f.boolean("End", sink);
     match (next, end) {
         (Some(n), None) => Transition::Next(n),

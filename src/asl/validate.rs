@@ -46,7 +46,7 @@ pub fn nested_scopes(state: &State) -> Vec<&Scope> {
 }
 
 /// Every outgoing transition of a state: (target, field name, JSON pointer).
-pub fn targets(state: &State) -> Vec<(&Spanned<String>, &'static str, String)> {
+pub fn targets(state: &State) -> Vec<(&Spanned<crate::asl::definition::StateName>, &'static str, String)> {
     let mut out = Vec::new();
     if let Transition::Next(n) = &state.transition {
         out.push((n, "Next", format!("{}/Next", state.pointer)));
@@ -67,8 +67,15 @@ pub fn targets(state: &State) -> Vec<(&Spanned<String>, &'static str, String)> {
     out
 }
 
-fn target(scope: &Scope, t: &Spanned<String>, field: &str, names: &[&str], pointer: &str, found: &mut Vec<Diagnostic>) {
-    if scope.state(&t.value).is_some() || scope.unparsed.contains(&t.value) {
+fn target(
+    scope: &Scope,
+    t: &Spanned<crate::asl::definition::StateName>,
+    field: &str,
+    names: &[&str],
+    pointer: &str,
+    found: &mut Vec<Diagnostic>,
+) {
+    if scope.state(&t.value).is_some() || scope.unparsed.iter().any(|u| **u == *t.value) {
         return;
     }
     let mut d = Diagnostic::error(
@@ -115,11 +122,11 @@ fn check_name<'m>(state: &'m State, seen: &mut HashMap<&'m str, Span>, found: &m
 /// Unreachable states (warning, rule 2.6) and scopes with no way to end (rule 2.5).
 fn reachability(scope: &Scope, found: &mut Vec<Diagnostic>) {
     let mut reached: HashSet<&str> = HashSet::new();
-    let mut stack = vec![scope.start_at.value.as_str()];
+    let mut stack = vec![&*scope.start_at.value];
     while let Some(name) = stack.pop() {
         let Some(state) = scope.state(name) else { continue };
         if reached.insert(name) {
-            stack.extend(targets(state).into_iter().map(|(t, _, _)| t.value.as_str()));
+            stack.extend(targets(state).into_iter().map(|(t, _, _)| &*t.value));
         }
     }
     for state in scope.states.iter().filter(|s| !reached.contains(s.name.as_str())) {

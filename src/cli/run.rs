@@ -122,9 +122,9 @@ fn print_text(exec: &Execution, trace: bool, paint: &Paint) {
                 outln!("{} {}", paint.style("1", &format!("▶ {}", s.state)), paint.style("2", &format!("({kind})")));
                 current = Some(&s.state);
             }
-            let label = match (s.field, &s.expr) {
-                (Some(f), Some(e)) => paint.style("2", &format!("   ← {f}: {e}")),
-                _ => String::new(),
+            let label = match &s.source {
+                Some(src) => paint.style("2", &format!("   ← {}: {}", src.field, src.expr)),
+                None => String::new(),
             };
             outln!("    {} {}{label}", paint.style("36", &format!("{:<20}", s.kind.as_str())), s.value);
             match s.detail.as_deref() {
@@ -256,21 +256,19 @@ fn stage_json(s: &StageRecord) -> Value {
     if !s.location.is_empty() {
         o["location"] = json!(&*s.location);
     }
-    if let Some(f) = s.field {
-        o["field"] = json!(f);
-    }
-    if let Some(e) = &s.expr {
-        o["expression"] = json!(&**e);
+    if let Some(src) = &s.source {
+        o["field"] = json!(src.field);
+        o["expression"] = json!(&*src.expr);
     }
     match s.detail.as_deref() {
         Some(StageDetail::Wait { seconds, until_ms }) => {
             o["wait"] = json!({"seconds": seconds, "until": format_millis(*until_ms)});
         }
         Some(StageDetail::Choice(c)) => {
-            o["choice"] = json!({"matchedRule": c.matched, "next": c.next, "explanation": c.explain()})
+            o["choice"] = json!({"matchedRule": c.matched, "next": c.next.as_deref(), "explanation": c.explain()})
         }
         Some(StageDetail::Error { error, cause }) => o["error"] = json!({"error": error, "cause": cause}),
-        Some(StageDetail::Caught { catcher, next }) => o["caught"] = json!({"catcher": catcher, "next": next}),
+        Some(StageDetail::Caught { catcher, next }) => o["caught"] = json!({"catcher": catcher, "next": &**next}),
         None => {}
     }
     o

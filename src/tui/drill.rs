@@ -2,6 +2,7 @@
 //! from the stages' `location`, `Fan › branch 2` or `Outer › item 0 › Inner › item 3`), the
 //! menu Enter opens to pick one, and the filter the stage pane and the graph then apply.
 
+use crate::asl::engine::chunked::Chunked;
 use crate::asl::engine::stage::StageRecord;
 
 /// How the engine joins the parts of a location.
@@ -45,7 +46,7 @@ impl Drill {
     }
 
     /// Indices of the stages that ran in it, in order.
-    pub fn stages<'a>(&'a self, stages: &'a [StageRecord]) -> impl Iterator<Item = usize> + 'a {
+    pub fn stages<'a>(&'a self, stages: &'a Chunked<StageRecord>) -> impl Iterator<Item = usize> + 'a {
         stages.iter().enumerate().filter(|(_, s)| self.holds(s)).map(|(i, _)| i)
     }
 }
@@ -74,7 +75,7 @@ pub fn innermost_container(location: &str) -> Option<&str> {
 
 /// The branches/iterations of `container` that have run so far, in the order their first
 /// stage was shown.
-pub fn choices(stages: &[StageRecord], container: &str) -> Vec<Choice> {
+pub fn choices(stages: &Chunked<StageRecord>, container: &str) -> Vec<Choice> {
     let mut out: Vec<Choice> = Vec::new();
     for s in stages {
         let Some(location) = branch_of(&s.location, container) else { continue };

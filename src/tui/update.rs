@@ -268,7 +268,7 @@ fn select_stage(app: &mut App, forward: bool) {
 fn rewind_to_event(app: &mut App, event: usize) {
     let events = app.session.exec.history().events();
     let Some(e) = events.get(event) else { return };
-    let nth = |same: &dyn Fn(&EventKind) -> bool| events[..=event].iter().filter(|x| same(&x.kind)).count();
+    let nth = |same: &dyn Fn(&EventKind) -> bool| events.range(..=event).filter(|x| same(&x.kind)).count();
     let stage_of = |state: &str, kind: StageKind, n: usize| {
         let stages = app.session.exec.stages().iter();
         stages.filter(|s| &*s.state == state && s.kind == kind).nth(n.wrapping_sub(1)).map(|s| s.index + 1)

@@ -10,7 +10,7 @@ mod explain;
 
 use serde_json::Value;
 
-use crate::asl::definition::{Choice, ChoiceRule, Comparison, Condition, Operand, Operator};
+use crate::asl::definition::{Choice, ChoiceRule, Comparison, Condition, Operand, Operator, StateName};
 use crate::asl::jsonpath::{Path, Roots};
 use crate::asl::source::Span;
 
@@ -23,7 +23,7 @@ pub struct ChoiceOutcome {
     pub matched: Option<usize>,
     /// Where the state goes: the matched rule's `Next`, else the `Default` (when the caller
     /// supplied it, see [`evaluate_state`]); `None` means `States.NoChoiceMatched`.
-    pub next: Option<String>,
+    pub next: Option<StateName>,
     /// The top-level rules that were evaluated, in order; rules after the match are not.
     pub rules: Vec<RuleTrace>,
     /// How many top-level rules the state has.
@@ -36,7 +36,7 @@ pub struct RuleTrace {
     pub result: bool,
     pub test: Test,
     /// The rule's `Next` (top-level rules only).
-    pub next: Option<String>,
+    pub next: Option<StateName>,
     /// The rule object in the source.
     pub span: Span,
 }
@@ -62,7 +62,7 @@ pub enum Test {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ComparisonTrace {
     /// The `Variable` path as written.
-    pub variable: String,
+    pub variable: std::sync::Arc<str>,
     /// What it resolved to; `None` when the path selects nothing (only `IsPresent` allows that).
     pub found: Option<Value>,
     pub operator: Operator,
@@ -75,7 +75,7 @@ pub struct ComparisonTrace {
 #[derive(Clone, Debug, PartialEq)]
 pub enum OperandTrace {
     Literal(Value),
-    Path { path: String, value: Value },
+    Path { path: std::sync::Arc<str>, value: Value },
 }
 
 /// A runtime error raised while evaluating the rules (the state fails with it).
@@ -90,7 +90,8 @@ pub struct ChoiceError {
 /// Evaluates the rules in order (rule 10.1). `next` is the matched rule's `Next`; this function
 /// does not know the state's `Default`, see [`evaluate_state`].
 pub fn evaluate(choices: &[ChoiceRule], roots: &Roots) -> Result<ChoiceOutcome, ChoiceError> {
-    let mut rules = Vec::new();
+    // Kept with the stage for the whole run: sized for the rules, trimmed to those evaluated.
+    let mut rules = Vec::with_capacity(choices.len());
     let mut matched = None;
     for (i, rule) in choices.iter().enumerate() {
         let trace = eval_rule(rule, roots)?;
@@ -101,6 +102,7 @@ pub fn evaluate(choices: &[ChoiceRule], roots: &Roots) -> Result<ChoiceOutcome, 
             break;
         }
     }
+    rules.shrink_to_fit();
     let next = matched.and_then(|i| choices[i].next.as_ref()).map(|n| n.value.clone());
     Ok(ChoiceOutcome { matched, next, rules, total_rules: choices.len() })
 }
@@ -167,7 +169,7 @@ fn eval_comparison(c: &Comparison, roots: &Roots) -> Result<(bool, ComparisonTra
     let variable = &c.variable.value;
     let found = variable.select(roots).ok();
     let trace = |found, operand, mismatch| ComparisonTrace {
-        variable: variable.text().to_string(),
+        variable: variable.shared_text(),
         found,
         operator: c.operator,
         operand,
@@ -183,7 +185,7 @@ fn eval_comparison(c: &Comparison, roots: &Roots) -> Result<(bool, ComparisonTra
     let operand = match &c.operand.value {
         Operand::Literal(v) => OperandTrace::Literal(v.clone()),
         Operand::Path(p) => {
-            OperandTrace::Path { path: p.text().to_string(), value: p.select(roots).map_err(|_| invalid_path(p))? }
+            OperandTrace::Path { path: p.shared_text(), value: p.select(roots).map_err(|_| invalid_path(p))? }
         }
     };
     let (OperandTrace::Literal(right) | OperandTrace::Path { value: right, .. }) = &operand;

@@ -75,38 +75,55 @@ impl ExecutionConfig {
     /// `retry_count` is `None` for states that cannot retry: AWS shows `RetryCount` only on
     /// Task, Parallel and Map states (0 on the first attempt), as the corpus records.
     pub fn set_state_context(&self, context: &mut Value, state: &str, entered_ms: i64, retry_count: Option<u32>) {
-        let Some(obj) = context.get_mut("State").and_then(Value::as_object_mut) else {
+        // The maps are tiny (a handful of keys): walking them beats hashing every key with
+        // SipHash, which showed in the per-state cost.
+        let Some(obj) = context.as_object_mut().and_then(|o| o.iter_mut().find(|(k, _)| *k == "State")) else {
             context["State"] = json!({});
+            return self.set_state_context(context, state, entered_ms, retry_count);
+        };
+        let Value::Object(obj) = obj.1 else {
+            *obj.1 = json!({});
             return self.set_state_context(context, state, entered_ms, retry_count);
         };
         // Overwrite the strings in place: their buffers are reused, so a long loop allocates
         // nothing here.
-        match obj.get_mut("Name") {
-            Some(Value::String(name)) => {
-                if name != state {
-                    name.clear();
-                    name.push_str(state);
+        let (mut name, mut entered, mut retry) = (false, false, false);
+        for (k, v) in obj.iter_mut() {
+            match (k.as_str(), v) {
+                ("Name", Value::String(n)) => {
+                    if n != state {
+                        n.clear();
+                        n.push_str(state);
+                    }
+                    name = true;
                 }
-            }
-            _ => {
-                obj.insert("Name".into(), Value::String(state.to_string()));
+                ("EnteredTime", Value::String(t)) => {
+                    write_millis(t, entered_ms);
+                    entered = true;
+                }
+                ("RetryCount", v) => {
+                    if let Some(n) = retry_count {
+                        *v = json!(n);
+                    }
+                    retry = true;
+                }
+                _ => {}
             }
         }
-        match obj.get_mut("EnteredTime") {
-            Some(Value::String(t)) => write_millis(t, entered_ms),
-            _ => {
-                obj.insert("EnteredTime".into(), Value::String(format_millis(entered_ms)));
-            }
+        if !name {
+            obj.insert("Name".into(), Value::String(state.to_string()));
         }
-        if let Some(n) = retry_count {
-            match obj.get_mut("RetryCount") {
-                Some(v) => *v = json!(n),
-                None => {
-                    obj.insert("RetryCount".into(), json!(n));
-                }
+        if !entered {
+            obj.insert("EnteredTime".into(), Value::String(format_millis(entered_ms)));
+        }
+        match retry_count {
+            Some(n) if !retry => {
+                obj.insert("RetryCount".into(), json!(n));
             }
-        } else if obj.contains_key("RetryCount") {
-            obj.shift_remove("RetryCount");
+            None if retry => {
+                obj.shift_remove("RetryCount");
+            }
+            _ => {}
         }
     }
 }

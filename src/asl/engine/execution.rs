@@ -8,10 +8,11 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::asl::definition::{Scope, StateMachine};
+use crate::asl::engine::chunked::Chunked;
 use crate::asl::engine::config::ExecutionConfig;
 use crate::asl::engine::history::{EventKind, History, HistoryEvent};
 use crate::asl::engine::stage::StageRecord;
-use crate::asl::engine::states::{Env, Labels, Outcome, visit};
+use crate::asl::engine::states::{Env, Outcome, Scratch, visit};
 use crate::asl::engine::tasks::{NoTasks, RecordedAnswers, TaskAnswer, TaskRequest, TaskSource};
 use crate::asl::engine::trace::{Item, Trace};
 use crate::asl::world::SeededEntropy;
@@ -97,8 +98,8 @@ pub struct Execution<'m> {
     /// The context object (`$$`); its `State` part is rewritten on every state entry.
     context: Value,
     invocations: BTreeMap<String, u32>,
-    labels: Labels,
-    stages: Vec<StageRecord>,
+    scratch: Scratch,
+    stages: Chunked<StageRecord>,
     queue: Queue,
     pending: Option<PendingExit>,
     cursor: Option<Cursor>,
@@ -119,40 +120,79 @@ struct Ahead {
     events: VecDeque<HistoryEvent>,
 }
 
-/// The evaluated trace of the current visit, revealed from `pos` on. Shared (not copied) with
-/// snapshots taken in the middle of a visit.
+/// The evaluated trace of the current visit, revealed from `pos` on.
 #[derive(Clone, Default)]
 struct Queue {
-    /// Shared with snapshots; `Arc<Vec>` rather than `Arc<[_]>` so making one moves no items.
-    items: Arc<Vec<Item>>,
+    items: Items,
     pos: usize,
     /// Index of the last stage in `items`, if any: whether a stage is still to come is then O(1).
     last_stage: Option<usize>,
 }
 
+/// A visit's items: owned while no snapshot was taken in the middle of the visit (revealing one
+/// moves it out), shared with the snapshots once one was (revealing one clones it). Sharing
+/// rather than copying keeps a snapshot cheap inside a long visit (a 1,000-item Map); owning
+/// keeps the common case free of reference counting.
+#[derive(Clone)]
+enum Items {
+    Owned(Vec<Item>),
+    Shared(Arc<Vec<Item>>),
+}
+
+impl Default for Items {
+    fn default() -> Items {
+        Items::Owned(Vec::new())
+    }
+}
+
 impl Queue {
-    fn new(items: Vec<Item>) -> Queue {
-        let last_stage = items.iter().rposition(|i| matches!(i, Item::Stage(_)));
-        Queue { items: Arc::new(items), pos: 0, last_stage }
+    /// Takes the items' buffer for the next visit's trace, unless a snapshot shares it.
+    fn take_buffer(&mut self) -> Vec<Item> {
+        self.pos = 0;
+        self.last_stage = None;
+        match std::mem::take(&mut self.items) {
+            Items::Owned(v) => v,
+            Items::Shared(a) => Arc::try_unwrap(a).unwrap_or_default(),
+        }
+    }
+
+    /// Queues a visit's trace.
+    fn refill(&mut self, items: Vec<Item>) {
+        self.last_stage = items.iter().rposition(|i| matches!(i, Item::Stage(_)));
+        self.pos = 0;
+        self.items = Items::Owned(items);
+    }
+
+    /// A copy for a snapshot: from now on the items are shared.
+    fn share(&mut self) -> Queue {
+        if let Items::Owned(v) = &mut self.items {
+            self.items = Items::Shared(Arc::new(std::mem::take(v)));
+        }
+        self.clone()
     }
 
     fn has_stage(&self) -> bool {
         self.last_stage.is_some_and(|l| l >= self.pos)
     }
 
+    fn peek(&self) -> Option<&Item> {
+        match &self.items {
+            Items::Owned(v) => v.get(self.pos),
+            Items::Shared(a) => a.get(self.pos),
+        }
+    }
+
     fn pop(&mut self) -> Option<Item> {
-        let pos = self.pos;
-        // Unless a snapshot shares the items, move them out instead of cloning.
-        let item = match Arc::get_mut(&mut self.items) {
-            Some(items) => std::mem::replace(items.get_mut(pos)?, Item::placeholder()),
-            None => self.items.get(pos)?.clone(),
+        let item = match &mut self.items {
+            Items::Owned(v) => std::mem::replace(v.get_mut(self.pos)?, Item::placeholder()),
+            Items::Shared(a) => a.get(self.pos)?.clone(),
         };
         self.pos += 1;
         Some(item)
     }
 
     fn pop_event(&mut self) -> Option<(i64, EventKind)> {
-        match self.items.get(self.pos)? {
+        match self.peek()? {
             Item::Event { .. } => match self.pop()? {
                 Item::Event { at_ms, kind } => Some((at_ms, kind)),
                 Item::Stage(_) => None,
@@ -215,8 +255,8 @@ impl<'m> Execution<'m> {
             history,
             variables: Arc::new(Map::new()),
             invocations: BTreeMap::new(),
-            labels: Labels::default(),
-            stages: Vec::new(),
+            scratch: Scratch::default(),
+            stages: Chunked::default(),
             queue: Queue::default(),
             pending: None,
             status,
@@ -224,11 +264,12 @@ impl<'m> Execution<'m> {
             snapshots: Vec::new(),
             ahead: Ahead::default(),
         };
-        e.snapshots.push(e.snapshot());
+        let first = e.snapshot();
+        e.snapshots.push(first);
         e
     }
 
-    fn snapshot(&self) -> Snapshot {
+    fn snapshot(&mut self) -> Snapshot {
         Snapshot {
             stages: self.stages.len(),
             history: self.history.len(),
@@ -237,7 +278,7 @@ impl<'m> Execution<'m> {
             variables: self.variables.clone(),
             context: self.context.clone(),
             invocations: self.invocations.clone(),
-            queue: self.queue.clone(),
+            queue: self.queue.share(),
             pending: self.pending.clone(),
             cursor: self.cursor.clone(),
             status: self.status.clone(),
@@ -314,7 +355,7 @@ impl<'m> Execution<'m> {
     }
 
     /// Every stage shown so far.
-    pub fn stages(&self) -> &[StageRecord] {
+    pub fn stages(&self) -> &Chunked<StageRecord> {
         &self.stages
     }
 
@@ -362,20 +403,10 @@ impl<'m> Execution<'m> {
                 Some(Item::Event { at_ms, kind }) => {
                     self.record(at_ms, kind);
                 }
-                Some(Item::Stage(s)) => {
+                Some(Item::Stage(mut s)) => {
                     self.ahead.stages.pop_front();
-                    self.stages.push(StageRecord {
-                        index: self.stages.len(),
-                        state: s.state,
-                        location: s.location,
-                        kind: s.kind,
-                        value: s.value,
-                        field: s.field,
-                        expr: s.expr,
-                        span: s.span,
-                        detail: s.detail,
-                        retry: s.retry,
-                    });
+                    s.index = self.stages.len();
+                    self.stages.push(s);
                     if !self.has_queued_stage() {
                         self.flush_events();
                         self.commit();
@@ -383,7 +414,8 @@ impl<'m> Execution<'m> {
                     if self.stages.len().is_multiple_of(SNAPSHOT_EVERY) {
                         let n = self.stages.len();
                         if let Err(at) = self.snapshots.binary_search_by_key(&n, |s| s.stages) {
-                            self.snapshots.insert(at, self.snapshot());
+                            let snapshot = self.snapshot();
+                            self.snapshots.insert(at, snapshot);
                         }
                     }
                     return match self.stages.last() {
@@ -494,7 +526,7 @@ impl<'m> Execution<'m> {
         let Some(cursor) = self.cursor.take() else { return };
         self.visit_start = self.stages.len();
         let state = &self.scope().states[cursor.state];
-        let mut trace = Trace::new(self.history.next_id());
+        let mut trace = Trace::reusing(self.history.next_id(), self.queue.take_buffer());
         let mut env = Env {
             config: &self.config,
             context: &mut self.context,
@@ -508,11 +540,11 @@ impl<'m> Execution<'m> {
             location: Arc::from(""),
             // The execution's closing event needs room too.
             budget: self.config.max_history_events.saturating_sub(self.history.len() + 1),
-            labels: &mut self.labels,
+            scratch: &mut self.scratch,
         };
         let v = visit(&mut env, state, &cursor.input);
         let end_ms = env.now_ms;
-        self.queue = Queue::new(trace.items);
+        self.queue.refill(trace.items);
         self.pending = Some(PendingExit { state: cursor.state, outcome: v.outcome, assigned: v.assigned, end_ms });
     }
 
@@ -545,7 +577,13 @@ impl<'m> Execution<'m> {
     }
 
     fn end_failed(&mut self, error: Option<String>, cause: Option<String>) {
-        self.record(self.now_ms, EventKind::ExecutionFailed { error: error.clone(), cause: cause.clone() });
+        self.record(
+            self.now_ms,
+            EventKind::ExecutionFailed {
+                error: error.as_deref().map(Into::into),
+                cause: cause.as_deref().map(Into::into),
+            },
+        );
         self.status = Status::Failed { error, cause };
     }
 }

@@ -6,6 +6,9 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
+use crate::asl::definition::StateType;
+use crate::asl::engine::chunked::Chunked;
+
 /// One history event.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HistoryEvent {
@@ -23,13 +26,13 @@ pub enum EventKind {
         role_arn: String,
     },
     StateEntered {
-        state_type: &'static str,
+        state_type: StateType,
         /// Shared with the stage records of the same state (one allocation per state name).
         name: Arc<str>,
         input: Arc<Value>,
     },
     StateExited {
-        state_type: &'static str,
+        state_type: StateType,
         name: Arc<str>,
         output: Arc<Value>,
         assigned_variables: Option<Arc<Map<String, Value>>>,
@@ -37,9 +40,10 @@ pub enum EventKind {
     ExecutionSucceeded {
         output: Arc<Value>,
     },
+    /// Boxed strings keep every event small (this variant sized them all).
     ExecutionFailed {
-        error: Option<String>,
-        cause: Option<String>,
+        error: Option<Box<str>>,
+        cause: Option<Box<str>>,
     },
     /// Every other event AWS records (`ParallelStateStarted`, `MapIterationStarted`,
     /// `TaskScheduled`, `TaskSucceeded`, …), with its type name and details as AWS shows them.
@@ -86,10 +90,10 @@ impl HistoryEvent {
             EventKind::ExecutionFailed { error, cause } => {
                 let mut d = Map::new();
                 if let Some(e) = error {
-                    d.insert("error".into(), Value::String(e.clone()));
+                    d.insert("error".into(), Value::String(e.to_string()));
                 }
                 if let Some(c) = cause {
-                    d.insert("cause".into(), Value::String(c.clone()));
+                    d.insert("cause".into(), Value::String(c.to_string()));
                 }
                 Value::Object(d)
             }
@@ -112,7 +116,7 @@ impl HistoryEvent {
 /// The growing list of events of one execution.
 #[derive(Clone, Debug, Default)]
 pub struct History {
-    events: Vec<HistoryEvent>,
+    events: Chunked<HistoryEvent>,
 }
 
 impl History {
@@ -123,7 +127,7 @@ impl History {
         id
     }
 
-    pub fn events(&self) -> &[HistoryEvent] {
+    pub fn events(&self) -> &Chunked<HistoryEvent> {
         &self.events
     }
 

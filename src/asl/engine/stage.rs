@@ -51,10 +51,23 @@ pub enum StageDetail {
     /// The state failed here.
     Error { error: String, cause: String },
     /// An error was caught by catcher `catcher` (0-based), going to `next`.
-    Caught { catcher: usize, next: String },
+    Caught { catcher: usize, next: crate::asl::definition::StateName },
 }
 
-/// One revealed stage.
+/// The ASL field behind a stage's value, as written: shown next to the JSON it produced. Made
+/// once per field and execution and shared by every stage it produces.
+#[derive(Debug, PartialEq, Eq)]
+pub struct FieldSource {
+    /// The field's name (`InputPath`).
+    pub field: &'static str,
+    /// The expression as written (`$.lambda`); long templates are cut with `…`.
+    pub expr: Arc<str>,
+    /// Where the field is in the source.
+    pub span: Span,
+}
+
+/// One revealed stage. Kept small: a long run holds one per stage shown, and the vector's
+/// growth and first touch of its pages were a visible part of the engine's per-state cost.
 #[derive(Clone, Debug)]
 pub struct StageRecord {
     /// Position in the execution's list of stages (0-based).
@@ -64,16 +77,29 @@ pub struct StageRecord {
     pub location: std::sync::Arc<str>,
     pub kind: StageKind,
     pub value: Arc<Value>,
-    /// The ASL field that produced the value (`InputPath`), if any.
-    pub field: Option<&'static str>,
-    /// The field's expression as written (`$.lambda`), if any.
-    pub expr: Option<Arc<str>>,
-    /// Where the field is in the source.
-    pub span: Option<Span>,
+    /// The ASL field that produced the value (`InputPath: $.lambda`), if any.
+    pub source: Option<Arc<FieldSource>>,
     pub detail: Option<Box<StageDetail>>,
     /// On the stage where an attempt failed and a Retrier took it: when the next attempt was
     /// scheduled (a retry timeline is drawn from these).
-    pub retry: Option<RetryMark>,
+    pub retry: Option<Box<RetryMark>>,
+}
+
+impl StageRecord {
+    /// The ASL field that produced the value (`InputPath`), if any.
+    pub fn field(&self) -> Option<&'static str> {
+        self.source.as_ref().map(|s| s.field)
+    }
+
+    /// The field's expression as written (`$.lambda`), if any.
+    pub fn expr(&self) -> Option<&str> {
+        self.source.as_ref().map(|s| &*s.expr)
+    }
+
+    /// Where the field is in the source.
+    pub fn span(&self) -> Option<Span> {
+        self.source.as_ref().map(|s| s.span)
+    }
 }
 
 /// One retry decision (rules 16.3–16.6), on the virtual clock.

@@ -9,15 +9,15 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::asl::definition::{
-    Expr, Fail, FailText, NumberSource, PathOrNull, QueryLanguage, Scope, Spanned, State, StateKind, Template,
-    Transition, Wait, WaitFor,
+    Expr, Fail, FailText, NumberSource, PathOrNull, QueryLanguage, Scope, Spanned, State, StateKind, StateName,
+    Template, Transition, Wait, WaitFor,
 };
 use crate::asl::engine::choice;
 use crate::asl::engine::config::ExecutionConfig;
 use crate::asl::engine::history::EventKind;
 use crate::asl::engine::io::{self, Failure};
 use crate::asl::engine::retry::{Decision, RetryState};
-use crate::asl::engine::stage::{StageDetail, StageKind};
+use crate::asl::engine::stage::{FieldSource, StageDetail, StageKind, StageRecord};
 use crate::asl::engine::tasks::{RecordedAnswers, TaskRequest, TaskSource};
 use crate::asl::engine::trace::Trace;
 use crate::asl::jsonpath::{Roots, SelectError, Variables};
@@ -27,25 +27,10 @@ use crate::asl::world::Entropy;
 /// Longest Wait AWS accepts: 2^31 − 1 seconds (ASL-NOTES 14: 24,855 days pass, 24,856 fail).
 pub const MAX_WAIT_SECONDS: f64 = 2_147_483_647.0;
 
-/// One stage as computed, before the loop numbers it.
-#[derive(Clone)]
-pub(crate) struct Staged {
-    /// Shared by all stages of a visit; made a `String` only when the stage is revealed.
-    pub state: Arc<str>,
-    pub location: Arc<str>,
-    pub kind: StageKind,
-    pub value: Arc<Value>,
-    pub field: Option<&'static str>,
-    pub expr: Option<Arc<str>>,
-    pub span: Option<Span>,
-    pub detail: Option<Box<StageDetail>>,
-    pub retry: Option<crate::asl::engine::stage::RetryMark>,
-}
-
 /// How a state visit ended.
 #[derive(Clone)]
 pub(crate) enum Outcome {
-    Next(String, Arc<Value>),
+    Next(StateName, Arc<Value>),
     End(Arc<Value>),
     /// The state failed and nothing caught it. `error`/`cause` are final (prefixed where AWS
     /// prefixes them) and may be absent only when a Fail state had none.
@@ -104,7 +89,7 @@ pub(crate) struct Env<'a> {
     pub location: Arc<str>,
     /// History events this trace may still add before the execution hits its quota.
     pub budget: usize,
-    pub labels: &'a mut Labels,
+    pub scratch: &'a mut Scratch,
 }
 
 impl Env<'_> {
@@ -125,36 +110,28 @@ impl Env<'_> {
 struct Run {
     state: Arc<str>,
     location: Arc<str>,
-    stages: Vec<Staged>,
+    /// Numbered (`index`) only when revealed.
+    stages: Vec<StageRecord>,
     assigned: Option<Map<String, Value>>,
     /// Virtual time the state took (Wait).
     elapsed_ms: i64,
 }
 
 impl Run {
-    fn new(name: Arc<str>, location: &Arc<str>) -> Run {
-        Run { state: name, location: location.clone(), stages: Vec::new(), assigned: None, elapsed_ms: 0 }
+    /// A run whose stages go into `buffer` (an empty one from [`Scratch::buffer`]).
+    fn new(name: Arc<str>, location: &Arc<str>, buffer: Vec<StageRecord>) -> Run {
+        Run { state: name, location: location.clone(), stages: buffer, assigned: None, elapsed_ms: 0 }
     }
 
     /// Records a stage; the value is shared with the caller, never copied.
-    fn stage(
-        &mut self,
-        kind: StageKind,
-        value: Arc<Value>,
-        field: Option<(&'static str, Arc<str>, Span)>,
-    ) -> Arc<Value> {
-        let (field, expr, span) = match field {
-            Some((f, e, s)) => (Some(f), Some(e), Some(s)),
-            None => (None, None, None),
-        };
-        self.stages.push(Staged {
+    fn stage(&mut self, kind: StageKind, value: Arc<Value>, source: Option<Arc<FieldSource>>) -> Arc<Value> {
+        self.stages.push(StageRecord {
+            index: 0,
             state: self.state.clone(),
             location: self.location.clone(),
             kind,
             value: value.clone(),
-            field,
-            expr,
-            span,
+            source,
             detail: None,
             retry: None,
         });
@@ -166,6 +143,12 @@ impl Run {
         for s in self.stages.drain(..) {
             trace.stage(s);
         }
+    }
+
+    /// Flushes the stages and hands the emptied buffer back for the next state.
+    fn finish(mut self, trace: &mut Trace, scratch: &mut Scratch) {
+        self.flush(trace);
+        scratch.stage_buffers.push(self.stages);
     }
 }
 
@@ -197,7 +180,7 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
     let entered_id = env.trace.event(
         entered_ms,
         EventKind::StateEntered {
-            state_type: state.type_name(),
+            state_type: state.kind.state_type(),
             name: state.shared_name.clone(),
             input: input.clone(),
         },
@@ -207,15 +190,15 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
     loop {
         let retriable = matches!(state.kind, StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_));
         env.config.set_state_context(env.context, &state.name, entered_ms, retriable.then_some(retry_count));
-        if let Some(o) = env.context.as_object_mut() {
+        if let Some(o) = env.context.as_object_mut().filter(|o| o.keys().any(|k| k == "Task")) {
             o.remove("Task");
         }
-        let mut run = Run::new(state.shared_name.clone(), &env.location);
+        let mut run = Run::new(state.shared_name.clone(), &env.location, env.scratch.buffer());
         run.stage(StageKind::Input, input.clone(), None);
         let result = evaluate(state, input, env, &mut run);
         let assigned = run.assigned.take();
         env.now_ms += run.elapsed_ms;
-        run.flush(env.trace);
+        run.finish(env.trace, env.scratch);
         // A state's own DataLimitExceeded is terminal; one raised on a task's result was caught
         // by States.ALL on AWS (rule 6.2).
         let mut own = false;
@@ -283,13 +266,13 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
                 env.now_ms += (delay_seconds * 1000.0).round() as i64;
                 retry_count += 1;
                 if let Some(last) = env.trace.last_stage_mut() {
-                    last.retry = Some(crate::asl::engine::stage::RetryMark {
+                    last.retry = Some(Box::new(crate::asl::engine::stage::RetryMark {
                         retrier,
                         attempt,
                         delay_seconds,
                         failed_at_ms,
                         retry_at_ms: env.now_ms,
-                    });
+                    }));
                 }
             }
             Decision::Catch(i) => return caught(env, state, i, input, thrown, entered_id),
@@ -304,7 +287,7 @@ fn exited(env: &mut Env, state: &State, output: &Arc<Value>, assigned: &Option<M
     env.trace.event(
         env.now_ms,
         EventKind::StateExited {
-            state_type: state.type_name(),
+            state_type: state.kind.state_type(),
             name: state.shared_name.clone(),
             output: output.clone(),
             assigned_variables: assigned.clone().map(Arc::new),
@@ -322,7 +305,7 @@ fn caught(env: &mut Env, state: &State, index: usize, input: &Arc<Value>, thrown
     error_output.insert("Error".into(), Value::String(thrown.error.unwrap_or_default()));
     error_output.insert("Cause".into(), Value::String(thrown.cause.unwrap_or_default()));
     let error_output = Value::Object(error_output);
-    let mut run = Run::new(state.shared_name.clone(), &env.location);
+    let mut run = Run::new(state.shared_name.clone(), &env.location, env.scratch.buffer());
     type Assigned = Option<Map<String, Value>>;
     // Both languages end with the `output` stage recorded; the catch is noted on it.
     let result = (|| -> Result<(Assigned, Arc<Value>), Failure> {
@@ -352,12 +335,12 @@ fn caught(env: &mut Env, state: &State, index: usize, input: &Arc<Value>, thrown
             if let Some(last) = run.stages.last_mut() {
                 last.detail = Some(Box::new(StageDetail::Caught { catcher: index, next: catcher.next.value.clone() }));
             }
-            run.flush(env.trace);
+            run.finish(env.trace, env.scratch);
             exited(env, state, &out, &assigned);
             Visit { outcome: Outcome::Next(catcher.next.value.clone(), out), assigned }
         }
         Err(f) => {
-            run.flush(env.trace);
+            run.finish(env.trace, env.scratch);
             let cause = final_cause(&f, &state.name, entered_id);
             Visit { outcome: Outcome::Failed { error: Some(f.error), cause: Some(cause) }, assigned: None }
         }
@@ -417,7 +400,7 @@ fn run_scope_states(env: &mut Env, scope: &Scope, input: Arc<Value>, location: A
             invocations: &mut *env.invocations,
             location: location.clone(),
             budget: env.budget,
-            labels: &mut *env.labels,
+            scratch: &mut *env.scratch,
         };
         let v = visit(&mut inner, state, &input);
         env.now_ms = inner.now_ms;
@@ -459,15 +442,17 @@ fn evaluate(state: &State, input: &Arc<Value>, env: &mut Env, run: &mut Run) -> 
     }
 }
 
-/// Labels of fields (`$.a`, a template as written), made once per field and execution: they are
-/// shown with every stage, and rendering them on every visit showed up in profiles.
-/// Also holds each JSONata expression parsed once per execution (validation parsed it too, but
-/// the definition model keeps the text).
+/// What an execution keeps from one state to the next so that visits do not redo or reallocate
+/// it: field sources (`$.a`, a template as written; shown with every stage, and rendering them
+/// on every visit showed up in profiles), each JSONata expression parsed once (validation
+/// parsed it too, but the definition model keeps the text), and emptied stage buffers.
 #[derive(Default)]
-pub(crate) struct Labels {
-    labels: std::collections::HashMap<(u32, u32), Arc<str>, SpanHash>,
+pub(crate) struct Scratch {
+    sources: std::collections::HashMap<(u32, u32), Arc<FieldSource>, SpanHash>,
     jsonata:
         std::collections::HashMap<String, Result<Arc<crate::asl::jsonata::Ast>, crate::asl::jsonata::JsonataError>>,
+    /// Emptied [`Run`] buffers: one per nesting level in use, so a visit allocates none.
+    stage_buffers: Vec<Vec<StageRecord>>,
 }
 
 /// Keys here are spans, chosen by the definition, not by an attacker: a multiply-shift hash is
@@ -498,9 +483,16 @@ impl std::hash::Hasher for SpanHasher {
     }
 }
 
-impl Labels {
-    fn get(&mut self, span: Span, make: impl FnOnce() -> String) -> Arc<str> {
-        self.labels.entry((span.start, span.end)).or_insert_with(|| make().into()).clone()
+impl Scratch {
+    /// The source of `field` at `span`; `expr` renders its text the first time.
+    fn source(&mut self, field: &'static str, span: Span, expr: impl FnOnce() -> String) -> Arc<FieldSource> {
+        let made = self.sources.entry((span.start, span.end));
+        made.or_insert_with(|| Arc::new(FieldSource { field, expr: expr().into(), span })).clone()
+    }
+
+    /// An empty stage buffer, reused when one is free.
+    fn buffer(&mut self) -> Vec<StageRecord> {
+        self.stage_buffers.pop().unwrap_or_default()
     }
 
     fn jsonata(&mut self, text: &str) -> Result<Arc<crate::asl::jsonata::Ast>, crate::asl::jsonata::JsonataError> {
@@ -513,16 +505,15 @@ impl Labels {
     }
 }
 
-fn path_field(env: &mut Env, f: &Spanned<PathOrNull>, name: &'static str) -> (&'static str, Arc<str>, Span) {
-    let text = env.labels.get(f.span, || match &f.value {
+fn path_field(env: &mut Env, f: &Spanned<PathOrNull>, name: &'static str) -> Arc<FieldSource> {
+    env.scratch.source(name, f.span, || match &f.value {
         PathOrNull::Path(p) => p.text().to_string(),
         PathOrNull::Null => "null".into(),
-    });
-    (name, text, f.span)
+    })
 }
 
-fn template_field(env: &mut Env, t: &Spanned<Template>, name: &'static str) -> (&'static str, Arc<str>, Span) {
-    (name, env.labels.get(t.span, || short(&t.value)), t.span)
+fn template_field(env: &mut Env, t: &Spanned<Template>, name: &'static str) -> Arc<FieldSource> {
+    env.scratch.source(name, t.span, || short(&t.value))
 }
 
 /// Expression labels are for one line of a trace or a pane title; the span locates the rest.
@@ -582,8 +573,8 @@ fn jsonpath_state(state: &State, input: &Arc<Value>, env: &mut Env, run: &mut Ru
                 if io::exceeds_payload_limit(&r.value) {
                     return Err(Failure::result_too_large(&state.name));
                 }
-                let text = env.labels.get(r.span, || short(&r.value));
-                run.stage(StageKind::Result, Arc::new(r.value.clone()), Some(("Result", text, r.span)))
+                let source = env.scratch.source("Result", r.span, || short(&r.value));
+                run.stage(StageKind::Result, Arc::new(r.value.clone()), Some(source))
             }
             None => effective,
         },

@@ -6,12 +6,16 @@
 use serde_json::Value;
 
 use crate::asl::engine::history::EventKind;
-use crate::asl::engine::states::Staged;
+use crate::asl::engine::stage::StageRecord;
 
 #[derive(Clone)]
 pub(crate) enum Item {
-    Stage(Staged),
-    Event { at_ms: i64, kind: EventKind },
+    /// Numbered when revealed.
+    Stage(StageRecord),
+    Event {
+        at_ms: i64,
+        kind: EventKind,
+    },
 }
 
 pub(crate) struct Trace {
@@ -30,7 +34,13 @@ impl Item {
 
 impl Trace {
     pub fn new(next_id: u32) -> Trace {
-        Trace { items: Vec::with_capacity(8), next_id, first_id: next_id }
+        Trace::reusing(next_id, Vec::new())
+    }
+
+    /// A trace writing into `items` (emptied here), the previous visit's buffer.
+    pub fn reusing(next_id: u32, mut items: Vec<Item>) -> Trace {
+        items.clear();
+        Trace { items, next_id, first_id: next_id }
     }
 
     /// Appends an event; returns the id it will have in the history.
@@ -46,7 +56,7 @@ impl Trace {
         self.event(at_ms, EventKind::Lifecycle { name: name.into(), details: details.map(Into::into) })
     }
 
-    pub fn stage(&mut self, s: Staged) {
+    pub fn stage(&mut self, s: StageRecord) {
         self.items.push(Item::Stage(s));
     }
 
@@ -61,7 +71,7 @@ impl Trace {
     }
 
     /// The last stage written, to attach an explanation (an error, a retry decision) to.
-    pub fn last_stage_mut(&mut self) -> Option<&mut Staged> {
+    pub fn last_stage_mut(&mut self) -> Option<&mut StageRecord> {
         self.items.iter_mut().rev().find_map(|i| match i {
             Item::Stage(s) => Some(s),
             Item::Event { .. } => None,

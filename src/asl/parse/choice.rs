@@ -2,7 +2,9 @@
 //! JSONata `Condition` (rules 2.15, 10.4, 10.5).
 
 use crate::asl::codes;
-use crate::asl::definition::{Choice, ChoiceRule, Comparison, Condition, Operand, Operator, QueryLanguage, Spanned};
+use crate::asl::definition::{
+    Choice, ChoiceRule, Comparison, Condition, Operand, Operator, QueryLanguage, Spanned, StateName,
+};
 use crate::asl::diagnostic::Diagnostic;
 use crate::asl::engine::string_matches;
 use crate::asl::parse::expr::{PathKind, check_jsonata, jsonata_text, parse_path, template_field};
@@ -57,7 +59,7 @@ fn lookup(key: &str) -> Option<(Operator, bool, &'static str)> {
 }
 
 pub fn choice(f: &mut Fields, ctx: &StateCtx, sink: &mut Sink) -> Option<Choice> {
-    let default = f.string("Default", sink);
+    let default = f.string("Default", sink).map(|n| n.map(StateName::from));
     let Some((m, items)) = f.array("Choices", sink) else {
         if !f.has("Choices") {
             sink.push(
@@ -83,7 +85,7 @@ pub fn choice(f: &mut Fields, ctx: &StateCtx, sink: &mut Sink) -> Option<Choice>
 
 fn rule(node: &Node, pointer: String, top: bool, lang: QueryLanguage, sink: &mut Sink) -> Option<ChoiceRule> {
     let mut f = Fields::new(node, pointer.clone(), "a Choice rule", sink)?;
-    let next = if top { f.string("Next", sink) } else { None };
+    let next = if top { f.string("Next", sink).map(|n| n.map(StateName::from)) } else { None };
     if top && next.is_none() && !f.has("Next") {
         sink.push(
             Diagnostic::error(codes::BAD_CHOICE_RULE, "every top-level Choice rule needs 'Next'")

@@ -1,7 +1,7 @@
 //! Retriers and Catchers (rules 2.12–2.14, 16.x).
 
 use crate::asl::codes;
-use crate::asl::definition::{Catcher, QueryLanguage, Retrier, Spanned};
+use crate::asl::definition::{Catcher, QueryLanguage, Retrier, Spanned, StateName};
 use crate::asl::diagnostic::Diagnostic;
 use crate::asl::parse::expr::{PathKind, path_or_null, template_field};
 use crate::asl::parse::fields::{Fields, Sink};
@@ -130,7 +130,7 @@ pub fn retrier(node: &Node, pointer: String, sink: &mut Sink) -> Option<Retrier>
 pub fn catcher(node: &Node, pointer: String, lang: QueryLanguage, sink: &mut Sink) -> Option<Catcher> {
     let mut f = Fields::new(node, pointer, "a catcher", sink)?;
     let error_equals = error_equals(&mut f, sink);
-    let next = f.string("Next", sink);
+    let next = f.string("Next", sink).map(|n| n.map(StateName::from));
     if next.is_none() && !f.has("Next") {
         sink.push(
             Diagnostic::error(codes::MISSING_FIELD, "every catcher needs 'Next'")

@@ -80,7 +80,7 @@ fn field_line(app: &App, stage: &StageRecord) -> Line<'static> {
         (false, 0) => String::new(),
         (false, n) => format!("  [from column {}]", n + 1),
     };
-    let Some(field) = stage.field else {
+    let Some(source) = &stage.source else {
         let what = if stage.kind.as_str() == "input" { "the state's input" } else { "no field applies" };
         return Line::from(vec![
             Span::styled(what.to_owned(), Style::default().fg(Color::DarkGray)),
@@ -88,19 +88,17 @@ fn field_line(app: &App, stage: &StageRecord) -> Line<'static> {
         ]);
     };
     let text = &app.session.source.text;
-    let written = stage
-        .span
-        .and_then(|s| text.get(s.start as usize..s.end as usize))
+    let written = text
+        .get(source.span.start as usize..source.span.end as usize)
         .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
-        .or_else(|| stage.expr.as_deref().map(str::to_owned))
-        .unwrap_or_default();
+        .unwrap_or_else(|| source.expr.to_string());
     let written = if written.chars().count() > MAX_EXPR_CHARS {
         format!("{}…", written.chars().take(MAX_EXPR_CHARS).collect::<String>())
     } else {
         written
     };
     Line::from(vec![
-        Span::styled(format!("{field}: "), Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD)),
+        Span::styled(format!("{}: ", source.field), Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD)),
         Span::raw(written),
         Span::styled(diff, Style::default().fg(Color::Magenta)),
     ])

@@ -66,7 +66,7 @@ pub(super) fn bindings(
 /// `/`, as AWS names it).
 pub(super) fn expr(env: &mut Env, text: &str, field: &str, bindings: &Map<String, Value>) -> Result<Value, Failure> {
     let shown = text.trim();
-    let ast: Arc<Ast> = env.labels.jsonata(text).map_err(|e| {
+    let ast: Arc<Ast> = env.scratch.jsonata(text).map_err(|e| {
         query_error(
             field,
             format!(

@@ -255,7 +255,7 @@ fn child_execution(env: &mut Env, m: &MapState, input: Arc<Value>, location: Arc
             invocations: &mut *env.invocations,
             location: env.location.clone(),
             budget: env.config.max_history_events,
-            labels: &mut *env.labels,
+            scratch: &mut *env.scratch,
         };
         let ended = run_scope(&mut inner, &m.processor, input, location);
         env.now_ms = inner.now_ms;

@@ -157,11 +157,8 @@ pub(super) fn task(
                 let f = Failure::result_too_large(who);
                 return Err(Fault::Thrown(Thrown { error: Some(f.error), cause: Some(f.cause) }));
             }
-            let result = run.stage(
-                StageKind::Result,
-                Arc::new(v),
-                Some(("Resource", env.labels.get(t.resource.span, || resource.to_string()), t.resource.span)),
-            );
+            let source = env.scratch.source("Resource", t.resource.span, || resource.to_string());
+            let result = run.stage(StageKind::Result, Arc::new(v), Some(source));
             Ok(after_result(state, input, result, env, run)?)
         }
         Some(TaskAnswer::Throw { error, cause }) => {

@@ -31,7 +31,7 @@ fn rule_14_4_retry_reruns_all_branches_and_parallel_state_failed_comes_once() {
     let marks: Vec<_> = e
         .stages()
         .iter()
-        .filter_map(|s| s.retry)
+        .filter_map(|s| s.retry.as_deref().copied())
         .map(|r| (r.attempt, r.failed_at_ms - t0, r.retry_at_ms - t0))
         .collect();
     assert_eq!(marks, vec![(1, 0, 1_000), (2, 1_000, 3_000)]);

@@ -29,7 +29,7 @@ fn a_variables_stage_shows_every_variable_once_assign_is_bound() {
     let mut e = Execution::new(&m, json!({}), ExecutionConfig::default());
     e.run();
     let vars: Vec<_> =
-        e.stages().iter().filter(|s| s.kind == StageKind::Variables).map(|s| ((*s.value).clone(), s.field)).collect();
+        e.stages().iter().filter(|s| s.kind == StageKind::Variables).map(|s| ((*s.value).clone(), s.field())).collect();
     assert_eq!(vars, vec![(json!({"a": 1}), Some("Assign")), (json!({"a": 1, "b": 2}), Some("Assign"))]);
 }
 

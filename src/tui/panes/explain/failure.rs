@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 
 use crate::asl::definition::{Scope, Spanned, State, StateKind};
 use crate::asl::engine::Status;
+use crate::asl::engine::chunked::Chunked;
 use crate::asl::engine::stage::{StageDetail, StageKind, StageRecord};
 use crate::asl::validate::nested_scopes;
 use crate::tui::app::App;
@@ -89,9 +90,9 @@ pub fn decision(app: &App, stage: &StageRecord) -> Line<'static> {
 }
 
 /// How the state of `next` dealt with the error: a new attempt or a catcher.
-fn handled(stages: &[StageRecord], at: usize, next: &StageRecord, state: Option<&State>, error: &str) -> String {
+fn handled(stages: &Chunked<StageRecord>, at: usize, next: &StageRecord, state: Option<&State>, error: &str) -> String {
     if next.kind == StageKind::Input {
-        let attempt = 1 + attempts(&stages[..=at], next);
+        let attempt = 1 + attempts(stages.range(..=at), next);
         let retrier = state.and_then(|s| s.retry.iter().enumerate().find(|(_, r)| names_error(&r.error_equals, error)));
         return match retrier {
             Some((i, r)) => format!(
@@ -105,8 +106,8 @@ fn handled(stages: &[StageRecord], at: usize, next: &StageRecord, state: Option<
     }
     // The caught output comes after the catcher's ResultPath stage.
     let caught =
-        stages[next.index..].iter().filter(|s| same_place(s, next)).take(2).find_map(|s| match s.detail.as_deref() {
-            Some(StageDetail::Caught { catcher, next }) => Some((*catcher, next.as_str())),
+        stages.range(next.index..).filter(|s| same_place(s, next)).take(2).find_map(|s| match s.detail.as_deref() {
+            Some(StageDetail::Caught { catcher, next }) => Some((*catcher, &**next)),
             _ => None,
         });
     match (caught, state) {
@@ -118,9 +119,8 @@ fn handled(stages: &[StageRecord], at: usize, next: &StageRecord, state: Option<
 
 /// Attempts of `place`'s state so far: its `input` stages back to the previous state at the
 /// same level (nested stages in between are its branches').
-fn attempts(before: &[StageRecord], place: &StageRecord) -> usize {
+fn attempts<'a>(before: impl DoubleEndedIterator<Item = &'a StageRecord>, place: &StageRecord) -> usize {
     before
-        .iter()
         .rev()
         .filter(|s| s.location == place.location)
         .take_while(|s| s.state == place.state)
@@ -145,7 +145,7 @@ pub fn caught(app: &App, stage: &StageRecord, catcher: usize, next: &str) -> Vec
         format!("{} › {} › ", stage.location, stage.state)
     };
     let mine = |s: &&StageRecord| same_place(s, stage) || s.location.starts_with(&inside);
-    let thrown = stages[..stage.index].iter().rev().filter(mine).find_map(|s| match s.detail.as_deref() {
+    let thrown = stages.range(..stage.index).rev().filter(mine).find_map(|s| match s.detail.as_deref() {
         Some(StageDetail::Error { error, cause }) => Some((error.clone(), cause.clone())),
         _ => None,
     });
