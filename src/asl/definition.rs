@@ -324,7 +324,8 @@ pub struct Task {
 
 #[derive(Clone, Debug)]
 pub struct Choice {
-    pub choices: Vec<ChoiceRule>,
+    /// Shared: an execution's Choice explanations point at them instead of being stored.
+    pub choices: std::sync::Arc<[ChoiceRule]>,
     pub default: Option<Spanned<StateName>>,
 }
 

@@ -52,7 +52,7 @@ pub fn targets(state: &State) -> Vec<(&Spanned<crate::asl::definition::StateName
         out.push((n, "Next", format!("{}/Next", state.pointer)));
     }
     if let StateKind::Choice(c) = &state.kind {
-        for rule in &c.choices {
+        for rule in c.choices.iter() {
             if let Some(n) = &rule.next {
                 out.push((n, "Next", format!("{}/Next", rule.pointer)));
             }

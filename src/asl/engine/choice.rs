@@ -8,26 +8,64 @@
 mod compare;
 mod explain;
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use crate::asl::definition::{Choice, ChoiceRule, Comparison, Condition, Operand, Operator, StateName};
-use crate::asl::jsonpath::{Path, Roots};
+use crate::asl::jsonpath::{Path, Root, Roots, Variables};
 use crate::asl::source::Span;
 
 pub use compare::{Mismatch, Side};
 
 /// What a Choice state decided, and why.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct ChoiceOutcome {
     /// Index of the first rule that evaluated true, if any.
     pub matched: Option<usize>,
     /// Where the state goes: the matched rule's `Next`, else the `Default` (when the caller
     /// supplied it, see [`evaluate_state`]); `None` means `States.NoChoiceMatched`.
     pub next: Option<StateName>,
-    /// The top-level rules that were evaluated, in order; rules after the match are not.
-    pub rules: Vec<RuleTrace>,
     /// How many top-level rules the state has.
     pub total_rules: usize,
+    why: Why,
+}
+
+/// The evaluated rules, or what it takes to evaluate them again.
+#[derive(Clone, Debug)]
+enum Why {
+    Recorded(Vec<RuleTrace>),
+    /// Rules that read nothing but the input give the same trace whenever they are evaluated
+    /// on it, so a run keeps these two pointers instead of a trace per visit (a trace is a few
+    /// hundred bytes and three allocations; in a loop that was a large share of a state's
+    /// cost). Rules that read `$$` or variables are recorded: those change as the run goes on.
+    Deferred {
+        rules: Arc<[ChoiceRule]>,
+        input: Arc<Value>,
+    },
+}
+
+impl ChoiceOutcome {
+    /// The top-level rules that were evaluated, in order; rules after the match are not.
+    pub fn rules(&self) -> Cow<'_, [RuleTrace]> {
+        match &self.why {
+            Why::Recorded(rules) => Cow::Borrowed(rules),
+            Why::Deferred { rules, input } => {
+                let empty = serde_json::Map::new();
+                let roots = Roots { input, context: &Value::Null, variables: &empty };
+                // Same rules, same input: this cannot fail where the first evaluation did not.
+                Cow::Owned(trace_rules(rules, &roots).map(|(traces, _)| traces).unwrap_or_default())
+            }
+        }
+    }
+}
+
+impl PartialEq for ChoiceOutcome {
+    fn eq(&self, other: &Self) -> bool {
+        (self.matched, &self.next, self.total_rules) == (other.matched, &other.next, other.total_rules)
+            && self.rules() == other.rules()
+    }
 }
 
 /// One evaluated rule (top-level or nested).
@@ -90,30 +128,98 @@ pub struct ChoiceError {
 /// Evaluates the rules in order (rule 10.1). `next` is the matched rule's `Next`; this function
 /// does not know the state's `Default`, see [`evaluate_state`].
 pub fn evaluate(choices: &[ChoiceRule], roots: &Roots) -> Result<ChoiceOutcome, ChoiceError> {
+    let (rules, matched) = trace_rules(choices, roots)?;
+    let next = matched.and_then(|i| choices[i].next.as_ref()).map(|n| n.value.clone());
+    Ok(ChoiceOutcome { matched, next, total_rules: choices.len(), why: Why::Recorded(rules) })
+}
+
+/// The rules up to the first true one, traced, and its index.
+fn trace_rules(choices: &[ChoiceRule], roots: &Roots) -> Result<(Vec<RuleTrace>, Option<usize>), ChoiceError> {
     // Kept with the stage for the whole run: sized for the rules, trimmed to those evaluated.
     let mut rules = Vec::with_capacity(choices.len());
-    let mut matched = None;
     for (i, rule) in choices.iter().enumerate() {
         let trace = eval_rule(rule, roots)?;
         let hit = trace.result;
         rules.push(trace);
         if hit {
-            matched = Some(i);
-            break;
+            rules.shrink_to_fit();
+            return Ok((rules, Some(i)));
         }
     }
-    rules.shrink_to_fit();
-    let next = matched.and_then(|i| choices[i].next.as_ref()).map(|n| n.value.clone());
-    Ok(ChoiceOutcome { matched, next, rules, total_rules: choices.len() })
+    Ok((rules, None))
 }
 
-/// Evaluates a whole Choice state: the rules, then `Default` when none matched (rule 10.2).
-pub fn evaluate_state(choice: &Choice, roots: &Roots) -> Result<ChoiceOutcome, ChoiceError> {
-    let mut outcome = evaluate(&choice.choices, roots)?;
+/// Evaluates a whole Choice state on its effective input: the rules, then `Default` when none
+/// matched (rule 10.2). The trace is recorded only when the rules read more than the input
+/// (see [`ChoiceOutcome::rules`]).
+pub fn evaluate_state(
+    choice: &Choice,
+    input: &Arc<Value>,
+    context: &Value,
+    variables: &dyn Variables,
+) -> Result<ChoiceOutcome, ChoiceError> {
+    let roots = &Roots { input, context, variables };
+    let mut outcome = if choice.choices.iter().all(reads_only_input) {
+        let mut matched = None;
+        for (i, rule) in choice.choices.iter().enumerate() {
+            if holds(rule, roots)? {
+                matched = Some(i);
+                break;
+            }
+        }
+        let next = matched.and_then(|i| choice.choices[i].next.as_ref()).map(|n| n.value.clone());
+        let why = Why::Deferred { rules: choice.choices.clone(), input: input.clone() };
+        ChoiceOutcome { matched, next, total_rules: choice.choices.len(), why }
+    } else {
+        evaluate(&choice.choices, roots)?
+    };
     if outcome.matched.is_none() {
         outcome.next = choice.default.as_ref().map(|d| d.value.clone());
     }
     Ok(outcome)
+}
+
+/// Whether the rule's paths read only the input: rooted at `$`, with no other `$` in them (a
+/// `$$` or `$var` inside a filter counts as reading more).
+fn reads_only_input(rule: &ChoiceRule) -> bool {
+    let input_only = |p: &Path| matches!(p.root(), Root::Input) && !p.text().get(1..).unwrap_or("").contains('$');
+    match &rule.condition {
+        Condition::And(rules) | Condition::Or(rules) => rules.iter().all(reads_only_input),
+        Condition::Not(inner) => reads_only_input(inner),
+        Condition::Compare(c) => {
+            input_only(&c.variable.value)
+                && match &c.operand.value {
+                    Operand::Literal(_) => true,
+                    Operand::Path(p) => input_only(p),
+                }
+        }
+        Condition::Jsonata(_) => false,
+    }
+}
+
+/// [`eval_rule`]'s verdict without the trace: the same short-circuits, so the same errors.
+fn holds(rule: &ChoiceRule, roots: &Roots) -> Result<bool, ChoiceError> {
+    match &rule.condition {
+        Condition::And(rules) => {
+            for r in rules {
+                if !holds(r, roots)? {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
+        Condition::Or(rules) => {
+            for r in rules {
+                if holds(r, roots)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        Condition::Not(inner) => Ok(!holds(inner, roots)?),
+        Condition::Compare(c) => Ok(compared(c, roots)?.result),
+        Condition::Jsonata(_) => Err(jsonata_condition()),
+    }
 }
 
 fn eval_rule(rule: &ChoiceRule, roots: &Roots) -> Result<RuleTrace, ChoiceError> {
@@ -134,13 +240,7 @@ fn eval_rule(rule: &ChoiceRule, roots: &Roots) -> Result<RuleTrace, ChoiceError>
             let t = eval_comparison(c, roots)?;
             (t.0, Test::Compare(Box::new(t.1)))
         }
-        Condition::Jsonata(_) => {
-            return Err(ChoiceError {
-                error: "statescope.Unsupported".into(),
-                // JSONata Choice states are evaluated in `states/jsonata.rs`, never here.
-                cause: "a JSONata Condition where JSONPath rules are evaluated".into(),
-            });
-        }
+        Condition::Jsonata(_) => return Err(jsonata_condition()),
     };
     Ok(RuleTrace { result, test, next: rule.next.as_ref().map(|n| n.value.clone()), span: rule.span })
 }
@@ -165,34 +265,67 @@ fn short_circuit(
     Ok((!stop_on, evaluated, 0))
 }
 
-fn eval_comparison(c: &Comparison, roots: &Roots) -> Result<(bool, ComparisonTrace), ChoiceError> {
+/// JSONata Choice states are evaluated in `states/jsonata.rs`, never here.
+fn jsonata_condition() -> ChoiceError {
+    ChoiceError {
+        error: "statescope.Unsupported".into(),
+        cause: "a JSONata Condition where JSONPath rules are evaluated".into(),
+    }
+}
+
+/// One comparison's verdict and the values it looked at.
+struct Compared {
+    result: bool,
+    /// `None` only for `IsPresent` on a path that selects nothing.
+    found: Option<Value>,
+    /// What a `…Path` operand resolved to (a literal operand is not copied).
+    operand_value: Option<Value>,
+    mismatch: Option<Mismatch>,
+}
+
+fn compared(c: &Comparison, roots: &Roots) -> Result<Compared, ChoiceError> {
     let variable = &c.variable.value;
     let found = variable.select(roots).ok();
-    let trace = |found, operand, mismatch| ComparisonTrace {
-        variable: variable.shared_text(),
-        found,
-        operator: c.operator,
-        operand,
-        mismatch,
-    };
     // IsPresent is the one test of a path that may select nothing (rule 10.6).
     if c.operator == Operator::IsPresent {
         let wanted = matches!(&c.operand.value, Operand::Literal(Value::Bool(true)));
         let result = found.is_some() == wanted;
-        return Ok((result, trace(found, OperandTrace::Literal(Value::Bool(wanted)), None)));
+        return Ok(Compared { result, found, operand_value: None, mismatch: None });
     }
     let Some(found) = found else { return Err(invalid_path(variable)) };
-    let operand = match &c.operand.value {
-        Operand::Literal(v) => OperandTrace::Literal(v.clone()),
-        Operand::Path(p) => {
-            OperandTrace::Path { path: p.shared_text(), value: p.select(roots).map_err(|_| invalid_path(p))? }
-        }
+    let operand_value = match &c.operand.value {
+        Operand::Literal(_) => None,
+        Operand::Path(p) => Some(p.select(roots).map_err(|_| invalid_path(p))?),
     };
-    let (OperandTrace::Literal(right) | OperandTrace::Path { value: right, .. }) = &operand;
+    // A path operand was resolved just above; a literal is compared where it stands.
+    let right = match (&operand_value, &c.operand.value) {
+        (Some(v), _) | (None, Operand::Literal(v)) => v,
+        (None, Operand::Path(_)) => &Value::Null,
+    };
     Ok(match compare::compare(c.operator, &found, right) {
-        Ok(result) => (result, trace(Some(found), operand, None)),
-        Err(m) => (false, trace(Some(found), operand, Some(m))),
+        Ok(result) => Compared { result, found: Some(found), operand_value, mismatch: None },
+        Err(m) => Compared { result: false, found: Some(found), operand_value, mismatch: Some(m) },
     })
+}
+
+fn eval_comparison(c: &Comparison, roots: &Roots) -> Result<(bool, ComparisonTrace), ChoiceError> {
+    let done = compared(c, roots)?;
+    let operand = match (&c.operand.value, done.operand_value) {
+        // IsPresent's operand is shown as the boolean it tests.
+        _ if c.operator == Operator::IsPresent => {
+            OperandTrace::Literal(Value::Bool(matches!(&c.operand.value, Operand::Literal(Value::Bool(true)))))
+        }
+        (Operand::Literal(v), _) => OperandTrace::Literal(v.clone()),
+        (Operand::Path(p), value) => OperandTrace::Path { path: p.shared_text(), value: value.unwrap_or_default() },
+    };
+    let trace = ComparisonTrace {
+        variable: c.variable.value.shared_text(),
+        found: done.found,
+        operator: c.operator,
+        operand,
+        mismatch: done.mismatch,
+    };
+    Ok((done.result, trace))
 }
 
 /// A `Variable` or `…Path` operand that selects nothing (rule 10.6), with AWS's cause text.

@@ -588,36 +588,45 @@ fn jsonpath_state(state: &State, input: &Arc<Value>, env: &mut Env, run: &mut Ru
             }
             return finish(state, &effective, env, run);
         }
-        StateKind::Choice(c) => {
-            let roots = env.roots(&effective);
-            let outcome = choice::evaluate_state(c, &roots).map_err(|e| Failure {
-                error: e.error,
-                cause: e.cause,
-                location: None,
-            })?;
-            let Some(next) = outcome.next.clone() else {
-                return Err(no_choice_matched());
-            };
-            // The matched rule's Assign, or the state's own when Default is taken (rule 5.6).
-            let assign = match outcome.matched {
-                Some(i) => c.choices[i].assign.as_ref(),
-                None => state.io.assign.as_ref(),
-            };
-            if let Some(a) = assign {
-                run.assigned = Some(assign_vars(a, &effective, env, run)?);
-            }
-            let out = output_stage(state, &effective, env, run)?;
-            if let Some(last) = run.stages.last_mut() {
-                last.detail = Some(Box::new(StageDetail::Choice(outcome)));
-            }
-            return Ok(Outcome::Next(next, out));
-        }
+        StateKind::Choice(c) => return choice_state(state, c, &effective, env, run),
         // `evaluate` sends these to their own modules; they never reach this function.
         StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_) => {
             return Err(unsupported("internal: Task, Parallel and Map are evaluated by their own modules"));
         }
     };
     after_result(state, input, result, env, run)
+}
+
+/// A JSONPath Choice: the first true rule (or Default), its Assign, OutputPath; the decision
+/// is noted on the output stage.
+fn choice_state(
+    state: &State,
+    c: &crate::asl::definition::Choice,
+    effective: &Arc<Value>,
+    env: &mut Env,
+    run: &mut Run,
+) -> Result<Outcome, Failure> {
+    let outcome = choice::evaluate_state(c, effective, env.context, env.variables).map_err(|e| Failure {
+        error: e.error,
+        cause: e.cause,
+        location: None,
+    })?;
+    let Some(next) = outcome.next.clone() else {
+        return Err(no_choice_matched());
+    };
+    // The matched rule's Assign, or the state's own when Default is taken (rule 5.6).
+    let assign = match outcome.matched {
+        Some(i) => c.choices[i].assign.as_ref(),
+        None => state.io.assign.as_ref(),
+    };
+    if let Some(a) = assign {
+        run.assigned = Some(assign_vars(a, effective, env, run)?);
+    }
+    let out = output_stage(state, effective, env, run)?;
+    if let Some(last) = run.stages.last_mut() {
+        last.detail = Some(Box::new(StageDetail::Choice(outcome)));
+    }
+    Ok(Outcome::Next(next, out))
 }
 
 /// From a state's result to its output: Assign (`$` = the result, rule 7.8), ResultSelector,

@@ -68,7 +68,7 @@ pub fn choice(f: &mut Fields, ctx: &StateCtx, sink: &mut Sink) -> Option<Choice>
                     .pointer(f.pointer.clone()),
             );
         }
-        return Some(Choice { choices: Vec::new(), default });
+        return Some(Choice { choices: Vec::new().into(), default });
     };
     if items.is_empty() {
         sink.push(
@@ -78,9 +78,9 @@ pub fn choice(f: &mut Fields, ctx: &StateCtx, sink: &mut Sink) -> Option<Choice>
         );
     }
     let pointer = f.child("Choices");
-    let choices =
+    let choices: Vec<_> =
         items.iter().enumerate().filter_map(|(i, n)| rule(n, format!("{pointer}/{i}"), true, ctx.lang, sink)).collect();
-    Some(Choice { choices, default })
+    Some(Choice { choices: choices.into(), default })
 }
 
 fn rule(node: &Node, pointer: String, top: bool, lang: QueryLanguage, sink: &mut Sink) -> Option<ChoiceRule> {

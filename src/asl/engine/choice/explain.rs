@@ -30,11 +30,12 @@ impl ChoiceOutcome {
 
 impl fmt::Display for ChoiceOutcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, rule) in self.rules.iter().enumerate() {
+        let rules = self.rules();
+        for (i, rule) in rules.iter().enumerate() {
             write!(f, "rule {}: ", i + 1)?;
             rule_lines(f, rule, 0)?;
         }
-        let evaluated = self.rules.len();
+        let evaluated = rules.len();
         if evaluated < self.total_rules {
             let rest = if evaluated + 1 == self.total_rules {
                 format!("rule {}", self.total_rules)

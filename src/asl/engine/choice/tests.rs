@@ -33,7 +33,18 @@ fn outcome_with(rules: Vec<Value>, default: bool, input: Value) -> Result<Choice
     let machine = checked.machine.expect("machine");
     let Some(StateKind::Choice(c)) = machine.scope.state("C").map(|s| &s.kind) else { panic!("no Choice") };
     let (context, variables) = (json!({}), Map::new());
-    evaluate_state(c, &Roots { input: &input, context: &context, variables: &variables })
+    let input = std::sync::Arc::new(input);
+    let outcome = evaluate_state(c, &input, &context, &variables);
+    // Every case also checks that an explanation computed on demand (rules reading only the
+    // input) is the one recorded while evaluating (rules reading `$$` or variables).
+    let mut recorded = evaluate(&c.choices, &Roots { input: &input, context: &context, variables: &variables });
+    if let Ok(o) = &mut recorded
+        && o.matched.is_none()
+    {
+        o.next = c.default.as_ref().map(|d| d.value.clone());
+    }
+    assert_eq!(outcome, recorded, "deferred and recorded explanations differ");
+    outcome
 }
 
 fn outcome(rules: Vec<Value>, input: Value) -> Result<ChoiceOutcome, ChoiceError> {
@@ -132,7 +143,7 @@ fn rule_10_7_wrong_types_are_false_never_errors() {
 fn rule_10_7_the_trace_says_which_side_had_the_wrong_type() {
     let o = outcome(vec![json!({"Variable": "$.v", "NumericEqualsPath": "$.o"})], json!({"v": 1, "o": "1"}))
         .expect("no error");
-    let Test::Compare(c) = &o.rules[0].test else { panic!("a comparison") };
+    let Test::Compare(c) = &o.rules()[0].test else { panic!("a comparison") };
     assert_eq!(c.mismatch, Some(Mismatch { side: Side::Operand, compares: "numbers", found: "a string" }));
     assert_eq!(c.operand, OperandTrace::Path { path: "$.o".into(), value: json!("1") });
 }
@@ -191,7 +202,7 @@ fn rule_10_3_and_or_not_short_circuit() {
     // And stops at the first false: the sub-rule that would raise is never evaluated.
     let o = outcome(vec![json!({"And": [f.clone(), missing.clone()]})], input.clone()).expect("no error");
     assert_eq!(o.matched, None);
-    assert!(matches!(&o.rules[0].test, Test::And { evaluated, skipped: 1 } if evaluated.len() == 1));
+    assert!(matches!(&o.rules()[0].test, Test::And { evaluated, skipped: 1 } if evaluated.len() == 1));
     // Or stops at the first true.
     let o = outcome(vec![json!({"Or": [t.clone(), missing.clone()]})], input.clone()).expect("no error");
     assert_eq!(o.matched, Some(0));
@@ -222,7 +233,7 @@ fn rule_10_1_first_true_rule_wins_and_later_rules_are_not_evaluated() {
         json!({"Variable": "$.missing", "NumericEquals": 1}),
     ];
     let o = outcome(rules, json!({"v": 1})).expect("the missing path is never looked at");
-    assert_eq!((o.matched, o.next.as_deref(), o.rules.len(), o.total_rules), (Some(1), Some("U"), 2, 4));
+    assert_eq!((o.matched, o.next.as_deref(), o.rules().len(), o.total_rules), (Some(1), Some("U"), 2, 4));
 }
 
 #[test]
@@ -319,4 +330,34 @@ fn rule_10_5_invalid_literal_operands_are_rejected_before_running() {
     assert_eq!(d.len(), 1);
     assert_eq!(d[0].0, crate::asl::codes::BAD_VALUE);
     assert!(d[0].1.contains("'\\b' is not an escape"), "{}", d[0].1);
+}
+
+/// The explanation of a rule reading a variable is the one of that moment, although the
+/// variable changes before it is shown (rule 7.2: later states see later values).
+#[test]
+fn explanations_of_rules_reading_variables_keep_the_values_of_their_moment() {
+    let def = json!({"StartAt": "Set", "States": {
+        "Set": {"Type": "Pass", "Assign": {"n": 1}, "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [
+            {"Variable": "$n", "NumericEquals": 1, "Next": "Bump"},
+            {"Variable": "$.v", "NumericEquals": 7, "Next": "Done"}
+        ], "Default": "Done"},
+        "Bump": {"Type": "Pass", "Assign": {"n": 2}, "Next": "C"},
+        "Done": {"Type": "Succeed"}
+    }});
+    let checked = check(&Source::new("t.json", def.to_string()));
+    let m = checked.machine.expect("machine");
+    let mut e = Execution::new(&m, json!({"v": 1}), ExecutionConfig::default());
+    assert!(matches!(e.run(), Status::Succeeded(_)));
+    let explained: Vec<String> = e
+        .stages()
+        .iter()
+        .filter_map(|s| match s.detail.as_deref() {
+            Some(crate::asl::engine::stage::StageDetail::Choice(o)) => Some(o.explain()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(explained.len(), 2);
+    assert!(explained[0].starts_with("rule 1: $n (1) NumericEquals 1 → true"), "{}", explained[0]);
+    assert!(explained[1].starts_with("rule 1: $n (2) NumericEquals 1 → false"), "{}", explained[1]);
 }
