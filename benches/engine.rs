@@ -18,7 +18,7 @@ use statescope::asl::engine::{Execution, ExecutionConfig, Status};
 use statescope::asl::source::Source;
 
 const ITERATIONS: u64 = 10_000;
-const RUNS: usize = 7;
+const RUNS: usize = 15;
 
 fn main() {
     let def = json!({

@@ -81,6 +81,15 @@ impl Call {
 
     /// Evaluates the call: arguments first, left to right, then the function.
     pub fn eval(&self, roots: &Roots, entropy: &mut dyn Entropy) -> Result<Value, IntrinsicError> {
+        // Most calls take at most three arguments: those go in an array, not a new vector
+        // (a payload template in a loop calls this once per visit).
+        if self.args.len() <= 3 {
+            let mut values = [Value::Null, Value::Null, Value::Null];
+            for (slot, arg) in values.iter_mut().zip(&self.args) {
+                *slot = arg.eval(self.func, roots, entropy)?;
+            }
+            return functions::apply(self, values.into_iter().take(self.args.len()), entropy);
+        }
         let mut values = Vec::with_capacity(self.args.len());
         for arg in &self.args {
             values.push(arg.eval(self.func, roots, entropy)?);

@@ -538,7 +538,7 @@ impl<'m> Execution<'m> {
             tasks: &*self.tasks,
             answers: &self.answers,
             invocations: &mut self.invocations,
-            location: Arc::from(""),
+            location: Default::default(),
             // The execution's closing event needs room too.
             budget: self.config.max_history_events.saturating_sub(self.history.len() + 1),
             scratch: &mut self.scratch,

@@ -54,6 +54,50 @@ pub enum StageDetail {
     Caught { catcher: usize, next: crate::asl::definition::StateName },
 }
 
+/// Where a state ran: empty at top level, else `Fan › branch 2` or `Map › item 3 › Inner ›
+/// branch 1`. Reads as a `str`. The top level holds nothing, so the records of a long top-level
+/// run share no reference count (counting one per stage showed in the engine's profile).
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct Location(Option<Arc<str>>);
+
+impl Location {
+    /// A nested location; an empty text is the top level.
+    pub fn new(text: impl AsRef<str>) -> Location {
+        let text = text.as_ref();
+        Location((!text.is_empty()).then(|| Arc::from(text)))
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_deref().unwrap_or("")
+    }
+}
+
+impl std::ops::Deref for Location {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl PartialEq<str> for Location {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
 /// The ASL field behind a stage's value, as written: shown next to the JSON it produced. Made
 /// once per field and execution and shared by every stage it produces.
 #[derive(Debug, PartialEq, Eq)]
@@ -74,7 +118,7 @@ pub struct StageRecord {
     pub index: usize,
     pub state: Arc<str>,
     /// Where the state sits: empty at top level, else `Fan › branch 2` or `Map › item 3`.
-    pub location: std::sync::Arc<str>,
+    pub location: Location,
     pub kind: StageKind,
     pub value: Arc<Value>,
     /// The ASL field that produced the value (`InputPath: $.lambda`), if any.

@@ -17,7 +17,7 @@ use crate::asl::engine::config::ExecutionConfig;
 use crate::asl::engine::history::EventKind;
 use crate::asl::engine::io::{self, Failure};
 use crate::asl::engine::retry::{Decision, RetryState};
-use crate::asl::engine::stage::{FieldSource, StageDetail, StageKind, StageRecord};
+use crate::asl::engine::stage::{FieldSource, Location, StageDetail, StageKind, StageRecord};
 use crate::asl::engine::tasks::{RecordedAnswers, TaskRequest, TaskSource};
 use crate::asl::engine::trace::Trace;
 use crate::asl::jsonpath::{Roots, SelectError, Variables};
@@ -86,7 +86,7 @@ pub(crate) struct Env<'a> {
     /// Invocations per Task state so far (Step Functions Local counts mock responses so).
     pub invocations: &'a mut BTreeMap<String, u32>,
     /// Where the scope sits: empty at top level, else `Fan › branch 2`.
-    pub location: Arc<str>,
+    pub location: Location,
     /// History events this trace may still add before the execution hits its quota.
     pub budget: usize,
     pub scratch: &'a mut Scratch,
@@ -98,18 +98,18 @@ impl Env<'_> {
     }
 
     /// A nested location for a branch or iteration of `state`.
-    fn nested(&self, state: &str, what: &str) -> Arc<str> {
+    fn nested(&self, state: &str, what: &str) -> Location {
         if self.location.is_empty() {
-            format!("{state} › {what}").into()
+            Location::new(format!("{state} › {what}"))
         } else {
-            format!("{} › {state} › {what}", self.location).into()
+            Location::new(format!("{} › {state} › {what}", self.location))
         }
     }
 }
 
 struct Run {
     state: Arc<str>,
-    location: Arc<str>,
+    location: Location,
     /// Numbered (`index`) only when revealed.
     stages: Vec<StageRecord>,
     assigned: Option<Map<String, Value>>,
@@ -119,7 +119,7 @@ struct Run {
 
 impl Run {
     /// A run whose stages go into `buffer` (an empty one from [`Scratch::buffer`]).
-    fn new(name: Arc<str>, location: &Arc<str>, buffer: Vec<StageRecord>) -> Run {
+    fn new(name: Arc<str>, location: &Location, buffer: Vec<StageRecord>) -> Run {
         Run { state: name, location: location.clone(), stages: buffer, assigned: None, elapsed_ms: 0 }
     }
 
@@ -357,7 +357,7 @@ pub(crate) enum ScopeEnd {
 
 /// Runs a nested scope to its end. Its variables start as the enclosing ones at the container's
 /// entry and are discarded at its end (rule 7.5); `env.now_ms` is left at the scope's end time.
-fn run_scope(env: &mut Env, scope: &Scope, input: Arc<Value>, location: Arc<str>) -> ScopeEnd {
+fn run_scope(env: &mut Env, scope: &Scope, input: Arc<Value>, location: Location) -> ScopeEnd {
     // Inner states rewrite only `$$.State` (and `$$.Task`): those are put back at the end, so
     // the rest of the context (the execution input among it) is shared, not copied per
     // iteration (copying made a 1,000-item Map quadratic).
@@ -378,7 +378,7 @@ fn run_scope(env: &mut Env, scope: &Scope, input: Arc<Value>, location: Arc<str>
     end
 }
 
-fn run_scope_states(env: &mut Env, scope: &Scope, input: Arc<Value>, location: Arc<str>) -> ScopeEnd {
+fn run_scope_states(env: &mut Env, scope: &Scope, input: Arc<Value>, location: Location) -> ScopeEnd {
     // Copied only when a state of the scope assigns (rule 7.5: the outer ones are read-only).
     let mut variables = std::borrow::Cow::Borrowed(env.variables);
     let mut index = scope.index_of(&scope.start_at.value);

@@ -25,7 +25,11 @@ const LENIENT_BASE64: GeneralPurpose = GeneralPurpose::new(
 );
 
 /// Runs `call`'s function on its evaluated arguments.
-pub fn apply(call: &Call, values: Vec<Value>, entropy: &mut dyn Entropy) -> Result<Value, IntrinsicError> {
+pub fn apply(
+    call: &Call,
+    values: impl IntoIterator<Item = Value>,
+    entropy: &mut dyn Entropy,
+) -> Result<Value, IntrinsicError> {
     let f = call.func;
     let mut it = values.into_iter();
     // The parser guarantees the count, so a missing value here is a bug; `Null` keeps it total.
