@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::asl::engine::clock::{DEFAULT_START_MS, format_millis, write_millis};
+use crate::asl::engine::clock::{DEFAULT_START_MS, format_millis};
 
 /// Identity and determinism settings of an execution.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,20 +74,21 @@ impl ExecutionConfig {
     /// only what changed: this runs on every state entry, so it must not allocate in a loop.
     /// `retry_count` is `None` for states that cannot retry: AWS shows `RetryCount` only on
     /// Task, Parallel and Map states (0 on the first attempt), as the corpus records.
-    pub fn set_state_context(&self, context: &mut Value, state: &str, entered_ms: i64, retry_count: Option<u32>) {
+    /// `entered` is the entry time as `$$.State.EnteredTime` shows it.
+    pub fn set_state_context(&self, context: &mut Value, state: &str, entered: &str, retry_count: Option<u32>) {
         // The maps are tiny (a handful of keys): walking them beats hashing every key with
         // SipHash, which showed in the per-state cost.
         let Some(obj) = context.as_object_mut().and_then(|o| o.iter_mut().find(|(k, _)| *k == "State")) else {
             context["State"] = json!({});
-            return self.set_state_context(context, state, entered_ms, retry_count);
+            return self.set_state_context(context, state, entered, retry_count);
         };
         let Value::Object(obj) = obj.1 else {
             *obj.1 = json!({});
-            return self.set_state_context(context, state, entered_ms, retry_count);
+            return self.set_state_context(context, state, entered, retry_count);
         };
         // Overwrite the strings in place: their buffers are reused, so a long loop allocates
         // nothing here.
-        let (mut name, mut entered, mut retry) = (false, false, false);
+        let (mut has_name, mut has_entered, mut has_retry) = (false, false, false);
         for (k, v) in obj.iter_mut() {
             match (k.as_str(), v) {
                 ("Name", Value::String(n)) => {
@@ -95,32 +96,35 @@ impl ExecutionConfig {
                         n.clear();
                         n.push_str(state);
                     }
-                    name = true;
+                    has_name = true;
                 }
                 ("EnteredTime", Value::String(t)) => {
-                    write_millis(t, entered_ms);
-                    entered = true;
+                    if t != entered {
+                        t.clear();
+                        t.push_str(entered);
+                    }
+                    has_entered = true;
                 }
                 ("RetryCount", v) => {
                     if let Some(n) = retry_count {
                         *v = json!(n);
                     }
-                    retry = true;
+                    has_retry = true;
                 }
                 _ => {}
             }
         }
-        if !name {
+        if !has_name {
             obj.insert("Name".into(), Value::String(state.to_string()));
         }
-        if !entered {
-            obj.insert("EnteredTime".into(), Value::String(format_millis(entered_ms)));
+        if !has_entered {
+            obj.insert("EnteredTime".into(), Value::String(entered.to_string()));
         }
         match retry_count {
-            Some(n) if !retry => {
+            Some(n) if !has_retry => {
                 obj.insert("RetryCount".into(), json!(n));
             }
-            None if retry => {
+            None if has_retry => {
                 obj.shift_remove("RetryCount");
             }
             _ => {}

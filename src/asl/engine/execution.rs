@@ -188,7 +188,7 @@ impl Queue {
 
     fn pop(&mut self) -> Option<Item> {
         let item = match &mut self.items {
-            Items::Owned(v) => std::mem::replace(v.get_mut(self.pos)?, Item::placeholder()),
+            Items::Owned(v) => std::mem::replace(v.get_mut(self.pos)?, Item::Taken),
             Items::Shared(a) => a.get(self.pos)?.clone(),
         };
         self.pos += 1;
@@ -199,9 +199,9 @@ impl Queue {
         match self.peek()? {
             Item::Event { .. } => match self.pop()? {
                 Item::Event { at_ms, kind } => Some((at_ms, kind)),
-                Item::Stage(_) => None,
+                Item::Stage(_) | Item::Taken => None,
             },
-            Item::Stage(_) => None,
+            Item::Stage(_) | Item::Taken => None,
         }
     }
 }
@@ -404,6 +404,8 @@ impl<'m> Execution<'m> {
                 Some(Item::Event { at_ms, kind }) => {
                     self.record(at_ms, kind);
                 }
+                // Only behind `pos`, which never goes back within a queue.
+                Some(Item::Taken) => {}
                 Some(Item::Stage(mut s)) => {
                     self.ahead.stages.pop_front();
                     s.index = self.stages.len();

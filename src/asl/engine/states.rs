@@ -140,9 +140,7 @@ impl Run {
 
     /// Moves the stages recorded so far into the trace (before nested scopes write theirs).
     fn flush(&mut self, trace: &mut Trace) {
-        for s in self.stages.drain(..) {
-            trace.stage(s);
-        }
+        trace.stages(&mut self.stages);
     }
 
     /// Flushes the stages and hands the emptied buffer back for the next state.
@@ -189,7 +187,8 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
     let mut retry_count = 0;
     loop {
         let retriable = matches!(state.kind, StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_));
-        env.config.set_state_context(env.context, &state.name, entered_ms, retriable.then_some(retry_count));
+        let entered = env.scratch.timestamp(entered_ms);
+        env.config.set_state_context(env.context, &state.name, entered, retriable.then_some(retry_count));
         if let Some(o) = env.context.as_object_mut().filter(|o| o.keys().any(|k| k == "Task")) {
             o.remove("Task");
         }
@@ -453,6 +452,9 @@ pub(crate) struct Scratch {
         std::collections::HashMap<String, Result<Arc<crate::asl::jsonata::Ast>, crate::asl::jsonata::JsonataError>>,
     /// Emptied [`Run`] buffers: one per nesting level in use, so a visit allocates none.
     stage_buffers: Vec<Vec<StageRecord>>,
+    /// The last entry time formatted, and when it was: the clock stands still between most
+    /// entries, and formatting it on each one showed in the per-state cost.
+    timestamp: (i64, String),
 }
 
 /// Keys here are spans, chosen by the definition, not by an attacker: a multiply-shift hash is
@@ -488,6 +490,15 @@ impl Scratch {
     fn source(&mut self, field: &'static str, span: Span, expr: impl FnOnce() -> String) -> Arc<FieldSource> {
         let made = self.sources.entry((span.start, span.end));
         made.or_insert_with(|| Arc::new(FieldSource { field, expr: expr().into(), span })).clone()
+    }
+
+    /// `ms` as `$$.State.EnteredTime` shows it.
+    fn timestamp(&mut self, ms: i64) -> &str {
+        if self.timestamp.0 != ms || self.timestamp.1.is_empty() {
+            crate::asl::engine::clock::write_millis(&mut self.timestamp.1, ms);
+            self.timestamp.0 = ms;
+        }
+        &self.timestamp.1
     }
 
     /// An empty stage buffer, reused when one is free.

@@ -16,6 +16,8 @@ pub(crate) enum Item {
         at_ms: i64,
         kind: EventKind,
     },
+    /// What an item revealed from a queue it owned leaves behind (writing only a tag).
+    Taken,
 }
 
 pub(crate) struct Trace {
@@ -23,13 +25,6 @@ pub(crate) struct Trace {
     next_id: u32,
     /// Id of the first event this trace may hand out, so callers can count events emitted.
     first_id: u32,
-}
-
-impl Item {
-    /// What a moved-out item leaves behind: allocates nothing.
-    pub fn placeholder() -> Item {
-        Item::Event { at_ms: 0, kind: EventKind::Lifecycle { name: String::new(), details: None } }
-    }
 }
 
 impl Trace {
@@ -60,6 +55,11 @@ impl Trace {
         self.items.push(Item::Stage(s));
     }
 
+    /// Appends stages in order, emptying `stages`.
+    pub fn stages(&mut self, stages: &mut Vec<StageRecord>) {
+        self.items.extend(stages.drain(..).map(Item::Stage));
+    }
+
     /// The id the next event will get.
     pub fn next_id(&self) -> u32 {
         self.next_id
@@ -74,7 +74,7 @@ impl Trace {
     pub fn last_stage_mut(&mut self) -> Option<&mut StageRecord> {
         self.items.iter_mut().rev().find_map(|i| match i {
             Item::Stage(s) => Some(s),
-            Item::Event { .. } => None,
+            Item::Event { .. } | Item::Taken => None,
         })
     }
 }
