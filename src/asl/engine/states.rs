@@ -107,8 +107,10 @@ impl Env<'_> {
     }
 }
 
-struct Run {
-    state: Arc<str>,
+/// The stages of one visit as they are computed. Borrows the state's name: each stage takes
+/// its own count of it, the run needs none (reference counts showed in the per-state cost).
+struct Run<'s> {
+    state: &'s Arc<str>,
     location: Location,
     /// Numbered (`index`) only when revealed.
     stages: Vec<StageRecord>,
@@ -117,25 +119,30 @@ struct Run {
     elapsed_ms: i64,
 }
 
-impl Run {
+impl<'s> Run<'s> {
     /// A run whose stages go into `buffer` (an empty one from [`Scratch::buffer`]).
-    fn new(name: Arc<str>, location: &Location, buffer: Vec<StageRecord>) -> Run {
+    fn new(name: &'s Arc<str>, location: &Location, buffer: Vec<StageRecord>) -> Run<'s> {
         Run { state: name, location: location.clone(), stages: buffer, assigned: None, elapsed_ms: 0 }
     }
 
     /// Records a stage; the value is shared with the caller, never copied.
     fn stage(&mut self, kind: StageKind, value: Arc<Value>, source: Option<Arc<FieldSource>>) -> Arc<Value> {
+        self.note(kind, value.clone(), source);
+        value
+    }
+
+    /// Records a stage whose value the caller no longer needs.
+    fn note(&mut self, kind: StageKind, value: Arc<Value>, source: Option<Arc<FieldSource>>) {
         self.stages.push(StageRecord {
             index: 0,
             state: self.state.clone(),
             location: self.location.clone(),
             kind,
-            value: value.clone(),
+            value,
             source,
             detail: None,
             retry: None,
         });
-        value
     }
 
     /// Moves the stages recorded so far into the trace (before nested scopes write theirs).
@@ -192,8 +199,8 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
         if let Some(o) = env.context.as_object_mut().filter(|o| o.keys().any(|k| k == "Task")) {
             o.remove("Task");
         }
-        let mut run = Run::new(state.shared_name.clone(), &env.location, env.scratch.buffer());
-        run.stage(StageKind::Input, input.clone(), None);
+        let mut run = Run::new(&state.shared_name, &env.location, env.scratch.buffer());
+        run.note(StageKind::Input, input.clone(), None);
         let result = evaluate(state, input, env, &mut run);
         let assigned = run.assigned.take();
         env.now_ms += run.elapsed_ms;
@@ -304,7 +311,7 @@ fn caught(env: &mut Env, state: &State, index: usize, input: &Arc<Value>, thrown
     error_output.insert("Error".into(), Value::String(thrown.error.unwrap_or_default()));
     error_output.insert("Cause".into(), Value::String(thrown.cause.unwrap_or_default()));
     let error_output = Value::Object(error_output);
-    let mut run = Run::new(state.shared_name.clone(), &env.location, env.scratch.buffer());
+    let mut run = Run::new(&state.shared_name, &env.location, env.scratch.buffer());
     type Assigned = Option<Map<String, Value>>;
     // Both languages end with the `output` stage recorded; the catch is noted on it.
     let result = (|| -> Result<(Assigned, Arc<Value>), Failure> {
@@ -710,7 +717,7 @@ fn variables_stage(env: &mut Env, run: &mut Run, a: &Spanned<Template>, assigned
     let mut all = env.variables.clone();
     all.extend(assigned.iter().map(|(k, v)| (k.clone(), v.clone())));
     let field = template_field(env, a, "Assign");
-    run.stage(StageKind::Variables, Arc::new(Value::Object(all)), Some(field));
+    run.note(StageKind::Variables, Arc::new(Value::Object(all)), Some(field));
 }
 
 /// OutputPath (shares the value when absent).

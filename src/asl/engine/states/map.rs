@@ -239,7 +239,12 @@ fn error_output(t: &Thrown) -> Value {
 /// variables guide: child workflows of a Distributed Map cannot reference outer scopes —
 /// pass values through ItemSelector). Its stages still go into this trace so the debugger
 /// can step through it.
-fn child_execution(env: &mut Env, m: &MapState, input: Arc<Value>, location: crate::asl::engine::stage::Location) -> ScopeEnd {
+fn child_execution(
+    env: &mut Env,
+    m: &MapState,
+    input: Arc<Value>,
+    location: crate::asl::engine::stage::Location,
+) -> ScopeEnd {
     let mut child = Trace::new(1);
     let no_variables = serde_json::Map::new();
     let ended = {
