@@ -25,7 +25,7 @@ fn select(app: &mut App, pick: impl Fn(&StageDetail) -> bool, nth: usize) {
         .iter()
         .filter(|s| s.detail.as_deref().is_some_and(&pick))
         .nth(nth)
-        .map(|s| s.index)
+        .map(|s| s.index())
         .expect("such a stage");
     app.stage_selected = Some(index);
 }

@@ -252,7 +252,7 @@ fn outcome_json(exec: &Execution, trace: bool) -> Value {
 }
 
 fn stage_json(s: &StageRecord) -> Value {
-    let mut o = json!({"index": s.index, "state": &*s.state, "stage": s.kind.as_str(), "value": &*s.value});
+    let mut o = json!({"index": s.index(), "state": &*s.state, "stage": s.kind.as_str(), "value": &*s.value});
     if !s.location.is_empty() {
         o["location"] = json!(&*s.location);
     }

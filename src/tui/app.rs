@@ -233,7 +233,7 @@ impl App {
     /// What the stage view shows now, as the highlight cache knows it.
     pub fn view_key(&self) -> Option<Key> {
         let stage = self.selected_stage()?;
-        Some(Key { stage: stage.index, value: std::sync::Arc::as_ptr(&stage.value) as usize, diff: self.diff })
+        Some(Key { stage: stage.index(), value: std::sync::Arc::as_ptr(&stage.value) as usize, diff: self.diff })
     }
 
     /// The visit holding the selected stage: the stages of its state around it, from its

@@ -271,7 +271,7 @@ fn rewind_to_event(app: &mut App, event: usize) {
     let nth = |same: &dyn Fn(&EventKind) -> bool| events.range(..=event).filter(|x| same(&x.kind)).count();
     let stage_of = |state: &str, kind: StageKind, n: usize| {
         let stages = app.session.exec.stages().iter();
-        stages.filter(|s| &*s.state == state && s.kind == kind).nth(n.wrapping_sub(1)).map(|s| s.index + 1)
+        stages.filter(|s| &*s.state == state && s.kind == kind).nth(n.wrapping_sub(1)).map(|s| s.index() + 1)
     };
     let target = match &e.kind {
         EventKind::ExecutionStarted { .. } => Some(0),

@@ -408,7 +408,8 @@ impl<'m> Execution<'m> {
                 Some(Item::Taken) => {}
                 Some(Item::Stage(mut s)) => {
                     self.ahead.stages.pop_front();
-                    s.index = self.stages.len();
+                    // Four billion stages is far beyond any history quota.
+                    s.index = self.stages.len() as u32;
                     self.stages.push(s);
                     if !self.has_queued_stage() {
                         self.flush_events();

@@ -58,17 +58,18 @@ pub enum StageDetail {
 /// branch 1`. Reads as a `str`. The top level holds nothing, so the records of a long top-level
 /// run share no reference count (counting one per stage showed in the engine's profile).
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
-pub struct Location(Option<Arc<str>>);
+pub struct Location(Option<Arc<Box<str>>>);
 
 impl Location {
     /// A nested location; an empty text is the top level.
     pub fn new(text: impl AsRef<str>) -> Location {
         let text = text.as_ref();
-        Location((!text.is_empty()).then(|| Arc::from(text)))
+        // A thin pointer (`Arc<Box<str>>`, not `Arc<str>`): one word in every stage record.
+        Location((!text.is_empty()).then(|| Arc::new(Box::from(text))))
     }
 
     pub fn as_str(&self) -> &str {
-        self.0.as_deref().unwrap_or("")
+        self.0.as_deref().map_or("", |t| &**t)
     }
 }
 
@@ -114,8 +115,8 @@ pub struct FieldSource {
 /// growth and first touch of its pages were a visible part of the engine's per-state cost.
 #[derive(Clone, Debug)]
 pub struct StageRecord {
-    /// Position in the execution's list of stages (0-based).
-    pub index: usize,
+    /// Position in the execution's list of stages (see [`StageRecord::index`]).
+    pub(crate) index: u32,
     pub state: Arc<str>,
     /// Where the state sits: empty at top level, else `Fan › branch 2` or `Map › item 3`.
     pub location: Location,
@@ -130,6 +131,11 @@ pub struct StageRecord {
 }
 
 impl StageRecord {
+    /// Position in the execution's list of stages (0-based).
+    pub fn index(&self) -> usize {
+        self.index as usize
+    }
+
     /// The ASL field that produced the value (`InputPath`), if any.
     pub fn field(&self) -> Option<&'static str> {
         self.source.as_ref().map(|s| s.field)

@@ -165,15 +165,15 @@ fn rewind_then_step_reproduces_the_same_stages_and_history() {
     let mut e = Execution::new(&m, json!({"x": {"y": 1}}), ExecutionConfig::default());
     e.run();
     let all: Vec<(usize, StageKind, Value)> =
-        e.stages().iter().map(|s| (s.index, s.kind, (*s.value).clone())).collect();
+        e.stages().iter().map(|s| (s.index(), s.kind, (*s.value).clone())).collect();
     let history = e.history().events().to_vec();
     for stop in 0..all.len() {
         e.rewind(stop);
         assert_eq!(e.stages().len(), stop + 1);
-        assert_eq!(e.stages().last().map(|s| (s.index, s.kind)), Some((all[stop].0, all[stop].1)));
+        assert_eq!(e.stages().last().map(|s| (s.index(), s.kind)), Some((all[stop].0, all[stop].1)));
         e.run();
         let again: Vec<(usize, StageKind, Value)> =
-            e.stages().iter().map(|s| (s.index, s.kind, (*s.value).clone())).collect();
+            e.stages().iter().map(|s| (s.index(), s.kind, (*s.value).clone())).collect();
         assert_eq!(again, all);
         assert_eq!(e.history().events().to_vec(), history);
     }
@@ -253,6 +253,6 @@ mod variables;
 fn stage_records_and_history_events_stay_small() {
     use crate::asl::engine::history::HistoryEvent;
     use crate::asl::engine::stage::StageRecord;
-    assert!(std::mem::size_of::<StageRecord>() <= 80, "StageRecord is {} bytes", std::mem::size_of::<StageRecord>());
+    assert!(std::mem::size_of::<StageRecord>() <= 64, "StageRecord is {} bytes", std::mem::size_of::<StageRecord>());
     assert!(std::mem::size_of::<HistoryEvent>() <= 56, "HistoryEvent is {} bytes", std::mem::size_of::<HistoryEvent>());
 }

@@ -53,7 +53,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             StageDetail::Caught { catcher, next } => failure::caught(app, stage, *catcher, next),
         };
     }
-    let at_end = stage.is_some_and(|s| s.index + 1 == exec.stages().len());
+    let at_end = stage.is_some_and(|s| s.index() + 1 == exec.stages().len());
     match exec.status() {
         Status::Failed { error, cause } if at_end || stage.is_none() => vec![
             Line::from(vec![

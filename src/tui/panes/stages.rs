@@ -32,7 +32,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let total = app.session.exec.stages().len();
     // A nested state is named with where it sits: `Fan › branch 2 › Lookup`.
     let place = if stage.location.is_empty() { String::new() } else { format!("{} › ", stage.location) };
-    let title = format!(" Stage {}/{} · {place}{} · {} ", stage.index + 1, total, stage.state, stage.kind.as_str());
+    let title = format!(" Stage {}/{} · {place}{} · {} ", stage.index() + 1, total, stage.state, stage.kind.as_str());
     let block = pane_block(title, app, Pane::Stages);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -62,7 +62,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .block(list_block)
         .highlight_style(Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD))
         .highlight_symbol("▸ ");
-    let mut state = ListState::default().with_selected(listed.iter().position(|&i| i == stage.index));
+    let mut state = ListState::default().with_selected(listed.iter().position(|&i| i == stage.index()));
     frame.render_stateful_widget(list, list_area, &mut state);
 
     let [field_area, json_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);

@@ -59,7 +59,7 @@ fn sample(i: usize) -> Value {
 type Shown = (Vec<(usize, String, Value)>, Vec<HistoryEvent>, Status);
 
 fn shown(e: &Execution) -> Shown {
-    let stages = e.stages().iter().map(|s| (s.index, s.state.to_string(), (*s.value).clone())).collect();
+    let stages = e.stages().iter().map(|s| (s.index(), s.state.to_string(), (*s.value).clone())).collect();
     (stages, e.history().events().to_vec(), e.status().clone())
 }
 

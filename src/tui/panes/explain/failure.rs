@@ -73,11 +73,11 @@ pub fn decision(app: &App, stage: &StageRecord) -> Line<'static> {
     } else {
         "Retry and Catch apply only to Task, Parallel and Map"
     };
-    let (text, colour) = match stages.get(stage.index + 1) {
-        Some(next) if same_place(next, stage) => (handled(stages, stage.index, next, state, error), Color::Yellow),
+    let (text, colour) = match stages.get(stage.index() + 1) {
+        Some(next) if same_place(next, stage) => (handled(stages, stage.index(), next, state, error), Color::Yellow),
         Some(next) if encloses(next, stage) => {
             let container = find_state(scope, &next.state);
-            let then = handled(stages, stage.index, next, container, error);
+            let then = handled(stages, stage.index(), next, container, error);
             (format!("{why}: it fails {}; '{}' {then}", stage.location, next.state), Color::Yellow)
         }
         None if matches!(app.session.exec.status(), Status::Running | Status::AwaitingTask(_)) => {
@@ -106,7 +106,7 @@ fn handled(stages: &Chunked<StageRecord>, at: usize, next: &StageRecord, state: 
     }
     // The caught output comes after the catcher's ResultPath stage.
     let caught =
-        stages.range(next.index..).filter(|s| same_place(s, next)).take(2).find_map(|s| match s.detail.as_deref() {
+        stages.range(next.index()..).filter(|s| same_place(s, next)).take(2).find_map(|s| match s.detail.as_deref() {
             Some(StageDetail::Caught { catcher, next }) => Some((*catcher, &**next)),
             _ => None,
         });
@@ -145,7 +145,7 @@ pub fn caught(app: &App, stage: &StageRecord, catcher: usize, next: &str) -> Vec
         format!("{} › {} › ", stage.location, stage.state)
     };
     let mine = |s: &&StageRecord| same_place(s, stage) || s.location.starts_with(&inside);
-    let thrown = stages.range(..stage.index).rev().filter(mine).find_map(|s| match s.detail.as_deref() {
+    let thrown = stages.range(..stage.index()).rev().filter(mine).find_map(|s| match s.detail.as_deref() {
         Some(StageDetail::Error { error, cause }) => Some((error.clone(), cause.clone())),
         _ => None,
     });
