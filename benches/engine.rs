@@ -5,9 +5,10 @@
 //!
 //! Two figures, because first touching memory dominates on small VMs: "fresh memory" (each
 //! run's history lands on pages never used before, as in a new `statescope run` process) and
-//! "reused memory" (pages an earlier run freed, as in a long debugger session). On the 2-core
-//! CI machine (glibc allocator), 2026-11-25: fresh about 0.93–1.04 M states/s, reused about
-//! 1.5–1.65 M states/s, teardown about 9–11 ms per 20,000-state execution.
+//! "reused memory" (pages an earlier run freed, as in a long debugger session; the method of
+//! the figures reported before 2026-11-25). On the 2-core CI machine (glibc allocator),
+//! 2026-11-25: fresh about 1.6 M states/s, reused about 2.5 M states/s, teardown about 4 ms
+//! per 20,000-state execution.
 
 use std::time::Instant;
 
