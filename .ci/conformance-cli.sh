@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The AWS-recorded corpus through the real binary and ../shared/conformance/check.py (with the
-# per-state history compared, --states). The in-process test (tests/conformance.rs) holds the
+# per-state history compared, --states; `--trace` makes `run` print it). The in-process test (tests/conformance.rs) holds the
 # per-group floors; here every case the library passes must pass through the binary too, so
 # `statescope run --format json` can't drift from the engine. Two differences are allowed, both
 # about the comparison, not the run: the library's matcher also treats LocalStack's whole-value
@@ -18,7 +18,7 @@ fi
 cargo build --release --quiet
 tmp=$(mktemp -d)
 python3 "$corpus/check.py" --states --jobs 2 -v \
-  --runner "target/release/statescope run {definition} --input {input} --format json" >"$tmp/cli.txt" || true
+  --runner "target/release/statescope run {definition} --input {input} --format json --trace" >"$tmp/cli.txt" || true
 STATESCOPE_CONFORMANCE_VERBOSE=1 cargo test --release --quiet --test conformance aws_recorded -- --nocapture \
   >"$tmp/lib.txt" 2>&1
 python3 - "$corpus" "$tmp/cli.txt" "$tmp/lib.txt" <<'PY'

@@ -116,7 +116,7 @@ fn a_definition_string_error_is_reported_on_the_template_line() {
 
 #[test]
 fn the_yaml_and_template_samples_run_with_their_inputs() {
-    let out = statescope(&["run", "--format", "json", &sample("order-events.template.yaml")]);
+    let out = statescope(&["run", "--format", "json", "--trace", &sample("order-events.template.yaml")]);
     let v = json_of(&out);
     let first = &v["states"][0];
     assert_eq!(first["name"], "Archive order");

@@ -108,8 +108,17 @@ fn run_with_a_test_case_takes_task_results_from_the_mock() {
 fn a_timeout_answer_is_caught_as_states_timeout_and_recorded_as_task_timed_out() {
     let def = samples().join("callback-approval.asl.json");
     let mock = samples().join("callback-approval.mock.json");
-    let (code, stdout, _) =
-        output(&["run", path(&def), "--mock-config", path(&mock), "--test-case", "NobodyAnswered", "--format", "json"]);
+    let (code, stdout, _) = output(&[
+        "run",
+        path(&def),
+        "--mock-config",
+        path(&mock),
+        "--test-case",
+        "NobodyAnswered",
+        "--format",
+        "json",
+        "--trace",
+    ]);
     assert_eq!(code, 1, "{stdout}");
     let v: Value = serde_json::from_str(&stdout).expect("json");
     let states: Vec<&str> = v["states"].as_array().expect("states").iter().filter_map(|s| s["name"].as_str()).collect();

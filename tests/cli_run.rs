@@ -33,8 +33,13 @@ fn input_dash_reads_standard_input_and_json_is_one_line() {
     assert_eq!(stdout.lines().count(), 1, "exactly one line: {stdout}");
     let v: Value = serde_json::from_str(&stdout).expect("json");
     assert_eq!(v["status"], "SUCCEEDED");
+    assert!(v.get("states").is_none() && v.get("stages").is_none(), "states and stages only with --trace: {v}");
+    let (code, stdout) = run_with_stdin(&["run", HELLO, "--input", "-", "--format", "json", "--trace"], input);
+    assert_eq!(code, 0, "{stdout}");
+    assert_eq!(stdout.lines().count(), 1, "exactly one line with --trace too: {stdout}");
+    let v: Value = serde_json::from_str(&stdout).expect("json");
     assert_eq!(v["states"][0]["input"]["order"]["customer"]["name"], "Grace");
-    assert!(v.get("stages").is_none(), "stages only with --trace");
+    assert!(v["stages"].as_array().is_some_and(|s| !s.is_empty()), "{v}");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! `statescope run DEF [--input FILE]`: executes a machine headless and prints the outcome;
-//! `--format json` prints one line `{status, output | error, cause, states}` (the shape
-//! `../shared/conformance/check.py` reads), `--trace` prints every stage.
+//! `--format json` prints one line `{status, output | error, cause}` (the shape
+//! `../shared/conformance/check.py` reads); `--trace` adds `states` (entered/exited, what
+//! `check.py --states` compares) and every stage, or prints them as text.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -209,8 +210,17 @@ pub(crate) fn read_input_for(definition: &Path, input: Option<&Path>) -> Result<
 
 /// `--format json`: one line, in the shape `../shared/conformance/check.py` reads.
 fn outcome_json(exec: &Execution, trace: bool) -> Value {
-    let states: Vec<Value> = exec
-        .history()
+    let mut out = status_json(exec.status());
+    if trace {
+        out["states"] = Value::Array(states_json(exec));
+        out["stages"] = exec.stages().iter().map(stage_json).collect();
+    }
+    out
+}
+
+/// The entered/exited states with their input/output, as `check.py --states` compares them.
+fn states_json(exec: &Execution) -> Vec<Value> {
+    exec.history()
         .events()
         .iter()
         .filter_map(|e| match &e.kind {
@@ -222,8 +232,11 @@ fn outcome_json(exec: &Execution, trace: bool) -> Value {
             }
             _ => None,
         })
-        .collect();
-    let mut out = match exec.status() {
+        .collect()
+}
+
+fn status_json(status: &Status) -> Value {
+    match status {
         Status::Succeeded(v) => json!({"status": "SUCCEEDED", "output": &**v}),
         Status::Failed { error, cause } => {
             let mut o = json!({"status": "FAILED"});
@@ -243,12 +256,7 @@ fn outcome_json(exec: &Execution, trace: bool) -> Value {
             "task": {"state": r.state, "resource": r.resource, "input": &*r.input, "invocation": r.invocation},
         }),
         Status::Running => json!({"status": "RUNNING"}),
-    };
-    out["states"] = Value::Array(states);
-    if trace {
-        out["stages"] = exec.stages().iter().map(stage_json).collect();
     }
-    out
 }
 
 fn stage_json(s: &StageRecord) -> Value {
