@@ -50,8 +50,7 @@ fn main() {
             eprintln!("bench loop did not finish as expected: {status:?}");
             std::process::exit(1);
         }
-        let states =
-            exec.history().events().iter().filter(|e| matches!(e.kind, EventKind::StateEntered { .. })).count();
+        let states = entered(&exec);
         (secs, states, exec)
     };
     // Fresh: every execution is kept, so each run gets new pages.
@@ -132,8 +131,7 @@ fn wide(config: &ExecutionConfig) {
                 eprintln!("wide bench loop did not finish: {:?}", exec.status());
                 std::process::exit(1);
             }
-            let events = exec.history().events();
-            entered = events.iter().filter(|e| matches!(e.kind, EventKind::StateEntered { .. })).count();
+            entered = self::entered(&exec);
             secs
         })
         .collect();
@@ -143,4 +141,9 @@ fn wide(config: &ExecutionConfig) {
         times[RUNS / 2] * 1e3,
         entered as f64 / times[RUNS / 2]
     );
+}
+
+/// States entered in the execution's history.
+fn entered(exec: &Execution) -> usize {
+    exec.history().events().iter().filter(|e| matches!(e.kind, EventKind::StateEntered { .. })).count()
 }

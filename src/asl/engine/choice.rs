@@ -129,8 +129,17 @@ pub struct ChoiceError {
 /// does not know the state's `Default`, see [`evaluate_state`].
 pub fn evaluate(choices: &[ChoiceRule], roots: &Roots) -> Result<ChoiceOutcome, ChoiceError> {
     let (rules, matched) = trace_rules(choices, roots)?;
-    let next = matched.and_then(|i| choices[i].next.as_ref()).map(|n| n.value.clone());
-    Ok(ChoiceOutcome { matched, next, total_rules: choices.len(), why: Why::Recorded(rules) })
+    Ok(ChoiceOutcome {
+        matched,
+        next: next_of(choices, matched),
+        total_rules: choices.len(),
+        why: Why::Recorded(rules),
+    })
+}
+
+/// The `Next` of the matched rule, if any.
+fn next_of(choices: &[ChoiceRule], matched: Option<usize>) -> Option<StateName> {
+    matched.and_then(|i| choices[i].next.as_ref()).map(|n| n.value.clone())
 }
 
 /// The rules up to the first true one, traced, and its index.
@@ -167,9 +176,8 @@ pub fn evaluate_state(
                 break;
             }
         }
-        let next = matched.and_then(|i| choice.choices[i].next.as_ref()).map(|n| n.value.clone());
         let why = Why::Deferred { rules: choice.choices.clone(), input: input.clone() };
-        ChoiceOutcome { matched, next, total_rules: choice.choices.len(), why }
+        ChoiceOutcome { matched, next: next_of(&choice.choices, matched), total_rules: choice.choices.len(), why }
     } else {
         evaluate(&choice.choices, roots)?
     };

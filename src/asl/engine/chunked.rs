@@ -53,10 +53,6 @@ impl<T> Chunked<T> {
         self.chunks.last()?.last()
     }
 
-    pub fn first(&self) -> Option<&T> {
-        self.chunks.first()?.first()
-    }
-
     /// The elements in order.
     pub fn iter(&self) -> Iter<'_, T> {
         Iter { list: self, front: 0, back: self.len }
@@ -203,7 +199,6 @@ mod tests {
         }
         assert_eq!(c.get(2 * CHUNK + 3), None);
         assert_eq!(c.last(), Some(&(2 * CHUNK + 2)));
-        assert_eq!(c.first(), Some(&0));
     }
 
     #[test]
