@@ -9,6 +9,7 @@ macro_rules! outln {
     };
 }
 
+mod check_flags;
 mod graph;
 pub(crate) mod handlers;
 mod run;

@@ -1,12 +1,15 @@
 //! One call from text to a checked machine: parse the document, build the model, validate the
-//! graph. Used by `validate`, `run` and (later) the debugger's hot reload.
+//! graph, apply the workflow type's rules and the best-practice lints. Used by `validate`,
+//! `run`, `test` and the debugger's hot reload.
 
 use crate::asl::definition::StateMachine;
 use crate::asl::diagnostic::Diagnostic;
+use crate::asl::lint::{LintOptions, lint};
 use crate::asl::load::{LoadOptions, load};
 use crate::asl::parse::parse_machine;
 use crate::asl::source::Source;
 use crate::asl::validate::validate;
+use crate::asl::workflow::{WorkflowType, check_express};
 
 /// The outcome of checking a definition: the machine when it could be built, and every
 /// diagnostic (errors first, then warnings, each group in source order).
@@ -14,6 +17,8 @@ use crate::asl::validate::validate;
 pub struct Checked {
     pub machine: Option<StateMachine>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The workflow type it was checked as (`--type`, else the template's, else Standard).
+    pub workflow_type: WorkflowType,
 }
 
 impl Checked {
@@ -35,6 +40,7 @@ pub fn check(source: &Source) -> Checked {
 /// [`check`] with loader options (`--machine`, a forced syntax).
 pub fn check_with(source: &Source, options: &LoadOptions) -> Checked {
     let loaded = load(source, options);
+    let workflow_type = options.workflow_type.or(loaded.workflow_type).unwrap_or_default();
     let mut diagnostics = loaded.diagnostics;
     let machine = match loaded.tree {
         None => None,
@@ -43,10 +49,15 @@ pub fn check_with(source: &Source, options: &LoadOptions) -> Checked {
             diagnostics.extend(found);
             if let Some(m) = &machine {
                 diagnostics.extend(validate(m));
+                if workflow_type == WorkflowType::Express {
+                    diagnostics.extend(check_express(m));
+                }
+                let lints = LintOptions { workflow: workflow_type, allow: options.allow.clone() };
+                diagnostics.extend(lint(m, &lints));
             }
             machine
         }
     };
     diagnostics.sort_by_key(|d| (d.severity, d.span.map(|s| s.start)));
-    Checked { machine, diagnostics }
+    Checked { machine, diagnostics, workflow_type }
 }

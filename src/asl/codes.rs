@@ -43,8 +43,36 @@ pub const MOCK_UNKNOWN_STATE: &str = "ASL402";
 pub const MOCK_UNKNOWN_RESPONSE: &str = "ASL403";
 pub const MOCK_BAD_RANGE: &str = "ASL404";
 
+pub const EXPRESS_UNSUPPORTED_INTEGRATION: &str = "express-unsupported-integration";
+
 pub const UNRESOLVED_INTRINSIC: &str = "ASL901";
 pub const TEMPLATE: &str = "ASL902";
+
+/// Best-practice lints: warnings named like clippy's lints, allowed per state with
+/// `"Comment": "statescope:allow(NAME)"` or everywhere with `--allow NAME`.
+pub const TIMEOUT_MISSING: &str = "timeout-missing";
+pub const HEARTBEAT_MISSING: &str = "heartbeat-missing";
+pub const LAMBDA_EXCEPTIONS_UNHANDLED: &str = "lambda-exceptions-unhandled";
+pub const HISTORY_QUOTA_RISK: &str = "history-quota-risk";
+pub const PLACEHOLDER_RESOURCE: &str = "placeholder-resource";
+/// Run time: a state's input or output above 80% of the 256 KiB payload quota.
+pub const PAYLOAD_NEAR_LIMIT: &str = "payload-near-limit";
+
+/// (lint, meaning): the lints `validate` reports (warnings).
+pub const LINTS: &[(&str, &str)] = &[
+    (TIMEOUT_MISSING, "a Task has no TimeoutSeconds: a stuck worker or service holds the execution for up to a year"),
+    (HEARTBEAT_MISSING, "a callback or activity Task has no HeartbeatSeconds: a lost worker is noticed only at the timeout"),
+    (
+        LAMBDA_EXCEPTIONS_UNHANDLED,
+        "a Lambda Task has no Retry for Lambda.ServiceException, Lambda.AWSLambdaException, Lambda.SdkClientException",
+    ),
+    (HISTORY_QUOTA_RISK, "a loop in a Standard workflow can reach the 25,000-event history quota"),
+    (PLACEHOLDER_RESOURCE, "a Task Resource is a ${…} placeholder: its integration (and so its semantics) is unknown"),
+];
+
+/// (code, meaning) of what a run reports (warnings at run time, not in `validate`).
+pub const RUNTIME: &[(&str, &str)] =
+    &[(PAYLOAD_NEAR_LIMIT, "a state's input or output is above 80% of the 256 KiB payload quota (run time)")];
 
 /// Codes of mock config files (`--mock-config`), kept apart from [`ALL`] because they are
 /// about a mock file, not a definition.
@@ -55,7 +83,7 @@ pub const MOCK: &[(&str, &str)] = &[
     (MOCK_BAD_RANGE, "a mocked response's invocation key is not \"N\" or \"N-M\", or the ranges leave gaps or overlap"),
 ];
 
-/// (code, meaning) for `statescope validate --list-codes` and the README.
+/// (code, meaning) of every definition diagnostic that is not a lint, for `statescope codes`.
 pub const ALL: &[(&str, &str)] = &[
     (SYNTAX, "the file is not valid JSON or YAML"),
     (DUPLICATE_KEY, "an object has the same key twice"),
@@ -89,6 +117,7 @@ pub const ALL: &[(&str, &str)] = &[
     (BAD_RESOURCE, "a Task Resource is not a recognised ARN"),
     (MUTUALLY_EXCLUSIVE, "two fields that exclude each other are both set"),
     (BAD_ERROR_NAME, "an error name in ErrorEquals is not a known States.* name"),
+    (EXPRESS_UNSUPPORTED_INTEGRATION, "an Express workflow uses '.sync', '.waitForTaskToken' or an activity"),
     (UNRESOLVED_INTRINSIC, "a CloudFormation intrinsic (Fn::Sub, Ref, …) could not be resolved (warning)"),
     (TEMPLATE, "a CloudFormation/SAM template problem: no state machine, or several without --machine"),
 ];

@@ -6,12 +6,14 @@
 mod intrinsic;
 mod mapped;
 mod template;
+mod workflow;
 
 use crate::asl::codes;
 use crate::asl::diagnostic::Diagnostic;
 use crate::asl::json_text::parse_json;
 use crate::asl::source::{Source, Span};
 use crate::asl::tree::Node;
+use crate::asl::workflow::WorkflowType;
 use crate::asl::yaml::parse_yaml;
 
 pub use template::{SERVERLESS, STEP_FUNCTIONS};
@@ -30,6 +32,10 @@ pub struct LoadOptions {
     pub syntax: Option<Syntax>,
     /// Logical id of the state machine to check in a template with several (`--machine`).
     pub machine: Option<String>,
+    /// The workflow type (`--type`); `None`: the template's, else Standard.
+    pub workflow_type: Option<WorkflowType>,
+    /// Lints not to report anywhere (`--allow NAME`).
+    pub allow: Vec<String>,
 }
 
 /// What the file turned out to hold.
@@ -46,6 +52,8 @@ pub struct Loaded {
     pub kind: DocumentKind,
     pub tree: Option<Node>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The type a template declares for the machine (`StateMachineType`, SAM `Type`).
+    pub workflow_type: Option<WorkflowType>,
 }
 
 /// Guesses the syntax: `.json` is JSON, `.yaml`/`.yml` YAML; otherwise text starting with `{`
@@ -76,13 +84,14 @@ pub fn load(source: &Source, options: &LoadOptions) -> Loaded {
         Ok(p) => p,
         Err(d) => {
             diagnostics.push(d);
-            return Loaded { syntax, kind: DocumentKind::Definition, tree: None, diagnostics };
+            return Loaded { syntax, kind: DocumentKind::Definition, tree: None, diagnostics, workflow_type: None };
         }
     };
     diagnostics.extend(found);
     if template::is_template(&root) {
         let tree = template::extract(&root, options.machine.as_deref(), &source.text, &mut diagnostics);
-        return Loaded { syntax, kind: DocumentKind::Template, tree, diagnostics };
+        let workflow_type = workflow::declared_type(&root, options.machine.as_deref(), &mut diagnostics);
+        return Loaded { syntax, kind: DocumentKind::Template, tree, diagnostics, workflow_type };
     }
     for (tag, span) in cfn_tags {
         diagnostics.push(tag_outside_template(&tag, span));
@@ -96,7 +105,7 @@ pub fn load(source: &Source, options: &LoadOptions) -> Loaded {
             .at(root.span.sub(0, 1)),
         );
     }
-    Loaded { syntax, kind: DocumentKind::Definition, tree: Some(root), diagnostics }
+    Loaded { syntax, kind: DocumentKind::Definition, tree: Some(root), diagnostics, workflow_type: None }
 }
 
 fn tag_outside_template(tag: &str, span: Span) -> Diagnostic {

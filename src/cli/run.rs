@@ -17,7 +17,7 @@ use crate::asl::engine::tasks::RecordedAnswers;
 use crate::asl::engine::{Execution, ExecutionConfig, Status};
 use crate::asl::source::LineIndex;
 use crate::cli::Format;
-use crate::cli::validate::{load_options, read};
+use crate::cli::validate::read;
 
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
@@ -42,6 +42,8 @@ pub struct RunArgs {
     pub handlers: crate::cli::handlers::HandlerArgs,
     #[command(flatten)]
     pub mocks: crate::cli::test::MockArgs,
+    #[command(flatten)]
+    pub check: crate::cli::check_flags::CheckFlags,
 }
 
 pub fn run(args: &RunArgs) -> ExitCode {
@@ -49,7 +51,11 @@ pub fn run(args: &RunArgs) -> ExitCode {
         Ok(s) => s,
         Err(d) => return fail_early(args.format, &d.message),
     };
-    let checked = check_with(&source, &load_options(args.machine.as_deref()));
+    let options = match args.check.load_options(args.machine.as_deref()) {
+        Ok(o) => o,
+        Err(e) => return fail_early(args.format, &e),
+    };
+    let checked = check_with(&source, &options);
     let Some(machine) = checked.runnable() else {
         let index = LineIndex::new(&source.text);
         let text: Vec<String> = checked
@@ -76,7 +82,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
         Err(e) => return fail_early(args.format, &e),
     };
     let tasks = args.handlers.with(tasks);
-    let config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() };
+    let config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() }.for_workflow(checked.workflow_type);
     let mut exec = Execution::with_tasks(machine, input, config, tasks, RecordedAnswers::default());
     exec.run();
     match args.format {

@@ -18,7 +18,7 @@ use crate::asl::mock::{MockConfig, MockSource, check_against, parse_mock_config}
 use crate::asl::source::LineIndex;
 use crate::cli::Format;
 use crate::cli::run::read_input_for;
-use crate::cli::validate::{load_options, read};
+use crate::cli::validate::read;
 
 #[derive(clap::Args, Debug)]
 pub struct TestArgs {
@@ -46,6 +46,8 @@ pub struct TestArgs {
     pub seed: u64,
     #[command(flatten)]
     pub handlers: crate::cli::handlers::HandlerArgs,
+    #[command(flatten)]
+    pub check: crate::cli::check_flags::CheckFlags,
 }
 
 /// `--mock-config FILE --test-case NAME [--state-machine NAME]`, shared by `run` and the debugger.
@@ -220,7 +222,11 @@ pub fn run(args: &TestArgs) -> ExitCode {
         Ok(s) => s,
         Err(d) => return fail(&d.message),
     };
-    let checked = check_with(&source, &load_options(args.machine.as_deref()));
+    let options = match args.check.load_options(args.machine.as_deref()) {
+        Ok(o) => o,
+        Err(e) => return fail(&e),
+    };
+    let checked = check_with(&source, &options);
     let Some(machine) = checked.runnable() else {
         let index = LineIndex::new(&source.text);
         for d in checked.diagnostics.iter().filter(|d| d.is_error()) {
@@ -270,7 +276,8 @@ pub fn run(args: &TestArgs) -> ExitCode {
             Err(e) => return fail(&e.to_string()),
         };
         let input = want.as_ref().and_then(|w| w.input.clone()).unwrap_or_else(|| default_input.clone());
-        let config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() };
+        let config =
+            ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() }.for_workflow(checked.workflow_type);
         let mut exec = Execution::with_tasks(
             machine,
             input,

@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 
 use crate::asl::check::{Checked, check_with};
 use crate::asl::diagnostic::{self, Diagnostic};
-use crate::asl::load::LoadOptions;
 use crate::asl::source::{LineIndex, Source};
 use crate::cli::Format;
 
@@ -25,19 +24,27 @@ pub struct ValidateArgs {
     /// Exit non-zero when there are warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    #[command(flatten)]
+    pub check: crate::cli::check_flags::CheckFlags,
 }
 
 pub fn run(args: &ValidateArgs) -> ExitCode {
     let (mut errors, mut warnings) = (0, 0);
     let mut json_files = Vec::new();
-    let options = load_options(args.machine.as_deref());
+    let options = match args.check.load_options(args.machine.as_deref()) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     for path in &args.files {
         let (source, checked) = match read(path) {
             Ok(s) => {
                 let c = check_with(&s, &options);
                 (s, c)
             }
-            Err(d) => (Source::new(path.display().to_string(), ""), Checked { machine: None, diagnostics: vec![d] }),
+            Err(d) => (Source::new(path.display().to_string(), ""), Checked { machine: None, diagnostics: vec![d], workflow_type: Default::default() }),
         };
         errors += checked.diagnostics.iter().filter(|d| d.is_error()).count();
         warnings += checked.diagnostics.iter().filter(|d| !d.is_error()).count();
@@ -52,11 +59,6 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
     }
     let failed = errors > 0 || (args.deny_warnings && warnings > 0);
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
-}
-
-/// Loader options from the shared command-line flags.
-pub fn load_options(machine: Option<&str>) -> LoadOptions {
-    LoadOptions { machine: machine.map(str::to_string), ..LoadOptions::default() }
 }
 
 /// Reads a file; an unreadable one is a diagnostic, not a crash.

@@ -4,6 +4,11 @@
 use serde_json::{Value, json};
 
 use crate::asl::engine::clock::{DEFAULT_START_MS, format_millis};
+use crate::asl::workflow::WorkflowType;
+
+/// Express executions have no history quota; this bound only keeps a runaway local loop (a
+/// Pass loop never advances the virtual clock) from eating memory: ten times Standard's quota.
+pub const EXPRESS_EVENT_GUARD: usize = 250_000;
 
 /// Identity and determinism settings of an execution.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,6 +25,9 @@ pub struct ExecutionConfig {
     /// History events after which the execution fails; AWS's quota by default (rule 18.2).
     /// Raising it lets long local loops (benchmarks, soak tests) run past AWS's limit.
     pub max_history_events: usize,
+    /// Standard or Express: decides the execution ARN's shape (and, through
+    /// [`ExecutionConfig::for_workflow`], the history limit).
+    pub workflow_type: WorkflowType,
 }
 
 impl Default for ExecutionConfig {
@@ -33,6 +41,7 @@ impl Default for ExecutionConfig {
             start_ms: DEFAULT_START_MS,
             seed: 0,
             max_history_events: crate::asl::engine::execution::MAX_HISTORY_EVENTS,
+            workflow_type: WorkflowType::Standard,
         }
     }
 }
@@ -42,10 +51,57 @@ impl ExecutionConfig {
         format!("arn:aws:states:{}:{}:stateMachine:{}", self.region, self.account, self.state_machine_name)
     }
 
+    /// This config for a workflow type: Express has no 25,000-event quota (only the local
+    /// guard [`EXPRESS_EVENT_GUARD`]).
+    pub fn for_workflow(self, workflow_type: WorkflowType) -> ExecutionConfig {
+        let max_history_events = match workflow_type {
+            WorkflowType::Standard => self.max_history_events,
+            WorkflowType::Express => self.max_history_events.max(EXPRESS_EVENT_GUARD),
+        };
+        ExecutionConfig { workflow_type, max_history_events, ..self }
+    }
+
+    /// `arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME` for Standard;
+    /// `arn:aws:states:REGION:ACCOUNT:express:MACHINE:NAME:UUID` for Express, where every start
+    /// gets its own id (the name may repeat), so the ARN has eight segments.
     pub fn execution_arn(&self) -> String {
+        match self.workflow_type {
+            WorkflowType::Standard => format!(
+                "arn:aws:states:{}:{}:execution:{}:{}",
+                self.region, self.account, self.state_machine_name, self.execution_name
+            ),
+            WorkflowType::Express => format!(
+                "arn:aws:states:{}:{}:express:{}:{}:{}",
+                self.region,
+                self.account,
+                self.state_machine_name,
+                self.execution_name,
+                self.express_run_id()
+            ),
+        }
+    }
+
+    /// A version-4-shaped UUID drawn from the seed (not from the execution's random stream, so
+    /// States.UUID gives the same values in both workflow types).
+    fn express_run_id(&self) -> String {
+        let mut x = self.seed ^ 0x5851_f42d_4c95_7f2d;
+        let mut next = || {
+            // splitmix64: a fixed, well-mixed sequence from one seed.
+            x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = x;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        };
+        let (a, b) = (next(), next());
+        let b = (b & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
         format!(
-            "arn:aws:states:{}:{}:execution:{}:{}",
-            self.region, self.account, self.state_machine_name, self.execution_name
+            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0x0fff,
+            b >> 48,
+            b & 0xffff_ffff_ffff
         )
     }
 
