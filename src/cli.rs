@@ -49,8 +49,14 @@ pub enum Command {
     Graph(graph::GraphArgs),
     /// Run every test case of a mock config (Step Functions Local format) and check the outcomes.
     Test(test::TestArgs),
-    /// List every diagnostic code with its meaning.
+    /// List every diagnostic code and lint with its meaning.
     Codes,
+    /// Explain a diagnostic code or lint (what it protects against, AWS's behaviour, a wrong and
+    /// a right snippet, how to allow it); without CODE, list every code.
+    Explain {
+        /// A code (`ASL101`) or lint name (`timeout-missing`).
+        code: Option<String>,
+    },
 }
 
 /// Output format of headless commands.
@@ -80,17 +86,33 @@ pub fn main(args: Args) -> ExitCode {
         Command::Run(a) => run::run(&a),
         Command::Graph(a) => graph::run(&a),
         Command::Test(a) => test::run(&a),
-        Command::Codes => {
-            for (code, meaning) in statescope_codes().iter().chain(crate::asl::codes::MOCK) {
-                outln!("{code}  {meaning}");
+        Command::Codes | Command::Explain { code: None } => {
+            let width = crate::asl::explain::all_codes().map(|(c, _)| c.len()).max().unwrap_or(0);
+            for (code, meaning) in crate::asl::explain::all_codes() {
+                outln!("{code:width$}  {meaning}");
             }
             ExitCode::SUCCESS
         }
+        Command::Explain { code: Some(code) } => explain(&code),
     }
 }
 
-fn statescope_codes() -> &'static [(&'static str, &'static str)] {
-    crate::asl::codes::ALL
+/// `statescope explain CODE`: the long text, or a hint when the code is unknown (exit 2).
+fn explain(code: &str) -> ExitCode {
+    use crate::asl::explain::{all_codes, explain};
+    match explain(code) {
+        Some(text) => {
+            let (name, meaning) = all_codes().find(|(c, _)| c.eq_ignore_ascii_case(code)).unwrap_or((code, ""));
+            outln!("{name}: {meaning}\n\n{}", text.trim_end());
+            ExitCode::SUCCESS
+        }
+        None => {
+            let hint = crate::asl::suggest::did_you_mean(code, all_codes().map(|(c, _)| c))
+                .unwrap_or_else(|| "`statescope explain` lists every code".into());
+            eprintln!("error: '{code}' is not a statescope code; {hint}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// Writes one line to standard output; on a broken pipe the reader is gone, so exit quietly.

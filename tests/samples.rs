@@ -43,6 +43,7 @@ const INTENDED: &[(&str, &str)] = &[
     ("unrecognised-resource.asl.json", codes::BAD_RESOURCE),
     ("seconds-and-seconds-path.asl.json", codes::MUTUALLY_EXCLUSIVE),
     ("unknown-states-error-name.asl.json", codes::BAD_ERROR_NAME),
+    ("express-with-callback.template.yaml", codes::EXPRESS_UNSUPPORTED_INTEGRATION),
     ("unresolved-intrinsic.template.yaml", codes::UNRESOLVED_INTRINSIC),
     ("template-with-two-machines.template.yaml", codes::TEMPLATE),
 ];

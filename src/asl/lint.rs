@@ -53,7 +53,7 @@ pub fn lint(machine: &StateMachine, options: &LintOptions) -> Vec<Diagnostic> {
 fn lint_scope<'m>(scope: &'m Scope, options: &LintOptions, found: &mut Vec<Finding<'m>>) {
     for state in &scope.states {
         if let StateKind::Task(t) = &state.kind {
-            for diagnostic in task::lint_task(state, t) {
+            for diagnostic in task::lint_task(state, t, options.workflow) {
                 found.push(Finding { diagnostic, states: vec![state] });
             }
         }

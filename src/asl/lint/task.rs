@@ -5,6 +5,7 @@ use crate::asl::codes;
 use crate::asl::definition::{Retrier, State, Task};
 use crate::asl::diagnostic::Diagnostic;
 use crate::asl::resource::{Pattern, ResourceKind, classify};
+use crate::asl::workflow::WorkflowType;
 
 /// The Lambda service errors AWS's best practices ask every Lambda task to retry: they are
 /// transient and not the function's fault.
@@ -12,7 +13,7 @@ pub const LAMBDA_TRANSIENT: [&str; 3] =
     ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException"];
 
 /// Every lint finding of a Task state.
-pub fn lint_task(state: &State, task: &Task) -> Vec<Diagnostic> {
+pub fn lint_task(state: &State, task: &Task, workflow: WorkflowType) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let resource = &task.resource.value;
     let at = |code, message: String| {
@@ -44,8 +45,12 @@ pub fn lint_task(state: &State, task: &Task) -> Vec<Diagnostic> {
                 codes::TIMEOUT_MISSING,
                 format!(
                     "Task state '{}' has no 'TimeoutSeconds': if the task never answers, the execution waits until \
-                     its own timeout (a Standard one: up to a year)",
-                    state.name
+                     its own timeout ({})",
+                    state.name,
+                    match workflow {
+                        WorkflowType::Standard => "a Standard one: up to a year",
+                        WorkflowType::Express => "an Express one: 5 minutes",
+                    }
                 ),
             )
             .help("add \"TimeoutSeconds\": N, the longest the task may take (or TimeoutSecondsPath)"),
