@@ -61,7 +61,10 @@ pub const PAYLOAD_NEAR_LIMIT: &str = "payload-near-limit";
 /// (lint, meaning): the lints `validate` reports (warnings).
 pub const LINTS: &[(&str, &str)] = &[
     (TIMEOUT_MISSING, "a Task has no TimeoutSeconds: a stuck worker or service holds the execution for up to a year"),
-    (HEARTBEAT_MISSING, "a callback or activity Task has no HeartbeatSeconds: a lost worker is noticed only at the timeout"),
+    (
+        HEARTBEAT_MISSING,
+        "a callback or activity Task has no HeartbeatSeconds: a lost worker is noticed only at the timeout",
+    ),
     (
         LAMBDA_EXCEPTIONS_UNHANDLED,
         "a Lambda Task has no Retry for Lambda.ServiceException, Lambda.AWSLambdaException, Lambda.SdkClientException",

@@ -108,3 +108,44 @@ impl Diagnostic {
         self
     }
 }
+
+/// The name of the innermost state a JSON Pointer lies in (`/States/Fan/Branches/0/States/Inner/Next`
+/// → `Inner`), or `None` for the machine's own fields. A `States` key counts only where ASL
+/// puts one (the top level, a template's `Definition`, a branch, a Map processor), so a Pass
+/// `Result` holding a `States` key is not mistaken for a scope.
+pub fn state_of_pointer(pointer: &str) -> Option<String> {
+    let tokens: Vec<String> = pointer.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect();
+    let mut found = None;
+    let mut i = 0;
+    while i < tokens.len() {
+        let before = |k: usize| i.checked_sub(k).and_then(|j| tokens.get(j)).map(String::as_str);
+        let scope = tokens[i] == "States"
+            && match before(1) {
+                None | Some("Definition" | "ItemProcessor" | "Iterator") => true,
+                Some(n) => n.parse::<usize>().is_ok() && before(2) == Some("Branches"),
+            };
+        if scope && i + 1 < tokens.len() {
+            found = Some(tokens[i + 1].clone());
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::state_of_pointer;
+
+    #[test]
+    fn the_innermost_state_of_a_pointer() {
+        assert_eq!(state_of_pointer("/States/Fetch/Next").as_deref(), Some("Fetch"));
+        assert_eq!(state_of_pointer("/States/Fan/Branches/1/States/In~1ner/Next").as_deref(), Some("In/ner"));
+        assert_eq!(state_of_pointer("/States/M/ItemProcessor/States/Leaf").as_deref(), Some("Leaf"));
+        assert_eq!(state_of_pointer("/States/P/Result/States/x").as_deref(), Some("P"));
+        assert_eq!(state_of_pointer("/Resources/Sm/Properties/Definition/States/A/Resource").as_deref(), Some("A"));
+        assert_eq!(state_of_pointer("/StartAt"), None);
+        assert_eq!(state_of_pointer(""), None);
+    }
+}

@@ -11,7 +11,7 @@ pub struct CheckFlags {
     /// else standard.
     #[arg(long = "type", value_enum, value_name = "TYPE")]
     pub workflow_type: Option<TypeArg>,
-    /// Do not report this lint anywhere (repeatable), e.g. --allow timeout-missing.
+    /// Do not report this lint (or warning code, e.g. ASL104) anywhere; repeatable.
     #[arg(long, value_name = "LINT")]
     pub allow: Vec<String>,
 }
@@ -27,10 +27,11 @@ impl CheckFlags {
     /// Loader options with `--machine`; an `--allow` that names no lint is an error.
     pub fn load_options(&self, machine: Option<&str>) -> Result<LoadOptions, String> {
         for name in &self.allow {
-            if !crate::asl::lint::is_lint(name) {
-                let lints = crate::asl::codes::LINTS.iter().map(|(c, _)| *c);
-                let hint = did_you_mean(name, lints).unwrap_or_else(|| "see `statescope codes`".into());
-                return Err(format!("--allow '{name}' is not a lint; {hint}"));
+            if !crate::asl::lint::is_allowable(name) {
+                let names = crate::asl::codes::LINTS.iter().map(|(c, _)| *c);
+                let names = names.chain(crate::asl::lint::ALLOWABLE_WARNINGS.iter().copied());
+                let hint = did_you_mean(name, names).unwrap_or_else(|| "see `statescope codes`".into());
+                return Err(format!("--allow '{name}' is not a lint or a warning code; {hint}"));
             }
         }
         Ok(LoadOptions {

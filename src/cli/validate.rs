@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use crate::asl::check::{Checked, check_with};
 use crate::asl::diagnostic::{self, Diagnostic};
 use crate::asl::source::{LineIndex, Source};
+use crate::asl::workflow::WorkflowType;
 use crate::cli::Format;
 
 #[derive(clap::Args, Debug)]
@@ -44,13 +45,16 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
                 let c = check_with(&s, &options);
                 (s, c)
             }
-            Err(d) => (Source::new(path.display().to_string(), ""), Checked { machine: None, diagnostics: vec![d], workflow_type: Default::default() }),
+            Err(d) => (
+                Source::new(path.display().to_string(), ""),
+                Checked { machine: None, diagnostics: vec![d], workflow_type: Default::default() },
+            ),
         };
         errors += checked.diagnostics.iter().filter(|d| d.is_error()).count();
         warnings += checked.diagnostics.iter().filter(|d| !d.is_error()).count();
         match args.format {
             Format::Text => print_text(&source, &checked.diagnostics),
-            Format::Json => json_files.push(file_json(&source, &checked.diagnostics)),
+            Format::Json => json_files.push(file_json(&source, &checked.diagnostics, checked.workflow_type)),
         }
     }
     match args.format {
@@ -83,7 +87,7 @@ fn print_text(source: &Source, diagnostics: &[Diagnostic]) {
     }
 }
 
-fn file_json(source: &Source, diagnostics: &[Diagnostic]) -> Value {
+fn file_json(source: &Source, diagnostics: &[Diagnostic], workflow_type: WorkflowType) -> Value {
     let index = LineIndex::new(&source.text);
     let items: Vec<Value> = diagnostics
         .iter()
@@ -93,15 +97,18 @@ fn file_json(source: &Source, diagnostics: &[Diagnostic]) -> Value {
                 "code": d.code,
                 "severity": d.severity.as_str(),
                 "message": d.message,
-                "pointer": d.pointer,
+                "file": &*source.name,
                 "line": pos.map(|p| p.0),
                 "column": pos.map(|p| p.1),
+                "state": diagnostic::state_of_pointer(&d.pointer),
+                "hint": d.help,
+                "pointer": d.pointer,
                 "span": d.span.map(|s| json!([s.start, s.end])),
                 "help": d.help,
             })
         })
         .collect();
-    json!({"file": &*source.name, "diagnostics": items})
+    json!({"file": &*source.name, "workflowType": workflow_type.as_str(), "diagnostics": items})
 }
 
 fn summary(files: usize, errors: usize, warnings: usize) -> String {

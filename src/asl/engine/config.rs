@@ -63,7 +63,8 @@ impl ExecutionConfig {
 
     /// `arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME` for Standard;
     /// `arn:aws:states:REGION:ACCOUNT:express:MACHINE:NAME:UUID` for Express, where every start
-    /// gets its own id (the name may repeat), so the ARN has eight segments.
+    /// gets its own id (the name may repeat): nine colon-separated fields, the name still the
+    /// eighth as in Standard's eight.
     pub fn execution_arn(&self) -> String {
         match self.workflow_type {
             WorkflowType::Standard => format!(

@@ -45,10 +45,8 @@ fn warning<'m>(scope: &'m Scope, cycle: &[usize]) -> (Diagnostic, Vec<&'m State>
         thousands(passes),
         thousands(MAX_HISTORY_EVENTS as u64),
     );
-    let diagnostic = Diagnostic::warning(codes::HISTORY_QUOTA_RISK, message)
-        .at(head.name_span)
-        .pointer(head.pointer.clone())
-        .help(
+    let diagnostic =
+        Diagnostic::warning(codes::HISTORY_QUOTA_RISK, message).at(head.name_span).pointer(head.pointer.clone()).help(
             "count the passes (an Assign'd counter) and leave the loop in the Choice well before the quota, or \
              continue as a new execution (StartExecution with the current state); if the data keeps it short, \
              say so in a Comment with statescope:allow(history-quota-risk)",
@@ -138,7 +136,8 @@ fn edges(scope: &Scope) -> Vec<Vec<usize>> {
         .states
         .iter()
         .map(|s| {
-            let mut next: Vec<usize> = targets(s).into_iter().filter_map(|(t, _, _)| scope.index_of(&t.value)).collect();
+            let mut next: Vec<usize> =
+                targets(s).into_iter().filter_map(|(t, _, _)| scope.index_of(&t.value)).collect();
             next.sort_unstable();
             next.dedup();
             next

@@ -16,9 +16,8 @@ pub const LAMBDA_TRANSIENT: [&str; 3] =
 pub fn lint_task(state: &State, task: &Task, workflow: WorkflowType) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let resource = &task.resource.value;
-    let at = |code, message: String| {
-        Diagnostic::warning(code, message).at(state.name_span).pointer(state.pointer.clone())
-    };
+    let at =
+        |code, message: String| Diagnostic::warning(code, message).at(state.name_span).pointer(state.pointer.clone());
     if let Some(name) = placeholder_name(resource) {
         found.push(
             at(
@@ -56,7 +55,8 @@ pub fn lint_task(state: &State, task: &Task, workflow: WorkflowType) -> Vec<Diag
             .help("add \"TimeoutSeconds\": N, the longest the task may take (or TimeoutSecondsPath)"),
         );
     }
-    let callback = matches!(kind, ResourceKind::Activity | ResourceKind::Integration { pattern: Pattern::WaitForTaskToken, .. });
+    let callback =
+        matches!(kind, ResourceKind::Activity | ResourceKind::Integration { pattern: Pattern::WaitForTaskToken, .. });
     if callback && task.heartbeat_seconds.is_none() {
         let who = if kind == ResourceKind::Activity { "activity worker" } else { "callback worker" };
         found.push(
@@ -68,7 +68,9 @@ pub fn lint_task(state: &State, task: &Task, workflow: WorkflowType) -> Vec<Diag
                     state.name
                 ),
             )
-            .help("add \"HeartbeatSeconds\": N (shorter than TimeoutSeconds) and have the worker call SendTaskHeartbeat"),
+            .help(
+                "add \"HeartbeatSeconds\": N (shorter than TimeoutSeconds) and have the worker call SendTaskHeartbeat",
+            ),
         );
     }
     if invokes_lambda(&kind) {

@@ -70,7 +70,8 @@ fn lambda_exceptions_unhandled_names_what_no_retrier_covers() {
     assert!(codes_of(&one_task(&format!("{lambda}, {RETRY_LAMBDA}"))).is_empty());
     let task_failed = r#""Retry": [{"ErrorEquals": ["States.TaskFailed"]}]"#;
     assert!(codes_of(&one_task(&format!("{lambda}, {task_failed}"))).is_empty());
-    let partial = r#""Retry": [{"ErrorEquals": ["Lambda.ServiceException"]}, {"ErrorEquals": ["States.ALL"], "MaxAttempts": 0}]"#;
+    let partial =
+        r#""Retry": [{"ErrorEquals": ["Lambda.ServiceException"]}, {"ErrorEquals": ["States.ALL"], "MaxAttempts": 0}]"#;
     let found = check_as(&one_task(&format!("{lambda}, {partial}")), WorkflowType::Standard, &[]);
     let d = found.diagnostics.iter().find(|d| d.code == codes::LAMBDA_EXCEPTIONS_UNHANDLED).expect("warned");
     assert!(!d.message.contains("'Lambda.ServiceException'"), "that one is retried: {}", d.message);
@@ -151,7 +152,9 @@ fn express_rejects_sync_callbacks_and_activities_one_error_per_state() {
     let errors: Vec<_> = express.diagnostics.iter().filter(|d| d.is_error()).collect();
     assert_eq!(errors.len(), 3, "{errors:?}");
     assert!(errors.iter().all(|d| d.code == codes::EXPRESS_UNSUPPORTED_INTEGRATION));
-    for (d, (name, what)) in errors.iter().zip([("Run", "'.sync'"), ("Ask", "'.waitForTaskToken'"), ("Work", "activities")]) {
+    for (d, (name, what)) in
+        errors.iter().zip([("Run", "'.sync'"), ("Ask", "'.waitForTaskToken'"), ("Work", "activities")])
+    {
         assert!(d.message.contains(&format!("'{name}'")) && d.message.contains(what), "{}", d.message);
     }
     assert!(express.runnable().is_none());
