@@ -8,6 +8,7 @@ pub mod app;
 pub mod diff;
 pub mod drill;
 pub mod event;
+pub mod findings;
 pub mod graph_view;
 pub mod highlight;
 pub mod keymap;

@@ -81,3 +81,60 @@ fn the_history_cursor_shows_the_event_details() {
     assert!(text.contains("3 PassStateExited:"), "{text}");
     assert!(text.contains(r#"{"name":"Pick","output":{"order""#), "{text}");
 }
+
+/// A machine with lints: a Task with no timeout and no Lambda retrier, inside a poll loop.
+const LINTED: &str = r#"{
+  "StartAt": "Start",
+  "States": {
+    "Start": { "Type": "Pass", "Next": "Poll" },
+    "Poll": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::lambda:invoke",
+      "Parameters": { "FunctionName": "status", "Payload.$": "$" },
+      "Next": "Done?"
+    },
+    "Done?": {
+      "Type": "Choice",
+      "Choices": [{ "Variable": "$.done", "BooleanEquals": false, "Next": "Pause" }],
+      "Default": "Finish"
+    },
+    "Pause": { "Type": "Wait", "Seconds": 30, "Next": "Poll" },
+    "Finish": { "Type": "Succeed" }
+  }
+}"#;
+
+#[test]
+fn lints_mark_the_graph_and_list_with_their_hints_120x40() {
+    let mut app = app_for(LINTED, "{}");
+    let launch = screen(&mut app, 120, 40);
+    assert!(launch.contains("· 3 warnings (!)"), "the status line counts them: {launch}");
+    assert!(launch.contains(" STANDARD "), "and shows the workflow type: {launch}");
+    assert!(launch.contains("Poll [Task] │!") || launch.contains("─!"), "a marker on 'Poll': {launch}");
+    key(&mut app, '!');
+    let listed = screen(&mut app, 120, 40);
+    assert!(listed.contains("warning[timeout-missing]"), "{listed}");
+    assert!(listed.contains("= help: add \"TimeoutSeconds\""), "hints are kept: {listed}");
+    insta::assert_snapshot!(listed);
+    key(&mut app, '!');
+    assert!(!screen(&mut app, 120, 40).contains("warning[timeout-missing]"), "! hides the list again");
+}
+
+#[test]
+fn the_diagnostics_list_scrolls_80x24() {
+    let mut app = app_for(LINTED, "{}");
+    key(&mut app, '!');
+    let top = screen(&mut app, 80, 24);
+    assert!(top.contains("[ ] scroll, row 1/"), "a long list says it scrolls: {top}");
+    assert!(top.contains("warning[timeout-missing]"), "the first finding is shown: {top}");
+    keys(&mut app, "]]]]]]");
+    let scrolled = screen(&mut app, 80, 24);
+    assert!(scrolled.contains("scroll, row 7/"), "{scrolled}");
+    assert!(!scrolled.contains("warning[timeout-missing]"), "the first finding scrolled away: {scrolled}");
+    assert!(scrolled.contains("= help:"), "hints scroll with their findings: {scrolled}");
+    insta::assert_snapshot!(scrolled);
+    keys(&mut app, &"]".repeat(100));
+    let bottom = screen(&mut app, 80, 24);
+    assert!(bottom.contains("history-quota-risk"), "] stops at the last finding: {bottom}");
+    keys(&mut app, &"[".repeat(100));
+    assert!(screen(&mut app, 80, 24).contains("row 1/"), "[ scrolls back to the top");
+}

@@ -193,10 +193,11 @@ fn an_invalid_definition_keeps_the_last_good_one_running() {
     let broken = GREET.replace("\"Next\": \"Greet\"", "\"Next\": \"Greeet\"");
     definition_changed(&mut app, &broken);
     assert_eq!(shown(&app).len(), 2, "the execution is untouched");
-    assert_eq!(app.diagnostics().len(), 1, "{:?}", app.diagnostics());
+    assert_eq!(app.diagnostics().len(), 2, "the problem and its hint: {:?}", app.diagnostics());
     let d = &app.diagnostics()[0];
     assert!(d.starts_with("machines/greet.asl.json:10:"), "file:line:col first: {d}");
     assert!(d.contains("Greeet"), "{d}");
+    assert_eq!(app.diagnostics()[1], "  = help: did you mean 'Greet'?", "the hint is kept");
     key(&mut app, 's');
     assert_eq!(shown(&app).len(), 3, "still debuggable");
     definition_changed(&mut app, GREET);

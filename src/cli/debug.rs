@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use serde_json::{Value, json};
 
-use crate::asl::check::check;
+use crate::asl::check::check_with;
 use crate::asl::diagnostic;
 use std::sync::Arc;
 
@@ -36,6 +36,8 @@ pub struct DebugArgs {
     pub mocks: crate::cli::test::MockArgs,
     #[command(flatten)]
     pub handlers: crate::cli::handlers::HandlerArgs,
+    #[command(flatten)]
+    pub check: crate::cli::check_flags::CheckFlags,
 }
 
 pub fn run(args: &DebugArgs) -> ExitCode {
@@ -50,7 +52,14 @@ pub fn run(args: &DebugArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let checked = check(&source);
+    let options = match args.check.load_options(None) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let checked = check_with(&source, &options);
     if checked.runnable().is_none() {
         let index = LineIndex::new(&source.text);
         for d in checked.diagnostics.iter().filter(|d| d.is_error()) {
@@ -74,7 +83,7 @@ pub fn run(args: &DebugArgs) -> ExitCode {
         }
     };
     let config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() };
-    let session = match Session::start_with_tasks(source, input, config, tasks) {
+    let session = match Session::start_checked(source, input, config, tasks, options) {
         Ok(s) => s,
         Err(rejected) => {
             eprintln!("{}", rejected.lines.join("\n"));

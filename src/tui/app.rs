@@ -93,6 +93,13 @@ pub struct App {
     pub message: Option<String>,
     /// Why the files on disk are not what runs, per file; empty when they are.
     pub problems: Problems,
+    /// `!` was pressed: the diagnostics list shows the running definition's warnings (lints).
+    pub diagnostics_open: bool,
+    /// First row of the diagnostics list on screen (`[` / `]` scroll it).
+    pub diagnostics_scroll: usize,
+    /// How far the diagnostics list can scroll (its wrapped rows past the area), as the last
+    /// frame found it (drawing takes `&App`, hence the `Cell`).
+    pub diagnostics_max: Cell<usize>,
     pub quit: bool,
     /// `i` was pressed: the runtime hands the terminal to `$EDITOR` on the input file, then
     /// clears this; the file watch brings the edit back as a reload.
@@ -133,6 +140,9 @@ impl App {
             help: false,
             message: None,
             problems: Problems::default(),
+            diagnostics_open: false,
+            diagnostics_scroll: 0,
+            diagnostics_max: Cell::new(usize::MAX),
             quit: false,
             edit_input: false,
             dialog: None,
@@ -224,10 +234,26 @@ impl App {
         i.checked_sub(1).and_then(|p| self.session.exec.stages().get(p))
     }
 
-    /// Every problem of the files on disk, definition first: the diagnostics panel.
+    /// Every problem of the files on disk, definition first, each followed by its hint line.
     pub fn diagnostics(&self) -> Vec<String> {
         let p = &self.problems;
         p.definition.iter().chain(&p.input).chain(&p.mock).cloned().collect()
+    }
+
+    /// Whether the explain area shows the diagnostics list: a refused reload always does; the
+    /// running definition's warnings when `!` opened the list.
+    pub fn diagnostics_shown(&self) -> bool {
+        self.problems != Problems::default() || (self.diagnostics_open && !self.session.findings.items.is_empty())
+    }
+
+    /// The lines of the diagnostics list: the problems, then (when opened) the warnings of the
+    /// definition that runs, hints included.
+    pub fn diagnostic_lines(&self) -> Vec<String> {
+        let mut lines = self.diagnostics();
+        if self.diagnostics_open {
+            lines.extend(self.session.findings.lines().cloned());
+        }
+        lines
     }
 
     /// What the stage view shows now, as the highlight cache knows it.

@@ -31,6 +31,9 @@ pub enum Action {
     Answer,
     SaveAnswers,
     EditInput,
+    ToggleDiagnostics,
+    DiagnosticsUp,
+    DiagnosticsDown,
     Help,
     Quit,
 }
@@ -191,6 +194,24 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::EditInput,
         describe: "edit the input in $EDITOR (reloads on save)",
         hint: Some("input"),
+    },
+    Binding {
+        keys: &[key('!')],
+        action: Action::ToggleDiagnostics,
+        describe: "show or hide the lints and warnings (with hints)",
+        hint: None,
+    },
+    Binding {
+        keys: &[key('[')],
+        action: Action::DiagnosticsUp,
+        describe: "scroll the diagnostics list up",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(']')],
+        action: Action::DiagnosticsDown,
+        describe: "scroll the diagnostics list down",
+        hint: None,
     },
     Binding { keys: &[key('?')], action: Action::Help, describe: "show or hide this help", hint: Some("help") },
     Binding {

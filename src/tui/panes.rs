@@ -1,6 +1,7 @@
 //! One module per pane; each draws from `&App` into the area it is given.
 
 pub mod answer;
+pub mod diagnostics;
 pub mod drill;
 pub mod explain;
 pub mod graph;

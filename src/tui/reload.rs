@@ -12,6 +12,7 @@ use crate::asl::mock::{MockSource, check_against, parse_mock_config};
 use crate::asl::source::Source;
 use crate::tui::app::{App, MockFile};
 use crate::tui::event::FileChange;
+use crate::tui::findings::Findings;
 use crate::tui::session::{checked_machine, render_errors};
 
 /// Applies changed file contents to the app. Each file is judged on its own: a good one is
@@ -21,7 +22,7 @@ pub fn apply(app: &mut App, change: FileChange) {
     let machine = change.definition.and_then(|read| {
         let checked = read.map_err(|why| vec![why]).and_then(|text| {
             let source = Source::new(app.files.definition.as_str(), text);
-            checked_machine(&source).map(|m| (m, source)).map_err(|rejected| rejected.lines)
+            checked_machine(&source, &app.session.options).map(|m| (m, source)).map_err(|rejected| rejected.lines)
         });
         settle(&mut app.problems.definition, checked)
     });
@@ -31,7 +32,7 @@ pub fn apply(app: &mut App, change: FileChange) {
         settle(&mut app.problems.input, parsed)
     });
     let tasks = change.mock.and_then(|read| {
-        let against = machine.as_ref().map_or(app.session.exec.machine(), |(m, _)| *m);
+        let against = machine.as_ref().map_or(app.session.exec.machine(), |((m, _), _)| *m);
         let loaded = read.map_err(|why| vec![why]).and_then(|text| load_mock(app.files.mock.as_ref(), text, against));
         settle(&mut app.problems.mock, loaded)
     });
@@ -41,7 +42,8 @@ pub fn apply(app: &mut App, change: FileChange) {
         }
         replay(app, machine, input);
     }
-    let problems = app.diagnostics().len();
+    // Hint lines (`  = help: …`) belong to the problem above them.
+    let problems = app.diagnostics().iter().filter(|l| !l.starts_with(' ')).count();
     if problems > 0 {
         app.message = Some(format!("reload failed ({problems} problem(s)); still running the last good version"));
     }
@@ -61,17 +63,15 @@ fn settle<T>(problems: &mut Vec<String>, outcome: Result<T, Vec<String>>) -> Opt
     }
 }
 
-fn replay(
-    app: &mut App,
-    machine: Option<(&'static crate::asl::definition::StateMachine, Source)>,
-    input: Option<Value>,
-) {
+fn replay(app: &mut App, machine: Option<((&'static StateMachine, Findings), Source)>, input: Option<Value>) {
     let session = &mut app.session;
     let shown = session.exec.stages().len();
     let was_at = session.exec.stages().last().map(|s| s.state.clone());
     let machine_ref = match machine {
-        Some((m, source)) => {
+        Some(((m, findings), source)) => {
             session.source = source;
+            session.config = session.config.clone().for_workflow(findings.workflow_type);
+            session.findings = findings;
             m
         }
         None => session.exec.machine(),

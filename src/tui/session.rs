@@ -7,14 +7,16 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::asl::check::check;
+use crate::asl::check::check_with;
 use crate::asl::definition::StateMachine;
-use crate::asl::diagnostic::{self, Diagnostic};
+use crate::asl::diagnostic::Diagnostic;
 use crate::asl::engine::history::EventKind;
 use crate::asl::engine::stage::StageKind;
 use crate::asl::engine::tasks::{NoTasks, RecordedAnswers, TaskSource};
 use crate::asl::engine::{Execution, ExecutionConfig, Status, Step};
+use crate::asl::load::LoadOptions;
 use crate::asl::source::{LineIndex, Source};
+use crate::tui::findings::{Findings, render_lines};
 
 /// One visit of a state: the stages `start..end` of the execution.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +38,10 @@ pub struct Session {
     /// Where task results come from before anyone is asked (a mock config's test case).
     pub tasks: Arc<dyn TaskSource>,
     pub exec: Execution<'static>,
+    /// How the definition is checked on every reload (`--type`, `--allow`, `--machine`).
+    pub options: LoadOptions,
+    /// The running definition's warnings (lints included) and workflow type.
+    pub findings: Findings,
 }
 
 impl Session {
@@ -52,9 +58,22 @@ impl Session {
         config: ExecutionConfig,
         tasks: Arc<dyn TaskSource>,
     ) -> Result<Session, Rejected> {
-        let machine = checked_machine(&source)?;
+        Session::start_checked(source, input, config, tasks, LoadOptions::default())
+    }
+
+    /// As [`Session::start_with_tasks`], checked with `options`; the execution follows the
+    /// workflow type the check settled on.
+    pub fn start_checked(
+        source: Source,
+        input: Value,
+        config: ExecutionConfig,
+        tasks: Arc<dyn TaskSource>,
+        options: LoadOptions,
+    ) -> Result<Session, Rejected> {
+        let (machine, findings) = checked_machine(&source, &options)?;
+        let config = config.for_workflow(findings.workflow_type);
         let exec = Execution::with_tasks(machine, input, config.clone(), tasks.clone(), RecordedAnswers::default());
-        Ok(Session { exec, config, tasks, source })
+        Ok(Session { exec, config, tasks, source, options, findings })
     }
 
     /// A new execution of `machine` on `input` with this session's task source, keeping the
@@ -143,26 +162,21 @@ impl Session {
 /// The execution borrows its machine, and the session must own both; leaking each accepted
 /// machine is the simplest sound way (no self-referential struct, no `unsafe`). One small
 /// machine per successful reload is kept, which a debugging session never notices.
-pub fn checked_machine(source: &Source) -> Result<&'static StateMachine, Rejected> {
-    let mut checked = check(source);
+pub fn checked_machine(source: &Source, options: &LoadOptions) -> Result<(&'static StateMachine, Findings), Rejected> {
+    let mut checked = check_with(source, options);
     if checked.runnable().is_none() {
         return Err(Rejected { lines: render_errors(source, &checked.diagnostics) });
     }
+    let findings = Findings::of(source, &checked);
     match checked.machine.take() {
-        Some(m) => Ok(Box::leak(Box::new(m))),
+        Some(m) => Ok((Box::leak(Box::new(m)), findings)),
         None => Err(Rejected { lines: vec![format!("{}: the definition could not be built", source.name)] }),
     }
 }
 
-/// `file:line:col: error[CODE]: message` per error, the short form the diagnostics panel shows.
+/// `file:line:col: error[CODE]: message` per error, each followed by its hint (`  = help: did
+/// you mean 'Process'?`) when it has one: the short form the diagnostics panel shows.
 pub fn render_errors(source: &Source, diagnostics: &[Diagnostic]) -> Vec<String> {
     let index = LineIndex::new(&source.text);
-    diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| match diagnostic::position(source, &index, d) {
-            Some((line, col)) => format!("{}:{line}:{col}: error[{}]: {}", source.name, d.code, d.message),
-            None => format!("{}: error[{}]: {}", source.name, d.code, d.message),
-        })
-        .collect()
+    diagnostics.iter().filter(|d| d.is_error()).flat_map(|d| render_lines(source, &index, d)).collect()
 }

@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::tui::app::{App, Pane, Problems};
+use crate::tui::app::{App, Pane};
 use crate::tui::panes;
 
 /// The smallest terminal the layout is designed for.
@@ -23,11 +23,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let bottom_height = if area.height >= 36 { 10 } else { 7 };
     // Built once: its length sizes the area.
     let explained = panes::explain::lines(app);
-    let explain_height = if app.problems == Problems::default() {
-        explain_height(&explained, area)
-    } else {
-        diagnostics_height(app, area)
-    };
+    let explain_height =
+        if app.diagnostics_shown() { diagnostics_height(app, area) } else { explain_height(&explained, area) };
     let [main, explain, bottom, status] = Layout::vertical([
         Constraint::Min(8),
         Constraint::Length(explain_height),
@@ -43,10 +40,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
 
     panes::graph::draw(frame, graph, app);
     panes::stages::draw(frame, stages, app);
-    if app.problems == Problems::default() {
-        panes::explain::draw(frame, explain, explained);
+    if app.diagnostics_shown() {
+        panes::diagnostics::draw(frame, explain, app);
     } else {
-        panes::explain::draw_diagnostics(frame, explain, app);
+        panes::explain::draw(frame, explain, explained);
     }
     panes::history::draw(frame, history, app);
     panes::variables::draw(frame, variables, app);
@@ -70,7 +67,7 @@ fn explain_height(lines: &[Line], area: Rect) -> u16 {
 }
 
 fn diagnostics_height(app: &App, area: Rect) -> u16 {
-    let wanted = app.diagnostics().len() as u16 + 2;
+    let wanted = app.diagnostic_lines().len() as u16 + 2;
     wanted.clamp(3, if area.height >= 36 { 10 } else { 6 })
 }
 

@@ -111,6 +111,19 @@ fn act(app: &mut App, action: Action) {
             app.message = Some(if app.graph.list { "states as a list" } else { "states as a graph" }.into());
         }
         Action::ToggleDiff => app.diff = !app.diff,
+        Action::ToggleDiagnostics => {
+            app.diagnostics_open = !app.diagnostics_open;
+            app.diagnostics_scroll = 0;
+            if app.diagnostics_open && app.session.findings.items.is_empty() {
+                app.message = Some("no lints or warnings in this definition".into());
+            }
+        }
+        Action::DiagnosticsUp => {
+            app.diagnostics_scroll = app.diagnostics_scroll.min(app.diagnostics_max.get()).saturating_sub(1);
+        }
+        Action::DiagnosticsDown => {
+            app.diagnostics_scroll = (app.diagnostics_scroll + 1).min(app.diagnostics_max.get());
+        }
         Action::Help => app.help = !app.help,
         Action::Quit => app.quit = true,
         Action::EditInput => app.edit_input = true,

@@ -55,6 +55,10 @@ impl ExecutionConfig {
     /// guard [`EXPRESS_EVENT_GUARD`]).
     pub fn for_workflow(self, workflow_type: WorkflowType) -> ExecutionConfig {
         let max_history_events = match workflow_type {
+            // Back from Express (a reload of a template whose type changed): AWS's quota again.
+            WorkflowType::Standard if self.max_history_events == EXPRESS_EVENT_GUARD => {
+                crate::asl::engine::execution::MAX_HISTORY_EVENTS
+            }
             WorkflowType::Standard => self.max_history_events,
             WorkflowType::Express => self.max_history_events.max(EXPRESS_EVENT_GUARD),
         };

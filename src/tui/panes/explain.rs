@@ -125,14 +125,3 @@ fn describe_state(app: &App) -> Vec<Line<'static>> {
     }
     vec![Line::from(line)]
 }
-
-/// The refused reload: `file:line:col: message` per problem.
-pub fn draw_diagnostics(frame: &mut Frame, area: Rect, app: &App) {
-    let style = Style::default().fg(Color::Red);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(style)
-        .title(Line::styled(" Diagnostics · reload refused, last good version still running ", style));
-    let lines: Vec<Line> = app.diagnostics().into_iter().map(Line::raw).collect();
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
-}

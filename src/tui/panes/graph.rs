@@ -1,6 +1,7 @@
 //! The graph pane: the machine's state graph (`crate::graph`'s drawing, cell classes turned
 //! into colours) with the current, visited, failed, selected and breakpointed states marked,
 //! panned to keep the selected state in view; `g` switches to a plain list of the same states.
+//! A state with a lint or warning carries a yellow `!` on its box's top-right corner.
 
 use std::collections::BTreeSet;
 
@@ -106,13 +107,27 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let mut boxes: Vec<&StateBox> = layout.states.iter().collect();
     boxes.sort_by_key(|b| std::cmp::Reverse(b.rect.width * b.rect.height));
     let selected = target.map(|t| t.name.as_str());
+    let linted = linted(app);
     for b in boxes {
         let mark = marks.of(&b.name);
         canvas.mark(buf, b, mark.style(), selected == Some(b.name.as_str()), app.focus == Pane::Graph);
         if app.breakpoints.contains(&b.name) {
             canvas.put(buf, b.rect.x, b.rect.y, '●', Style::default().fg(Color::Red).add_modifier(Modifier::BOLD));
         }
+        if linted.contains(b.name.as_str()) {
+            let corner = b.rect.x + b.rect.width.saturating_sub(1);
+            canvas.put(buf, corner, b.rect.y, '!', lint_style());
+        }
     }
+}
+
+/// The states (as drawn: a collapsed container stands for its states) a finding is about.
+fn linted(app: &App) -> BTreeSet<&str> {
+    app.session.findings.states().into_iter().filter_map(|s| app.graph.shown_as(s)).collect()
+}
+
+fn lint_style() -> Style {
+    Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD)
 }
 
 /// The states (as drawn) that ran in the branch/iteration drilled into: its path.
@@ -220,9 +235,10 @@ fn class_style(class: Class) -> Style {
 }
 
 /// The fallback: the same states in the same order, one a line, indented by nesting.
-/// Markers: `▶` current, `✓` visited, `✗` failed, `●` breakpoint.
+/// Markers: `▶` current, `✓` visited, `✗` failed, `●` breakpoint, `!` a lint or warning.
 fn draw_list(frame: &mut Frame, area: Rect, app: &App, marks: &Marks) {
     let order = app.graph.reading_order();
+    let linted = linted(app);
     let depth = |b: &StateBox| {
         let mut d = 0;
         let mut at = b.parent.as_deref();
@@ -245,8 +261,10 @@ fn draw_list(frame: &mut Frame, area: Rect, app: &App, marks: &Marks) {
                 Mark::Plain => " ",
             };
             let bp = if app.breakpoints.contains(name) { "●" } else { " " };
+            let lint = if linted.contains(name) { "!" } else { " " };
             ListItem::new(Line::from(vec![
                 Span::styled(bp, Style::default().fg(Color::Red)),
+                Span::styled(lint, lint_style()),
                 Span::styled(format!("{}{marker} {name}", "  ".repeat(depth(b))), mark.style().unwrap_or_default()),
                 Span::styled(format!("  {}", b.kind), Style::default().fg(Color::DarkGray)),
             ]))

@@ -1,4 +1,5 @@
-//! The status bar: execution status, the last message, and key hints taken from the keymap.
+//! The status bar: execution status, the workflow type, how many lints the definition has, the
+//! last message, and key hints taken from the keymap.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -19,25 +20,39 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Status::AwaitingTask(_) => ("WAITING FOR TASK", Color::Blue),
     };
     let mut spans = vec![Span::styled(format!(" {status} "), Style::default().fg(Color::Black).bg(colour))];
+    let findings = &app.session.findings;
+    spans.push(Span::styled(format!(" {} ", findings.workflow_type), Style::default().fg(Color::Cyan)));
+    if !findings.items.is_empty() {
+        let n = findings.items.len();
+        let text = format!("· {n} warning{} (!) ", if n == 1 { "" } else { "s" });
+        spans.push(Span::styled(text, Style::default().fg(Color::Yellow)));
+    }
     if let Some(m) = &app.message {
         spans.push(Span::styled(format!(" {m} "), Style::default().add_modifier(Modifier::BOLD)));
     }
     spans.push(Span::raw(" "));
     let used: usize = spans.iter().map(Span::width).sum();
-    let full = hints(true);
-    let fits = used + full.iter().map(Span::width).sum::<usize>() <= area.width as usize;
-    spans.extend(if fits { full } else { hints(false) });
+    spans.extend(hints((area.width as usize).saturating_sub(used)));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// The keys worth showing, from the keymap: `s step  n next …`, or just `s n c …` when the
-/// bar is too narrow for the words (`?` lists them).
-fn hints(words: bool) -> Vec<Span<'static>> {
+/// The keys worth showing, from the keymap, within `room` columns: `s step  n next …` while
+/// the words fit, then just the keys (`r Tab d …`; `?` lists them all).
+fn hints(room: usize) -> Vec<Span<'static>> {
+    let shown: Vec<(String, &str)> = BINDINGS.iter().filter_map(|b| Some((label(*b.keys.first()?), b.hint?))).collect();
+    // Keys alone take `key ` each; every hint that keeps its word adds `word ` plus a space.
+    let mut left = room.saturating_sub(shown.iter().map(|(k, _)| k.chars().count() + 1).sum());
     let mut spans = Vec::new();
-    for b in BINDINGS {
-        if let (Some(hint), Some(k)) = (b.hint, b.keys.first()) {
-            spans.push(Span::styled(label(*k), Style::default().fg(Color::Cyan)));
-            spans.push(Span::raw(if words { format!(" {hint}  ") } else { " ".to_owned() }));
+    let mut words = true;
+    for (key, hint) in shown {
+        let extra = hint.chars().count() + 2;
+        words = words && extra <= left;
+        spans.push(Span::styled(key, Style::default().fg(Color::Cyan)));
+        if words {
+            left -= extra;
+            spans.push(Span::raw(format!(" {hint}  ")));
+        } else {
+            spans.push(Span::raw(" "));
         }
     }
     spans
