@@ -128,3 +128,19 @@ fn every_invalid_sample_shows_its_code_and_every_code_has_a_sample() {
         insta::assert_snapshot!(name.replace('.', "_"), rendered);
     }
 }
+
+/// A sample that keeps a lint allows it in a Comment that also says why (more than the marker).
+#[test]
+fn every_allowed_lint_in_a_sample_says_why() {
+    let mut allows = 0;
+    for path in definitions(&samples_dir()) {
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for line in text.lines().filter(|l| l.contains("statescope:allow(")) {
+            allows += 1;
+            let at = line.find("statescope:allow(").unwrap_or_default();
+            let reason = line[..at].trim_start().trim_start_matches("\"Comment\": \"").trim_start_matches("Comment: ");
+            assert!(reason.split_whitespace().count() >= 5, "{}: an allow without a reason: {line}", path.display());
+        }
+    }
+    assert!(allows >= 1, "the poll sample allows its bounded loop");
+}
