@@ -57,7 +57,8 @@ pub fn lint_task(state: &State, task: &Task, workflow: WorkflowType) -> Vec<Diag
     }
     let callback =
         matches!(kind, ResourceKind::Activity | ResourceKind::Integration { pattern: Pattern::WaitForTaskToken, .. });
-    if callback && task.heartbeat_seconds.is_none() {
+    // An Express machine refuses callbacks and activities outright (an error, not this lint).
+    if callback && task.heartbeat_seconds.is_none() && workflow == WorkflowType::Standard {
         let who = if kind == ResourceKind::Activity { "activity worker" } else { "callback worker" };
         found.push(
             at(
