@@ -2,6 +2,8 @@
 //! graph, apply the workflow type's rules and the best-practice lints. Used by `validate`,
 //! `run`, `test` and the debugger's hot reload.
 
+use std::sync::Arc;
+
 use crate::asl::definition::StateMachine;
 use crate::asl::diagnostic::Diagnostic;
 use crate::asl::lint::{LintOptions, lint};
@@ -15,7 +17,8 @@ use crate::asl::workflow::{WorkflowType, check_express};
 /// diagnostic (errors first, then warnings, each group in source order).
 #[derive(Debug)]
 pub struct Checked {
-    pub machine: Option<StateMachine>,
+    /// Shared: executions hold the machine they run (`Execution::new`).
+    pub machine: Option<Arc<StateMachine>>,
     pub diagnostics: Vec<Diagnostic>,
     /// The workflow type it was checked as (`--type`, else the template's, else Standard).
     pub workflow_type: WorkflowType,
@@ -27,7 +30,7 @@ impl Checked {
     }
 
     /// The machine, only when no diagnostic is an error.
-    pub fn runnable(&self) -> Option<&StateMachine> {
+    pub fn runnable(&self) -> Option<&Arc<StateMachine>> {
         if self.has_errors() { None } else { self.machine.as_ref() }
     }
 }
@@ -61,5 +64,5 @@ pub fn check_with(source: &Source, options: &LoadOptions) -> Checked {
     // `--allow` also silences the validator's warnings (ASL104 …), never an error.
     diagnostics.retain(|d| d.is_error() || !options.allow.iter().any(|a| a == d.code));
     diagnostics.sort_by_key(|d| (d.severity, d.span.map(|s| s.start)));
-    Checked { machine, diagnostics, workflow_type }
+    Checked { machine: machine.map(Arc::new), diagnostics, workflow_type }
 }

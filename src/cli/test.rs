@@ -279,7 +279,7 @@ pub fn run(args: &TestArgs) -> ExitCode {
         let config =
             ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() }.for_workflow(checked.workflow_type);
         let mut exec = Execution::with_tasks(
-            machine,
+            machine.clone(),
             input,
             config,
             args.handlers.with(Arc::new(tasks)),
