@@ -124,17 +124,17 @@ fn the_diagnostics_list_scrolls_80x24() {
     let mut app = app_for(LINTED, "{}");
     key(&mut app, '!');
     let top = screen(&mut app, 80, 24);
-    assert!(top.contains("[ ] scroll, row 1/"), "a long list says it scrolls: {top}");
+    assert!(top.contains("{ } scroll, row 1/"), "a long list says it scrolls: {top}");
     assert!(top.contains("warning[timeout-missing]"), "the first finding is shown: {top}");
-    keys(&mut app, "]]]]]]");
+    keys(&mut app, "}}}}}}");
     let scrolled = screen(&mut app, 80, 24);
     assert!(scrolled.contains("scroll, row 7/"), "{scrolled}");
     assert!(!scrolled.contains("warning[timeout-missing]"), "the first finding scrolled away: {scrolled}");
     assert!(scrolled.contains("= help:"), "hints scroll with their findings: {scrolled}");
     insta::assert_snapshot!(scrolled);
-    keys(&mut app, &"]".repeat(100));
+    keys(&mut app, &"}".repeat(100));
     let bottom = screen(&mut app, 80, 24);
-    assert!(bottom.contains("history-quota-risk"), "] stops at the last finding: {bottom}");
-    keys(&mut app, &"[".repeat(100));
-    assert!(screen(&mut app, 80, 24).contains("row 1/"), "[ scrolls back to the top");
+    assert!(bottom.contains("history-quota-risk"), "the last finding is reached: {bottom}");
+    keys(&mut app, &"{".repeat(100));
+    assert!(screen(&mut app, 80, 24).contains("row 1/"), "scrolling up reaches the top");
 }

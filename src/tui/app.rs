@@ -95,7 +95,7 @@ pub struct App {
     pub problems: Problems,
     /// `!` was pressed: the diagnostics list shows the running definition's warnings (lints).
     pub diagnostics_open: bool,
-    /// First row of the diagnostics list on screen (`[` / `]` scroll it).
+    /// First row of the diagnostics list on screen (`{` / `}` scroll it).
     pub diagnostics_scroll: usize,
     /// How far the diagnostics list can scroll (its wrapped rows past the area), as the last
     /// frame found it (drawing takes `&App`, hence the `Cell`).

@@ -202,13 +202,13 @@ pub const BINDINGS: &[Binding] = &[
         hint: None,
     },
     Binding {
-        keys: &[key('[')],
+        keys: &[key('{')],
         action: Action::DiagnosticsUp,
         describe: "scroll the diagnostics list up",
         hint: None,
     },
     Binding {
-        keys: &[key(']')],
+        keys: &[key('}')],
         action: Action::DiagnosticsDown,
         describe: "scroll the diagnostics list down",
         hint: None,

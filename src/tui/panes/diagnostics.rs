@@ -1,6 +1,6 @@
 //! The diagnostics list in the explain area: a refused reload's errors (red: the last good
 //! version still runs), and on `!` the running definition's lints and warnings (yellow). Each
-//! finding keeps its hint line; `[` / `]` scroll the list when it is longer than the area.
+//! finding keeps its hint line; `{` / `}` scroll the list when it is longer than the area.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -33,7 +33,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let rows = paragraph.line_count(area.width.saturating_sub(2));
     app.diagnostics_max.set(rows.saturating_sub(room));
     let scroll = app.diagnostics_scroll.min(rows.saturating_sub(room));
-    let more = if rows > room { format!(" · [ ] scroll, row {}/{rows}", scroll + 1) } else { String::new() };
+    let more = if rows > room { format!(" · {{ }} scroll, row {}/{rows}", scroll + 1) } else { String::new() };
     let style = Style::default().fg(colour);
     let block = Block::default()
         .borders(Borders::ALL)
