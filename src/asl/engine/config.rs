@@ -192,3 +192,38 @@ impl ExecutionConfig {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::asl::engine::execution::MAX_HISTORY_EVENTS;
+
+    #[test]
+    fn the_execution_id_follows_the_workflow_type() {
+        let standard = ExecutionConfig::default();
+        assert_eq!(
+            standard.execution_arn(),
+            "arn:aws:states:us-east-1:111111111111:execution:statescope:local-execution"
+        );
+        let express = ExecutionConfig::default().for_workflow(WorkflowType::Express);
+        let arn = express.execution_arn();
+        let parts: Vec<&str> = arn.split(':').collect();
+        assert_eq!(parts.len(), 9, "{arn}");
+        assert_eq!(parts[5..8], ["express", "statescope", "local-execution"], "{arn}");
+        assert_eq!(parts[8].len(), 36, "a UUID: {arn}");
+        assert_eq!(arn, express.execution_arn(), "the same seed, the same id");
+        let other = ExecutionConfig { seed: 7, ..ExecutionConfig::default() }.for_workflow(WorkflowType::Express);
+        assert_ne!(arn, other.execution_arn(), "another seed, another id");
+        assert_eq!(express.context(&Value::Null, "S", 0, 0)["Execution"]["Id"], Value::String(arn));
+    }
+
+    #[test]
+    fn only_standard_keeps_the_history_quota() {
+        let express = ExecutionConfig::default().for_workflow(WorkflowType::Express);
+        assert_eq!(express.max_history_events, EXPRESS_EVENT_GUARD);
+        let back = express.for_workflow(WorkflowType::Standard);
+        assert_eq!(back.max_history_events, MAX_HISTORY_EVENTS);
+        let bench = ExecutionConfig { max_history_events: usize::MAX, ..ExecutionConfig::default() };
+        assert_eq!(bench.for_workflow(WorkflowType::Standard).max_history_events, usize::MAX, "a raised limit stays");
+    }
+}

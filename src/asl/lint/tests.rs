@@ -160,3 +160,37 @@ fn express_rejects_sync_callbacks_and_activities_one_error_per_state() {
     assert!(express.runnable().is_none());
     assert!(check_as(text, WorkflowType::Standard, &[]).runnable().is_some());
 }
+
+/// The events per pass the lint reports are what the engine records: run the loop and count
+/// the events between two entries of its first state.
+#[test]
+fn events_per_pass_match_the_engine_history() {
+    use crate::asl::engine::history::EventKind;
+    use crate::asl::engine::{Execution, ExecutionConfig};
+    let text = r#"{"StartAt": "Count", "States": {
+      "Count": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, 1)"}, "Next": "Fan"},
+      "Fan": {"Type": "Parallel", "ResultPath": null, "Next": "More?", "Branches": [
+        {"StartAt": "B1", "States": {"B1": {"Type": "Pass", "End": true}}},
+        {"StartAt": "B2", "States": {"B2": {"Type": "Wait", "Seconds": 1, "Next": "B3"}, "B3": {"Type": "Pass", "End": true}}}]},
+      "More?": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericLessThan": 5, "Next": "Pause"}], "Default": "Done"},
+      "Pause": {"Type": "Wait", "Seconds": 1, "Next": "Count"},
+      "Done": {"Type": "Succeed"}}}"#;
+    let checked = check_as(text, WorkflowType::Standard, &[]);
+    let d = checked.diagnostics.iter().find(|d| d.code == codes::HISTORY_QUOTA_RISK).expect("warned");
+    let machine = checked.machine.clone().expect("machine");
+    let mut exec = Execution::new(machine, serde_json::json!({"n": 0}), ExecutionConfig::default());
+    exec.run();
+    let entries: Vec<usize> = exec
+        .history()
+        .events()
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| matches!(&e.kind, EventKind::StateEntered { name, .. } if &**name == "Count"))
+        .map(|(i, _)| i)
+        .collect();
+    assert!(entries.len() >= 3, "the loop ran: {entries:?}");
+    let per_pass = entries[1] - entries[0];
+    // Pass 2 + Parallel (3 + branch 1: 2, branch 2: 4) + Choice 2 + Wait 2.
+    assert_eq!(per_pass, 15);
+    assert!(d.message.contains(&format!("at least {per_pass} history events per pass")), "{}", d.message);
+}
