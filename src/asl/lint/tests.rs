@@ -194,3 +194,38 @@ fn events_per_pass_match_the_engine_history() {
     assert_eq!(per_pass, 15);
     assert!(d.message.contains(&format!("at least {per_pass} history events per pass")), "{}", d.message);
 }
+
+#[test]
+fn a_cloudformation_template_gives_the_workflow_type() {
+    let template = |ty: &str| {
+        format!(
+            "Resources:\n  Sm:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      StateMachineType: {ty}\n      Definition:\n        StartAt: Work\n        States:\n          Work:\n            Type: Task\n            Resource: arn:aws:states:us-east-1:111111111111:activity:work\n            TimeoutSeconds: 60\n            HeartbeatSeconds: 10\n            End: true\n"
+        )
+    };
+    let check = |text: &str| check_with(&Source::new("t.yaml", text), &LoadOptions::default());
+    let express = check(&template("EXPRESS"));
+    assert_eq!(express.workflow_type, WorkflowType::Express);
+    assert_eq!(
+        express.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>(),
+        [codes::EXPRESS_UNSUPPORTED_INTEGRATION]
+    );
+    let standard = check(&template("STANDARD"));
+    assert_eq!(standard.workflow_type, WorkflowType::Standard);
+    assert!(standard.diagnostics.is_empty(), "{:?}", standard.diagnostics);
+    let typo = check(&template("EXPRES"));
+    assert!(
+        typo.diagnostics.iter().any(|d| d.code == codes::TEMPLATE && d.is_error() && d.message.contains("'EXPRES'"))
+    );
+    let parameter = check(&template("!Ref MachineType"));
+    assert_eq!(parameter.workflow_type, WorkflowType::Standard);
+    assert!(
+        parameter.diagnostics.iter().any(|d| d.code == codes::TEMPLATE && !d.is_error()),
+        "{:?}",
+        parameter.diagnostics
+    );
+    let forced = check_with(
+        &Source::new("t.yaml", template("!Ref MachineType")),
+        &LoadOptions { workflow_type: Some(WorkflowType::Express), ..LoadOptions::default() },
+    );
+    assert_eq!(forced.workflow_type, WorkflowType::Express, "--type decides over the template");
+}
