@@ -229,3 +229,22 @@ fn a_cloudformation_template_gives_the_workflow_type() {
     );
     assert_eq!(forced.workflow_type, WorkflowType::Express, "--type decides over the template");
 }
+
+#[test]
+fn a_literal_definition_substitution_gives_the_real_resource() {
+    let template = |subs: &str| {
+        format!(
+            "Resources:\n  Sm:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n{subs}      Definition:\n        StartAt: Work\n        States:\n          Work:\n            Type: Task\n            Resource: ${{ChargeArn}}\n            TimeoutSeconds: 30\n            End: true\n"
+        )
+    };
+    let check = |text: &str| {
+        let checked = check_with(&Source::new("t.yaml", text), &LoadOptions::default());
+        checked.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>()
+    };
+    let literal =
+        "      DefinitionSubstitutions:\n        ChargeArn: arn:aws:lambda:us-east-1:111111111111:function:charge\n";
+    assert_eq!(check(&template(literal)), [codes::LAMBDA_EXCEPTIONS_UNHANDLED], "linted as the Lambda it is");
+    let found = check(&template(""));
+    assert!(found.contains(&codes::PLACEHOLDER_RESOURCE), "{found:?}");
+    assert!(!found.contains(&codes::LAMBDA_EXCEPTIONS_UNHANDLED), "unknown integration: no guesses: {found:?}");
+}
