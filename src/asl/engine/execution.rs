@@ -334,7 +334,7 @@ impl Execution {
                 self.record(self.now_ms, EventKind::ExecutionSucceeded { output: output.clone() });
                 self.status = Status::Succeeded(output);
             }
-            Outcome::Failed { error, cause } => self.end_failed(error, cause),
+            Outcome::Failed { error, cause } => self.end_failed(error.map(String::from), cause),
             Outcome::Unsupported(why) => self.status = Status::Stopped(why),
             Outcome::Pending(request) => {
                 // Re-entered from the start once answered; nothing of this visit is kept.
