@@ -9,6 +9,9 @@ use crate::asl::intrinsics::Call;
 use crate::asl::jsonpath::Path;
 use crate::asl::source::Span;
 
+mod operator;
+pub use operator::Operator;
+
 /// A value together with where it came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Spanned<T> {
@@ -365,42 +368,6 @@ pub struct Comparison {
 pub enum Operand {
     Literal(Value),
     Path(Path),
-}
-
-/// Choice comparison operators without their `Path` suffix; `Comparison::operand` says
-/// whether the operand is literal or a path.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Operator {
-    StringEquals,
-    StringLessThan,
-    StringGreaterThan,
-    StringLessThanEquals,
-    StringGreaterThanEquals,
-    StringMatches,
-    NumericEquals,
-    NumericLessThan,
-    NumericGreaterThan,
-    NumericLessThanEquals,
-    NumericGreaterThanEquals,
-    BooleanEquals,
-    TimestampEquals,
-    TimestampLessThan,
-    TimestampGreaterThan,
-    TimestampLessThanEquals,
-    TimestampGreaterThanEquals,
-    IsNull,
-    IsPresent,
-    IsNumeric,
-    IsString,
-    IsBoolean,
-    IsTimestamp,
-}
-
-impl Operator {
-    /// The operator as written in ASL, without the `Path` suffix (`NumericEquals`).
-    pub fn name(self) -> &'static str {
-        crate::asl::parse::operator_name(self)
-    }
 }
 
 #[derive(Clone, Debug)]
