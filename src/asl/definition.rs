@@ -9,7 +9,9 @@ use crate::asl::intrinsics::Call;
 use crate::asl::jsonpath::Path;
 use crate::asl::source::Span;
 
+mod jsonata_expr;
 mod operator;
+pub use jsonata_expr::JsonataExpr;
 pub use operator::Operator;
 
 /// A value together with where it came from.
@@ -202,8 +204,8 @@ pub enum Expr {
     Path(Path),
     /// `States.Format(…)` and friends.
     Intrinsic(Call),
-    /// The text between `{%` and `%}`, kept verbatim for the JSONata evaluator.
-    Jsonata(String),
+    /// The text between `{%` and `%}`, parsed at load.
+    Jsonata(JsonataExpr),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -314,7 +316,7 @@ pub struct Pass {
 pub enum NumberSource {
     Literal(Value),
     Path(Path),
-    Jsonata(String),
+    Jsonata(JsonataExpr),
 }
 
 #[derive(Clone, Debug)]
@@ -350,7 +352,7 @@ pub enum Condition {
     Not(Box<ChoiceRule>),
     Compare(Comparison),
     /// JSONata `Condition`.
-    Jsonata(Spanned<String>),
+    Jsonata(Spanned<JsonataExpr>),
 }
 
 /// `Variable` + one operator + its operand.

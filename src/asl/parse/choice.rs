@@ -72,7 +72,7 @@ fn jsonata_condition(f: &mut Fields, sink: &mut Sink) -> Option<Condition> {
     if let Some(m) = f.node.get("Condition").filter(|m| matches!(m.value.kind, NodeKind::Bool(_))) {
         f.take("Condition");
         let text = m.value.to_value().to_string();
-        return Some(Condition::Jsonata(Spanned { value: text, key_span: m.key_span, span: m.value.span }));
+        return Some(Condition::Jsonata(Spanned { value: text.into(), key_span: m.key_span, span: m.value.span }));
     }
     let Some(s) = f.string("Condition", sink) else {
         if !f.has("Condition") {
@@ -89,7 +89,7 @@ fn jsonata_condition(f: &mut Fields, sink: &mut Sink) -> Option<Condition> {
             if let Some(m) = f.node.get("Condition") {
                 check_jsonata(&m.value, &s.value, &f.child("Condition"), sink);
             }
-            Some(Condition::Jsonata(Spanned { value: inner.to_string(), key_span: s.key_span, span: s.span }))
+            Some(Condition::Jsonata(Spanned { value: inner.into(), key_span: s.key_span, span: s.span }))
         }
         None => {
             sink.push(
