@@ -10,6 +10,7 @@ pub mod drill;
 pub mod event;
 pub mod findings;
 pub mod graph_view;
+pub mod handler;
 pub mod highlight;
 pub mod keymap;
 pub mod panes;
