@@ -174,3 +174,15 @@ fn explain_a_code_and_list_them_all() {
         assert!(listed.lines().any(|l| l.starts_with(name)), "{name} not listed:\n{listed}");
     }
 }
+
+#[test]
+fn allow_silences_a_codes_warnings_never_its_errors() {
+    let unreachable = fixture(
+        "unreachable.asl.json",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}, "B": {"Type": "Pass", "Next": "Nowhere"}}}"#,
+    );
+    let file = unreachable.to_str().expect("utf-8");
+    let (code, stdout, _) = statescope(&["validate", file, "--allow", "ASL104", "--allow", "ASL101"]);
+    assert_eq!(code, 1, "the ASL101 error stays: {stdout}");
+    assert!(stdout.contains("error[ASL101]") && !stdout.contains("warning[ASL104]"), "{stdout}");
+}

@@ -73,14 +73,10 @@ pub fn is_lint(code: &str) -> bool {
     codes::LINTS.iter().any(|(c, _)| *c == code)
 }
 
-/// Validator codes that are (or can be) warnings, which `--allow` also accepts; errors cannot
-/// be allowed, since AWS refuses the definition.
-pub const ALLOWABLE_WARNINGS: &[&str] =
-    &[codes::UNREACHABLE, codes::NO_TERMINAL_STATE, codes::UNRESOLVED_INTRINSIC, codes::TEMPLATE];
-
-/// Whether `--allow CODE` makes sense: a lint or a warning code.
+/// Whether `--allow CODE` names something: a lint or a validator code. Only warnings are
+/// silenced (`ASL104`, `ASL901`, …); an error cannot be allowed, since AWS refuses the definition.
 pub fn is_allowable(code: &str) -> bool {
-    is_lint(code) || ALLOWABLE_WARNINGS.contains(&code)
+    is_lint(code) || codes::ALL.iter().any(|(c, _)| *c == code)
 }
 
 #[cfg(test)]

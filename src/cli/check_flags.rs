@@ -11,7 +11,7 @@ pub struct CheckFlags {
     /// else standard.
     #[arg(long = "type", value_enum, value_name = "TYPE")]
     pub workflow_type: Option<TypeArg>,
-    /// Do not report this lint (or warning code, e.g. ASL104) anywhere; repeatable.
+    /// Do not report this lint (or the warnings of a code, e.g. ASL104) anywhere; repeatable.
     #[arg(long, value_name = "LINT")]
     pub allow: Vec<String>,
 }
@@ -28,10 +28,9 @@ impl CheckFlags {
     pub fn load_options(&self, machine: Option<&str>) -> Result<LoadOptions, String> {
         for name in &self.allow {
             if !crate::asl::lint::is_allowable(name) {
-                let names = crate::asl::codes::LINTS.iter().map(|(c, _)| *c);
-                let names = names.chain(crate::asl::lint::ALLOWABLE_WARNINGS.iter().copied());
+                let names = crate::asl::codes::LINTS.iter().chain(crate::asl::codes::ALL).map(|(c, _)| *c);
                 let hint = did_you_mean(name, names).unwrap_or_else(|| "see `statescope codes`".into());
-                return Err(format!("--allow '{name}' is not a lint or a warning code; {hint}"));
+                return Err(format!("--allow '{name}' is not a lint or a diagnostic code; {hint}"));
             }
         }
         Ok(LoadOptions {
