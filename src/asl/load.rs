@@ -72,18 +72,20 @@ pub fn load(source: &Source, options: &LoadOptions) -> Loaded {
         Syntax::Json => parse_json(&source.text).map(|(tree, found)| (tree, found, Vec::new())),
         Syntax::Yaml => parse_yaml(&source.text).map(|doc| (doc.tree, doc.diagnostics, doc.cfn_tags)),
     };
-    let (root, found, cfn_tags) = match parsed {
+    let (mut root, mut found, cfn_tags) = match parsed {
         Ok(p) => p,
         Err(d) => {
             diagnostics.push(d);
             return Loaded { syntax, kind: DocumentKind::Definition, tree: None, diagnostics };
         }
     };
-    diagnostics.extend(found);
     if template::is_template(&root) {
+        template::settle_duplicates(&mut root, &mut found);
+        diagnostics.extend(found);
         let tree = template::extract(&root, options.machine.as_deref(), &source.text, &mut diagnostics);
         return Loaded { syntax, kind: DocumentKind::Template, tree, diagnostics };
     }
+    diagnostics.extend(found);
     for (tag, span) in cfn_tags {
         diagnostics.push(tag_outside_template(&tag, span));
     }

@@ -7,7 +7,7 @@ mod choice;
 mod expr;
 mod fields;
 mod kinds;
-mod retry;
+pub(crate) mod retry;
 
 use crate::asl::codes;
 use crate::asl::definition::{DataFlow, QueryLanguage, Scope, Spanned, State, StateMachine, StateName, Transition};

@@ -5,10 +5,11 @@
 //! and are reported, not followed.
 
 use crate::asl::codes;
-use crate::asl::diagnostic::Diagnostic;
+use crate::asl::diagnostic::{Diagnostic, Severity};
 use crate::asl::json_text::parse_json;
 use crate::asl::load::intrinsic::{self, as_intrinsic, literal_text, node_text};
 use crate::asl::load::mapped::MappedText;
+use crate::asl::source::Span;
 use crate::asl::suggest::did_you_mean;
 use crate::asl::tree::{Member, Node, NodeKind, pointer_token};
 
@@ -29,6 +30,43 @@ fn machine_type(resource: &Node) -> Option<&'static str> {
         STEP_FUNCTIONS => Some(STEP_FUNCTIONS),
         SERVERLESS => Some(SERVERLESS),
         _ => None,
+    }
+}
+
+/// Duplicate keys in a template: CloudFormation keeps the last copy and deploys, so outside a
+/// state machine's `Definition` a duplicate is a warning and the earlier copies are dropped;
+/// inside it AWS rejects the definition, so the parser's error stands.
+pub fn settle_duplicates(root: &mut Node, found: &mut [Diagnostic]) {
+    let inside: Vec<Span> = machines(root)
+        .iter()
+        .filter_map(|(m, _)| Some(m.value.get("Properties")?.value.get("Definition")?.value.span))
+        .collect();
+    for d in found.iter_mut().filter(|d| d.code == codes::DUPLICATE_KEY) {
+        let Some(at) = d.span else { continue };
+        if inside.iter().any(|s| s.start <= at.start && at.end <= s.end) {
+            continue;
+        }
+        d.severity = Severity::Warning;
+        d.help = Some("CloudFormation keeps the last copy and deploys the template; so does statescope".into());
+    }
+    keep_last(root, &inside);
+}
+
+fn keep_last(node: &mut Node, inside: &[Span]) {
+    if inside.contains(&node.span) {
+        return;
+    }
+    match &mut node.kind {
+        NodeKind::Array(items) => items.iter_mut().for_each(|n| keep_last(n, inside)),
+        NodeKind::Object(members) => {
+            let mut seen = std::collections::HashSet::new();
+            let mut keep: Vec<bool> = members.iter().rev().map(|m| seen.insert(m.key.clone())).collect();
+            keep.reverse();
+            let mut flags = keep.into_iter();
+            members.retain(|_| flags.next().unwrap_or(true));
+            members.iter_mut().for_each(|m| keep_last(&mut m.value, inside));
+        }
+        _ => {}
     }
 }
 

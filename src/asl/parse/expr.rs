@@ -37,6 +37,17 @@ pub fn parse_path(node: &Node, text: &str, kind: PathKind, pointer: &str, sink: 
             return None;
         }
     };
+    for (offset, word) in path.unquoted_literals() {
+        sink.push(
+            Diagnostic::warning(
+                codes::BAD_JSONPATH,
+                format!("'{word}' in '{text}' is not quoted; statescope compares it as the string \"{word}\""),
+            )
+            .at(node.char_span(*offset, word.chars().count()))
+            .pointer(pointer)
+            .help(format!("write '{word}' (quoted) to say what you mean; AWS accepts the unquoted form at creation")),
+        );
+    }
     if let Some(f) = path.trailing_function() {
         // Rule 4.7: AWS accepts the definition but fails the path at runtime.
         let at = text.rfind(&format!(".{f}(")).or_else(|| text.rfind('.')).unwrap_or(0);

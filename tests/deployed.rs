@@ -1,0 +1,79 @@
+//! Machines in the style of ones their authors deployed to AWS (so AWS accepted each): none may
+//! get an error from statescope. Each fixture in `tests/deployed/` shows one false alarm that
+//! was fixed; the table says which warnings (if any) it still deserves.
+
+use std::path::PathBuf;
+
+use statescope::asl::check::{Checked, check_with};
+use statescope::asl::codes;
+use statescope::asl::load::LoadOptions;
+use statescope::asl::source::Source;
+
+fn fixture(name: &str) -> Source {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/deployed").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    Source::new(name, text)
+}
+
+fn check_text(name: &str, text: &str) -> Checked {
+    check_with(&Source::new(name, text), &LoadOptions::default())
+}
+
+/// (fixture, the warning codes it should get, in order).
+const ACCEPTED: &[(&str, &[&str])] = &[
+    ("custom-states-errors.asl.json", &[]),
+    ("regional-task-arns.asl.json", &[]),
+    ("unquoted-filter-literal.asl.json", &[codes::BAD_JSONPATH]),
+    ("duplicate-template-keys.template.yaml", &[codes::DUPLICATE_KEY, codes::DUPLICATE_KEY]),
+];
+
+#[test]
+fn deployed_machines_get_no_errors() {
+    for (name, warnings) in ACCEPTED {
+        let checked = check_with(&fixture(name), &LoadOptions::default());
+        let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.is_error()).collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+        assert!(checked.machine.is_some(), "{name}: no machine");
+        let got: Vec<&str> = checked.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(&got, warnings, "{name}: {:#?}", checked.diagnostics);
+    }
+}
+
+#[test]
+fn an_unraised_states_name_is_a_warning_with_a_suggestion() {
+    let checked = check_text(
+        "m.json",
+        r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Retry": [{"ErrorEquals": ["States.TimeOut"]}], "End": true}}}"#,
+    );
+    assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
+    let d = checked.diagnostics.iter().find(|d| d.code == codes::BAD_ERROR_NAME).expect("ASL309 warning");
+    assert!(d.help.as_deref().is_some_and(|h| h.contains("States.Timeout")), "{d:?}");
+}
+
+#[test]
+fn a_computed_fail_error_may_raise_any_states_name() {
+    let checked = check_text(
+        "m.json",
+        r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [{"StartAt": "F", "States":
+            {"F": {"Type": "Fail", "ErrorPath": "$.error"}}}],
+            "Catch": [{"ErrorEquals": ["States.Custom"], "Next": "D"}], "End": true}, "D": {"Type": "Succeed"}}}"#,
+    );
+    assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
+}
+
+#[test]
+fn duplicates_inside_a_template_definition_stay_errors() {
+    let text = "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        StartAt: B\n        States:\n          A: {Type: Succeed}\n";
+    let checked = check_text("t.yaml", text);
+    let d = checked.diagnostics.iter().find(|d| d.code == codes::DUPLICATE_KEY).expect("ASL002");
+    assert!(d.is_error(), "{d:?}");
+}
+
+#[test]
+fn the_last_copy_of_a_duplicated_template_key_wins() {
+    let text = "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition: {StartAt: A, States: {A: {Type: Pass, End: true}}}\n      Definition: {StartAt: B, States: {B: {Type: Pass, End: true}}}\n";
+    let checked = check_text("t.yaml", text);
+    let machine = checked.machine.expect("machine");
+    assert_eq!(&*machine.scope.start_at.value, "B");
+}
