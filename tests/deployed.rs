@@ -77,3 +77,51 @@ fn the_last_copy_of_a_duplicated_template_key_wins() {
     let machine = checked.machine.expect("machine");
     assert_eq!(&*machine.scope.start_at.value, "B");
 }
+
+#[test]
+fn placeholders_are_unknown_values_not_errors_and_cascade_nowhere() {
+    let checked = check_with(&fixture("placeholder-values.asl.json"), &LoadOptions::default());
+    let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code).collect();
+    // One warning per placeholder standing for a number; no type error, no unreachable state.
+    assert_eq!(codes, [codes::UNRESOLVED_INTRINSIC; 4], "{:#?}", checked.diagnostics);
+    let machine = checked.runnable().expect("runnable");
+    assert_eq!(machine.scope.states.len(), 5);
+    let d = &checked.diagnostics[0];
+    assert!(d.message.contains("${ReminderTimeout}") && d.help.as_deref().is_some_and(|h| h.contains("--substitute")));
+}
+
+#[test]
+fn substitute_gives_placeholders_their_values_before_parsing() {
+    let subs =
+        [("ReminderTimeout", "30"), ("ReminderTaskTimeout", "60"), ("ReminderRetries", "2"), ("EscalateAfter", "3")];
+    let options = LoadOptions {
+        substitutions: subs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
+        ..LoadOptions::default()
+    };
+    let source = fixture("placeholder-values.asl.json");
+    let checked = check_with(&source, &options);
+    assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
+    // A bad value is reported where the placeholder is written.
+    let bad = LoadOptions { substitutions: vec![("ReminderRetries".into(), "-1".into())], ..options };
+    let checked = check_with(&source, &bad);
+    let d = checked.diagnostics.iter().find(|d| d.is_error()).expect("MaxAttempts -1");
+    let span = d.span.expect("span");
+    assert_eq!(&source.text[span.start as usize..span.end as usize], "${ReminderRetries}");
+}
+
+#[test]
+fn a_template_and_substitute_fill_the_same_placeholders() {
+    let text = "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        Delay: 5\n      Definition:\n        StartAt: W\n        States:\n          W: {Type: Wait, Seconds: '${Delay}', Next: T}\n          T: {Type: Task, Resource: '${Fn}', TimeoutSeconds: '${Timeout}', End: true}\n";
+    let checked = check_text("t.yaml", text);
+    assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
+    let options = LoadOptions { substitutions: vec![("Timeout".into(), "9".into())], ..LoadOptions::default() };
+    let checked = check_with(&Source::new("t.yaml", text), &options);
+    assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
+}
+
+#[test]
+fn the_strict_json_parser_still_refuses_a_bare_placeholder() {
+    assert!(statescope::asl::json_text::parse_json(r#"{"a": ${X}}"#).is_err());
+    assert!(statescope::asl::json_text::parse_definition_json(r#"{"a": ${X}}"#).is_ok());
+    assert!(statescope::asl::json_text::parse_definition_json(r#"{"a": ${X, "b": 1}"#).is_err());
+}

@@ -39,9 +39,10 @@ fn largest_app(definition_path: &str, definition: String, input: Value) -> App {
     let config = parse_mock_config(&mock_text).config.expect("sample mock parses");
     let tasks = Arc::new(MockSource::new(&config, None, "HappyPath").expect("test case"));
     let source = Source::new(definition_path, definition);
-    let session = Session::start_with_tasks(source, input, ExecutionConfig::default(), tasks).expect("sample checks");
+    let session = Session::start_with_tasks(source, &Default::default(), input, ExecutionConfig::default(), tasks)
+        .expect("sample checks");
     let mock = MockFile { path: LARGEST_MOCK.into(), test_case: "HappyPath".into(), state_machine: None };
-    App::new(session, Files { definition: definition_path.into(), input: None, mock: Some(mock) })
+    App::new(session, Files { definition: definition_path.into(), input: None, mock: Some(mock), ..Files::default() })
 }
 
 fn draw(terminal: &mut Terminal<TestBackend>, app: &App) {

@@ -14,7 +14,19 @@ const MAX_DEPTH: usize = 512;
 /// Parses `text` as one JSON value. A syntax error ends parsing (`Err`); duplicate keys are
 /// collected in `warnings`-style diagnostics alongside a successful tree.
 pub fn parse_json(text: &str) -> Result<(Node, Vec<Diagnostic>), Diagnostic> {
-    let mut p = Parser { text, bytes: text.as_bytes(), pos: 0, depth: 0, found: Vec::new() };
+    parse(text, false)
+}
+
+/// [`parse_json`] for a state machine definition, which may hold an unquoted `${Name}` where a
+/// value goes (`"Seconds": ${ReminderTimeout}`): CloudFormation substitutes the text before
+/// parsing it, so AWS never sees the placeholder. It becomes the string `"${Name}"`, which the
+/// definition parser reports as a value unknown until deployment.
+pub fn parse_definition_json(text: &str) -> Result<(Node, Vec<Diagnostic>), Diagnostic> {
+    parse(text, true)
+}
+
+fn parse(text: &str, placeholders: bool) -> Result<(Node, Vec<Diagnostic>), Diagnostic> {
+    let mut p = Parser { text, bytes: text.as_bytes(), pos: 0, depth: 0, found: Vec::new(), placeholders };
     p.skip_ws();
     let bom = text.starts_with('\u{feff}');
     if bom {
@@ -42,6 +54,7 @@ struct Parser<'t> {
     pos: usize,
     depth: usize,
     found: Vec<Diagnostic>,
+    placeholders: bool,
 }
 
 impl Parser<'_> {
@@ -77,6 +90,7 @@ impl Parser<'_> {
             Some(b'f') => self.literal("false", NodeKind::Bool(false)),
             Some(b'n') => self.literal("null", NodeKind::Null),
             Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b'$') if self.placeholders && self.bytes.get(self.pos + 1) == Some(&b'{') => self.placeholder(),
             _ => Err(self.expected("a value")),
         }
     }
@@ -89,6 +103,22 @@ impl Parser<'_> {
         let r = f(self);
         self.depth -= 1;
         r
+    }
+
+    /// An unquoted `${Name}`, read as the string `"${Name}"`.
+    fn placeholder(&mut self) -> Result<Node, Diagnostic> {
+        let start = self.pos;
+        let end = self.text[start..].find(['}', '\n', '"', ',']).map(|i| start + i);
+        match end {
+            Some(close) if self.bytes[close] == b'}' && close > start + 2 => {
+                self.pos = close + 1;
+                let mut node =
+                    Node::new(Span::new(start, self.pos), NodeKind::String(self.text[start..self.pos].into()));
+                node.verbatim_start = Some(start as u32);
+                Ok(node)
+            }
+            _ => Err(syntax(start, "a '${' placeholder is not closed with '}'")),
+        }
     }
 
     fn literal(&mut self, word: &str, kind: NodeKind) -> Result<Node, Diagnostic> {

@@ -9,7 +9,7 @@ mod template;
 
 use crate::asl::codes;
 use crate::asl::diagnostic::Diagnostic;
-use crate::asl::json_text::parse_json;
+use crate::asl::json_text::parse_definition_json;
 use crate::asl::source::{Source, Span};
 use crate::asl::tree::Node;
 use crate::asl::yaml::parse_yaml;
@@ -30,6 +30,17 @@ pub struct LoadOptions {
     pub syntax: Option<Syntax>,
     /// Logical id of the state machine to check in a template with several (`--machine`).
     pub machine: Option<String>,
+    /// Values for `${Name}` placeholders (`--substitute NAME=VALUE`), applied to the definition's
+    /// text as CloudFormation applies `DefinitionSubstitutions`; they take precedence over a
+    /// template's own substitutions.
+    pub substitutions: Vec<(String, String)>,
+}
+
+impl LoadOptions {
+    /// The value given for a placeholder name, if any (the last one given wins).
+    pub fn substitution(&self, name: &str) -> Option<String> {
+        self.substitutions.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.clone())
+    }
 }
 
 /// What the file turned out to hold.
@@ -69,7 +80,7 @@ pub fn load(source: &Source, options: &LoadOptions) -> Loaded {
     let syntax = options.syntax.unwrap_or_else(|| detect_syntax(&source.name, &source.text));
     let mut diagnostics = Vec::new();
     let parsed = match syntax {
-        Syntax::Json => parse_json(&source.text).map(|(tree, found)| (tree, found, Vec::new())),
+        Syntax::Json => parse_definition_json(&source.text).map(|(tree, found)| (tree, found, Vec::new())),
         Syntax::Yaml => parse_yaml(&source.text).map(|doc| (doc.tree, doc.diagnostics, doc.cfn_tags)),
     };
     let (mut root, mut found, cfn_tags) = match parsed {
@@ -82,8 +93,11 @@ pub fn load(source: &Source, options: &LoadOptions) -> Loaded {
     if template::is_template(&root) {
         template::settle_duplicates(&mut root, &mut found);
         diagnostics.extend(found);
-        let tree = template::extract(&root, options.machine.as_deref(), &source.text, &mut diagnostics);
+        let tree = template::extract(&root, options, &source.text, &mut diagnostics);
         return Loaded { syntax, kind: DocumentKind::Template, tree, diagnostics };
+    }
+    if !options.substitutions.is_empty() && source.text.contains("${") {
+        return substituted(source, syntax, options);
     }
     diagnostics.extend(found);
     for (tag, span) in cfn_tags {
@@ -99,6 +113,28 @@ pub fn load(source: &Source, options: &LoadOptions) -> Loaded {
         );
     }
     Loaded { syntax, kind: DocumentKind::Definition, tree: Some(root), diagnostics }
+}
+
+/// A definition file with `--substitute` values: the text is substituted first, as
+/// CloudFormation does (so `"Seconds": ${Timeout}` becomes a number), then parsed, and every
+/// span is moved back to the file as written.
+fn substituted(source: &Source, syntax: Syntax, options: &LoadOptions) -> Loaded {
+    let mut text = mapped::MappedText::identity(&source.text);
+    text.substitute(&|name| options.substitution(name));
+    let parsed = match syntax {
+        Syntax::Json => parse_definition_json(&text.text),
+        Syntax::Yaml => parse_yaml(&text.text).map(|doc| (doc.tree, doc.diagnostics)),
+    };
+    match parsed {
+        Ok((mut tree, found)) => {
+            text.remap_node(&mut tree);
+            let diagnostics = found.into_iter().map(|d| text.remap_diagnostic(d)).collect();
+            Loaded { syntax, kind: DocumentKind::Definition, tree: Some(tree), diagnostics }
+        }
+        Err(d) => {
+            Loaded { syntax, kind: DocumentKind::Definition, tree: None, diagnostics: vec![text.remap_diagnostic(d)] }
+        }
+    }
 }
 
 fn tag_outside_template(tag: &str, span: Span) -> Diagnostic {

@@ -26,6 +26,8 @@ pub struct RunArgs {
     /// In a template with several state machines, the logical id of the one to run.
     #[arg(long, value_name = "LOGICAL_ID")]
     pub machine: Option<String>,
+    #[command(flatten)]
+    pub substitute: crate::cli::validate::SubstituteArgs,
     /// Execution input (JSON file, or - for standard input); default: NAME.input.json beside
     /// NAME.asl.json (or .json, .asl.yaml, .yaml, .yml), else {}.
     #[arg(long)]
@@ -49,7 +51,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
         Ok(s) => s,
         Err(d) => return fail_early(args.format, &d.message),
     };
-    let checked = check_with(&source, &load_options(args.machine.as_deref()));
+    let checked = check_with(&source, &load_options(args.machine.as_deref(), &args.substitute));
     let Some(machine) = checked.runnable() else {
         let index = LineIndex::new(&source.text);
         let text: Vec<String> = checked

@@ -27,6 +27,8 @@ pub struct TestArgs {
     /// In a template with several state machines, the logical id of the one to run.
     #[arg(long, value_name = "LOGICAL_ID")]
     pub machine: Option<String>,
+    #[command(flatten)]
+    pub substitute: crate::cli::validate::SubstituteArgs,
     /// Mock config in Step Functions Local's MockConfigFile format.
     #[arg(long, value_name = "FILE")]
     pub mock_config: PathBuf,
@@ -220,7 +222,7 @@ pub fn run(args: &TestArgs) -> ExitCode {
         Ok(s) => s,
         Err(d) => return fail(&d.message),
     };
-    let checked = check_with(&source, &load_options(args.machine.as_deref()));
+    let checked = check_with(&source, &load_options(args.machine.as_deref(), &args.substitute));
     let Some(machine) = checked.runnable() else {
         let index = LineIndex::new(&source.text);
         for d in checked.diagnostics.iter().filter(|d| d.is_error()) {

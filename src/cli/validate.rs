@@ -20,6 +20,8 @@ pub struct ValidateArgs {
     /// In a template with several state machines, the logical id of the one to check.
     #[arg(long, value_name = "LOGICAL_ID")]
     pub machine: Option<String>,
+    #[command(flatten)]
+    pub substitute: SubstituteArgs,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
     /// Exit non-zero when there are warnings too.
@@ -30,7 +32,7 @@ pub struct ValidateArgs {
 pub fn run(args: &ValidateArgs) -> ExitCode {
     let (mut errors, mut warnings) = (0, 0);
     let mut json_files = Vec::new();
-    let options = load_options(args.machine.as_deref());
+    let options = load_options(args.machine.as_deref(), &args.substitute);
     for path in &args.files {
         let (source, checked) = match read(path) {
             Ok(s) => {
@@ -54,9 +56,29 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
+/// `--substitute NAME=VALUE` (repeatable), shared by validate, run, test and the debugger.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct SubstituteArgs {
+    /// A value for a `${NAME}` placeholder in the definition, as a template's
+    /// DefinitionSubstitutions gives it (repeatable; wins over the template's own).
+    #[arg(long = "substitute", value_name = "NAME=VALUE", value_parser = parse_substitution)]
+    pub substitutions: Vec<(String, String)>,
+}
+
+fn parse_substitution(arg: &str) -> Result<(String, String), String> {
+    match arg.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok((name.to_string(), value.to_string())),
+        _ => Err(format!("'{arg}' is not NAME=VALUE")),
+    }
+}
+
 /// Loader options from the shared command-line flags.
-pub fn load_options(machine: Option<&str>) -> LoadOptions {
-    LoadOptions { machine: machine.map(str::to_string), ..LoadOptions::default() }
+pub fn load_options(machine: Option<&str>, substitute: &SubstituteArgs) -> LoadOptions {
+    LoadOptions {
+        machine: machine.map(str::to_string),
+        substitutions: substitute.substitutions.clone(),
+        ..LoadOptions::default()
+    }
 }
 
 /// Reads a file; an unreadable one is a diagnostic, not a crash.

@@ -7,11 +7,12 @@
 use crate::asl::codes;
 use crate::asl::diagnostic::{Diagnostic, Severity};
 use crate::asl::json_text::parse_json;
+use crate::asl::load::LoadOptions;
 use crate::asl::load::intrinsic::{self, as_intrinsic, literal_text, node_text};
 use crate::asl::load::mapped::MappedText;
 use crate::asl::source::Span;
 use crate::asl::suggest::did_you_mean;
-use crate::asl::tree::{Member, Node, NodeKind, pointer_token};
+use crate::asl::tree::{Member, Node, NodeKind, placeholder_name, pointer_token};
 
 pub const STEP_FUNCTIONS: &str = "AWS::StepFunctions::StateMachine";
 pub const SERVERLESS: &str = "AWS::Serverless::StateMachine";
@@ -81,7 +82,8 @@ fn template_error(message: impl Into<String>, node: &Node, pointer: String) -> D
 }
 
 /// Picks the machine and returns its definition tree with spans in the template.
-pub fn extract(root: &Node, wanted: Option<&str>, source: &str, found: &mut Vec<Diagnostic>) -> Option<Node> {
+pub fn extract(root: &Node, options: &LoadOptions, source: &str, found: &mut Vec<Diagnostic>) -> Option<Node> {
+    let wanted = options.machine.as_deref();
     let all = machines(root);
     let ids = || all.iter().map(|(m, _)| format!("'{}'", m.key)).collect::<Vec<_>>().join(", ");
     let resources = root.get("Resources").map_or(root, |m| &m.value);
@@ -131,7 +133,7 @@ pub fn extract(root: &Node, wanted: Option<&str>, source: &str, found: &mut Vec<
         found.push(template_error(format!("state machine '{}' has no Properties", member.key), &member.value, pointer));
         return None;
     };
-    definition(&Props { node: props, pointer, kind, source }, found)
+    definition(&Props { node: props, pointer, kind, source, options }, found)
 }
 
 struct Props<'a> {
@@ -139,6 +141,7 @@ struct Props<'a> {
     pointer: String,
     kind: &'static str,
     source: &'a str,
+    options: &'a LoadOptions,
 }
 
 impl Props<'_> {
@@ -149,6 +152,13 @@ impl Props<'_> {
     fn child(&self, key: &str) -> String {
         format!("{}/{key}", self.pointer)
     }
+
+    /// A placeholder's value: `--substitute` first, then a literal `DefinitionSubstitutions` entry.
+    fn lookup(&self, name: &str) -> Option<String> {
+        self.options
+            .substitution(name)
+            .or_else(|| literal_text(&self.get("DefinitionSubstitutions")?.value.get(name)?.value))
+    }
 }
 
 fn definition(p: &Props, found: &mut Vec<Diagnostic>) -> Option<Node> {
@@ -156,7 +166,7 @@ fn definition(p: &Props, found: &mut Vec<Diagnostic>) -> Option<Node> {
     if let Some(m) = p.get("Definition") {
         let mut tree = m.value.clone();
         intrinsic::replace_in_tree(&mut tree, &p.child("Definition"), p.source, found);
-        if let Some(subs) = subs {
+        if subs.is_some() || !p.options.substitutions.is_empty() {
             substitute_in_tree(&mut tree, subs, p, found);
         }
         return Some(tree);
@@ -192,13 +202,11 @@ fn definition_string(node: &Node, subs: Option<&Node>, p: &Props, found: &mut Ve
         found.push(template_error(format!("'DefinitionString' is {}, not a string", describe(node)), node, pointer));
         return None;
     };
-    if let Some(subs) = subs {
+    if subs.is_some() || !p.options.substitutions.is_empty() {
         // A `${name}` an `Fn::Sub` left alone is filled by a literal substitution later.
-        unresolved.retain(|u| {
-            subs.get(u.trim_start_matches("${").trim_end_matches('}')).is_none_or(|m| literal_text(&m.value).is_none())
-        });
-        let left = text.substitute(&|name| literal_text(&subs.get(name)?.value));
-        for name in left.into_iter().map(|n| format!("${{{n}}}")) {
+        unresolved.retain(|u| p.lookup(u.trim_start_matches("${").trim_end_matches('}')).is_none());
+        let left = text.substitute(&|name| p.lookup(name));
+        for name in left.into_iter().filter(|n| subs.is_some_and(|s| s.get(n).is_some())).map(|n| format!("${{{n}}}")) {
             if !unresolved.contains(&name) {
                 unresolved.push(name);
             }
@@ -233,16 +241,23 @@ fn parse_mapped(text: &MappedText, found: &mut Vec<Diagnostic>) -> Option<Node> 
 }
 
 /// `DefinitionSubstitutions` for a `Definition` object: `${name}` inside string values.
-fn substitute_in_tree(tree: &mut Node, subs: &Node, p: &Props, found: &mut Vec<Diagnostic>) {
+fn substitute_in_tree(tree: &mut Node, subs: Option<&Node>, p: &Props, found: &mut Vec<Diagnostic>) {
     let mut used_unresolved: Vec<String> = Vec::new();
     walk_strings(tree, &mut |s: &mut Node| {
         let NodeKind::String(value) = &s.kind else { return };
         if !value.contains("${") {
             return;
         }
+        // A whole value that is one placeholder takes the substitution's type: a template
+        // cannot write `Seconds: ${Delay}` unquoted in an object, and means the number.
+        if let Some(typed) = placeholder_name(value).and_then(|name| p.lookup(name)).and_then(|v| scalar(&v)) {
+            s.verbatim_start = None;
+            s.kind = typed;
+            return;
+        }
         let mut text = MappedText::placeholder(value, s.span);
-        for name in text.substitute(&|name| literal_text(&subs.get(name)?.value)) {
-            if subs.get(&name).is_some() && !used_unresolved.contains(&name) {
+        for name in text.substitute(&|name| p.lookup(name)) {
+            if subs.is_some_and(|s| s.get(&name).is_some()) && !used_unresolved.contains(&name) {
                 used_unresolved.push(name);
             }
         }
@@ -252,11 +267,20 @@ fn substitute_in_tree(tree: &mut Node, subs: &Node, p: &Props, found: &mut Vec<D
         }
     });
     for name in used_unresolved {
-        if let Some(m) = subs.get(&name) {
+        if let Some(m) = subs.and_then(|s| s.get(&name)) {
             let what = format!("the substitution '{name}'");
             let names = [format!("${{{name}}}")];
             found.push(intrinsic::unresolved_warning(&what, &names, &m.value, p.child("DefinitionSubstitutions")));
         }
+    }
+}
+
+/// A substitution value that is a JSON number or boolean, as that type.
+fn scalar(text: &str) -> Option<NodeKind> {
+    match serde_json::from_str::<serde_json::Value>(text).ok()? {
+        serde_json::Value::Number(n) => Some(NodeKind::Number(n)),
+        serde_json::Value::Bool(b) => Some(NodeKind::Bool(b)),
+        _ => None,
     }
 }
 
