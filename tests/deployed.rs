@@ -25,6 +25,7 @@ const ACCEPTED: &[(&str, &[&str])] = &[
     ("regional-task-arns.asl.json", &[]),
     ("unquoted-filter-literal.asl.json", &[codes::BAD_JSONPATH]),
     ("duplicate-template-keys.template.yaml", &[codes::DUPLICATE_KEY, codes::DUPLICATE_KEY]),
+    ("loose-yaml-indentation.template.yaml", &[codes::YAML, codes::YAML]),
 ];
 
 #[test]
@@ -124,4 +125,24 @@ fn the_strict_json_parser_still_refuses_a_bare_placeholder() {
     assert!(statescope::asl::json_text::parse_json(r#"{"a": ${X}}"#).is_err());
     assert!(statescope::asl::json_text::parse_definition_json(r#"{"a": ${X}}"#).is_ok());
     assert!(statescope::asl::json_text::parse_definition_json(r#"{"a": ${X, "b": 1}"#).is_err());
+}
+
+#[test]
+fn loose_yaml_keeps_its_values_and_positions() {
+    let source = fixture("loose-yaml-indentation.template.yaml");
+    let checked = check_with(&source, &LoadOptions::default());
+    let machine = checked.machine.expect("machine");
+    assert_eq!(
+        machine.comment.as_deref(),
+        Some("Takes an order from the web shop and hands it to fulfilment once it is priced")
+    );
+    let state = &machine.scope.states[0];
+    let at = &source.text[state.name_span.start as usize..state.name_span.end as usize];
+    assert_eq!(at, "Price order");
+}
+
+#[test]
+fn yaml_that_cloudformation_rejects_is_still_rejected() {
+    let checked = check_text("m.yaml", "StartAt: A\nStates:\n  A:\n    Type: Pass\n   End: true\n");
+    assert!(checked.diagnostics.iter().any(|d| d.is_error() && d.code == codes::SYNTAX), "{:#?}", checked.diagnostics);
 }
