@@ -182,10 +182,7 @@ fn stress_compact_and_collapsed_keep_the_invariants() {
 /// Every corpus definition that validates lays out without panicking, with the invariants.
 #[test]
 fn conformance_definitions_lay_out() {
-    let Some(dir) = support::conformance_dir() else {
-        eprintln!("conformance corpus not found; skipping");
-        return;
-    };
+    let Some(dir) = support::conformance_or_skip("conformance_definitions_lay_out") else { return };
     let mut checked = 0;
     let mut failures = Vec::new();
     let mut groups: Vec<_> = std::fs::read_dir(dir.join("cases")).expect("cases dir").flatten().collect();
