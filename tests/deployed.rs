@@ -146,3 +146,89 @@ fn yaml_that_cloudformation_rejects_is_still_rejected() {
     let checked = check_text("m.yaml", "StartAt: A\nStates:\n  A:\n    Type: Pass\n   End: true\n");
     assert!(checked.diagnostics.iter().any(|d| d.is_error() && d.code == codes::SYNTAX), "{:#?}", checked.diagnostics);
 }
+
+/// Reads `DefinitionUri` files from the fixture's directory, optionally editing the text first.
+struct FixtureDir {
+    dir: PathBuf,
+    edit: fn(String) -> String,
+}
+
+impl statescope::asl::load::ReadFile for FixtureDir {
+    fn read(&self, uri: &str) -> Result<Source, String> {
+        let path = self.dir.join(uri);
+        let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+        Ok(Source::new(path.display().to_string(), (self.edit)(text)))
+    }
+}
+
+fn sam(machine: Option<&str>, edit: fn(String) -> String) -> (Source, LoadOptions) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/deployed/sam-reminders");
+    let options = LoadOptions {
+        machine: machine.map(str::to_string),
+        reader: Some(std::sync::Arc::new(FixtureDir { dir, edit })),
+        ..LoadOptions::default()
+    };
+    (fixture("sam-reminders/template.yaml"), options)
+}
+
+#[test]
+fn a_sam_definition_uri_is_followed_with_its_substitutions() {
+    let (source, options) = sam(Some("ReminderStateMachine"), |t| t);
+    let checked = check_with(&source, &options);
+    assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
+    // The one substitution that is an intrinsic stays a placeholder, said once.
+    let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, [codes::UNRESOLVED_INTRINSIC], "{:#?}", checked.diagnostics);
+    let machine = checked.machine.expect("machine");
+    let wait = machine.scope.state("Wait before reminding").expect("wait");
+    let statescope::asl::definition::StateKind::Wait(w) = &wait.kind else { panic!("not a Wait") };
+    assert!(format!("{:?}", w.wait_for.value).contains("3600"), "{:?}", w.wait_for.value);
+    assert_eq!(checked.external.len(), 1);
+}
+
+#[test]
+fn errors_in_a_definition_uri_file_point_into_that_file() {
+    let (source, options) =
+        sam(Some("ReminderStateMachine"), |t| t.replace("\"Next\": \"Give up\"", "\"Next\": \"Give upp\""));
+    let checked = check_with(&source, &options);
+    let d = checked.diagnostics.iter().find(|d| d.code == codes::MISSING_TARGET).expect("bad Next");
+    let file = checked.source_of(d, &source);
+    assert!(file.name.ends_with("reminder.asl.json"), "{}", file.name);
+    let span = d.span.expect("span");
+    assert_eq!(&file.text[span.start as usize..span.end as usize], "\"Give upp\"");
+    let rendered = checked.render(&source, |d| d.is_error()).join("\n");
+    assert!(rendered.contains("reminder.asl.json:25:"), "{rendered}");
+}
+
+#[test]
+fn a_definition_in_s3_is_one_warning_and_nothing_to_run() {
+    let (source, options) = sam(Some("ArchiveStateMachine"), |t| t);
+    let checked = check_with(&source, &options);
+    let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, [codes::TEMPLATE], "{:#?}", checked.diagnostics);
+    assert!(!checked.has_errors() && checked.machine.is_none());
+    assert_eq!(checked.render_why_not_runnable(&source).len(), 1);
+}
+
+#[test]
+fn validate_checks_every_machine_of_a_template_and_names_each() {
+    let (source, options) = sam(None, |t| t.replace("\"Next\": \"Give up\"", "\"Next\": \"Give upp\""));
+    let checked = statescope::asl::check::check_each(&source, &options);
+    let messages: Vec<&str> = checked.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert!(messages.iter().any(|m| m.starts_with("'ReminderStateMachine': 'Next' names 'Give upp'")), "{messages:#?}");
+    assert!(
+        messages.iter().any(|m| m.starts_with("'ArchiveStateMachine': 'DefinitionUri' points at Amazon S3")),
+        "{messages:#?}"
+    );
+    assert!(!messages.iter().any(|m| m.contains("defines 2 state machines")), "{messages:#?}");
+}
+
+#[test]
+fn choosing_among_machines_points_at_a_state_machine_resource() {
+    let (source, options) = sam(None, |t| t);
+    let checked = check_with(&source, &options);
+    let d = checked.diagnostics.iter().find(|d| d.code == codes::TEMPLATE).expect("ASL902");
+    let span = d.span.expect("span");
+    assert!(source.text[span.start as usize..].starts_with("ReminderStateMachine"), "{d:?}");
+    assert!(d.message.contains("'ReminderStateMachine', 'ArchiveStateMachine'"));
+}

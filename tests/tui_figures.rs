@@ -132,7 +132,8 @@ fn save_to_redrawn() -> Vec<Duration> {
     draw(&mut terminal, &app);
     let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("runtime");
     let times = rt.block_on(async {
-        let mut watch = FileWatch::start(Watched { definition: def.clone(), input: None, mock: None });
+        let mut watch =
+            FileWatch::start(Watched { definition: def.clone(), also: Vec::new(), input: None, mock: None });
         assert_eq!(watch.error(), None);
         let mut times = Vec::new();
         for i in 0..SAVES {

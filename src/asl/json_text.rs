@@ -8,6 +8,9 @@ use crate::asl::diagnostic::Diagnostic;
 use crate::asl::source::Span;
 use crate::asl::tree::{Member, Node, NodeKind};
 
+/// Objects with at least this many members find duplicate keys through a hash set.
+const INDEX_FROM: usize = 16;
+
 /// Nesting deeper than this is refused instead of overflowing the stack.
 const MAX_DEPTH: usize = 512;
 
@@ -265,6 +268,8 @@ impl Parser<'_> {
         let start = self.pos;
         self.pos += 1;
         let mut members: Vec<Member> = Vec::new();
+        // Keys seen, once the object is big enough that scanning `members` would be quadratic.
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b'}') {
             self.pos += 1;
@@ -285,8 +290,15 @@ impl Parser<'_> {
             self.pos += 1;
             self.skip_ws();
             let value = self.value()?;
-            if let Some(first) = members.iter().find(|m| m.key == key) {
-                let _ = first;
+            let duplicate = if members.len() < INDEX_FROM {
+                members.iter().any(|m| m.key == key)
+            } else {
+                if seen.is_empty() {
+                    seen.extend(members.iter().map(|m| m.key.clone()));
+                }
+                !seen.insert(key.clone())
+            };
+            if duplicate {
                 self.found.push(
                     Diagnostic::error(codes::DUPLICATE_KEY, format!("duplicate key '{key}'"))
                         .at(key_span)

@@ -23,8 +23,15 @@ pub enum Syntax {
     Yaml,
 }
 
+/// Reads a file a template points at (a SAM `DefinitionUri`), given as written in the template:
+/// relative to the template's directory. The engine does no I/O; the command line implements it.
+pub trait ReadFile: Send + Sync {
+    /// The file's text, named as diagnostics should show it; `Err` says why it cannot be read.
+    fn read(&self, uri: &str) -> Result<Source, String>;
+}
+
 /// Caller's choices.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct LoadOptions {
     /// Force a syntax instead of guessing from the name and text.
     pub syntax: Option<Syntax>,
@@ -34,6 +41,19 @@ pub struct LoadOptions {
     /// text as CloudFormation applies `DefinitionSubstitutions`; they take precedence over a
     /// template's own substitutions.
     pub substitutions: Vec<(String, String)>,
+    /// Follows a template's local `DefinitionUri`; without one it is reported, not read.
+    pub reader: Option<std::sync::Arc<dyn ReadFile>>,
+}
+
+impl std::fmt::Debug for LoadOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoadOptions")
+            .field("syntax", &self.syntax)
+            .field("machine", &self.machine)
+            .field("substitutions", &self.substitutions)
+            .field("reader", &self.reader.is_some())
+            .finish()
+    }
 }
 
 impl LoadOptions {
@@ -57,6 +77,9 @@ pub struct Loaded {
     pub kind: DocumentKind,
     pub tree: Option<Node>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The file the definition was read from when a template's `DefinitionUri` names one: the
+    /// tree's spans point into it.
+    pub external: Option<Source>,
 }
 
 /// Guesses the syntax: `.json` is JSON, `.yaml`/`.yml` YAML; otherwise text starting with `{`
@@ -87,14 +110,15 @@ pub fn load(source: &Source, options: &LoadOptions) -> Loaded {
         Ok(p) => p,
         Err(d) => {
             diagnostics.push(d);
-            return Loaded { syntax, kind: DocumentKind::Definition, tree: None, diagnostics };
+            return Loaded { syntax, kind: DocumentKind::Definition, tree: None, diagnostics, external: None };
         }
     };
     if template::is_template(&root) {
         template::settle_duplicates(&mut root, &mut found);
         diagnostics.extend(found);
-        let tree = template::extract(&root, options, &source.text, &mut diagnostics);
-        return Loaded { syntax, kind: DocumentKind::Template, tree, diagnostics };
+        let mut external = None;
+        let tree = template::extract(&root, options, &source.text, &mut diagnostics, &mut external);
+        return Loaded { syntax, kind: DocumentKind::Template, tree, diagnostics, external };
     }
     if !options.substitutions.is_empty() && source.text.contains("${") {
         return substituted(source, syntax, options);
@@ -112,7 +136,7 @@ pub fn load(source: &Source, options: &LoadOptions) -> Loaded {
             .at(root.span.sub(0, 1)),
         );
     }
-    Loaded { syntax, kind: DocumentKind::Definition, tree: Some(root), diagnostics }
+    Loaded { syntax, kind: DocumentKind::Definition, tree: Some(root), diagnostics, external: None }
 }
 
 /// A definition file with `--substitute` values: the text is substituted first, as
@@ -121,6 +145,12 @@ pub fn load(source: &Source, options: &LoadOptions) -> Loaded {
 fn substituted(source: &Source, syntax: Syntax, options: &LoadOptions) -> Loaded {
     let mut text = mapped::MappedText::identity(&source.text);
     text.substitute(&|name| options.substitution(name));
+    let (tree, diagnostics) = parse_mapped_text(&text, syntax);
+    Loaded { syntax, kind: DocumentKind::Definition, tree, diagnostics, external: None }
+}
+
+/// Parses substituted text and moves every span back to the text as written.
+pub(crate) fn parse_mapped_text(text: &mapped::MappedText, syntax: Syntax) -> (Option<Node>, Vec<Diagnostic>) {
     let parsed = match syntax {
         Syntax::Json => parse_definition_json(&text.text),
         Syntax::Yaml => parse_yaml(&text.text).map(|doc| (doc.tree, doc.diagnostics)),
@@ -128,13 +158,21 @@ fn substituted(source: &Source, syntax: Syntax, options: &LoadOptions) -> Loaded
     match parsed {
         Ok((mut tree, found)) => {
             text.remap_node(&mut tree);
-            let diagnostics = found.into_iter().map(|d| text.remap_diagnostic(d)).collect();
-            Loaded { syntax, kind: DocumentKind::Definition, tree: Some(tree), diagnostics }
+            (Some(tree), found.into_iter().map(|d| text.remap_diagnostic(d)).collect())
         }
-        Err(d) => {
-            Loaded { syntax, kind: DocumentKind::Definition, tree: None, diagnostics: vec![text.remap_diagnostic(d)] }
-        }
+        Err(d) => (None, vec![text.remap_diagnostic(d)]),
     }
+}
+
+/// The state machine logical ids of a template and the span of each resource (empty for a
+/// definition, or text that does not parse).
+pub fn machine_ids(source: &Source, options: &LoadOptions) -> Vec<(String, Span)> {
+    let syntax = options.syntax.unwrap_or_else(|| detect_syntax(&source.name, &source.text));
+    let root = match syntax {
+        Syntax::Json => parse_definition_json(&source.text).ok().map(|(t, _)| t),
+        Syntax::Yaml => parse_yaml(&source.text).ok().map(|d| d.tree),
+    };
+    root.map(|r| template::machine_ids(&r)).unwrap_or_default()
 }
 
 fn tag_outside_template(tag: &str, span: Span) -> Diagnostic {

@@ -80,7 +80,8 @@ fn target(
     pointer: &str,
     found: &mut Vec<Diagnostic>,
 ) {
-    if scope.state(&t.value).is_some() || scope.unparsed.iter().any(|u| **u == *t.value) {
+    if scope.state(&t.value).is_some() || (!scope.unparsed.is_empty() && scope.unparsed.iter().any(|u| **u == *t.value))
+    {
         return;
     }
     let mut d = Diagnostic::error(

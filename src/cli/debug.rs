@@ -8,13 +8,11 @@ use std::process::ExitCode;
 use serde_json::{Value, json};
 
 use crate::asl::check::check_with;
-use crate::asl::diagnostic;
 use std::sync::Arc;
 
 use crate::asl::definition::StateMachine;
 use crate::asl::engine::ExecutionConfig;
 use crate::asl::engine::tasks::{NoTasks, TaskSource};
-use crate::asl::source::LineIndex;
 use crate::cli::validate::read;
 use crate::tui::App;
 use crate::tui::app::{Files, MockFile};
@@ -55,12 +53,11 @@ pub fn run(args: &DebugArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let options = crate::cli::validate::load_options(args.machine.as_deref(), &args.substitute);
+    let options = crate::cli::validate::load_options(args.machine.as_deref(), &args.substitute, definition);
     let checked = check_with(&source, &options);
     if checked.runnable().is_none() {
-        let index = LineIndex::new(&source.text);
-        for d in checked.diagnostics.iter().filter(|d| d.is_error()) {
-            eprintln!("{}", diagnostic::render(&source, &index, d));
+        for text in checked.render_why_not_runnable(&source) {
+            eprintln!("{text}");
         }
         return ExitCode::from(2);
     }
@@ -98,8 +95,13 @@ pub fn run(args: &DebugArgs) -> ExitCode {
         mock,
         load: options,
     };
-    let watched =
-        Watched { definition: definition.clone(), input: Some(input_path), mock: args.mocks.mock_config.clone() };
+    let watched = Watched {
+        definition: definition.clone(),
+        // A template's DefinitionUri file: saving it reloads the template too.
+        also: checked.external.iter().map(|s| PathBuf::from(&*s.name)).collect(),
+        input: Some(input_path),
+        mock: args.mocks.mock_config.clone(),
+    };
     let mut app = App::new(session, files);
     app.handlers = args.handlers.clone();
     match runtime::run(app, watched) {

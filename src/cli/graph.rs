@@ -7,8 +7,6 @@ use std::process::ExitCode;
 
 use crate::asl::check::check;
 use crate::asl::definition::Scope;
-use crate::asl::diagnostic;
-use crate::asl::source::LineIndex;
 use crate::asl::validate::nested_scopes;
 use crate::cli::validate::read;
 use crate::graph::{self, Options};
@@ -45,9 +43,8 @@ pub fn run(args: &GraphArgs) -> ExitCode {
     };
     let checked = check(&source);
     let Some(machine) = checked.runnable() else {
-        let index = LineIndex::new(&source.text);
-        for d in &checked.diagnostics {
-            eprintln!("{}", diagnostic::render(&source, &index, d));
+        for text in checked.render(&source, |_| true) {
+            eprintln!("{text}");
         }
         return ExitCode::from(2);
     };

@@ -9,13 +9,11 @@ use std::process::ExitCode;
 use serde_json::{Value, json};
 
 use crate::asl::check::check_with;
-use crate::asl::diagnostic;
 use crate::asl::engine::clock::format_millis;
 use crate::asl::engine::history::EventKind;
 use crate::asl::engine::stage::{StageDetail, StageRecord};
 use crate::asl::engine::tasks::RecordedAnswers;
 use crate::asl::engine::{Execution, ExecutionConfig, Status};
-use crate::asl::source::LineIndex;
 use crate::cli::Format;
 use crate::cli::validate::{load_options, read};
 
@@ -51,15 +49,9 @@ pub fn run(args: &RunArgs) -> ExitCode {
         Ok(s) => s,
         Err(d) => return fail_early(args.format, &d.message),
     };
-    let checked = check_with(&source, &load_options(args.machine.as_deref(), &args.substitute));
+    let checked = check_with(&source, &load_options(args.machine.as_deref(), &args.substitute, &args.definition));
     let Some(machine) = checked.runnable() else {
-        let index = LineIndex::new(&source.text);
-        let text: Vec<String> = checked
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .map(|d| diagnostic::render(&source, &index, d))
-            .collect();
+        let text = checked.render_why_not_runnable(&source);
         if args.format == Format::Json {
             let cause =
                 checked.diagnostics.iter().find(|d| d.is_error()).map(|d| format!("{} at {}", d.message, d.pointer));

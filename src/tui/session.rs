@@ -148,12 +148,29 @@ impl Session {
 pub fn checked_machine(source: &Source, options: &LoadOptions) -> Result<&'static StateMachine, Rejected> {
     let mut checked = check_with(source, options);
     if checked.runnable().is_none() {
-        return Err(Rejected { lines: render_errors(source, &checked.diagnostics) });
+        return Err(Rejected { lines: render_checked(source, &checked) });
     }
     match checked.machine.take() {
         Some(m) => Ok(Box::leak(Box::new(m))),
         None => Err(Rejected { lines: vec![format!("{}: the definition could not be built", source.name)] }),
     }
+}
+
+/// [`render_errors`] for a check whose findings may point into other files (a template's
+/// `DefinitionUri` file); a definition that is only in S3 shows its warning instead.
+pub fn render_checked(source: &Source, checked: &crate::asl::check::Checked) -> Vec<String> {
+    let errors = checked.has_errors();
+    checked
+        .positioned(source, |d| d.is_error() || !errors)
+        .into_iter()
+        .map(|(from, index, d)| {
+            let what = d.severity.as_str();
+            match diagnostic::position(from, &index, d) {
+                Some((line, col)) => format!("{}:{line}:{col}: {what}[{}]: {}", from.name, d.code, d.message),
+                None => format!("{}: {what}[{}]: {}", from.name, d.code, d.message),
+            }
+        })
+        .collect()
 }
 
 /// `file:line:col: error[CODE]: message` per error, the short form the diagnostics panel shows.

@@ -10,7 +10,7 @@ use crate::asl::json_text::parse_json;
 use crate::asl::load::LoadOptions;
 use crate::asl::load::intrinsic::{self, as_intrinsic, literal_text, node_text};
 use crate::asl::load::mapped::MappedText;
-use crate::asl::source::Span;
+use crate::asl::source::{Source, Span};
 use crate::asl::suggest::did_you_mean;
 use crate::asl::tree::{Member, Node, NodeKind, placeholder_name, pointer_token};
 
@@ -82,11 +82,20 @@ fn template_error(message: impl Into<String>, node: &Node, pointer: String) -> D
 }
 
 /// Picks the machine and returns its definition tree with spans in the template.
-pub fn extract(root: &Node, options: &LoadOptions, source: &str, found: &mut Vec<Diagnostic>) -> Option<Node> {
+pub fn extract(
+    root: &Node,
+    options: &LoadOptions,
+    source: &str,
+    found: &mut Vec<Diagnostic>,
+    external: &mut Option<Source>,
+) -> Option<Node> {
     let wanted = options.machine.as_deref();
     let all = machines(root);
     let ids = || all.iter().map(|(m, _)| format!("'{}'", m.key)).collect::<Vec<_>>().join(", ");
     let resources = root.get("Resources").map_or(root, |m| &m.value);
+    // A finding about the choice of machine points at the first state machine resource.
+    let first_machine = all.first().map(|(m, _)| Node::new(m.key_span, NodeKind::Null));
+    let at_machine = first_machine.as_ref().unwrap_or(resources);
     let chosen = match (wanted, all.as_slice()) {
         (_, []) => {
             found.push(
@@ -104,7 +113,7 @@ pub fn extract(root: &Node, options: &LoadOptions, source: &str, found: &mut Vec
             found.push(
                 template_error(
                     format!("the template defines {} state machines: {}", all.len(), ids()),
-                    resources,
+                    at_machine,
                     "/Resources".into(),
                 )
                 .help("pick one with --machine LOGICAL_ID"),
@@ -116,7 +125,7 @@ pub fn extract(root: &Node, options: &LoadOptions, source: &str, found: &mut Vec
             None => {
                 let mut d = template_error(
                     format!("--machine '{id}' is not a state machine in this template; it has {}", ids()),
-                    resources,
+                    at_machine,
                     "/Resources".into(),
                 );
                 if let Some(h) = did_you_mean(id, all.iter().map(|(m, _)| m.key.as_str())) {
@@ -133,7 +142,16 @@ pub fn extract(root: &Node, options: &LoadOptions, source: &str, found: &mut Vec
         found.push(template_error(format!("state machine '{}' has no Properties", member.key), &member.value, pointer));
         return None;
     };
-    definition(&Props { node: props, pointer, kind, source, options }, found)
+    definition(&Props { node: props, pointer, kind, source, options }, found, external)
+}
+
+/// All state machine logical ids of a template with the span of each resource, in order
+/// (empty for a definition).
+pub fn machine_ids(root: &Node) -> Vec<(String, Span)> {
+    if !is_template(root) {
+        return Vec::new();
+    }
+    machines(root).iter().map(|(m, _)| (m.key.clone(), m.value.span)).collect()
 }
 
 struct Props<'a> {
@@ -161,7 +179,7 @@ impl Props<'_> {
     }
 }
 
-fn definition(p: &Props, found: &mut Vec<Diagnostic>) -> Option<Node> {
+fn definition(p: &Props, found: &mut Vec<Diagnostic>, external: &mut Option<Source>) -> Option<Node> {
     let subs = p.get("DefinitionSubstitutions").map(|m| &m.value);
     if let Some(m) = p.get("Definition") {
         let mut tree = m.value.clone();
@@ -174,10 +192,25 @@ fn definition(p: &Props, found: &mut Vec<Diagnostic>) -> Option<Node> {
     if let Some(m) = p.get("DefinitionString").filter(|_| p.kind == STEP_FUNCTIONS) {
         return definition_string(&m.value, subs, p, found);
     }
-    let external = ["DefinitionS3Location", "DefinitionUri"].into_iter().find_map(|k| p.get(k));
-    let (message, at) = match external {
+    if let Some(m) = p.get("DefinitionUri").filter(|m| m.value.as_str().is_some_and(|u| !u.starts_with("s3://"))) {
+        return definition_uri(m, p, found, external);
+    }
+    let (message, at) = match ["DefinitionS3Location", "DefinitionUri"].into_iter().find_map(|k| p.get(k)) {
         Some(m) => {
-            (format!("'{}' points at a file outside this template; statescope cannot follow it", m.key), &m.value)
+            // Not an error: the template is fine, the definition is just not here to check.
+            found.push(
+                Diagnostic::warning(
+                    codes::TEMPLATE,
+                    format!(
+                        "'{}' points at Amazon S3; statescope cannot read it offline, so the definition is not checked",
+                        m.key
+                    ),
+                )
+                .at(m.value.span)
+                .pointer(p.child(&m.key))
+                .help("download the definition and check it directly, or point DefinitionUri at a local file"),
+            );
+            return None;
         }
         None if p.kind == SERVERLESS => {
             ("the state machine has neither 'Definition' nor 'DefinitionUri'".to_string(), p.node)
@@ -192,6 +225,48 @@ fn definition(p: &Props, found: &mut Vec<Diagnostic>) -> Option<Node> {
             .help("validate the definition file itself: statescope validate path/to/definition.asl.json"),
     );
     None
+}
+
+/// A SAM `DefinitionUri` naming a local file (relative to the template): read it through the
+/// caller's reader, substitute its placeholders as `DefinitionSubstitutions` (and
+/// `--substitute`) give them, and parse it with spans in that file.
+fn definition_uri(m: &Member, p: &Props, found: &mut Vec<Diagnostic>, external: &mut Option<Source>) -> Option<Node> {
+    let uri = m.value.as_str().unwrap_or_default();
+    let read = match &p.options.reader {
+        Some(reader) => reader.read(uri),
+        None => Err("this caller reads no other files".to_string()),
+    };
+    let file = match read {
+        Ok(file) => file,
+        Err(why) => {
+            found.push(
+                Diagnostic::error(codes::TEMPLATE, format!("cannot read the 'DefinitionUri' file '{uri}': {why}"))
+                    .at(m.value.span)
+                    .pointer(p.child("DefinitionUri")),
+            );
+            return None;
+        }
+    };
+    let mut text = MappedText::identity(&file.text);
+    let left = text.substitute(&|name| p.lookup(name));
+    let syntax = crate::asl::load::detect_syntax(&file.name, &file.text);
+    let (tree, diagnostics) = crate::asl::load::parse_mapped_text(&text, syntax);
+    let name: std::sync::Arc<str> = file.name.clone();
+    found.extend(diagnostics.into_iter().map(|mut d| {
+        d.file = Some(name.clone());
+        d
+    }));
+    // Substitutions the template gives as something other than literal text stay placeholders.
+    if let Some(subs) = p.get("DefinitionSubstitutions") {
+        let named: Vec<String> =
+            left.into_iter().filter(|n| subs.value.get(n).is_some()).map(|n| format!("${{{n}}}")).collect();
+        if !named.is_empty() {
+            let what = "'DefinitionSubstitutions'".to_string();
+            found.push(intrinsic::unresolved_warning(&what, &named, &subs.value, p.child("DefinitionSubstitutions")));
+        }
+    }
+    *external = Some(file);
+    tree
 }
 
 fn definition_string(node: &Node, subs: Option<&Node>, p: &Props, found: &mut Vec<Diagnostic>) -> Option<Node> {
