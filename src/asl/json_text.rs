@@ -11,8 +11,10 @@ use crate::asl::tree::{Member, Node, NodeKind};
 /// Objects with at least this many members find duplicate keys through a hash set.
 const INDEX_FROM: usize = 16;
 
-/// Nesting deeper than this is refused instead of overflowing the stack.
-const MAX_DEPTH: usize = 512;
+/// Nesting deeper than this is refused instead of overflowing the stack. One limit for
+/// definitions and execution input alike (AWS documents none; its 256 KiB payload limit is
+/// what bounds real documents).
+pub const MAX_DEPTH: usize = 512;
 
 /// Parses `text` as one JSON value. A syntax error ends parsing (`Err`); duplicate keys are
 /// collected in `warnings`-style diagnostics alongside a successful tree.
@@ -26,6 +28,20 @@ pub fn parse_json(text: &str) -> Result<(Node, Vec<Diagnostic>), Diagnostic> {
 /// definition parser reports as a value unknown until deployment.
 pub fn parse_definition_json(text: &str) -> Result<(Node, Vec<Diagnostic>), Diagnostic> {
     parse(text, true)
+}
+
+/// Parses execution input (or any plain JSON document) to a value, with the same depth limit
+/// as definitions. The error names `name` and the line and column.
+pub fn parse_value(name: &str, text: &str) -> Result<serde_json::Value, String> {
+    match parse_json(text) {
+        Ok((node, _)) => Ok(node.to_value()),
+        Err(d) => {
+            let at = d.span.map_or(0, |s| s.start);
+            let (line, col) = crate::asl::source::LineIndex::new(text).line_col(text, at);
+            let message = d.message.strip_prefix("invalid JSON: ").unwrap_or(&d.message).to_string();
+            Err(format!("{name}:{line}:{col}: input is not valid JSON: {message}"))
+        }
+    }
 }
 
 fn parse(text: &str, placeholders: bool) -> Result<(Node, Vec<Diagnostic>), Diagnostic> {

@@ -334,7 +334,15 @@ impl Builder<'_> {
 
     fn alias(&mut self, id: usize, span: Span) -> Result<(), Diagnostic> {
         let Some(target) = self.anchors.get(&id) else {
-            return Err(yaml_error(span, "an alias names no anchor defined before it"));
+            let inside = self.stack.iter().any(|f| match f {
+                Frame::Seq { anchor, .. } | Frame::Map { anchor, .. } => *anchor == id,
+            });
+            let message = if inside {
+                "this alias refers to a collection it is inside (a recursive alias); JSON cannot hold a cycle"
+            } else {
+                "an alias names no anchor defined before it"
+            };
+            return Err(yaml_error(span, message));
         };
         self.alias_nodes += count_nodes(target);
         if self.alias_nodes > MAX_ALIAS_NODES {

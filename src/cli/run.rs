@@ -47,14 +47,22 @@ pub struct RunArgs {
 pub fn run(args: &RunArgs) -> ExitCode {
     let source = match read(&args.definition) {
         Ok(s) => s,
-        Err(d) => return fail_early(args.format, &d.message),
+        Err(d) => return fail_early(args.format, "INVALID_DEFINITION", "InvalidDefinition", &d.message),
     };
     let checked = check_with(&source, &load_options(args.machine.as_deref(), &args.substitute, &args.definition));
     let Some(machine) = checked.runnable() else {
         let text = checked.render_why_not_runnable(&source);
         if args.format == Format::Json {
+            // The first error (or, with none, why nothing can run), with where it is.
+            let errors = checked.has_errors();
             let cause =
-                checked.diagnostics.iter().find(|d| d.is_error()).map(|d| format!("{} at {}", d.message, d.pointer));
+                checked.positioned(&source, |d| d.is_error() || !errors).first().map(|(from, index, d)| {
+                    match (d.pointer.is_empty(), crate::asl::diagnostic::position(from, index, d)) {
+                        (false, _) => format!("{} at {}", d.message, d.pointer),
+                        (true, Some((line, col))) => format!("{} at {}:{line}:{col}", d.message, from.name),
+                        (true, None) => d.message.clone(),
+                    }
+                });
             outln!("{}", json!({"status": "INVALID_DEFINITION", "error": "InvalidDefinition", "cause": cause}));
         } else {
             eprint!("{}", text.join("\n"));
@@ -63,11 +71,11 @@ pub fn run(args: &RunArgs) -> ExitCode {
     };
     let input = match read_input(args) {
         Ok(v) => v,
-        Err(e) => return fail_early(args.format, &e),
+        Err(e) => return fail_early(args.format, "INVALID_INPUT", "InvalidExecutionInput", &e),
     };
     let tasks = match args.mocks.source(machine) {
         Ok(t) => t,
-        Err(e) => return fail_early(args.format, &e),
+        Err(e) => return fail_early(args.format, "INVALID_INPUT", "InvalidMockConfig", &e),
     };
     let tasks = args.handlers.with(tasks);
     let config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() };
@@ -163,9 +171,10 @@ fn print_text(exec: &Execution, trace: bool, paint: &Paint) {
     }
 }
 
-fn fail_early(format: Format, message: &str) -> ExitCode {
+/// Nothing ran: the definition file, the input or the mock config could not be used.
+fn fail_early(format: Format, status: &str, error: &str, message: &str) -> ExitCode {
     match format {
-        Format::Json => outln!("{}", json!({"status": "ERROR", "error": "statescope.Input", "cause": message})),
+        Format::Json => outln!("{}", json!({"status": status, "error": error, "cause": message})),
         Format::Text => eprintln!("error: {message}"),
     }
     ExitCode::from(2)
@@ -198,8 +207,7 @@ pub(crate) fn read_input_for(definition: &Path, input: Option<&Path>) -> Result<
     } else {
         std::fs::read_to_string(&path).map_err(|e| format!("cannot read input '{}': {e}", path.display()))?
     };
-    serde_json::from_str(&text)
-        .map_err(|e| format!("{}:{}:{}: input is not valid JSON: {e}", path.display(), e.line(), e.column()))
+    crate::asl::json_text::parse_value(&path.display().to_string(), &text)
 }
 
 /// `--format json`: one line, in the shape `../shared/conformance/check.py` reads.

@@ -129,5 +129,5 @@ pub fn load_mock(
 
 /// Parses execution input, naming the file and position on failure.
 pub fn parse_input(name: &str, text: &str) -> Result<Value, String> {
-    serde_json::from_str(text).map_err(|e| format!("{name}:{}:{}: input is not valid JSON: {e}", e.line(), e.column()))
+    crate::asl::json_text::parse_value(name, text)
 }
