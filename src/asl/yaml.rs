@@ -197,8 +197,21 @@ impl CharOffsets {
 }
 
 enum Frame {
-    Seq { start: u32, anchor: usize, tag: Option<Tag>, items: Vec<Node> },
-    Map { start: u32, anchor: usize, tag: Option<Tag>, members: Vec<Member>, key: Option<(String, Span)> },
+    Seq {
+        start: u32,
+        anchor: usize,
+        tag: Option<Tag>,
+        items: Vec<Node>,
+    },
+    Map {
+        start: u32,
+        anchor: usize,
+        tag: Option<Tag>,
+        members: Vec<Member>,
+        key: Option<(String, Span)>,
+        /// Keys so far, so spotting a duplicate does not scan `members` (20,000 states).
+        seen: std::collections::HashSet<String>,
+    },
 }
 
 struct Builder<'t> {
@@ -249,7 +262,8 @@ impl Builder<'_> {
             }
             Event::MappingStart(anchor, tag) => {
                 let tag = tag.map(|t| t.into_owned());
-                self.open(Frame::Map { start: span.start, anchor, tag, members: Vec::new(), key: None })?;
+                let seen = std::collections::HashSet::new();
+                self.open(Frame::Map { start: span.start, anchor, tag, members: Vec::new(), key: None, seen })?;
             }
             Event::SequenceEnd | Event::MappingEnd => self.close(span)?,
             Event::Alias(id) => self.alias(id, span)?,
@@ -298,9 +312,9 @@ impl Builder<'_> {
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { members, key, .. }) => match key.take() {
+            Some(Frame::Map { members, key, seen, .. }) => match key.take() {
                 Some((key, key_span)) => {
-                    if members.iter().any(|m| m.key == key) {
+                    if !seen.insert(key.clone()) {
                         self.found.push(
                             Diagnostic::error(codes::DUPLICATE_KEY, format!("duplicate key '{key}'"))
                                 .at(key_span)
