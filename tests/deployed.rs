@@ -232,3 +232,16 @@ fn choosing_among_machines_points_at_a_state_machine_resource() {
     assert!(source.text[span.start as usize..].starts_with("ReminderStateMachine"), "{d:?}");
     assert!(d.message.contains("'ReminderStateMachine', 'ArchiveStateMachine'"));
 }
+
+#[test]
+fn a_placeholder_path_is_unknown_and_the_rule_still_counts() {
+    let checked = check_text(
+        "m.json",
+        r#"{"StartAt": "Route", "States": {"Route": {"Type": "Choice", "Choices": [
+            {"Variable": "${TierPath}", "StringEquals": "gold", "Next": "Gold"}], "Default": "Other"},
+            "Gold": {"Type": "Pass", "InputPath": "${GoldInput}", "End": true}, "Other": {"Type": "Succeed"}}}"#,
+    );
+    let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, [codes::UNRESOLVED_INTRINSIC; 2], "{:#?}", checked.diagnostics);
+    assert!(checked.runnable().is_some());
+}

@@ -26,6 +26,15 @@ pub enum PathKind {
 
 /// Parses a path string, reporting errors with a span inside the string.
 pub fn parse_path(node: &Node, text: &str, kind: PathKind, pointer: &str, sink: &mut Sink) -> Option<Path> {
+    if let Some(name) = crate::asl::tree::placeholder_name(text) {
+        // A path given at deployment: unknown, not wrong. '$' stands in so the state is built.
+        let key = pointer.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
+        sink.push(
+            crate::asl::parse::fields::unknown_value(&key, name, node.span, pointer.to_string())
+                .help(format!("statescope uses '$' until you give it a value: --substitute {name}=PATH")),
+        );
+        return Path::parse("$").ok();
+    }
     let path = match Path::parse(text) {
         Ok(p) => p,
         Err(e) => {
