@@ -69,7 +69,7 @@ pub fn run(args: &DebugArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let tasks = match tasks(args, checked.runnable().map(|m| &**m)).map(|t| args.handlers.with(t)) {
+    let tasks = match tasks(args, checked.runnable().map(|m| &**m)) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
@@ -103,7 +103,7 @@ pub fn run(args: &DebugArgs) -> ExitCode {
         mock: args.mocks.mock_config.clone(),
     };
     let mut app = App::new(session, files);
-    app.handlers = args.handlers.clone();
+    app.handlers = args.handlers.config();
     match runtime::run(app, watched) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
