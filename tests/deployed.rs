@@ -245,3 +245,16 @@ fn a_placeholder_path_is_unknown_and_the_rule_still_counts() {
     assert_eq!(codes, [codes::UNRESOLVED_INTRINSIC; 2], "{:#?}", checked.diagnostics);
     assert!(checked.runnable().is_some());
 }
+
+#[test]
+fn a_placeholder_inside_a_jsonata_expression_waits_for_its_value() {
+    let text = r#"{"QueryLanguage": "JSONata", "StartAt": "Big?", "States": {"Big?": {"Type": "Choice",
+        "Choices": [{"Condition": "{% $states.input.total > ${BigOrderLimit} %}", "Next": "Review"}],
+        "Default": "Ship"}, "Review": {"Type": "Pass", "End": true}, "Ship": {"Type": "Succeed"}}}"#;
+    let checked = check_text("m.json", text);
+    let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, [codes::UNRESOLVED_INTRINSIC], "{:#?}", checked.diagnostics);
+    let options = LoadOptions { substitutions: vec![("BigOrderLimit".into(), "100".into())], ..LoadOptions::default() };
+    let checked = check_with(&Source::new("m.json", text), &options);
+    assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
+}

@@ -130,6 +130,19 @@ pub fn check_jsonata(node: &Node, s: &str, pointer: &str, sink: &mut Sink) {
     }
     // AWS evaluates with JSONata 2.0 (checklist 8.3), so 2.1's `??` and `?:` do not parse there.
     if let Err(e) = jsonata::parse_version(inner, jsonata::Version::V2_0) {
+        if let Some(name) = crate::asl::tree::placeholder_names(inner).first() {
+            // `{% $states.input.n > ${Limit} %}`: JSONata only once the template is deployed.
+            sink.push(
+                Diagnostic::warning(
+                    codes::UNRESOLVED_INTRINSIC,
+                    format!("this JSONata expression holds the placeholder '${{{name}}}'; it is checked once that has a value"),
+                )
+                .at(node.span)
+                .pointer(pointer)
+                .help(format!("give it a value with --substitute {name}=VALUE")),
+            );
+            return;
+        }
         // Chars before the expression: leading whitespace and the `{%`.
         let before = s.len() - s.trim_start().len() + 2;
         let offset = s[..before].chars().count() + e.position;
