@@ -120,9 +120,15 @@ pub fn load(source: &Source, options: &LoadOptions) -> Loaded {
         let tree = template::extract(&root, options, &source.text, &mut diagnostics, &mut external);
         return Loaded { syntax, kind: DocumentKind::Template, tree, diagnostics, external };
     }
-    if !options.substitutions.is_empty() && source.text.contains("${") {
-        return substituted(source, syntax, options);
-    }
+    let root_span = root.span;
+    let tree = if !options.substitutions.is_empty() && source.text.contains("${") {
+        // Parsed again from the substituted text: its findings replace the first parse's.
+        let (tree, again) = substituted(source, syntax, options);
+        found = again;
+        tree
+    } else {
+        Some(root)
+    };
     diagnostics.extend(found);
     for (tag, span) in cfn_tags {
         diagnostics.push(tag_outside_template(&tag, span));
@@ -133,20 +139,19 @@ pub fn load(source: &Source, options: &LoadOptions) -> Loaded {
                 codes::TEMPLATE,
                 format!("--machine '{id}' is ignored: this file is a definition, not a template"),
             )
-            .at(root.span.sub(0, 1)),
+            .at(root_span.sub(0, 1)),
         );
     }
-    Loaded { syntax, kind: DocumentKind::Definition, tree: Some(root), diagnostics, external: None }
+    Loaded { syntax, kind: DocumentKind::Definition, tree, diagnostics, external: None }
 }
 
 /// A definition file with `--substitute` values: the text is substituted first, as
 /// CloudFormation does (so `"Seconds": ${Timeout}` becomes a number), then parsed, and every
 /// span is moved back to the file as written.
-fn substituted(source: &Source, syntax: Syntax, options: &LoadOptions) -> Loaded {
+fn substituted(source: &Source, syntax: Syntax, options: &LoadOptions) -> (Option<Node>, Vec<Diagnostic>) {
     let mut text = mapped::MappedText::identity(&source.text);
     text.substitute(&|name| options.substitution(name));
-    let (tree, diagnostics) = parse_mapped_text(&text, syntax);
-    Loaded { syntax, kind: DocumentKind::Definition, tree, diagnostics, external: None }
+    parse_mapped_text(&text, syntax)
 }
 
 /// Parses substituted text and moves every span back to the text as written.
