@@ -108,16 +108,31 @@ pub fn check_jsonata(node: &Node, s: &str, pointer: &str, sink: &mut Sink) {
     if inner.trim().is_empty() {
         return;
     }
+    // Chars before the expression: leading whitespace and the `{%`.
+    let before = s.len() - s.trim_start().len() + 2;
+    let before = s[..before].chars().count();
     // AWS evaluates with JSONata 2.0 (checklist 8.3), so 2.1's `??` and `?:` do not parse there.
-    if let Err(e) = jsonata::parse_version(inner, jsonata::Version::V2_0) {
-        // Chars before the expression: leading whitespace and the `{%`.
-        let before = s.len() - s.trim_start().len() + 2;
-        let offset = s[..before].chars().count() + e.position;
-        sink.push(
+    match jsonata::parse_version(inner, jsonata::Version::V2_0) {
+        Err(e) => sink.push(
             Diagnostic::error(codes::JSONATA_SYNTAX, format!("JSONata syntax error: {} ({})", e.message, e.code))
-                .at(node.char_span(offset, 1))
+                .at(node.char_span(before + e.position, 1))
                 .pointer(pointer),
-        );
+        ),
+        // A warning, not an error: JavaScript's regex syntax (which AWS's JSONata may accept)
+        // is not this engine's, so the definition may still be valid; only evaluating the
+        // literal fails (S0303, a States.QueryEvaluationError).
+        Ok(ast) => {
+            for (at, why) in &ast.invalid_regexes {
+                sink.push(
+                    Diagnostic::warning(
+                        codes::JSONATA_SYNTAX,
+                        format!("this regular expression does not compile, so evaluating it fails: {why}"),
+                    )
+                    .at(node.char_span(before + at, 1))
+                    .pointer(pointer),
+                );
+            }
+        }
     }
 }
 
