@@ -24,8 +24,9 @@ pub enum TypeArg {
 }
 
 impl CheckFlags {
-    /// Loader options with `--machine`; an `--allow` that names no lint is an error.
-    pub fn load_options(&self, machine: Option<&str>) -> Result<LoadOptions, String> {
+    /// `options` with the workflow type and allowed lints; an `--allow` that names no lint or
+    /// code is an error.
+    pub fn apply(&self, options: LoadOptions) -> Result<LoadOptions, String> {
         for name in &self.allow {
             if !crate::asl::lint::is_allowable(name) {
                 let names = crate::asl::codes::LINTS.iter().chain(crate::asl::codes::ALL).map(|(c, _)| *c);
@@ -34,13 +35,12 @@ impl CheckFlags {
             }
         }
         Ok(LoadOptions {
-            machine: machine.map(str::to_string),
             workflow_type: self.workflow_type.map(|t| match t {
                 TypeArg::Standard => WorkflowType::Standard,
                 TypeArg::Express => WorkflowType::Express,
             }),
             allow: self.allow.clone(),
-            ..LoadOptions::default()
+            ..options
         })
     }
 }

@@ -18,7 +18,7 @@ use crate::asl::mock::{MockConfig, MockSource, check_against, parse_mock_config}
 use crate::asl::source::LineIndex;
 use crate::cli::Format;
 use crate::cli::run::read_input_for;
-use crate::cli::validate::read;
+use crate::cli::validate::{load_options, read};
 
 #[derive(clap::Args, Debug)]
 pub struct TestArgs {
@@ -27,6 +27,8 @@ pub struct TestArgs {
     /// In a template with several state machines, the logical id of the one to run.
     #[arg(long, value_name = "LOGICAL_ID")]
     pub machine: Option<String>,
+    #[command(flatten)]
+    pub substitute: crate::cli::validate::SubstituteArgs,
     /// Mock config in Step Functions Local's MockConfigFile format.
     #[arg(long, value_name = "FILE")]
     pub mock_config: PathBuf,
@@ -90,7 +92,7 @@ pub(crate) fn load_mocks(
     state_machine: Option<&str>,
     definition: &StateMachine,
 ) -> Result<LoadedMocks, String> {
-    let source = read(&path.to_path_buf()).map_err(|d| d.message)?;
+    let source = read(path).map_err(|d| d.message)?;
     let parsed = parse_mock_config(&source.text);
     let mut diagnostics: Vec<Diagnostic> = parsed.diagnostics;
     let config = parsed.config.unwrap_or_default();
@@ -222,15 +224,14 @@ pub fn run(args: &TestArgs) -> ExitCode {
         Ok(s) => s,
         Err(d) => return fail(&d.message),
     };
-    let options = match args.check.load_options(args.machine.as_deref()) {
+    let options = match args.check.apply(load_options(args.machine.as_deref(), &args.substitute, &args.definition)) {
         Ok(o) => o,
         Err(e) => return fail(&e),
     };
     let checked = check_with(&source, &options);
     let Some(machine) = checked.runnable() else {
-        let index = LineIndex::new(&source.text);
-        for d in checked.diagnostics.iter().filter(|d| d.is_error()) {
-            eprint!("{}", diagnostic::render(&source, &index, d));
+        for text in checked.render_why_not_runnable(&source) {
+            eprint!("{text}");
         }
         return ExitCode::from(2);
     };

@@ -29,16 +29,15 @@ pub struct Findings {
 
 impl Findings {
     /// The warnings of a checked definition (its errors, if any, are the caller's business).
+    /// `source` is the file checked; a finding in a template's `DefinitionUri` file names that.
     pub fn of(source: &Source, checked: &Checked) -> Findings {
-        let index = LineIndex::new(&source.text);
         let items = checked
-            .diagnostics
-            .iter()
-            .filter(|d| !d.is_error())
-            .map(|d| Finding {
+            .positioned(source, |d| !d.is_error())
+            .into_iter()
+            .map(|(from, index, d)| Finding {
                 state: diagnostic::state_of_pointer(&d.pointer),
                 code: d.code,
-                lines: render_lines(source, &index, d),
+                lines: render_lines(from, &index, d),
             })
             .collect();
         Findings { workflow_type: checked.workflow_type, items }

@@ -38,8 +38,6 @@ pub struct Session {
     /// Where task results come from before anyone is asked (a mock config's test case).
     pub tasks: Arc<dyn TaskSource>,
     pub exec: Execution,
-    /// How the definition is checked on every reload (`--type`, `--allow`, `--machine`).
-    pub options: LoadOptions,
     /// The running definition's warnings (lints included) and workflow type.
     pub findings: Findings,
 }
@@ -48,32 +46,22 @@ impl Session {
     /// Checks `source` and starts a fresh execution paused before the first state; every Task
     /// waits for an answer.
     pub fn start(source: Source, input: Value, config: ExecutionConfig) -> Result<Session, Rejected> {
-        Session::start_with_tasks(source, input, config, Arc::new(NoTasks))
+        Session::start_with_tasks(source, &LoadOptions::default(), input, config, Arc::new(NoTasks))
     }
 
     /// As [`Session::start`], with task results from `tasks` where it has them.
     pub fn start_with_tasks(
         source: Source,
+        options: &LoadOptions,
         input: Value,
         config: ExecutionConfig,
         tasks: Arc<dyn TaskSource>,
     ) -> Result<Session, Rejected> {
-        Session::start_checked(source, input, config, tasks, LoadOptions::default())
-    }
-
-    /// As [`Session::start_with_tasks`], checked with `options`; the execution follows the
-    /// workflow type the check settled on.
-    pub fn start_checked(
-        source: Source,
-        input: Value,
-        config: ExecutionConfig,
-        tasks: Arc<dyn TaskSource>,
-        options: LoadOptions,
-    ) -> Result<Session, Rejected> {
-        let (machine, findings) = checked_machine(&source, &options)?;
+        // The execution follows the workflow type the check settled on.
+        let (machine, findings) = checked_machine(&source, options)?;
         let config = config.for_workflow(findings.workflow_type);
         let exec = Execution::with_tasks(machine, input, config.clone(), tasks.clone(), RecordedAnswers::default());
-        Ok(Session { exec, config, tasks, source, options, findings })
+        Ok(Session { exec, config, tasks, source, findings })
     }
 
     /// A new execution of `machine` on `input` with this session's task source, keeping the
@@ -162,7 +150,7 @@ impl Session {
 pub fn checked_machine(source: &Source, options: &LoadOptions) -> Result<(Arc<StateMachine>, Findings), Rejected> {
     let mut checked = check_with(source, options);
     if checked.runnable().is_none() {
-        return Err(Rejected { lines: render_errors(source, &checked.diagnostics) });
+        return Err(Rejected { lines: render_checked(source, &checked) });
     }
     let findings = Findings::of(source, &checked);
     match checked.machine.take() {
@@ -171,8 +159,20 @@ pub fn checked_machine(source: &Source, options: &LoadOptions) -> Result<(Arc<St
     }
 }
 
-/// `file:line:col: error[CODE]: message` per error, each followed by its hint (`  = help: did
-/// you mean 'Process'?`) when it has one: the short form the diagnostics panel shows.
+/// [`render_errors`] for a check whose findings may point into other files (a template's
+/// `DefinitionUri` file); a definition that is only in S3 shows its warning instead. Each
+/// finding is followed by its hint (`  = help: did you mean 'Process'?`) when it has one.
+pub fn render_checked(source: &Source, checked: &crate::asl::check::Checked) -> Vec<String> {
+    let errors = checked.has_errors();
+    checked
+        .positioned(source, |d| d.is_error() || !errors)
+        .into_iter()
+        .flat_map(|(from, index, d)| render_lines(from, &index, d))
+        .collect()
+}
+
+/// `file:line:col: error[CODE]: message` per error, each followed by its hint: the short form
+/// the diagnostics panel shows.
 pub fn render_errors(source: &Source, diagnostics: &[Diagnostic]) -> Vec<String> {
     let index = LineIndex::new(&source.text);
     diagnostics.iter().filter(|d| d.is_error()).flat_map(|d| render_lines(source, &index, d)).collect()

@@ -30,8 +30,8 @@ pub fn lint_task(state: &State, task: &Task, workflow: WorkflowType) -> Vec<Diag
             )
             .pointer(format!("{}/Resource", state.pointer))
             .help(format!(
-                "give '{name}' a literal value in the template's DefinitionSubstitutions, or check the deployed \
-                 definition (with its ARNs) instead"
+                "give its value with --substitute {name}=ARN (or a literal in the template's \
+                 DefinitionSubstitutions)"
             )),
         );
         // Which integration it is decides the other lints: say nothing more about it.
