@@ -111,6 +111,9 @@ pub struct App {
     pub size: (u16, u16),
     /// Highlighted JSON of the stage on screen, kept between frames.
     pub highlight: Cache,
+    /// Bumped whenever the execution moves or is replaced: the highlight cache is keyed on it,
+    /// since a replayed execution can put a different value at a freed value's address.
+    pub generation: u64,
 }
 
 impl App {
@@ -141,6 +144,7 @@ impl App {
             drills: Vec::new(),
             size: (120, 40),
             highlight: Cache::default(),
+            generation: 0,
         };
         app.execution_moved();
         app
@@ -148,6 +152,7 @@ impl App {
 
     /// Resets the view to follow the execution after it stepped, rewound or was replaced.
     pub fn execution_moved(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
         self.stage_selected = None;
         self.history_selected = None;
         self.json_scroll = 0;
@@ -233,7 +238,7 @@ impl App {
     /// What the stage view shows now, as the highlight cache knows it.
     pub fn view_key(&self) -> Option<Key> {
         let stage = self.selected_stage()?;
-        Some(Key { stage: stage.index(), value: std::sync::Arc::as_ptr(&stage.value) as usize, diff: self.diff })
+        Some(Key { stage: stage.index(), generation: self.generation, diff: self.diff })
     }
 
     /// The visit holding the selected stage: the stages of its state around it, from its
