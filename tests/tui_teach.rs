@@ -25,3 +25,66 @@ fn the_stage_pane_shows_the_reloaded_value_after_every_save() {
         assert!(shown.contains(&format!("\"Thanks, edit {i}\"")), "save {i}: stale stage JSON\n{shown}");
     }
 }
+
+/// The cells of the rendered screen whose text is `needle`, on the first line showing it.
+fn cells_of(terminal: &ratatui::Terminal<ratatui::backend::TestBackend>, needle: &str) -> Vec<ratatui::buffer::Cell> {
+    let buffer = terminal.backend().buffer();
+    let area = buffer.area;
+    for y in 0..area.height {
+        let row: Vec<_> = (0..area.width).map(|x| buffer[(x, y)].clone()).collect();
+        let text: String = row.iter().map(|c| c.symbol()).collect();
+        if let Some(at) = text.find(needle) {
+            let start = text[..at].chars().count();
+            return row[start..start + needle.chars().count()].to_vec();
+        }
+    }
+    panic!("'{needle}' is not on screen");
+}
+
+#[test]
+fn no_color_keeps_bold_reverse_and_underline_for_the_cues() {
+    use ratatui::style::{Color, Modifier};
+    use statescope::tui::app::Pane;
+    let mut app = app_for(HELLO, HELLO_INPUT);
+    app.monochrome = true;
+    keys(&mut app, "n");
+    app.focus = Pane::Graph;
+    let terminal = render(&mut app, 160, 48);
+    let buffer = terminal.backend().buffer();
+    assert!(buffer.content.iter().all(|c| c.fg == Color::Reset && c.bg == Color::Reset), "no colour at all");
+    // The selection (the graph cursor follows the current state) is reversed and bold.
+    let current = cells_of(&terminal, "Big order?");
+    assert!(current.iter().all(|c| c.modifier.contains(Modifier::REVERSED | Modifier::BOLD)), "{current:?}");
+    // The focused pane's frame is bold, the others are not.
+    assert!(cells_of(&terminal, " Graph ")[1].modifier.contains(Modifier::BOLD));
+    assert!(!cells_of(&terminal, " Explain ")[1].modifier.contains(Modifier::BOLD));
+    // The status badge keeps its shape: reversed instead of a background colour.
+    assert!(cells_of(&terminal, " RUNNING ")[1].modifier.contains(Modifier::REVERSED));
+}
+
+/// What reaches the terminal under `NO_COLOR`: the emphasis escapes, and never the empty SGR
+/// (`ESC[m`, a full reset) crossterm writes for a colour it was told not to write.
+#[test]
+fn no_color_output_keeps_the_emphasis_escapes() {
+    use ratatui::backend::CrosstermBackend;
+    let mut app = app_for(HELLO, HELLO_INPUT);
+    app.monochrome = true;
+    keys(&mut app, "n");
+    // What crossterm does by itself when it sees NO_COLOR; the debugger undoes it on entering.
+    crossterm::style::Colored::set_ansi_color_disabled(true);
+    statescope::tui::terminal::colours_from_frames();
+    let mut out = Vec::new();
+    {
+        let backend = CrosstermBackend::new(&mut out);
+        let mut terminal = ratatui::Terminal::with_options(
+            backend,
+            ratatui::TerminalOptions { viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 120, 40)) },
+        )
+        .expect("terminal");
+        terminal.draw(|f| statescope::tui::ui::draw(f, &app)).expect("draw");
+    }
+    let text = String::from_utf8_lossy(&out);
+    assert!(text.contains("\u{1b}[1m"), "bold is written");
+    assert!(!text.contains("\u{1b}[m"), "an empty SGR resets the emphasis");
+    assert!(!text.contains("[38;5;") && !text.contains("[38;2;"), "no foreground colour");
+}

@@ -92,6 +92,7 @@ pub fn run(args: &DebugArgs) -> ExitCode {
         Watched { definition: definition.clone(), input: Some(input_path), mock: args.mocks.mock_config.clone() };
     let mut app = App::new(session, files);
     app.handlers = args.handlers.clone();
+    app.monochrome = crate::tui::terminal::no_color_requested();
     match runtime::run(app, watched) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

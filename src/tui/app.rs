@@ -114,6 +114,8 @@ pub struct App {
     /// Bumped whenever the execution moves or is replaced: the highlight cache is keyed on it,
     /// since a replayed execution can put a different value at a freed value's address.
     pub generation: u64,
+    /// `NO_COLOR`: frames are drawn without colour, keeping bold, reverse and underline.
+    pub monochrome: bool,
 }
 
 impl App {
@@ -145,6 +147,7 @@ impl App {
             size: (120, 40),
             highlight: Cache::default(),
             generation: 0,
+            monochrome: false,
         };
         app.execution_moved();
         app

@@ -14,8 +14,22 @@ use ratatui::backend::CrosstermBackend;
 
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
 
+/// Whether the user asked for no colour (`NO_COLOR` set and not empty, as no-color.org says).
+pub fn no_color_requested() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// Leaves colour to the frames: under `NO_COLOR` the debugger draws monochrome frames itself
+/// (`ui::monochrome`). crossterm's own `NO_COLOR` handling writes an empty SGR (`ESC[m`, a full
+/// reset) for every colour change, which also wipes the bold/reverse/underline set just before
+/// it, and with them every cue on the screen.
+pub fn colours_from_frames() {
+    crossterm::style::Colored::set_ansi_color_disabled(false);
+}
+
 /// Raw mode + alternate screen, with a panic hook that undoes both.
 pub fn enter() -> io::Result<Term> {
+    colours_from_frames();
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         // Best effort: the panic is what matters, a failed restore must not hide it.

@@ -15,6 +15,26 @@ pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 
 pub fn draw(frame: &mut Frame, app: &App) {
+    draw_panes(frame, app);
+    if app.monochrome {
+        monochrome(frame.buffer_mut());
+    }
+}
+
+/// `NO_COLOR` forbids colour, not emphasis: every colour is dropped, the modifiers that mark the
+/// current state, the selection and the focused pane stay, and what only a background set
+/// apart (the status badge) is reversed instead.
+pub fn monochrome(buf: &mut ratatui::buffer::Buffer) {
+    for cell in &mut buf.content {
+        if !matches!(cell.bg, Color::Reset) {
+            cell.modifier.insert(Modifier::REVERSED);
+        }
+        cell.fg = Color::Reset;
+        cell.bg = Color::Reset;
+    }
+}
+
+fn draw_panes(frame: &mut Frame, app: &App) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area);
