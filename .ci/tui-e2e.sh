@@ -99,9 +99,10 @@ STEP="p: step back"
 keys p
 wait_for "Stage 2/2 · Pick the person · afterInputPath"
 
-STEP="shrink below 80x24 and back: same stage"
+STEP="shrink below 80x24 (one pane at a time) and back: same stage"
 t resize-window -t e2e -x 70 -y 20
-wait_for "terminal too small"
+wait_for "Pick the person · afterInputPath"
+wait_gone "Explain"
 t resize-window -t e2e -x 120 -y 40
 wait_for "Stage 2/2 · Pick the person · afterInputPath"
 

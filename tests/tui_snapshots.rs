@@ -47,7 +47,7 @@ fn help_120x40() {
 }
 
 #[test]
-fn too_small_60x20() {
+fn one_pane_at_60x20() {
     let mut app = greet();
     keys(&mut app, "ss");
     insta::assert_snapshot!(screen(&mut app, 60, 20));

@@ -88,3 +88,60 @@ fn no_color_output_keeps_the_emphasis_escapes() {
     assert!(!text.contains("\u{1b}[m"), "an empty SGR resets the emphasis");
     assert!(!text.contains("[38;5;") && !text.contains("[38;2;"), "no foreground colour");
 }
+
+/// The width of the graph pane's frame on the first row.
+fn graph_pane_width(text: &str) -> usize {
+    let first = text.lines().next().unwrap_or_default();
+    first.chars().position(|c| c == '┐').map_or(0, |i| i + 1)
+}
+
+#[test]
+fn a_wide_terminal_gives_the_graph_the_room_its_labels_need() {
+    let mut app = app_for(HELLO, HELLO_INPUT);
+    let text = screen(&mut app, 220, 60);
+    assert!(text.contains("Thank a big spender [Pass]"), "full labels at 220x60\n{text}");
+    assert!(!text.contains("spe…"), "{text}");
+    // Still room for the stages beside it.
+    assert!(graph_pane_width(&text) <= 140, "{}", graph_pane_width(&text));
+}
+
+#[test]
+fn plus_and_minus_resize_the_graph_pane() {
+    let mut app = app_for(HELLO, HELLO_INPUT);
+    let natural = graph_pane_width(&screen(&mut app, 120, 40));
+    keys(&mut app, "++");
+    let wider = graph_pane_width(&screen(&mut app, 120, 40));
+    assert_eq!(wider, natural + 8);
+    keys(&mut app, "----");
+    assert_eq!(graph_pane_width(&screen(&mut app, 120, 40)), natural - 8);
+    // Past the limit, presses do not pile up: one `+` undoes one `-` from there.
+    keys(&mut app, &"-".repeat(40));
+    let least = graph_pane_width(&screen(&mut app, 120, 40));
+    key(&mut app, '+');
+    assert_eq!(graph_pane_width(&screen(&mut app, 120, 40)), least + 4);
+}
+
+#[test]
+fn compact_drawings_keep_state_names_readable() {
+    let mut app = app_for(HELLO, HELLO_INPUT);
+    // 100 columns, the graph pane widened to 40: the compact drawing, whole.
+    screen(&mut app, 100, 30);
+    keys(&mut app, "++++");
+    let text = screen(&mut app, 100, 30);
+    assert!(text.contains("compact"), "{text}");
+    assert!(text.contains("│Thank a big spender│"), "{text}");
+}
+
+#[test]
+fn below_80x24_one_pane_at_a_time_instead_of_too_small() {
+    use crossterm::event::KeyCode;
+    let mut app = app_for(HELLO, HELLO_INPUT);
+    keys(&mut app, "ss");
+    let text = screen(&mut app, 70, 20);
+    assert!(!text.contains("too small"), "{text}");
+    assert!(text.contains("Pick the person · afterInputPath"), "the stage pane\n{text}");
+    assert!(text.contains("RUNNING"), "the status bar\n{text}");
+    code(&mut app, KeyCode::BackTab);
+    let text = screen(&mut app, 70, 20);
+    assert!(text.contains("Graph (5)") || text.contains("States (5)"), "Shift-Tab shows the graph\n{text}");
+}

@@ -116,6 +116,8 @@ pub struct App {
     pub generation: u64,
     /// `NO_COLOR`: frames are drawn without colour, keeping bold, reverse and underline.
     pub monochrome: bool,
+    /// `+`/`-`: columns added to (or taken from) the graph pane's natural width.
+    pub graph_resize: i32,
 }
 
 impl App {
@@ -148,6 +150,7 @@ impl App {
             highlight: Cache::default(),
             generation: 0,
             monochrome: false,
+            graph_resize: 0,
         };
         app.execution_moved();
         app

@@ -28,6 +28,8 @@ pub enum Action {
     ToggleCollapse,
     ToggleDiff,
     ToggleGraph,
+    GraphWider,
+    GraphNarrower,
     Answer,
     SaveAnswers,
     EditInput,
@@ -179,6 +181,13 @@ pub const BINDINGS: &[Binding] = &[
         describe: "show the states as a graph or as a list",
         hint: None,
     },
+    Binding {
+        keys: &[key('+')],
+        action: Action::GraphWider,
+        describe: "widen the graph pane (narrow it with -)",
+        hint: None,
+    },
+    Binding { keys: &[key('-')], action: Action::GraphNarrower, describe: "narrow the graph pane", hint: None },
     Binding { keys: &[key('a')], action: Action::Answer, describe: "answer the Task waiting for a result", hint: None },
     Binding {
         keys: &[key('w')],

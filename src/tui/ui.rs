@@ -10,9 +10,48 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use crate::tui::app::{App, Pane, Problems};
 use crate::tui::panes;
 
-/// The smallest terminal the layout is designed for.
+/// The smallest terminal the full layout is designed for; below it one pane at a time.
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
+/// Below this not even one pane and the status bar are usable.
+const TINY_WIDTH: u16 = 20;
+const TINY_HEIGHT: u16 = 5;
+
+/// The graph pane's width: the room its drawing needs, taken from what the stage pane can
+/// spare beyond 80 columns (so it grows on wide terminals), never less than enough for a
+/// compact drawing of a small machine; `+`/`-` adjust it.
+pub fn graph_width(app: &App, width: u16) -> u16 {
+    let base: i32 = if width >= 110 { 40 } else { 24 };
+    let width = i32::from(width);
+    let needed = if app.graph.list {
+        app.graph.full.states.iter().map(|s| s.name.chars().count() as i32 + 14).max().unwrap_or(0)
+    } else {
+        app.graph.full.width as i32 + 2
+    };
+    let natural = needed.clamp(base, base.max(width - 80));
+    (natural + app.graph_resize).clamp(12, (width - 30).max(12)) as u16
+}
+
+/// A terminal below 80×24: the focused pane alone over the status bar (Tab cycles panes).
+fn single_pane(frame: &mut Frame, area: Rect, app: &App) {
+    let [main, status] = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
+    match app.focus {
+        Pane::Graph => panes::graph::draw(frame, main, app),
+        Pane::Stages => panes::stages::draw(frame, main, app),
+        Pane::History => panes::history::draw(frame, main, app),
+        Pane::Variables => panes::variables::draw(frame, main, app),
+    }
+    panes::status::draw(frame, status, app);
+    if let Some(dialog) = &app.dialog {
+        panes::answer::draw(frame, area, app, dialog);
+    }
+    if let Some(menu) = &app.drill_menu {
+        panes::drill::draw(frame, area, menu);
+    }
+    if app.help {
+        panes::help::draw(frame, area);
+    }
+}
 
 pub fn draw(frame: &mut Frame, app: &App) {
     draw_panes(frame, app);
@@ -36,8 +75,12 @@ pub fn monochrome(buf: &mut ratatui::buffer::Buffer) {
 
 fn draw_panes(frame: &mut Frame, app: &App) {
     let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    if area.width < TINY_WIDTH || area.height < TINY_HEIGHT {
         too_small(frame, area);
+        return;
+    }
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        single_pane(frame, area, app);
         return;
     }
     let bottom_height = if area.height >= 36 { 10 } else { 7 };
@@ -55,8 +98,7 @@ fn draw_panes(frame: &mut Frame, app: &App) {
         Constraint::Length(1),
     ])
     .areas(area);
-    // Wide enough for a compact drawing of a small machine; larger ones pan.
-    let graph_width = if area.width >= 110 { 40 } else { 24 };
+    let graph_width = graph_width(app, area.width);
     let [graph, stages] = Layout::horizontal([Constraint::Length(graph_width), Constraint::Min(40)]).areas(main);
     let [history, variables] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(bottom);
@@ -97,7 +139,7 @@ fn diagnostics_height(app: &App, area: Rect) -> u16 {
 fn too_small(frame: &mut Frame, area: Rect) {
     let text = vec![
         Line::from("terminal too small"),
-        Line::from(format!("{}×{}, need at least {MIN_WIDTH}×{MIN_HEIGHT}", area.width, area.height)),
+        Line::from(format!("{}×{}, need at least {TINY_WIDTH}×{TINY_HEIGHT}", area.width, area.height)),
         Line::from("enlarge the window, or press q to quit"),
     ];
     let top = area.height.saturating_sub(text.len() as u16) / 2;

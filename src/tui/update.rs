@@ -15,6 +15,9 @@ use crate::tui::reload;
 /// Lines PageUp/PageDown move.
 const PAGE: usize = 10;
 
+/// Columns `+`/`-` resize the graph pane by.
+const GRAPH_STEP: i32 = 4;
+
 /// Columns Shift-←/→ (`<`/`>`) scroll the JSON.
 const HSTEP: usize = 8;
 
@@ -109,6 +112,15 @@ fn act(app: &mut App, action: Action) {
         Action::ToggleGraph => {
             app.graph.list = !app.graph.list;
             app.message = Some(if app.graph.list { "states as a list" } else { "states as a graph" }.into());
+        }
+        Action::GraphWider | Action::GraphNarrower => {
+            let before = crate::tui::ui::graph_width(app, app.size.0);
+            let step = if action == Action::GraphWider { GRAPH_STEP } else { -GRAPH_STEP };
+            app.graph_resize += step;
+            // Pressing past the limit must not bank columns that a later press has to undo.
+            let after = crate::tui::ui::graph_width(app, app.size.0);
+            app.graph_resize -= step.signum() * (GRAPH_STEP - i32::from(after.abs_diff(before))).max(0);
+            app.message = Some(format!("graph pane {after} columns wide (+/- to resize)"));
         }
         Action::ToggleDiff => app.diff = !app.diff,
         Action::Help => app.help = !app.help,
