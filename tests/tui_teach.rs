@@ -145,3 +145,109 @@ fn below_80x24_one_pane_at_a_time_instead_of_too_small() {
     let text = screen(&mut app, 70, 20);
     assert!(text.contains("Graph (5)") || text.contains("States (5)"), "Shift-Tab shows the graph\n{text}");
 }
+
+/// Two Tasks in a row: a lambda:invoke and a plain Lambda function.
+const TWO_TASKS: &str = r#"{
+  "StartAt": "Reserve",
+  "States": {
+    "Reserve": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::lambda:invoke",
+      "Parameters": {"FunctionName": "reserve", "Payload.$": "$"},
+      "ResultSelector": {"held.$": "$.Payload.held"},
+      "ResultPath": "$.reserved",
+      "Next": "Notify"
+    },
+    "Notify": {
+      "Type": "Task",
+      "Resource": "arn:aws:lambda:us-east-1:111111111111:function:notify",
+      "ResultPath": "$.notified",
+      "End": true
+    }
+  }
+}"#;
+
+fn ctrl(app: &mut statescope::tui::App, c: char) {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    statescope::tui::update(app, statescope::tui::Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
+}
+
+fn paste(app: &mut statescope::tui::App, text: &str) {
+    statescope::tui::update(app, statescope::tui::Event::Paste(text.into()));
+}
+
+fn awaiting(app: &statescope::tui::App) -> Option<String> {
+    match app.session.exec.status() {
+        statescope::asl::engine::Status::AwaitingTask(r) => Some(r.state.clone()),
+        _ => None,
+    }
+}
+
+/// Answers the dialog with `json` (replacing what it holds).
+fn answer_with(app: &mut statescope::tui::App, json: &str) {
+    ctrl(app, 'u');
+    paste(app, json);
+    code(app, crossterm::event::KeyCode::Enter);
+}
+
+#[test]
+fn the_dialog_starts_from_the_result_shape_of_the_integration() {
+    let mut app = app_for(TWO_TASKS, r#"{"sku": "tea"}"#);
+    key(&mut app, 'c');
+    let dialog = app.dialog.as_ref().expect("the dialog opens");
+    let prefilled: serde_json::Value = serde_json::from_str(&dialog.result).expect("pre-filled with JSON");
+    assert_eq!(prefilled["StatusCode"], 200, "{prefilled}");
+    assert!(prefilled.get("Payload").is_some(), "{prefilled}");
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("\"StatusCode\":200"), "{text}");
+    // A Lambda function ARN returns the payload itself.
+    answer_with(&mut app, r#"{"Payload": {"held": 1}}"#);
+    key(&mut app, 'c');
+    assert_eq!(awaiting(&app).as_deref(), Some("Notify"));
+    assert_eq!(app.dialog.as_ref().map(|d| d.result.as_str()), Some("{}"));
+}
+
+#[test]
+fn the_current_and_an_earlier_task_can_be_answered_again() {
+    use statescope::asl::engine::Status;
+    let mut app = app_for(TWO_TASKS, r#"{"sku": "tea"}"#);
+    key(&mut app, 'c');
+    answer_with(&mut app, r#"{"Payload": {"held": 1}}"#);
+    // The task just answered: `a` takes the answer back, pre-filled.
+    key(&mut app, 'a');
+    assert_eq!(awaiting(&app).as_deref(), Some("Reserve"));
+    assert_eq!(app.dialog.as_ref().map(|d| d.result.as_str()), Some(r#"{"Payload":{"held":1}}"#));
+    answer_with(&mut app, r#"{"Payload": {"held": 2}}"#);
+    key(&mut app, 'c');
+    answer_with(&mut app, r#"{"sent": true}"#);
+    key(&mut app, 'c');
+    let Status::Succeeded(out) = app.session.exec.status() else { panic!("{:?}", app.session.exec.status()) };
+    assert_eq!(out["reserved"]["held"], 2);
+    // At the end, the earlier task: select it in the graph and answer it again.
+    app.focus = statescope::tui::app::Pane::Graph;
+    app.graph_selected = Some("Reserve".into());
+    key(&mut app, 'a');
+    assert_eq!(awaiting(&app).as_deref(), Some("Reserve"), "rewound to the earlier task");
+    assert!(app.message.as_deref().is_some_and(|m| m.contains("rewound to 'Reserve'")), "{:?}", app.message);
+    answer_with(&mut app, r#"{"Payload": {"held": 3}}"#);
+    // The later task keeps its answer: the run goes to the end without asking.
+    key(&mut app, 'c');
+    let Status::Succeeded(out) = app.session.exec.status() else { panic!("{:?}", app.session.exec.status()) };
+    assert_eq!((out["reserved"]["held"].clone(), out["notified"]["sent"].clone()), (3.into(), true.into()));
+}
+
+#[test]
+fn pasted_text_is_never_taken_as_commands() {
+    let mut app = app_for(TWO_TASKS, r#"{"sku": "tea"}"#);
+    paste(&mut app, "nnnscq");
+    assert!(!app.quit, "q in pasted text does not quit");
+    assert!(shown(&app).is_empty(), "n/s/c in pasted text do not step");
+    key(&mut app, 'c');
+    ctrl(&mut app, 'u');
+    paste(&mut app, "{\"Payload\":\n  {\"held\": 5}}");
+    assert_eq!(awaiting(&app).as_deref(), Some("Reserve"), "a pasted newline does not press Enter");
+    code(&mut app, crossterm::event::KeyCode::Enter);
+    assert_eq!(awaiting(&app), None);
+    key(&mut app, 'c');
+    assert_eq!(awaiting(&app).as_deref(), Some("Notify"));
+}

@@ -178,8 +178,8 @@ impl App {
             }
         }
         // A Task waiting for a result asks for one; any other move closes the question.
-        if matches!(self.session.exec.status(), Status::AwaitingTask(_)) {
-            self.dialog.get_or_insert_with(AnswerDialog::default);
+        if let Status::AwaitingTask(request) = self.session.exec.status() {
+            self.dialog.get_or_insert_with(|| AnswerDialog::for_request(request));
         } else {
             self.dialog = None;
         }

@@ -5,6 +5,7 @@
 use std::io::{self, Stdout, stdout};
 
 use crossterm::cursor::Show;
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
 use crossterm::terminal::{
     Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -37,7 +38,8 @@ pub fn enter() -> io::Result<Term> {
         previous(info);
     }));
     enable_raw_mode()?;
-    if let Err(e) = execute!(stdout(), EnterAlternateScreen) {
+    // Bracketed paste: pasted text arrives as one event, so it can never press keys.
+    if let Err(e) = execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste) {
         let _ = disable_raw_mode();
         return Err(e);
     }
@@ -50,7 +52,7 @@ pub fn enter() -> io::Result<Term> {
 /// Leaves raw mode and the alternate screen and shows the cursor again.
 pub fn restore() -> io::Result<()> {
     disable_raw_mode()?;
-    execute!(stdout(), LeaveAlternateScreen, Show)
+    execute!(stdout(), DisableBracketedPaste, LeaveAlternateScreen, Show)
 }
 
 /// Takes the screen back after a child program (the editor) used it. The terminal is made
@@ -58,7 +60,7 @@ pub fn restore() -> io::Result<()> {
 /// terminal for the cursor position, a reply the key reader can swallow).
 pub fn resume(term: &mut Term) -> io::Result<()> {
     enable_raw_mode()?;
-    execute!(stdout(), EnterAlternateScreen, Clear(ClearType::All))?;
+    execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste, Clear(ClearType::All))?;
     *term = Terminal::new(CrosstermBackend::new(stdout()))?;
     Ok(())
 }

@@ -45,6 +45,17 @@ pub fn update(app: &mut App, event: Event) -> bool {
             reload::apply(app, change);
             true
         }
+        Event::Paste(text) => {
+            match app.dialog.as_mut() {
+                Some(dialog) => dialog.paste(&text),
+                // Pasted text is never a command: without a field to take it, it is dropped.
+                None => {
+                    app.message =
+                        Some(format!("pasted text ignored ({} chars): no field to paste into", text.chars().count()))
+                }
+            }
+            true
+        }
         Event::Tick => false,
     }
 }
@@ -127,8 +138,8 @@ fn act(app: &mut App, action: Action) {
         Action::Quit => app.quit = true,
         Action::EditInput => app.edit_input = true,
         Action::Answer => match app.session.exec.status() {
-            Status::AwaitingTask(_) => app.dialog = Some(AnswerDialog::default()),
-            _ => app.message = Some("no Task is waiting for a result".into()),
+            Status::AwaitingTask(request) => app.dialog = Some(AnswerDialog::for_request(request)),
+            _ => reanswer(app),
         },
         Action::SaveAnswers => {
             if app.session.exec.answers().is_empty() {
@@ -137,6 +148,33 @@ fn act(app: &mut App, action: Action) {
                 app.save_answers = true;
             }
         }
+    }
+}
+
+/// `a` with no Task waiting: revise the answer given to the Task whose stage is selected (or
+/// under the graph cursor), rewinding the execution to it.
+fn reanswer(app: &mut App) {
+    let stages = app.session.exec.stages();
+    let selected = app.selected_stage_index();
+    let target = match app.focus {
+        Pane::Graph => app.graph_state().and_then(|name| {
+            let last = stages.iter().rposition(|s| *s.state == *name)?;
+            Some((name.to_owned(), last))
+        }),
+        _ => selected.map(|i| (stages[i].state.to_string(), i)),
+    };
+    let Some((state, stage)) = target else {
+        app.message = Some("no Task is waiting for a result".into());
+        return;
+    };
+    let mut given = None;
+    moved(app, |a| given = a.session.reanswer(&state, stage));
+    match given {
+        Some(answer) => {
+            app.dialog = Some(AnswerDialog::revising(&answer));
+            app.message = Some(format!("rewound to '{state}': revise its answer (Esc keeps the task waiting)"));
+        }
+        None => app.message = Some(format!("'{state}' has no answer of yours to revise (select a Task you answered)")),
     }
 }
 

@@ -515,6 +515,13 @@ impl<'m> Execution<'m> {
         (fresh, reached)
     }
 
+    /// How many times `state`'s resource has been invoked so far (retries count), as the
+    /// answers are keyed. Nested states are evaluated with their container's whole visit, so
+    /// between top-level states this is exact for them too.
+    pub fn invocations_of(&self, state: &str) -> u32 {
+        self.invocations.get(state).copied().unwrap_or(0)
+    }
+
     /// The execution input.
     pub fn input(&self) -> &Value {
         &self.input
