@@ -14,6 +14,7 @@ pub mod keymap;
 pub mod panes;
 pub mod reload;
 pub mod runtime;
+pub mod search;
 pub mod session;
 pub mod terminal;
 pub mod ui;

@@ -251,3 +251,62 @@ fn pasted_text_is_never_taken_as_commands() {
     key(&mut app, 'c');
     assert_eq!(awaiting(&app).as_deref(), Some("Notify"));
 }
+
+/// A long machine: `Step 001` … `Step 300`, every tenth a `Checkpoint`.
+fn long_machine() -> String {
+    let mut states = Vec::new();
+    for i in 1..=300 {
+        let name = if i % 10 == 0 { format!("Checkpoint {i:03}") } else { format!("Step {i:03}") };
+        let next = if i == 300 {
+            "\"End\": true".to_owned()
+        } else if (i + 1) % 10 == 0 {
+            format!("\"Next\": \"Checkpoint {:03}\"", i + 1)
+        } else {
+            format!("\"Next\": \"Step {:03}\"", i + 1)
+        };
+        states.push(format!("\"{name}\": {{\"Type\": \"Pass\", {next}}}"));
+    }
+    format!("{{\"StartAt\": \"Step 001\", \"States\": {{{}}}}}", states.join(","))
+}
+
+#[test]
+fn slash_finds_a_state_by_name_and_brackets_go_to_the_next_match() {
+    use crossterm::event::KeyCode;
+    let mut app = app_for(&long_machine(), "{}");
+    key(&mut app, '/');
+    keys(&mut app, "step 25");
+    assert_eq!(app.graph_state(), Some("Step 251"), "the first match as the query is typed");
+    // `n` inside the prompt is typed, not "next state".
+    assert!(shown(&app).is_empty());
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("/step 25"), "{text}");
+    assert!(text.contains("Step 251"), "the graph shows the match\n{text}");
+    assert!(text.contains("match 1 of 9"), "{text}");
+    code(&mut app, KeyCode::Down);
+    assert_eq!(app.graph_state(), Some("Step 252"));
+    code(&mut app, KeyCode::Up);
+    code(&mut app, KeyCode::Up);
+    assert_eq!(app.graph_state(), Some("Step 259"), "wraps around");
+    code(&mut app, KeyCode::Enter);
+    assert!(app.search.is_none());
+    key(&mut app, ']');
+    assert_eq!(app.graph_state(), Some("Step 251"));
+    key(&mut app, '[');
+    assert_eq!(app.graph_state(), Some("Step 259"));
+    // `n` after the search is still "next state".
+    key(&mut app, 'n');
+    assert_eq!(selected(&app).map(|s| s.0).as_deref(), Some("Step 001"));
+    // In the list too; Esc goes back to where the search started.
+    key(&mut app, 'g');
+    let origin = app.graph_state().map(str::to_owned);
+    key(&mut app, '/');
+    keys(&mut app, "checkpoint 03");
+    assert_eq!(app.graph_state(), Some("Checkpoint 030"));
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("Checkpoint 030"), "{text}");
+    code(&mut app, KeyCode::Esc);
+    assert_eq!(app.graph_state(), origin.as_deref());
+    key(&mut app, '/');
+    keys(&mut app, "nowhere");
+    assert_eq!(app.message.as_deref(), Some("no state matches 'nowhere'"));
+}

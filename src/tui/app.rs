@@ -118,6 +118,10 @@ pub struct App {
     pub monochrome: bool,
     /// `+`/`-`: columns added to (or taken from) the graph pane's natural width.
     pub graph_resize: i32,
+    /// `/`: the search prompt, while it is open (keys go to it).
+    pub search: Option<crate::tui::search::Search>,
+    /// The last search accepted, for `]`/`[`.
+    pub last_search: Option<String>,
 }
 
 impl App {
@@ -151,6 +155,8 @@ impl App {
             generation: 0,
             monochrome: false,
             graph_resize: 0,
+            search: None,
+            last_search: None,
         };
         app.execution_moved();
         app

@@ -11,6 +11,7 @@ use crate::tui::drill::{self, Drill, DrillMenu};
 use crate::tui::event::Event;
 use crate::tui::keymap::{self, Action};
 use crate::tui::reload;
+use crate::tui::search::{self, Search, SearchKey};
 
 /// Lines PageUp/PageDown move.
 const PAGE: usize = 10;
@@ -27,6 +28,10 @@ pub fn update(app: &mut App, event: Event) -> bool {
         // While the answer dialog is open, keys are typing.
         Event::Key(k) if app.dialog.is_some() => {
             answer_key(app, &k);
+            true
+        }
+        Event::Key(k) if app.search.is_some() => {
+            search_key(app, &k);
             true
         }
         Event::Key(k) => match keymap::lookup(&k) {
@@ -46,14 +51,7 @@ pub fn update(app: &mut App, event: Event) -> bool {
             true
         }
         Event::Paste(text) => {
-            match app.dialog.as_mut() {
-                Some(dialog) => dialog.paste(&text),
-                // Pasted text is never a command: without a field to take it, it is dropped.
-                None => {
-                    app.message =
-                        Some(format!("pasted text ignored ({} chars): no field to paste into", text.chars().count()))
-                }
-            }
+            paste(app, &text);
             true
         }
         Event::Tick => false,
@@ -124,6 +122,17 @@ fn act(app: &mut App, action: Action) {
             app.graph.list = !app.graph.list;
             app.message = Some(if app.graph.list { "states as a list" } else { "states as a graph" }.into());
         }
+        Action::Search => {
+            app.search = Some(Search { query: String::new(), origin: app.graph_selected.clone() });
+            app.focus = Pane::Graph;
+        }
+        Action::SearchNext | Action::SearchPrevious => match app.last_search.clone() {
+            Some(query) => {
+                let forward = action == Action::SearchNext;
+                jump_to_match(app, &query, forward, false);
+            }
+            None => app.message = Some("no search yet: / finds a state by name".into()),
+        },
         Action::GraphWider | Action::GraphNarrower => {
             let before = crate::tui::ui::graph_width(app, app.size.0);
             let step = if action == Action::GraphWider { GRAPH_STEP } else { -GRAPH_STEP };
@@ -148,6 +157,70 @@ fn act(app: &mut App, action: Action) {
                 app.save_answers = true;
             }
         }
+    }
+}
+
+/// Pasted text goes into the open field as typed text; without one it is dropped, never taken
+/// as commands.
+fn paste(app: &mut App, text: &str) {
+    if let Some(dialog) = app.dialog.as_mut() {
+        dialog.paste(text);
+    } else if let Some(search) = app.search.as_mut() {
+        search.query.push_str(&text.replace(['\r', '\n'], " "));
+        search_key(app, &crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Null));
+    } else {
+        app.message = Some(format!("pasted text ignored ({} chars): no field to paste into", text.chars().count()));
+    }
+}
+
+/// A key while the search prompt is open.
+fn search_key(app: &mut App, k: &crossterm::event::KeyEvent) {
+    let Some(search) = app.search.as_mut() else { return };
+    let outcome = if k.code == crossterm::event::KeyCode::Null { SearchKey::Edited } else { search.key(k) };
+    let query = search.query.clone();
+    match outcome {
+        SearchKey::Edited => {
+            let origin = search.origin.clone();
+            if let Some(origin) = origin {
+                app.graph_selected = Some(origin);
+            }
+            jump_to_match(app, &query, true, true);
+        }
+        SearchKey::Next => jump_to_match(app, &query, true, false),
+        SearchKey::Previous => jump_to_match(app, &query, false, false),
+        SearchKey::Accept => {
+            app.search = None;
+            if !query.is_empty() {
+                app.last_search = Some(query);
+            }
+        }
+        SearchKey::Cancel => {
+            let origin = app.search.take().and_then(|s| s.origin);
+            if let Some(origin) = origin {
+                select_state(app, origin);
+            }
+            app.message = None;
+        }
+        SearchKey::Ignored => {}
+    }
+}
+
+/// Moves the graph cursor to the next (or previous) state matching `query`; says which of how
+/// many it is.
+fn jump_to_match(app: &mut App, query: &str, forward: bool, inclusive: bool) {
+    let order = app.graph.reading_order();
+    let names: Vec<&str> = order.iter().map(|b| b.name.as_str()).collect();
+    let found = search::matches(&names, query);
+    let to = search::step(&names, query, app.graph_selected.as_deref(), forward, inclusive);
+    let nth = to.and_then(|t| found.iter().position(|f| *f == t)).map_or(0, |i| i + 1);
+    let (count, to) = (found.len(), to.map(str::to_owned));
+    match to {
+        Some(name) => {
+            app.message = Some(format!("'{name}': match {nth} of {count} for '{query}'"));
+            select_state(app, name);
+        }
+        None if query.is_empty() => app.message = None,
+        None => app.message = Some(format!("no state matches '{query}'")),
     }
 }
 
