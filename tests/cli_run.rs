@@ -135,3 +135,17 @@ fn an_opt_in_handler_answers_a_task_through_the_binary() {
         serde_json::json!({"n": 1, "echo": {"n": 1}})
     );
 }
+
+#[test]
+fn trace_names_the_type_of_states_inside_a_map() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-machines/");
+    let def = format!("{dir}order-processing.asl.json");
+    let mock = format!("{dir}order-processing.mock.json");
+    let config: Value = serde_json::from_str(&std::fs::read_to_string(&mock).expect("mock")).expect("json");
+    let machine = config["StateMachines"].as_object().and_then(|m| m.values().next()).expect("a machine");
+    let case = machine["TestCases"].as_object().and_then(|c| c.keys().next()).expect("a test case").clone();
+    let (code, stdout) = run_with_stdin(&["run", &def, "--trace", "--mock-config", &mock, "--test-case", &case], "");
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("▶ Reserve item (Task)"), "{stdout}");
+    assert!(!stdout.contains("()"), "a state without its type: {stdout}");
+}
