@@ -53,7 +53,7 @@ fn one_pane_at_60x20() {
     insta::assert_snapshot!(screen(&mut app, 60, 20));
     // Growing again shows the same execution.
     let big = screen(&mut app, 120, 40);
-    assert!(big.contains("Stage 2/2 · Pick · afterInputPath"), "{big}");
+    assert!(big.contains("Stage 2 of 6 · Pick · afterInputPath"), "{big}");
 }
 
 #[test]

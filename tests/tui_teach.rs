@@ -310,3 +310,42 @@ fn slash_finds_a_state_by_name_and_brackets_go_to_the_next_match() {
     keys(&mut app, "nowhere");
     assert_eq!(app.message.as_deref(), Some("no state matches 'nowhere'"));
 }
+
+#[test]
+fn the_stage_list_is_the_states_whole_pipeline_with_fields_and_plain_words() {
+    let mut app = app_for(HELLO, HELLO_INPUT);
+    keys(&mut app, "sss");
+    let text = screen(&mut app, 140, 40);
+    // Counted in the state's pipeline, not in the stages revealed so far.
+    assert!(text.contains("Stage 3 of 6 · Pick the person · afterParameters"), "{text}");
+    for row in [
+        "afterInputPath ← InputPath",
+        "afterParameters ← Parameters",
+        "result  unchanged",
+        "afterResultPath ← ResultPath",
+        "output  unchanged",
+    ] {
+        assert!(text.contains(row), "missing list row '{row}'\n{text}");
+    }
+    assert!(text.contains("Parameters: the input is rebuilt from the template"), "{text}");
+    key(&mut app, 's');
+    let text = screen(&mut app, 140, 40);
+    assert!(text.contains("Stage 5 of 6"), "{text}");
+    assert!(text.contains("ResultPath \"$.picked\": the result was put under"), "{text}");
+    assert!(text.contains("`picked`; the rest of the input was kept"), "{text}");
+}
+
+#[test]
+fn a_long_field_wraps_instead_of_being_cut() {
+    let long: Vec<String> = (0..8).map(|i| format!("\"field{i}.$\": \"$.value{i}\"")).collect();
+    let def = format!(
+        r#"{{"StartAt": "Wide", "States": {{"Wide": {{"Type": "Pass", "Parameters": {{{}}}, "End": true}}}}}}"#,
+        long.join(", ")
+    );
+    let input: Vec<String> = (0..30).map(|i| format!("\"value{i}\": {i}")).collect();
+    let mut app = app_for(&def, &format!("{{{}}}", input.join(", ")));
+    keys(&mut app, "ss");
+    let text = screen(&mut app, 120, 40);
+    // The last entry of the template is on screen: the line wrapped.
+    assert!(text.contains("$.value7"), "{text}");
+}

@@ -104,7 +104,7 @@ pub fn stage_line(state: &State, stage: &PipelineStage, value: Option<&Value>) -
         },
         StageKind::AfterParameters if absent => "no Parameters: the input passed through unchanged".into(),
         StageKind::AfterParameters => {
-            "Parameters: a new input built from the template (keys ending in .$ take a path's value)".into()
+            "Parameters: the input is rebuilt from the template (a key ending in .$ takes a path's value)".into()
         }
         StageKind::AfterArguments if absent => "no Arguments: the task gets the state's input unchanged".into(),
         StageKind::AfterArguments => "Arguments: the input the task gets, its {% %} expressions evaluated".into(),
