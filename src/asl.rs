@@ -6,6 +6,7 @@ pub mod codes;
 pub mod definition;
 pub mod diagnostic;
 pub mod engine;
+pub mod evaluate;
 pub mod explain;
 pub mod intrinsics;
 pub mod json_text;

@@ -149,3 +149,29 @@ fn trace_names_the_type_of_states_inside_a_map() {
     assert!(stdout.contains("▶ Reserve item (Task)"), "{stdout}");
     assert!(!stdout.contains("()"), "a state without its type: {stdout}");
 }
+
+#[test]
+fn eval_prints_a_result_undefined_or_an_error_with_its_code() {
+    let input = r#"{"order": {"items": ["tea", "jam"]}}"#;
+    let json = |expr: &str, extra: &[&str]| {
+        let mut args = vec!["eval", expr, "--input", "-", "--format", "json"];
+        args.extend_from_slice(extra);
+        let (code, out) = run_with_stdin(&args, input);
+        assert_eq!(out.lines().count(), 1, "one line: {out}");
+        (code, serde_json::from_str::<Value>(&out).expect("json"))
+    };
+    assert_eq!(json("$.order.items[1]", &[]), (0, serde_json::json!({"result": "jam"})));
+    assert_eq!(json("States.ArrayLength($.order.items)", &[]), (0, serde_json::json!({"result": 2})));
+    assert_eq!(json("{% $count($states.input.order.items) %}", &[]), (0, serde_json::json!({"result": 2})));
+    assert_eq!(json("order.nothing", &["--lang", "jsonata"]), (0, serde_json::json!({"undefined": true})));
+    let (code, v) = json("$.order.total", &[]);
+    assert_eq!((code, v["error"]["code"].as_str()), (1, Some("States.Runtime")));
+    let (code, v) = json("{% $sum('x') %}", &[]);
+    assert_eq!((code, v["error"]["code"].as_str()), (1, Some("T0412")), "{v}");
+    // Text: the result pretty-printed; an error on stderr and exit 1.
+    let (code, out) = run_with_stdin(&["eval", "$.order", "--input", "-"], input);
+    assert_eq!(code, 0);
+    assert!(out.contains("\"items\": ["), "{out}");
+    let (code, out) = run_with_stdin(&["eval", "$.nope", "--input", "-"], input);
+    assert_eq!((code, out.as_str()), (1, ""));
+}

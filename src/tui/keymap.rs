@@ -188,7 +188,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[key('/')],
         action: Action::Search,
         describe: "find a state by name (↓/↑ between matches, Enter keeps, Esc cancels)",
-        hint: Some("find"),
+        hint: None,
     },
     Binding {
         keys: &[key(']')],
