@@ -235,6 +235,8 @@ wait_for "paused before the first state, 'Request approval'"
 keys c
 wait_for "Task 'Request approval' is waiting for a result"
 wait_for '"QueueUrl":'
+# The field starts with the integration's result shape; Ctrl-U clears it.
+keys C-u
 t send-keys -t e2e -l '{"approved": tru'
 keys Enter
 wait_for "the result is not JSON"

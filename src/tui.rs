@@ -12,6 +12,7 @@ pub mod graph_view;
 pub mod highlight;
 pub mod keymap;
 pub mod panes;
+pub mod prompt;
 pub mod reload;
 pub mod runtime;
 pub mod search;

@@ -349,3 +349,85 @@ fn a_long_field_wraps_instead_of_being_cut() {
     // The last entry of the template is on screen: the line wrapped.
     assert!(text.contains("$.value7"), "{text}");
 }
+
+fn type_text(app: &mut statescope::tui::App, text: &str) {
+    for c in text.chars() {
+        key(app, c);
+    }
+}
+
+#[test]
+fn the_prompt_evaluates_a_jsonpath_live_and_highlights_what_it_selected() {
+    use crossterm::event::KeyCode;
+    let mut app = app_for(HELLO, HELLO_INPUT);
+    keys(&mut app, "sss"); // afterParameters: {"name": "Ada", "items": [...]}
+    key(&mut app, ':');
+    type_text(&mut app, "$.items[1]");
+    let terminal = render(&mut app, 120, 40);
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("Evaluate · JSONPath"), "{text}");
+    assert!(text.contains("> $.items[1]"), "{text}");
+    assert!(text.contains("\"scones\""), "{text}");
+    // `n`, `s`, `q` typed into the prompt are text, not commands.
+    assert_eq!(shown(&app).len(), 3);
+    // The selected node is highlighted in the stage JSON (and only it).
+    let buffer = terminal.backend().buffer();
+    let highlighted: Vec<String> = (0..40)
+        .filter_map(|y| {
+            let row: Vec<_> = (0..120).map(|x| buffer[(x, y)].clone()).collect();
+            let text: String = row.iter().map(|c| c.symbol()).collect();
+            row.iter().any(|c| c.bg == ratatui::style::Color::Rgb(70, 60, 0)).then(|| text.trim().to_string())
+        })
+        .collect();
+    assert_eq!(highlighted.len(), 1, "{highlighted:?}");
+    assert!(highlighted[0].contains("\"scones\","), "{highlighted:?}");
+    // Live: each key re-evaluates.
+    code(&mut app, KeyCode::Backspace);
+    code(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "0]");
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("\"tea\""), "{text}");
+}
+
+#[test]
+fn the_prompt_evaluates_an_intrinsic_and_jsonata_and_shows_aws_errors() {
+    use crossterm::event::KeyCode;
+    let mut app = app_for(HELLO, HELLO_INPUT);
+    keys(&mut app, "sss");
+    key(&mut app, 'e');
+    type_text(&mut app, "States.ArrayLength($.items)");
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("Evaluate · intrinsic"), "{text}");
+    assert!(text.contains("│3 "), "the result, 3\n{text}");
+    code(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "{% $uppercase($states.input.name) & ' x' & $count($states.input.items) %}");
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("Evaluate · JSONata"), "{text}");
+    assert!(text.contains("\"ADA x3\""), "{text}");
+    code(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "$.total");
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("States.Runtime: Invalid path '$.total' : No results for path: $['total']"), "{text}");
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "States.ArrayGetItem($.items, 9)");
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("States.IntrinsicFailure"), "{text}");
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "{% $sum('x') %}");
+    assert!(screen(&mut app, 120, 40).contains("T0412"));
+    // ↑/↓ walk the expressions kept with Enter.
+    ctrl(&mut app, 'u');
+    code(&mut app, KeyCode::Up);
+    assert!(app.prompt.as_ref().is_some_and(|p| p.text.starts_with("{% $uppercase")));
+    code(&mut app, KeyCode::Up);
+    assert_eq!(app.prompt.as_ref().map(|p| p.text.as_str()), Some("States.ArrayLength($.items)"));
+    code(&mut app, KeyCode::Down);
+    code(&mut app, KeyCode::Down);
+    assert_eq!(app.prompt.as_ref().map(|p| p.text.as_str()), Some(""));
+    code(&mut app, KeyCode::Esc);
+    assert!(app.prompt.is_none());
+    key(&mut app, 's');
+    assert_eq!(shown(&app).len(), 4, "keys are commands again");
+}

@@ -122,6 +122,10 @@ pub struct App {
     pub search: Option<crate::tui::search::Search>,
     /// The last search accepted, for `]`/`[`.
     pub last_search: Option<String>,
+    /// `:`/`e`: the expression prompt, while it is open (keys go to it).
+    pub prompt: Option<crate::tui::prompt::Prompt>,
+    /// Expressions kept with Enter, oldest first (↑/↓ in the prompt).
+    pub prompt_history: Vec<String>,
 }
 
 impl App {
@@ -157,6 +161,8 @@ impl App {
             graph_resize: 0,
             search: None,
             last_search: None,
+            prompt: None,
+            prompt_history: Vec::new(),
         };
         app.execution_moved();
         app

@@ -30,6 +30,7 @@ pub enum Action {
     ToggleGraph,
     GraphWider,
     Search,
+    Prompt,
     SearchNext,
     SearchPrevious,
     GraphNarrower,
@@ -182,6 +183,12 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[key('g')],
         action: Action::ToggleGraph,
         describe: "show the states as a graph or as a list",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(':'), key('e')],
+        action: Action::Prompt,
+        describe: "evaluate a JSONPath, intrinsic or JSONata expression on the stage (↑/↓ history)",
         hint: None,
     },
     Binding {

@@ -34,7 +34,12 @@ pub fn graph_width(app: &App, width: u16) -> u16 {
 
 /// A terminal below 80×24: the focused pane alone over the status bar (Tab cycles panes).
 fn single_pane(frame: &mut Frame, area: Rect, app: &App) {
-    let [main, status] = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
+    let prompt_height = if app.prompt.is_some() { area.height / 3 } else { 0 };
+    let [main, prompt, status] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(prompt_height), Constraint::Length(1)]).areas(area);
+    if let Some(p) = &app.prompt {
+        panes::prompt::draw(frame, prompt, p);
+    }
     match app.focus {
         Pane::Graph => panes::graph::draw(frame, main, app),
         Pane::Stages => panes::stages::draw(frame, main, app),
@@ -86,7 +91,9 @@ fn draw_panes(frame: &mut Frame, app: &App) {
     let bottom_height = if area.height >= 36 { 10 } else { 7 };
     // Built once: its length sizes the area.
     let explained = panes::explain::lines(app);
-    let explain_height = if app.problems == Problems::default() {
+    let explain_height = if app.prompt.is_some() {
+        if area.height >= 36 { 12 } else { 8 }
+    } else if app.problems == Problems::default() {
         explain_height(&explained, area)
     } else {
         diagnostics_height(app, area)
@@ -105,7 +112,9 @@ fn draw_panes(frame: &mut Frame, app: &App) {
 
     panes::graph::draw(frame, graph, app);
     panes::stages::draw(frame, stages, app);
-    if app.problems == Problems::default() {
+    if let Some(prompt) = &app.prompt {
+        panes::prompt::draw(frame, explain, prompt);
+    } else if app.problems == Problems::default() {
         panes::explain::draw(frame, explain, explained);
     } else {
         panes::explain::draw_diagnostics(frame, explain, app);

@@ -10,6 +10,7 @@ use crate::tui::app::{App, Pane};
 use crate::tui::drill::{self, Drill, DrillMenu};
 use crate::tui::event::Event;
 use crate::tui::keymap::{self, Action};
+use crate::tui::prompt::{Prompt, PromptKey};
 use crate::tui::reload;
 use crate::tui::search::{self, Search, SearchKey};
 
@@ -30,6 +31,10 @@ pub fn update(app: &mut App, event: Event) -> bool {
             answer_key(app, &k);
             true
         }
+        Event::Key(k) if app.prompt.is_some() => {
+            prompt_key(app, &k);
+            true
+        }
         Event::Key(k) if app.search.is_some() => {
             search_key(app, &k);
             true
@@ -48,6 +53,7 @@ pub fn update(app: &mut App, event: Event) -> bool {
         }
         Event::FileChanged(change) => {
             reload::apply(app, change);
+            evaluate_prompt(app);
             true
         }
         Event::Paste(text) => {
@@ -122,6 +128,15 @@ fn act(app: &mut App, action: Action) {
             app.graph.list = !app.graph.list;
             app.message = Some(if app.graph.list { "states as a list" } else { "states as a graph" }.into());
         }
+        Action::Prompt => {
+            app.prompt = Some(Prompt::default());
+            app.message = Some(match app.selected_stage() {
+                Some(s) => {
+                    format!("evaluating against {} of '{}' · Enter keeps · Esc closes", s.kind.as_str(), s.state)
+                }
+                None => "no stage yet: evaluating against the execution input · Esc closes".into(),
+            });
+        }
         Action::Search => {
             app.search = Some(Search { query: String::new(), origin: app.graph_selected.clone() });
             app.focus = Pane::Graph;
@@ -165,11 +180,48 @@ fn act(app: &mut App, action: Action) {
 fn paste(app: &mut App, text: &str) {
     if let Some(dialog) = app.dialog.as_mut() {
         dialog.paste(text);
+    } else if let Some(prompt) = app.prompt.as_mut() {
+        prompt.text.push_str(&text.replace(['\r', '\n'], " "));
+        evaluate_prompt(app);
     } else if let Some(search) = app.search.as_mut() {
         search.query.push_str(&text.replace(['\r', '\n'], " "));
         search_key(app, &crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Null));
     } else {
         app.message = Some(format!("pasted text ignored ({} chars): no field to paste into", text.chars().count()));
+    }
+}
+
+/// A key while the expression prompt is open.
+fn prompt_key(app: &mut App, k: &crossterm::event::KeyEvent) {
+    let history = app.prompt_history.clone();
+    let Some(prompt) = app.prompt.as_mut() else { return };
+    match prompt.key(k, &history) {
+        PromptKey::Edited => evaluate_prompt(app),
+        PromptKey::Keep => {
+            let text = prompt.text.trim().to_owned();
+            prompt.browsing = None;
+            if !text.is_empty() && app.prompt_history.last() != Some(&text) {
+                app.prompt_history.push(text);
+            }
+        }
+        PromptKey::Close => app.prompt = None,
+        PromptKey::Ignored => {}
+    }
+}
+
+/// Evaluates the prompt's text against the selected stage (before any stage: the execution
+/// input), with `$$` and the variables as the execution has them.
+fn evaluate_prompt(app: &mut App) {
+    let exec = &app.session.exec;
+    let stage = app.selected_stage();
+    let input = stage.map_or_else(|| exec.input().clone(), |s| (*s.value).clone());
+    let jsonata = stage
+        .and_then(|s| exec.machine().scope.find(&s.state))
+        .or_else(|| exec.current_state().and_then(|n| exec.machine().scope.find(n)))
+        .is_some_and(|s| s.query_language == crate::asl::definition::QueryLanguage::Jsonata);
+    let (context, variables) = (exec.context().clone(), exec.variables().clone());
+    if let Some(prompt) = app.prompt.as_mut() {
+        prompt.evaluate(&input, &context, &variables, jsonata);
     }
 }
 

@@ -515,6 +515,11 @@ impl<'m> Execution<'m> {
         (fresh, reached)
     }
 
+    /// The context object (`$$`) as the current state sees it.
+    pub fn context(&self) -> &Value {
+        &self.context
+    }
+
     /// How many times `state`'s resource has been invoked so far (retries count), as the
     /// answers are keyed. Nested states are evaluated with their container's whole visit, so
     /// between top-level states this is exact for them too.

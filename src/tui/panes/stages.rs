@@ -9,8 +9,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
 
 use crate::asl::engine::stage::StageRecord;
+use crate::asl::evaluate::Outcome;
 use crate::asl::explain;
 use crate::tui::app::{App, Pane};
+use crate::tui::prompt;
 use crate::tui::ui::pane_block;
 
 /// Longest expression shown on the field line (wrapped) before it is cut with `…`.
@@ -188,6 +190,21 @@ fn draw_json(frame: &mut Frame, area: Rect, app: &App, stage: &StageRecord) {
     } else {
         lines
     };
+    // The nodes the prompt's JSONPath selected in this stage's JSON stand out.
+    let mut lines = lines;
+    if let Some(Outcome::Value { selected, .. }) = app.prompt.as_ref().and_then(|p| p.evaluated.as_ref()).map(|e| &e.1)
+    {
+        if !app.diff {
+            let mark = Style::default().bg(Color::Rgb(70, 60, 0)).add_modifier(Modifier::BOLD);
+            let shown = scroll..scroll + lines.len();
+            for range in selected.iter().filter_map(|p| prompt::node_lines(&stage.value, p)) {
+                for line in range.filter(|l| shown.contains(l)) {
+                    let l = &mut lines[line - scroll];
+                    *l = std::mem::take(l).patch_style(mark);
+                }
+            }
+        }
+    }
     // Long lines scroll sideways; the limit is the widest line on screen.
     let widest = lines.iter().map(Line::width).max().unwrap_or(0);
     let hmax = widest.saturating_sub(area.width as usize);
