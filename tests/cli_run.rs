@@ -175,3 +175,24 @@ fn eval_prints_a_result_undefined_or_an_error_with_its_code() {
     let (code, out) = run_with_stdin(&["eval", "$.nope", "--input", "-"], input);
     assert_eq!((code, out.as_str()), (1, ""));
 }
+
+#[test]
+fn trace_explains_a_jsonata_choice_like_a_jsonpath_one() {
+    let def = r#"{"QueryLanguage": "JSONata", "StartAt": "Route", "States": {
+        "Route": {"Type": "Choice", "Default": "Small",
+          "Choices": [
+            {"Condition": "{% $states.input.total > 100 %}", "Next": "Big"},
+            {"Condition": "{% $states.input.total > 10 %}", "Next": "Medium"}]},
+        "Big": {"Type": "Succeed"}, "Medium": {"Type": "Succeed"}, "Small": {"Type": "Succeed"}}}"#;
+    let dir = std::env::temp_dir().join(format!("statescope-jsonata-choice-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("route.asl.json");
+    std::fs::write(&path, def).expect("write");
+    let (code, stdout) =
+        run_with_stdin(&["run", path.to_str().expect("utf-8"), "--input", "-", "--trace"], r#"{"total": 42}"#);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("rule 1: {% $states.input.total > 100 %} → false"), "{stdout}");
+    assert!(stdout.contains("rule 2: {% $states.input.total > 10 %} → true"), "{stdout}");
+    assert!(stdout.contains("rule 2 matched → Next 'Medium'"), "{stdout}");
+}

@@ -431,3 +431,16 @@ fn the_prompt_evaluates_an_intrinsic_and_jsonata_and_shows_aws_errors() {
     key(&mut app, 's');
     assert_eq!(shown(&app).len(), 4, "keys are commands again");
 }
+
+#[test]
+fn a_jsonata_choice_is_explained_rule_by_rule() {
+    let def = r#"{"QueryLanguage": "JSONata", "StartAt": "Route", "States": {
+        "Route": {"Type": "Choice", "Default": "Small",
+          "Choices": [{"Condition": "{% $states.input.total > 100 %}", "Next": "Big"}]},
+        "Big": {"Type": "Succeed"}, "Small": {"Type": "Succeed"}}}"#;
+    let mut app = app_for(def, r#"{"total": 42}"#);
+    key(&mut app, 'n');
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("rule 1: {% $states.input.total > 100 %} → false"), "{text}");
+    assert!(text.contains("no rule matched → Default 'Small'"), "{text}");
+}

@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Env, Outcome, Run, finish_transition, no_choice_matched, template_field, variables_stage};
 use crate::asl::definition::{Condition, Expr, FailText, NumberSource, Spanned, State, StateKind, Template, WaitFor};
+use crate::asl::engine::choice::{ChoiceOutcome, RuleTrace, Test};
 use crate::asl::engine::io::Failure;
 use crate::asl::engine::stage::{StageDetail, StageKind};
 use crate::asl::jsonata::{Ast, Evaluated, JsonataEnv};
@@ -293,15 +294,24 @@ pub(super) fn simple_state(
         StateKind::Choice(c) => {
             let b = bindings(env, input, None, None);
             let mut taken = None;
+            // Each Condition and what it gave, explained like a JSONPath rule tree.
+            let mut traces = Vec::new();
             for (i, rule) in c.choices.iter().enumerate() {
                 let Condition::Jsonata(cond) = &rule.condition else { continue };
                 let v = expr(env, &cond.value, "Condition", &b)?;
+                let trace = |result| RuleTrace {
+                    result,
+                    test: Test::Jsonata(cond.value.as_str().into()),
+                    next: rule.next.as_ref().map(|n| n.value.clone()),
+                    span: rule.span,
+                };
                 match v {
                     Value::Bool(true) => {
+                        traces.push(trace(true));
                         taken = Some(i);
                         break;
                     }
-                    Value::Bool(false) => {}
+                    Value::Bool(false) => traces.push(trace(false)),
                     // rule 8.10: no JSONata truthiness for Condition.
                     other => {
                         return Err(query_error(
@@ -324,6 +334,10 @@ pub(super) fn simple_state(
             };
             let Some(next) = next else { return Err(no_choice_matched()) };
             let out = assign_and_output(env, run, input, None, None, assign, output, input.clone())?;
+            let outcome = ChoiceOutcome::from_conditions(traces, taken, Some(next.clone()), c.choices.len());
+            if let Some(last) = run.stages.last_mut() {
+                last.detail = Some(Box::new(StageDetail::Choice(outcome)));
+            }
             Ok(Outcome::Next(next, out))
         }
         _ => Err(query_error(state.type_name(), "not a simple state".into())),
