@@ -444,3 +444,46 @@ fn a_jsonata_choice_is_explained_rule_by_rule() {
     assert!(text.contains("rule 1: {% $states.input.total > 100 %} → false"), "{text}");
     assert!(text.contains("no rule matched → Default 'Small'"), "{text}");
 }
+
+/// Rows of the rendered screen with a cell of background `bg`, trimmed.
+fn rows_with_bg(terminal: &ratatui::Terminal<ratatui::backend::TestBackend>, bg: ratatui::style::Color) -> Vec<String> {
+    let buffer = terminal.backend().buffer();
+    let area = buffer.area;
+    (0..area.height)
+        .filter_map(|y| {
+            let row: Vec<_> = (0..area.width).map(|x| buffer[(x, y)].clone()).collect();
+            let text: String = row.iter().map(|c| c.symbol()).collect();
+            row.iter().any(|c| c.bg == bg).then(|| text.trim().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn each_stage_shows_what_it_changed_and_d_diffs_against_the_states_input() {
+    let mut app = app_for(HELLO, HELLO_INPUT);
+    keys(&mut app, "ssss"); // afterResultPath of Pick the person: + picked
+    let terminal = render(&mut app, 140, 40);
+    let text = screen(&mut app, 140, 40);
+    assert!(text.contains("changed from input: + picked"), "{text}");
+    let marked = rows_with_bg(&terminal, ratatui::style::Color::Rgb(0, 55, 0));
+    assert!(
+        !marked.is_empty() && marked.iter().all(|r| !r.contains("\"order\"")),
+        "only the added subtree: {marked:?}"
+    );
+    assert!(marked.iter().any(|r| r.contains("\"picked\": {")), "{marked:?}");
+    // `d`: against the state's input, so `picked` is added and `order` is unchanged.
+    key(&mut app, 'd');
+    let text = screen(&mut app, 140, 40);
+    assert!(text.contains("[diff vs input]"), "{text}");
+    assert!(text.contains("+  \"picked\": {"), "{text}");
+    assert!(!text.contains("-  \"order\""), "not the whole document removed and re-added\n{text}");
+    // A stage that changed nothing says so; its diff base is the stage before that differs.
+    key(&mut app, 'd');
+    keys(&mut app, "nnn");
+    let text = screen(&mut app, 140, 40);
+    assert!(text.contains("no change from afterResultPath"), "{text}");
+    assert!(!text.contains("changed from"), "{text}");
+    key(&mut app, 'd');
+    let text = screen(&mut app, 140, 40);
+    assert!(text.contains("[diff vs result]"), "{text}");
+}

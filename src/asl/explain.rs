@@ -5,6 +5,8 @@
 
 use serde_json::Value;
 
+pub mod changes;
+
 use crate::asl::definition::{PathOrNull, QueryLanguage, Retrier, State, StateKind};
 use crate::asl::engine::stage::{RetryMark, StageKind};
 

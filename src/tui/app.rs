@@ -126,6 +126,8 @@ pub struct App {
     pub prompt: Option<crate::tui::prompt::Prompt>,
     /// Expressions kept with Enter, oldest first (↑/↓ in the prompt).
     pub prompt_history: Vec<String>,
+    /// What the stage on screen changed, kept between frames (drawing takes `&App`).
+    pub changes: std::cell::RefCell<Option<(Key, Vec<crate::asl::explain::changes::Change>)>>,
 }
 
 impl App {
@@ -163,6 +165,7 @@ impl App {
             last_search: None,
             prompt: None,
             prompt_history: Vec::new(),
+            changes: std::cell::RefCell::new(None),
         };
         app.execution_moved();
         app
@@ -241,10 +244,52 @@ impl App {
         self.selected_stage_index().and_then(|i| self.session.exec.stages().get(i))
     }
 
-    /// The stage shown just before the selected one (what `d` diffs against).
+    /// What the selected stage is compared with (`d` diffs against it, its changes are
+    /// highlighted from it): for `afterResultPath` the state's input (ResultPath writes the
+    /// result into the input), else the nearest earlier stage of the visit whose value differs
+    /// (a stage that changed nothing is skipped); an `input` stage, the stage before it.
     pub fn previous_stage(&self) -> Option<&StageRecord> {
         let i = self.selected_stage_index()?;
-        i.checked_sub(1).and_then(|p| self.session.exec.stages().get(p))
+        let stages = self.session.exec.stages();
+        let here = &stages[i];
+        let visit = self.selected_visit().filter(|v| v.start < i);
+        let Some(visit) = visit else { return i.checked_sub(1).and_then(|p| stages.get(p)) };
+        if here.kind == StageKind::AfterResultPath {
+            return stages.get(visit.start);
+        }
+        let differs = |j: &usize| {
+            let v = &stages[*j].value;
+            !std::sync::Arc::ptr_eq(v, &here.value) && **v != *here.value
+        };
+        (visit.start..i).rev().find(differs).or(i.checked_sub(1)).and_then(|p| stages.get(p))
+    }
+
+    /// The stage just before the selected one in its visit, when the selected one holds the
+    /// same value (the field did nothing to it).
+    pub fn unchanged_from(&self) -> Option<&StageRecord> {
+        let i = self.selected_stage_index()?;
+        let visit = self.selected_visit().filter(|v| v.start < i)?;
+        let stages = self.session.exec.stages();
+        let (before, here) = (&stages[i - 1], &stages[i]);
+        (i > visit.start && (std::sync::Arc::ptr_eq(&before.value, &here.value) || before.value == here.value))
+            .then_some(before)
+    }
+
+    /// What the selected stage changed relative to [`App::previous_stage`] (cached per view).
+    pub fn stage_changes(&self) -> Vec<crate::asl::explain::changes::Change> {
+        let (Some(key), Some(stage)) = (self.view_key(), self.selected_stage()) else { return Vec::new() };
+        let mut cached = self.changes.borrow_mut();
+        if let Some((_, found)) = cached.as_ref().filter(|(k, _)| *k == key) {
+            return found.clone();
+        }
+        // A stage that passed its value on unchanged changed nothing (its diff base is further
+        // back, but nothing here is new).
+        let found = match (self.unchanged_from(), self.previous_stage()) {
+            (None, Some(before)) => crate::asl::explain::changes::changes(&before.value, &stage.value),
+            _ => Vec::new(),
+        };
+        *cached = Some((key, found.clone()));
+        found
     }
 
     /// Every problem of the files on disk, definition first: the diagnostics panel.

@@ -11,6 +11,7 @@ use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wra
 use crate::asl::engine::stage::StageRecord;
 use crate::asl::evaluate::Outcome;
 use crate::asl::explain;
+use crate::asl::explain::changes::ChangeKind;
 use crate::tui::app::{App, Pane};
 use crate::tui::prompt;
 use crate::tui::ui::pane_block;
@@ -119,6 +120,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     // The JSON is drawn first (it finds how far lines scroll sideways, which the field line
     // says), so the field line is made after it; its height is known from the text alone.
+    let changes = app.stage_changes();
+    let mut changed = Vec::new();
+    if let Some(same) = app.unchanged_from() {
+        changed
+            .push(Line::styled(format!("no change from {}", same.kind.as_str()), Style::default().fg(Color::DarkGray)));
+    } else if let (Some(base), false) = (app.previous_stage(), changes.is_empty()) {
+        let listed: Vec<String> = changes.iter().take(6).map(ToString::to_string).collect();
+        let more = if changes.len() > 6 { format!(", … ({} in all)", changes.len()) } else { String::new() };
+        changed.push(Line::styled(
+            format!("changed from {}: {}{more}", base.kind.as_str(), listed.join(", ")),
+            Style::default().fg(Color::DarkGray),
+        ));
+    }
     let explained = !about.is_empty();
     let field_text = field_line(app, stage, explained);
     let width = usize::from(body.width.max(1));
@@ -132,15 +146,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     if field_text.width() > 0 {
         about.push(field_text);
     }
+    about.extend(changed);
     frame.render_widget(Paragraph::new(about).wrap(Wrap { trim: false }), about_area);
 }
 
 /// `InputPath: "$.order"`: the field and its text as written in the definition.
 fn field_line(app: &App, stage: &StageRecord, explained: bool) -> Line<'static> {
     let shifted = app.json_hscroll.min(app.json_hmax.get());
+    let base = app.previous_stage().map_or("the previous stage", |p| p.kind.as_str());
     let diff = match (app.diff, shifted) {
-        (true, 0) => "  [diff vs previous stage]".to_owned(),
-        (true, n) => format!("  [diff vs previous stage] [from column {}]", n + 1),
+        (true, 0) => format!("  [diff vs {base}]"),
+        (true, n) => format!("  [diff vs {base}] [from column {}]", n + 1),
         (false, 0) => String::new(),
         (false, n) => format!("  [from column {}]", n + 1),
     };
@@ -190,13 +206,25 @@ fn draw_json(frame: &mut Frame, area: Rect, app: &App, stage: &StageRecord) {
     } else {
         lines
     };
-    // The nodes the prompt's JSONPath selected in this stage's JSON stand out.
     let mut lines = lines;
+    let shown = scroll..scroll + lines.len();
+    // What this stage added or changed stands out without a key.
+    if !app.diff {
+        let mark = Style::default().bg(Color::Rgb(0, 55, 0));
+        for change in app.stage_changes().iter().filter(|c| c.kind != ChangeKind::Removed) {
+            for line in prompt::node_lines(&stage.value, &change.path).into_iter().flatten() {
+                if shown.contains(&line) {
+                    let l = &mut lines[line - scroll];
+                    *l = std::mem::take(l).patch_style(mark);
+                }
+            }
+        }
+    }
+    // The nodes the prompt's JSONPath selected in this stage's JSON stand out.
     if let Some(Outcome::Value { selected, .. }) = app.prompt.as_ref().and_then(|p| p.evaluated.as_ref()).map(|e| &e.1)
     {
         if !app.diff {
             let mark = Style::default().bg(Color::Rgb(70, 60, 0)).add_modifier(Modifier::BOLD);
-            let shown = scroll..scroll + lines.len();
             for range in selected.iter().filter_map(|p| prompt::node_lines(&stage.value, p)) {
                 for line in range.filter(|l| shown.contains(l)) {
                     let l = &mut lines[line - scroll];
