@@ -79,5 +79,7 @@ fn the_history_cursor_shows_the_event_details() {
     );
     let text = screen(&mut app, 120, 40);
     assert!(text.contains("3 PassStateExited:"), "{text}");
-    assert!(text.contains(r#"{"name":"Pick","output":{"order""#), "{text}");
+    // Readable fields, one a line.
+    assert!(text.contains("  name: Pick"), "{text}");
+    assert!(text.contains("  output:") && text.contains(r#"{"order":{"customer""#), "{text}");
 }

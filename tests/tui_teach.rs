@@ -487,3 +487,53 @@ fn each_stage_shows_what_it_changed_and_d_diffs_against_the_states_input() {
     let text = screen(&mut app, 140, 40);
     assert!(text.contains("[diff vs result]"), "{text}");
 }
+
+#[test]
+fn retry_and_wait_decisions_are_on_the_stage_n_lands_on() {
+    use crossterm::event::KeyCode;
+    let def = r#"{"StartAt": "Call", "States": {
+        "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+          "Parameters": {"FunctionName": "f"},
+          "Retry": [{"ErrorEquals": ["States.TaskFailed"], "IntervalSeconds": 2, "MaxAttempts": 3, "BackoffRate": 2}],
+          "Next": "Pause"},
+        "Pause": {"Type": "Wait", "Seconds": 30, "End": true}}}"#;
+    let mut app = app_for(def, "{}");
+    for _ in 0..2 {
+        key(&mut app, 'c');
+        assert_eq!(awaiting(&app).as_deref(), Some("Call"));
+        code(&mut app, KeyCode::Tab);
+        type_text(&mut app, "States.TaskFailed");
+        code(&mut app, KeyCode::Enter);
+    }
+    key(&mut app, 'c');
+    answer_with(&mut app, r#"{"Payload": 1}"#);
+    key(&mut app, 'n');
+    assert_eq!(selected(&app), Some(("Call".into(), "output")));
+    let text = screen(&mut app, 140, 44);
+    assert!(text.contains("Retrier #1 (States.TaskFailed): attempt 1 of 3 after 2 s (IntervalSeconds 2)"), "{text}");
+    assert!(
+        text.contains("Retrier #1 (States.TaskFailed): attempt 2 of 3 after 4 s (IntervalSeconds 2 × BackoffRate 2)"),
+        "{text}"
+    );
+    keys(&mut app, "n");
+    assert_eq!(selected(&app), Some(("Pause".into(), "output")));
+    let text = screen(&mut app, 140, 44);
+    assert!(text.contains("Wait: Wait 30 s → "), "{text}");
+}
+
+#[test]
+fn the_history_shows_virtual_time_and_readable_fields() {
+    let def = r#"{"StartAt": "Pause", "States": {
+        "Pause": {"Type": "Wait", "Seconds": 30, "Next": "Done"},
+        "Done": {"Type": "Pass", "End": true}}}"#;
+    let mut app = app_for(def, r#"{"n": 1}"#);
+    key(&mut app, 'c');
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("+0s WaitStateEntered Pause"), "{text}");
+    assert!(text.contains("+30s WaitStateExited Pause"), "{text}");
+    app.focus = statescope::tui::app::Pane::History;
+    code(&mut app, crossterm::event::KeyCode::Up);
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("(+30s after the start)"), "{text}");
+    assert!(text.contains("  output: {\"n\":1}"), "{text}");
+}
