@@ -148,6 +148,9 @@ fn trace_names_the_type_of_states_inside_a_map() {
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.contains("▶ Reserve item (Task)"), "{stdout}");
     assert!(!stdout.contains("()"), "a state without its type: {stdout}");
+    // The Map's own item stages, named as TestState's inspectionData names them.
+    assert!(stdout.contains("afterItemsPath       [{\"sku\""), "{stdout}");
+    assert!(stdout.contains("afterItemSelector    [{\"orderId\""), "{stdout}");
 }
 
 #[test]
