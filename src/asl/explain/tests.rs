@@ -5,7 +5,7 @@ use crate::asl::check::check;
 use crate::asl::definition::StateMachine;
 use crate::asl::source::Source;
 
-fn machine(text: &str) -> StateMachine {
+fn machine(text: &str) -> std::sync::Arc<StateMachine> {
     let mut checked = check(&Source::new("m.asl.json", text));
     checked.machine.take().expect("checks")
 }
