@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::asl::evaluate::{self, EvalEnv, Lang, Outcome, Scope};
 use crate::asl::jsonata::JsonataEnv;
 use crate::asl::world::{Entropy, SeededEntropy};
+use crate::tui::app::App;
 
 /// The prompt: what is typed, where in the history ↑/↓ are, and the last evaluation.
 #[derive(Clone, Debug, Default)]
@@ -101,6 +102,40 @@ impl JsonataEnv for Fixed {
 impl EvalEnv for Fixed {
     fn entropy(&mut self) -> &mut dyn Entropy {
         &mut self.0
+    }
+}
+
+/// A key while the expression prompt is open.
+pub(crate) fn on_key(app: &mut App, k: &KeyEvent) {
+    let history = app.prompt_history.clone();
+    let Some(prompt) = app.prompt.as_mut() else { return };
+    match prompt.key(k, &history) {
+        PromptKey::Edited => evaluate_for(app),
+        PromptKey::Keep => {
+            let text = prompt.text.trim().to_owned();
+            prompt.browsing = None;
+            if !text.is_empty() && app.prompt_history.last() != Some(&text) {
+                app.prompt_history.push(text);
+            }
+        }
+        PromptKey::Close => app.prompt = None,
+        PromptKey::Ignored => {}
+    }
+}
+
+/// Evaluates the prompt's text against the selected stage (before any stage: the execution
+/// input), with `$$` and the variables as the execution has them.
+pub(crate) fn evaluate_for(app: &mut App) {
+    let exec = &app.session.exec;
+    let stage = app.selected_stage();
+    let input = stage.map_or_else(|| exec.input().clone(), |s| (*s.value).clone());
+    let jsonata = stage
+        .and_then(|s| exec.machine().scope.find(&s.state))
+        .or_else(|| exec.current_state().and_then(|n| exec.machine().scope.find(n)))
+        .is_some_and(|s| s.query_language == crate::asl::definition::QueryLanguage::Jsonata);
+    let (context, variables) = (exec.context().clone(), exec.variables().clone());
+    if let Some(prompt) = app.prompt.as_mut() {
+        prompt.evaluate(&input, &context, &variables, jsonata);
     }
 }
 

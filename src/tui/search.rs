@@ -6,6 +6,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::tui::app::App;
+
 /// The search prompt (open) or the last search (closed, for `]`/`[`).
 #[derive(Clone, Debug, Default)]
 pub struct Search {
@@ -80,6 +82,57 @@ pub fn step<'a>(names: &[&'a str], query: &str, from: Option<&str>, forward: boo
         (0..n).map(|i| (at + n * 2 - i - usize::from(!inclusive)) % n).collect()
     };
     order.into_iter().map(|i| names[i]).find(|name| found.contains(name))
+}
+
+/// A key while the search prompt is open.
+pub(crate) fn on_key(app: &mut App, k: &KeyEvent) {
+    let Some(search) = app.search.as_mut() else { return };
+    let outcome = if k.code == crossterm::event::KeyCode::Null { SearchKey::Edited } else { search.key(k) };
+    let query = search.query.clone();
+    match outcome {
+        SearchKey::Edited => {
+            let origin = search.origin.clone();
+            if let Some(origin) = origin {
+                app.graph_selected = Some(origin);
+            }
+            jump(app, &query, true, true);
+        }
+        SearchKey::Next => jump(app, &query, true, false),
+        SearchKey::Previous => jump(app, &query, false, false),
+        SearchKey::Accept => {
+            app.search = None;
+            if !query.is_empty() {
+                app.last_search = Some(query);
+            }
+        }
+        SearchKey::Cancel => {
+            let origin = app.search.take().and_then(|s| s.origin);
+            if let Some(origin) = origin {
+                crate::tui::update::select_state(app, origin);
+            }
+            app.message = None;
+        }
+        SearchKey::Ignored => {}
+    }
+}
+
+/// Moves the graph cursor to the next (or previous) state matching `query`; says which of how
+/// many it is.
+pub(crate) fn jump(app: &mut App, query: &str, forward: bool, inclusive: bool) {
+    let order = app.graph.reading_order();
+    let names: Vec<&str> = order.iter().map(|b| b.name.as_str()).collect();
+    let found = matches(&names, query);
+    let to = step(&names, query, app.graph_selected.as_deref(), forward, inclusive);
+    let nth = to.and_then(|t| found.iter().position(|f| *f == t)).map_or(0, |i| i + 1);
+    let (count, to) = (found.len(), to.map(str::to_owned));
+    match to {
+        Some(name) => {
+            app.message = Some(format!("'{name}': match {nth} of {count} for '{query}'"));
+            crate::tui::update::select_state(app, name);
+        }
+        None if query.is_empty() => app.message = None,
+        None => app.message = Some(format!("no state matches '{query}'")),
+    }
 }
 
 #[cfg(test)]

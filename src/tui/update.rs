@@ -11,9 +11,9 @@ use crate::tui::drill::{self, Drill, DrillMenu};
 use crate::tui::event::Event;
 use crate::tui::handler;
 use crate::tui::keymap::{self, Action};
-use crate::tui::prompt::{Prompt, PromptKey};
+use crate::tui::prompt::{self, Prompt};
 use crate::tui::reload;
-use crate::tui::search::{self, Search, SearchKey};
+use crate::tui::search::{self, Search};
 
 /// Lines PageUp/PageDown move.
 const PAGE: usize = 10;
@@ -35,11 +35,11 @@ pub fn update(app: &mut App, event: Event) -> bool {
             true
         }
         Event::Key(k) if app.prompt.is_some() => {
-            prompt_key(app, &k);
+            prompt::on_key(app, &k);
             true
         }
         Event::Key(k) if app.search.is_some() => {
-            search_key(app, &k);
+            search::on_key(app, &k);
             true
         }
         Event::Key(k) => match keymap::lookup(&k) {
@@ -57,7 +57,7 @@ pub fn update(app: &mut App, event: Event) -> bool {
         }
         Event::FileChanged(change) => {
             reload::apply(app, change);
-            evaluate_prompt(app);
+            prompt::evaluate_for(app);
             true
         }
         Event::Paste(text) => {
@@ -172,7 +172,7 @@ fn act(app: &mut App, action: Action) {
         Action::SearchNext | Action::SearchPrevious => match app.last_search.clone() {
             Some(query) => {
                 let forward = action == Action::SearchNext;
-                jump_to_match(app, &query, forward, false);
+                search::jump(app, &query, forward, false);
             }
             None => app.message = Some("no search yet: / finds a state by name".into()),
         },
@@ -210,97 +210,12 @@ fn paste(app: &mut App, text: &str) {
         dialog.paste(text);
     } else if let Some(prompt) = app.prompt.as_mut() {
         prompt.text.push_str(&text.replace(['\r', '\n'], " "));
-        evaluate_prompt(app);
+        prompt::evaluate_for(app);
     } else if let Some(search) = app.search.as_mut() {
         search.query.push_str(&text.replace(['\r', '\n'], " "));
-        search_key(app, &crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Null));
+        search::on_key(app, &crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Null));
     } else {
         app.message = Some(format!("pasted text ignored ({} chars): no field to paste into", text.chars().count()));
-    }
-}
-
-/// A key while the expression prompt is open.
-fn prompt_key(app: &mut App, k: &crossterm::event::KeyEvent) {
-    let history = app.prompt_history.clone();
-    let Some(prompt) = app.prompt.as_mut() else { return };
-    match prompt.key(k, &history) {
-        PromptKey::Edited => evaluate_prompt(app),
-        PromptKey::Keep => {
-            let text = prompt.text.trim().to_owned();
-            prompt.browsing = None;
-            if !text.is_empty() && app.prompt_history.last() != Some(&text) {
-                app.prompt_history.push(text);
-            }
-        }
-        PromptKey::Close => app.prompt = None,
-        PromptKey::Ignored => {}
-    }
-}
-
-/// Evaluates the prompt's text against the selected stage (before any stage: the execution
-/// input), with `$$` and the variables as the execution has them.
-fn evaluate_prompt(app: &mut App) {
-    let exec = &app.session.exec;
-    let stage = app.selected_stage();
-    let input = stage.map_or_else(|| exec.input().clone(), |s| (*s.value).clone());
-    let jsonata = stage
-        .and_then(|s| exec.machine().scope.find(&s.state))
-        .or_else(|| exec.current_state().and_then(|n| exec.machine().scope.find(n)))
-        .is_some_and(|s| s.query_language == crate::asl::definition::QueryLanguage::Jsonata);
-    let (context, variables) = (exec.context().clone(), exec.variables().clone());
-    if let Some(prompt) = app.prompt.as_mut() {
-        prompt.evaluate(&input, &context, &variables, jsonata);
-    }
-}
-
-/// A key while the search prompt is open.
-fn search_key(app: &mut App, k: &crossterm::event::KeyEvent) {
-    let Some(search) = app.search.as_mut() else { return };
-    let outcome = if k.code == crossterm::event::KeyCode::Null { SearchKey::Edited } else { search.key(k) };
-    let query = search.query.clone();
-    match outcome {
-        SearchKey::Edited => {
-            let origin = search.origin.clone();
-            if let Some(origin) = origin {
-                app.graph_selected = Some(origin);
-            }
-            jump_to_match(app, &query, true, true);
-        }
-        SearchKey::Next => jump_to_match(app, &query, true, false),
-        SearchKey::Previous => jump_to_match(app, &query, false, false),
-        SearchKey::Accept => {
-            app.search = None;
-            if !query.is_empty() {
-                app.last_search = Some(query);
-            }
-        }
-        SearchKey::Cancel => {
-            let origin = app.search.take().and_then(|s| s.origin);
-            if let Some(origin) = origin {
-                select_state(app, origin);
-            }
-            app.message = None;
-        }
-        SearchKey::Ignored => {}
-    }
-}
-
-/// Moves the graph cursor to the next (or previous) state matching `query`; says which of how
-/// many it is.
-fn jump_to_match(app: &mut App, query: &str, forward: bool, inclusive: bool) {
-    let order = app.graph.reading_order();
-    let names: Vec<&str> = order.iter().map(|b| b.name.as_str()).collect();
-    let found = search::matches(&names, query);
-    let to = search::step(&names, query, app.graph_selected.as_deref(), forward, inclusive);
-    let nth = to.and_then(|t| found.iter().position(|f| *f == t)).map_or(0, |i| i + 1);
-    let (count, to) = (found.len(), to.map(str::to_owned));
-    match to {
-        Some(name) => {
-            app.message = Some(format!("'{name}': match {nth} of {count} for '{query}'"));
-            select_state(app, name);
-        }
-        None if query.is_empty() => app.message = None,
-        None => app.message = Some(format!("no state matches '{query}'")),
     }
 }
 
@@ -414,7 +329,7 @@ fn scroll(app: &mut App, action: Action) {
 
 /// Moves the graph cursor to `name`, and the stage view with it: to the last stage shown of
 /// that state, or back to following the execution when it has none.
-fn select_state(app: &mut App, name: String) {
+pub(crate) fn select_state(app: &mut App, name: String) {
     let stages = app.session.exec.stages();
     match app.drill() {
         // Drilled in, the stage view stays in the branch: the state's last stage there, if any.
