@@ -38,7 +38,8 @@ pub fn pipeline(state: &State) -> Vec<PipelineStage> {
             out.push(st(StageKind::AfterItemSelector, "ItemSelector", m.item_selector.is_some()));
             out.push(st(StageKind::AfterItemBatcher, "ItemBatcher", m.item_batcher.is_some()));
         }
-        if produces_result(state) {
+        // A JSONata Pass has no Result: its Output is its only data field.
+        if produces_result(state) && !matches!(state.kind, StateKind::Pass(_)) {
             out.push(st(StageKind::Result, result_field(state), true));
         }
         if !matches!(state.kind, StateKind::Fail(_)) {

@@ -92,3 +92,21 @@ fn retry_and_wait_decisions_read_as_sentences() {
     );
     assert_eq!(wait_line(30.0, "2026-01-01T00:00:30Z"), "Wait 30 s → 2026-01-01T00:00:30Z");
 }
+
+#[test]
+fn a_jsonata_state_lists_arguments_output_and_assign() {
+    let m = machine(
+        r#"{"QueryLanguage": "JSONata", "StartAt": "Call", "States": {
+            "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Arguments": {"FunctionName": "f"}, "Assign": {"x": 1}, "Next": "Done"},
+            "Done": {"Type": "Pass", "Output": "{% $x %}", "End": true}}}"#,
+    );
+    let kinds = |s: &State| pipeline(s).iter().map(|p| p.kind.as_str()).collect::<Vec<_>>();
+    assert_eq!(kinds(&m.scope.states[0]), ["input", "afterArguments", "result", "output", "variables"]);
+    assert_eq!(kinds(&m.scope.states[1]), ["input", "output"]);
+    let output = pipeline(&m.scope.states[1])[1];
+    assert_eq!(
+        stage_line(&m.scope.states[1], &output, None),
+        "Output: the state's output, its {% %} expressions evaluated"
+    );
+}
