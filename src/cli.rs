@@ -10,6 +10,7 @@ macro_rules! outln {
 }
 
 mod check_flags;
+mod eval;
 mod graph;
 pub(crate) mod handlers;
 mod run;
@@ -41,6 +42,8 @@ pub enum Command {
     /// Open the debugger (the same as `statescope FILE`).
     #[cfg(feature = "tui")]
     Debug(debug::DebugArgs),
+    /// Evaluate one JSONPath, intrinsic call or JSONata expression against a document.
+    Eval(eval::EvalArgs),
     /// Check definitions like AWS's CreateStateMachine does, and more.
     Validate(validate::ValidateArgs),
     /// Execute a machine headless and print its outcome.
@@ -82,13 +85,14 @@ pub fn main(args: Args) -> ExitCode {
     match command {
         #[cfg(feature = "tui")]
         Command::Debug(a) => debug::run(&a),
+        Command::Eval(a) => eval::run(&a),
         Command::Validate(a) => validate::run(&a),
         Command::Run(a) => run::run(&a),
         Command::Graph(a) => graph::run(&a),
         Command::Test(a) => test::run(&a),
         Command::Codes | Command::Explain { code: None } => {
-            let width = crate::asl::explain::all_codes().map(|(c, _)| c.len()).max().unwrap_or(0);
-            for (code, meaning) in crate::asl::explain::all_codes() {
+            let width = crate::asl::codes::explain::all_codes().map(|(c, _)| c.len()).max().unwrap_or(0);
+            for (code, meaning) in crate::asl::codes::explain::all_codes() {
                 outln!("{code:width$}  {meaning}");
             }
             ExitCode::SUCCESS
@@ -99,7 +103,7 @@ pub fn main(args: Args) -> ExitCode {
 
 /// `statescope explain CODE`: the long text, or a hint when the code is unknown (exit 2).
 fn explain(code: &str) -> ExitCode {
-    use crate::asl::explain::{all_codes, explain};
+    use crate::asl::codes::explain::{all_codes, explain};
     match explain(code) {
         Some(text) => {
             let (name, meaning) = all_codes().find(|(c, _)| c.eq_ignore_ascii_case(code)).unwrap_or((code, ""));

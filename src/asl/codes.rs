@@ -2,6 +2,8 @@
 //! docs and users' scripts grep for them. `ASL0xx` = syntax/schema, `ASL1xx` = graph,
 //! `ASL2xx` = expressions, `ASL3xx` = state-specific rules, `ASL4xx` = mock configs, `ASL9xx` = input-format notes.
 
+pub mod explain;
+
 pub const SYNTAX: &str = "ASL001";
 pub const DUPLICATE_KEY: &str = "ASL002";
 pub const NOT_AN_OBJECT: &str = "ASL003";

@@ -121,7 +121,7 @@ fn placeholder_resource_names_the_substitution_and_says_nothing_else() {
     let d = &checked.diagnostics[0];
     assert_eq!(d.code, codes::PLACEHOLDER_RESOURCE);
     assert!(d.message.contains("'Work'") && d.message.contains("'${ChargeFunctionArn}'"), "{}", d.message);
-    assert!(d.help.as_deref().is_some_and(|h| h.contains("'ChargeFunctionArn'")));
+    assert!(d.help.as_deref().is_some_and(|h| h.contains("--substitute ChargeFunctionArn=")));
     assert!(codes_of(&one_task(&format!(r#"{SQS}, "TimeoutSeconds": 5"#))).is_empty());
 }
 
