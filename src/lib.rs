@@ -11,3 +11,6 @@ pub mod tui;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod graph;
+/// `statescope serve`: the Step Functions API on localhost.
+#[cfg(feature = "server")]
+pub mod server;
