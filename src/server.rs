@@ -175,7 +175,8 @@ async fn serve(server: Arc<Server>, addr: SocketAddr) -> ExitCode {
 }
 
 fn load_mocks(path: &std::path::Path) -> Result<MockConfig, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read mock config '{}': {e}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read mock config '{}': {e}", path.display()))?;
     let parsed = parse_mock_config(&text);
     if let Some(d) = parsed.diagnostics.iter().find(|d| d.is_error()) {
         let source = crate::asl::source::Source::new(path.display().to_string(), text.clone());

@@ -120,8 +120,8 @@ fn send(server: &Arc<Server>, token: &str, signal: Signal) -> Result<Value, ApiE
 pub fn send_success(server: &Arc<Server>, p: &Params) -> Result<Value, ApiError> {
     let token = p.string("taskToken")?;
     let output = p.string("output")?;
-    let value: Value = serde_json::from_str(&output)
-        .map_err(|e| ApiError::new("InvalidOutput", format!("Invalid Output: '{e}'")))?;
+    let value: Value =
+        serde_json::from_str(&output).map_err(|e| ApiError::new("InvalidOutput", format!("Invalid Output: '{e}'")))?;
     send(server, &token, Signal::Success(value))
 }
 

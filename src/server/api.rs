@@ -24,7 +24,11 @@ pub fn router(server: Arc<Server>) -> Router {
         .with_state(server)
 }
 
-async fn handle(State(server): State<Arc<Server>>, headers: HeaderMap, body: Result<Bytes, axum::extract::rejection::BytesRejection>) -> Response {
+async fn handle(
+    State(server): State<Arc<Server>>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
     let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
     let result = match body {
         Err(_) => Err(protocol::too_large()),

@@ -21,7 +21,9 @@ pub fn aws_wording(d: &Diagnostic, tree: Option<&Value>) -> String {
     let at = |pointer: &str| if pointer.is_empty() { String::new() } else { format!(" at {pointer}") };
     let value = || tree.and_then(|t| t.pointer(&d.pointer)).and_then(Value::as_str).unwrap_or_default();
     match d.code {
-        codes::BAD_TIMESTAMP => format!("SCHEMA_VALIDATION_FAILED: String does not match RFC3339 timestamp{}", at(&d.pointer)),
+        codes::BAD_TIMESTAMP => {
+            format!("SCHEMA_VALIDATION_FAILED: String does not match RFC3339 timestamp{}", at(&d.pointer))
+        }
         codes::BAD_RESOURCE => format!(
             "SCHEMA_VALIDATION_FAILED: The resource provided {} is not recognized. The value is not a valid resource ARN, or the resource is not available in this region.{}",
             value(),
@@ -36,7 +38,9 @@ pub fn aws_wording(d: &Diagnostic, tree: Option<&Value>) -> String {
                 at(parent)
             )
         }
-        codes::MISSING_TARGET => format!("MISSING_TRANSITION_TARGET: Missing 'Next' target: {}{}", value(), at(&d.pointer)),
+        codes::MISSING_TARGET => {
+            format!("MISSING_TRANSITION_TARGET: Missing 'Next' target: {}{}", value(), at(&d.pointer))
+        }
         codes::SYNTAX | codes::DUPLICATE_KEY => format!("INVALID_JSON_DESCRIPTION: {}", capitalised(&d.message)),
         _ => format!("SCHEMA_VALIDATION_FAILED: {}{}", capitalised(&d.message), at(&d.pointer)),
     }
@@ -85,7 +89,7 @@ mod tests {
     #[test]
     fn other_errors_keep_statescope_s_message_under_an_aws_code() {
         let definition = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}}"#;
-        let checked = check(&Source::new("d.json", definition.into()));
+        let checked = check(&Source::new("d.json", definition.to_string()));
         let m = message(definition, &checked.diagnostics);
         assert!(m.starts_with("Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing 'Next' target: B at /States/A/Next"), "{m}");
     }

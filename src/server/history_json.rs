@@ -47,7 +47,8 @@ pub fn server_event(id: u32, timestamp_ms: i64, type_name: &str, details: Value)
 }
 
 fn event(id: u32, previous: u32, timestamp_ms: i64, type_name: &str, details: Option<(String, Value)>) -> Value {
-    let mut o = json!({"timestamp": epoch_seconds(timestamp_ms), "type": type_name, "id": id, "previousEventId": previous});
+    let mut o =
+        json!({"timestamp": epoch_seconds(timestamp_ms), "type": type_name, "id": id, "previousEventId": previous});
     if let Some((key, d)) = details {
         o[key] = d;
     }

@@ -15,10 +15,7 @@ use crate::asl::source::Source;
 
 /// Milliseconds since the epoch, from the real clock (creation dates, execution starts).
 pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or_default()
 }
 
 /// Parses and validates a definition; `InvalidDefinition` in AWS's words when it has errors.
@@ -27,7 +24,11 @@ pub fn build(definition: &str) -> Result<Arc<StateMachine>, ApiError> {
     if checked.has_errors() {
         return Err(ApiError::new("InvalidDefinition", definition_error::message(definition, &checked.diagnostics)));
     }
-    checked.machine.take().map(Arc::new).ok_or_else(|| ApiError::new("InvalidDefinition", "Invalid State Machine Definition"))
+    checked
+        .machine
+        .take()
+        .map(Arc::new)
+        .ok_or_else(|| ApiError::new("InvalidDefinition", "Invalid State Machine Definition"))
 }
 
 fn machine_type(p: &Params) -> Result<String, ApiError> {
@@ -112,7 +113,10 @@ pub fn update(server: &Arc<Server>, p: &Params) -> Result<Value, ApiError> {
     let definition = p.opt_string("definition")?;
     let role_arn = p.opt_string("roleArn")?;
     if definition.is_none() && role_arn.is_none() {
-        return Err(ApiError::new("MissingRequiredParameter", "Either the definition or the roleArn must be specified"));
+        return Err(ApiError::new(
+            "MissingRequiredParameter",
+            "Either the definition or the roleArn must be specified",
+        ));
     }
     if let Some(d) = definition {
         record.machine = build(&d)?;

@@ -199,13 +199,14 @@ mod tests {
         assert_eq!(parse_body(b"{\"a\":").map_err(|e| e.kind).err(), Some("SerializationException"));
         assert_eq!(parse_body(b"[1]").map_err(|e| e.kind).err(), Some("SerializationException"));
         let big = vec![b' '; MAX_BODY_BYTES + 1];
-        let e = parse_body(&big).err().expect("refused");
+        let e = parse_body(&big).expect_err("refused");
         assert_eq!((e.kind, e.status), ("RequestEntityTooLargeException", 413));
     }
 
     #[test]
     fn members_are_type_checked() {
-        let p = parse_body(br#"{"name": 3, "maxResults": "x", "input": "{bad", "ok": "yes", "big": 5000}"#).expect("object");
+        let p = parse_body(br#"{"name": 3, "maxResults": "x", "input": "{bad", "ok": "yes", "big": 5000}"#)
+            .expect("object");
         assert_eq!(p.string("name").map_err(|e| e.kind), Err("SerializationException"));
         assert_eq!(p.string("absent").map_err(|e| e.kind), Err("ValidationException"));
         assert_eq!(p.max_results().map_err(|e| e.kind), Err("SerializationException"));

@@ -105,7 +105,12 @@ pub struct ExecutionCell {
 impl ExecutionCell {
     pub fn new(record: ExecRecord) -> Arc<ExecutionCell> {
         let (done, _) = watch::channel(false);
-        Arc::new(ExecutionCell { record: Mutex::new(record), stop: AtomicBool::new(false), stop_notify: Notify::new(), done })
+        Arc::new(ExecutionCell {
+            record: Mutex::new(record),
+            stop: AtomicBool::new(false),
+            stop_notify: Notify::new(),
+            done,
+        })
     }
 
     pub fn lock(&self) -> MutexGuard<'_, ExecRecord> {

@@ -115,7 +115,8 @@ async fn drive(server: Arc<Server>, cell: Arc<ExecutionCell>, machine: Arc<State
             Status::Running => tokio::task::yield_now().await,
             Status::AwaitingTask(request) => match wait_for(&server, &cell, &exec, &request).await {
                 Waited::Answer(answer) => {
-                    let given = Answer { state: request.state.clone(), invocation: request.invocation, answer: answer.clone() };
+                    let given =
+                        Answer { state: request.state.clone(), invocation: request.invocation, answer: answer.clone() };
                     cell.lock().answers.push(given);
                     if blocking {
                         tokio::task::block_in_place(|| exec.answer(answer));
@@ -141,7 +142,8 @@ async fn drive(server: Arc<Server>, cell: Arc<ExecutionCell>, machine: Arc<State
                     "ExecutionFailed",
                     json!({"error": "States.Runtime", "cause": cause}),
                 );
-                let end = Ending { status: "FAILED", output: None, error: Some("States.Runtime".into()), cause: Some(cause) };
+                let end =
+                    Ending { status: "FAILED", output: None, error: Some("States.Runtime".into()), cause: Some(cause) };
                 append(&server, &cell, vec![event], &mut published, end, exec.now_ms());
                 break;
             }

@@ -81,7 +81,8 @@ impl Store {
             params![r.arn, record_json(r).to_string()],
         )?;
         {
-            let mut insert = tx.prepare_cached("INSERT OR REPLACE INTO events (arn, idx, event) VALUES (?1, ?2, ?3)")?;
+            let mut insert =
+                tx.prepare_cached("INSERT OR REPLACE INTO events (arn, idx, event) VALUES (?1, ?2, ?3)")?;
             for (i, e) in r.events.iter().enumerate().skip(from) {
                 insert.execute(params![r.arn, i as i64, e.to_string()])?;
             }
@@ -93,7 +94,9 @@ impl Store {
         let conn = self.conn();
         let e = |e: rusqlite::Error| e.to_string();
         let mut machines = Vec::new();
-        let mut q = conn.prepare("SELECT arn, name, definition, role_arn, kind, created_ms FROM machines ORDER BY rowid").map_err(e)?;
+        let mut q = conn
+            .prepare("SELECT arn, name, definition, role_arn, kind, created_ms FROM machines ORDER BY rowid")
+            .map_err(e)?;
         let rows = q
             .query_map([], |r| {
                 Ok((r.get::<_, String>(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
@@ -117,7 +120,8 @@ impl Store {
         for text in records {
             let v: Value = serde_json::from_str(&text).map_err(|err| format!("stored execution: {err}"))?;
             let mut r = record_from_json(&v).ok_or("a stored execution is malformed")?;
-            let stored: Vec<String> = events.query_map([&r.arn], |row| row.get(0)).map_err(e)?.collect::<Result<_, _>>().map_err(e)?;
+            let stored: Vec<String> =
+                events.query_map([&r.arn], |row| row.get(0)).map_err(e)?.collect::<Result<_, _>>().map_err(e)?;
             r.events = stored.iter().filter_map(|t| serde_json::from_str(t).ok()).collect();
             executions.push(r);
         }

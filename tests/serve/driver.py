@@ -264,20 +264,24 @@ def test_stop_execution(s):
 
 
 def test_test_state_inspection_levels(s):
-    sfn = s.client()
+    # TestState carries the API model's `sync-` host prefix, like StartSyncExecution.
+    sfn = s.client(inject_host_prefix=False)
     state = json.dumps({"Type": "Pass", "InputPath": "$.order", "Parameters": {"id.$": "$.id", "n": 1},
                         "ResultPath": "$.out", "Next": "Later"})
     inp = json.dumps({"order": {"id": "A7"}})
     info = sfn.test_state(definition=state, input=inp, roleArn=ROLE, inspectionLevel="INFO")
     assert info["status"] == "SUCCEEDED" and info["nextState"] == "Later", info
-    assert json.loads(info["output"]) == {"id": "A7", "out": {"id": "A7", "n": 1}}, info
+    # ResultPath writes into the state's raw input, not into what InputPath selected.
+    after = {"order": {"id": "A7"}, "out": {"id": "A7", "n": 1}}
+    assert json.loads(info["output"]) == after, info
     assert "inspectionData" not in info, info
     for level in ("DEBUG", "TRACE"):
         r = sfn.test_state(definition=state, input=inp, roleArn=ROLE, inspectionLevel=level)
         data = r["inspectionData"]
         assert json.loads(data["afterInputPath"]) == {"id": "A7"}, data
         assert json.loads(data["afterParameters"]) == {"id": "A7", "n": 1}, data
-        assert json.loads(data["afterResultPath"]) == {"id": "A7", "out": {"id": "A7", "n": 1}}, data
+        assert json.loads(data["afterResultPath"]) == after, data
+        assert json.loads(data["input"]) == {"order": {"id": "A7"}}, data
     task = json.dumps({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
                        "Parameters": {"FunctionName": "f", "Payload.$": "$"},
                        "Catch": [{"ErrorEquals": ["Boom"], "Next": "Handle"}], "End": True})
@@ -289,6 +293,20 @@ def test_test_state_inspection_levels(s):
     assert r["status"] == "SUCCEEDED" and json.loads(r["inspectionData"]["result"]) == {"Payload": 5}, r
     expect_error("InvalidDefinition", sfn.test_state, definition='{"Type": "Pass", "Bogus": 1, "End": true}',
                  roleArn=ROLE)
+    # A retrier that matches: AWS answers RETRIABLE instead of retrying.
+    flaky = json.dumps({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"},
+                        "Retry": [{"ErrorEquals": ["Lambda.TooManyRequestsException"], "MaxAttempts": 2}], "End": True})
+    r = sfn.test_state(definition=flaky, roleArn=ROLE,
+                       mock={"errorOutput": {"error": "Lambda.TooManyRequestsException", "cause": "slow down"}})
+    assert (r["status"], r["error"]) == ("RETRIABLE", "Lambda.TooManyRequestsException"), r
+    # stateName picks a state of a whole machine; variables are in scope; JSONata works.
+    machine = json.dumps({"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Next": "B"},
+        "B": {"Type": "Pass", "Output": "{% $states.input.n * $factor %}", "End": True}}})
+    r = sfn.test_state(definition=machine, stateName="B", input='{"n": 4}', variables='{"factor": 10}',
+                       roleArn=ROLE, inspectionLevel="DEBUG")
+    assert r["status"] == "SUCCEEDED" and json.loads(r["output"]) == 40 and "nextState" not in r, r
+    expect_error("ValidationException", sfn.test_state, definition=machine, stateName="Nope", roleArn=ROLE)
 
 
 def test_start_sync_execution_express(s):
