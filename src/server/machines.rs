@@ -24,11 +24,7 @@ pub fn build(definition: &str) -> Result<Arc<StateMachine>, ApiError> {
     if checked.has_errors() {
         return Err(ApiError::new("InvalidDefinition", definition_error::message(definition, &checked.diagnostics)));
     }
-    checked
-        .machine
-        .take()
-        .map(Arc::new)
-        .ok_or_else(|| ApiError::new("InvalidDefinition", "Invalid State Machine Definition"))
+    checked.machine.take().ok_or_else(|| ApiError::new("InvalidDefinition", "Invalid State Machine Definition"))
 }
 
 fn machine_type(p: &Params) -> Result<String, ApiError> {

@@ -163,7 +163,14 @@ fn wrong_type(name: &str, expected: &str, got: &Value) -> ApiError {
 
 /// A timestamp as the JSON protocols send it: seconds since the epoch, with milliseconds.
 pub fn epoch_seconds(ms: i64) -> Value {
-    json!(ms as f64 / 1000.0)
+    let (secs, millis) = (ms.div_euclid(1000), ms.rem_euclid(1000));
+    if millis == 0 {
+        return json!(secs);
+    }
+    // Exact decimal text (`ms as f64 / 1000.0` can print 1767225600.1229999), as the history
+    // export writes it.
+    let text = format!("{secs}.{millis:03}");
+    serde_json::from_str(text.trim_end_matches('0')).unwrap_or(json!(secs))
 }
 
 /// AWS's resource name rule (state machines, activities, executions): 1-80 characters, none
@@ -221,6 +228,13 @@ mod tests {
     fn errors_have_the_aws_body() {
         let e = ApiError::new("ExecutionDoesNotExist", "Execution Does Not Exist: 'x'");
         assert_eq!(e.body(), json!({"__type": "ExecutionDoesNotExist", "message": "Execution Does Not Exist: 'x'"}));
+    }
+
+    #[test]
+    fn timestamps_are_exact_epoch_seconds() {
+        assert_eq!(epoch_seconds(1_767_225_600_123).to_string(), "1767225600.123");
+        assert_eq!(epoch_seconds(1_767_225_600_000).to_string(), "1767225600");
+        assert_eq!(epoch_seconds(1_500).to_string(), "1.5");
     }
 
     #[test]

@@ -91,7 +91,7 @@ async fn drive(server: Arc<Server>, cell: Arc<ExecutionCell>, machine: Arc<State
     };
     let recorder = Arc::new(Recorder { inner: server.handlers.with(mocks), seen: Mutex::new(Vec::new()) });
     let blocking = !server.handlers.handlers.is_empty();
-    let mut exec = Execution::with_tasks(&machine, input, config, recorder.clone(), recorded);
+    let mut exec = Execution::with_tasks(machine, input, config, recorder.clone(), recorded);
     loop {
         if cell.stop_requested() {
             abort(&server, &cell, &exec, &mut published);
@@ -274,7 +274,7 @@ fn limits(exec: &Execution) -> (Option<u64>, Option<u64>) {
     (details["timeoutInSeconds"].as_u64(), details["heartbeatInSeconds"].as_u64())
 }
 
-async fn wait_for(server: &Server, cell: &ExecutionCell, exec: &Execution<'_>, request: &TaskRequest) -> Waited {
+async fn wait_for(server: &Server, cell: &ExecutionCell, exec: &Execution, request: &TaskRequest) -> Waited {
     let (exec_arn, name) = {
         let r = cell.lock();
         (r.arn.clone(), r.name.clone())

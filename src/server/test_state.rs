@@ -146,7 +146,7 @@ pub fn test_state(server: &Arc<Server>, p: &Params) -> Result<Value, ApiError> {
         execution_name: "TestState".into(),
         ..ExecutionConfig::default()
     };
-    let mut exec = Execution::with_tasks(&machine, input, config, tasks, RecordedAnswers::default());
+    let mut exec = Execution::with_tasks(machine, input, config, tasks, RecordedAnswers::default());
     let status = if server.handlers.handlers.is_empty() {
         exec.run().clone()
     } else {
