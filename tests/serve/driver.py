@@ -217,6 +217,8 @@ def test_activity_worker(s):
     t.join(15)
     d = wait_done(sfn, ex)
     assert d["status"] == "SUCCEEDED" and json.loads(d["output"]) == {"n": 42}, d
+    types = [e["type"] for e in history(sfn, ex)]
+    assert types[2:5] == ["ActivityScheduled", "ActivityStarted", "ActivitySucceeded"], types
     assert activity in [a["activityArn"] for a in sfn.list_activities()["activities"]]
 
 
