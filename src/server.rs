@@ -14,6 +14,8 @@ mod registry;
 mod runner;
 mod store;
 mod test_state;
+#[cfg(test)]
+mod tests;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
