@@ -39,7 +39,7 @@ impl Family {
         if resource.starts_with("arn:aws:lambda:") {
             return Family::Lambda;
         }
-        if resource.strip_prefix("arn:aws:states:").and_then(|r| r.splitn(4, ':').nth(2)) == Some("activity") {
+        if resource.strip_prefix("arn:aws:states:").and_then(|r| r.split(':').nth(2)) == Some("activity") {
             return Family::Activity;
         }
         let tail = resource.strip_prefix("arn:aws:states:::").unwrap_or(resource);
