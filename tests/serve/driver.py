@@ -376,6 +376,18 @@ def test_restart_with_store():
             second.stop()
 
 
+def test_real_clock_sleeps():
+    real = Server("--clock", "real", "-q")
+    try:
+        sfn = real.client()
+        arn = create(sfn, "Sleepy", {"Nap": {"Type": "Wait", "Seconds": 1, "End": True}})
+        started = time.time()
+        d = wait_done(sfn, sfn.start_execution(stateMachineArn=arn)["executionArn"])
+        assert d["status"] == "SUCCEEDED" and time.time() - started >= 0.95, time.time() - started
+    finally:
+        real.stop()
+
+
 def test_aws_cli_smoke(s):
     env = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION=REGION,
                AWS_DISABLE_HOST_PREFIX_INJECTION="true", AWS_PAGER="")
