@@ -163,18 +163,35 @@ async fn serve(server: Arc<Server>, addr: SocketAddr) -> ExitCode {
         eprintln!("statescope serve: resumed {resumed} running execution(s) from the store");
     }
     let app = api::router(server.clone());
-    let shutdown = async {
+    let (stopping, mut grace) = tokio::sync::watch::channel(false);
+    let shutdown = async move {
         let _ = tokio::signal::ctrl_c().await;
         eprintln!("statescope serve: stopping");
+        stopping.send_replace(true);
     };
-    match axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
+    let serving = axum::serve(listener, app).with_graceful_shutdown(shutdown);
+    tokio::select! {
+        result = serving => match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        // Requests still open after the grace period (a 60 s GetActivityTask poll, a
+        // StartSyncExecution waiting for a callback) do not hold the process: they are cut.
+        () = async {
+            let _ = grace.wait_for(|s| *s).await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } => {
+            eprintln!("statescope serve: stopped with requests still open (long polls, waiting syncs)");
+            ExitCode::SUCCESS
         }
     }
 }
+
+/// How long Ctrl-C waits for requests in flight before the server exits anyway.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 
 fn load_mocks(path: &std::path::Path) -> Result<MockConfig, String> {
     let text =

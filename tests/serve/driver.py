@@ -361,7 +361,19 @@ def test_restart_with_store():
         ex = sfn.start_execution(stateMachineArn=arn, name="waiting", input=json.dumps({"order": "b"}))["executionArn"]
         token = token_from_history(sfn, ex)
         before = history(sfn, ex)
+        activity = sfn.create_activity(name="idle")["activityArn"]
+        poller = first.client()
+
+        def poll():
+            try:
+                poller.get_activity_task(activityArn=activity)
+            except Exception:  # cut by the server's stop: expected
+                pass
+        threading.Thread(target=poll, daemon=True).start()
+        time.sleep(0.2)
+        stopping = time.time()
         assert first.stop() == 0, "Ctrl-C stops cleanly"
+        assert time.time() - stopping < 5, "an open 60 s poll does not hold the server"
         second = Server("--store", db, "-q")
         try:
             sfn = second.client()
