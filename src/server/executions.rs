@@ -224,11 +224,7 @@ pub fn history(server: &Arc<Server>, p: &Params) -> Result<Value, ApiError> {
             strip_payloads(e);
         }
     }
-    let mut out = machines::page(events, p, "events")?;
-    if let Some(t) = out.get("nextToken").cloned() {
-        out["nextToken"] = t;
-    }
-    Ok(out)
+    machines::page(events, p, "events")
 }
 
 fn strip_payloads(event: &mut Value) {
