@@ -120,6 +120,11 @@ fn send(server: &Arc<Server>, token: &str, signal: Signal) -> Result<Value, ApiE
 pub fn send_success(server: &Arc<Server>, p: &Params) -> Result<Value, ApiError> {
     let token = p.string("taskToken")?;
     let output = p.string("output")?;
+    if output.len() > super::protocol::MAX_PAYLOAD_BYTES {
+        return Err(ApiError::validation(
+            "1 validation error detected: Value at 'output' failed to satisfy constraint: Member must have length less than or equal to 262144",
+        ));
+    }
     let value: Value =
         serde_json::from_str(&output).map_err(|e| ApiError::new("InvalidOutput", format!("Invalid Output: '{e}'")))?;
     send(server, &token, Signal::Success(value))

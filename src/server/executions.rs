@@ -73,7 +73,15 @@ fn launch(server: &Arc<Server>, p: &Params, sync: bool) -> Result<Arc<ExecutionC
     let cell = ExecutionCell::new(record.clone());
     {
         let mut reg = server.registry();
-        if reg.executions.contains_key(&arn) {
+        if let Some(existing) = reg.executions.get(&arn) {
+            // Idempotent for a Standard execution still running with the same input (AWS's rule).
+            let same = {
+                let r = existing.lock();
+                r.status == "RUNNING" && r.input == record.input && !express
+            };
+            if same {
+                return Ok(existing.clone());
+            }
             return Err(ApiError::new("ExecutionAlreadyExists", format!("Execution Already Exists: '{arn}'")));
         }
         if let Some(store) = &server.store {

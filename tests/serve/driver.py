@@ -225,8 +225,12 @@ def test_activity_worker(s):
 def test_callback_with_token_from_history(s):
     sfn = s.client()
     arn = create(sfn, "Approve", CALLBACK)
-    ex = sfn.start_execution(stateMachineArn=arn, input=json.dumps({"order": "o-1"}))["executionArn"]
+    ex = sfn.start_execution(stateMachineArn=arn, name="o-1", input=json.dumps({"order": "o-1"}))["executionArn"]
     token = token_from_history(sfn, ex)
+    # Starting a running Standard execution again with the same name and input is idempotent.
+    again = sfn.start_execution(stateMachineArn=arn, name="o-1", input=json.dumps({"order": "o-1"}))
+    assert again["executionArn"] == ex, again
+    expect_error("ExecutionAlreadyExists", sfn.start_execution, stateMachineArn=arn, name="o-1", input="{}")
     assert sfn.describe_execution(executionArn=ex)["status"] == "RUNNING"
     sfn.send_task_success(taskToken=token, output=json.dumps({"approved": True}))
     d = wait_done(sfn, ex)
