@@ -11,6 +11,9 @@ pub mod tui;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod graph;
+/// Local task handlers (`--handler`): commands that answer Tasks.
+#[cfg(feature = "cli")]
+pub mod handlers;
 /// `statescope serve`: the Step Functions API on localhost.
 #[cfg(feature = "server")]
 pub mod server;

@@ -9,6 +9,11 @@ use crate::asl::intrinsics::Call;
 use crate::asl::jsonpath::Path;
 use crate::asl::source::Span;
 
+mod jsonata_expr;
+mod operator;
+pub use jsonata_expr::JsonataExpr;
+pub use operator::Operator;
+
 /// A value together with where it came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Spanned<T> {
@@ -60,15 +65,32 @@ pub struct Scope {
     /// JSON Pointer of this scope's `States` object, e.g. `/States/Fan/Branches/0/States`.
     pub pointer: String,
     pub span: Span,
+    /// Position in `states` of each name (the first state of that name), so a lookup does
+    /// not scan: validation and every transition look states up by name.
+    by_name: std::collections::HashMap<std::sync::Arc<str>, usize>,
 }
 
 impl Scope {
+    pub fn new(
+        start_at: Spanned<StateName>,
+        states: Vec<State>,
+        unparsed: Vec<String>,
+        pointer: String,
+        span: Span,
+    ) -> Scope {
+        let mut by_name = std::collections::HashMap::with_capacity(states.len());
+        for (i, s) in states.iter().enumerate() {
+            by_name.entry(s.shared_name.clone()).or_insert(i);
+        }
+        Scope { start_at, states, unparsed, pointer, span, by_name }
+    }
+
     pub fn state(&self, name: &str) -> Option<&State> {
-        self.states.iter().find(|s| s.name == name)
+        self.states.get(self.index_of(name)?)
     }
 
     pub fn index_of(&self, name: &str) -> Option<usize> {
-        self.states.iter().position(|s| s.name == name)
+        self.by_name.get(name).copied()
     }
 }
 
@@ -199,8 +221,8 @@ pub enum Expr {
     Path(Path),
     /// `States.Format(…)` and friends.
     Intrinsic(Call),
-    /// The text between `{%` and `%}`, kept verbatim for the JSONata evaluator.
-    Jsonata(String),
+    /// The text between `{%` and `%}`, parsed at load.
+    Jsonata(JsonataExpr),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -311,7 +333,7 @@ pub struct Pass {
 pub enum NumberSource {
     Literal(Value),
     Path(Path),
-    Jsonata(String),
+    Jsonata(JsonataExpr),
 }
 
 #[derive(Clone, Debug)]
@@ -347,7 +369,7 @@ pub enum Condition {
     Not(Box<ChoiceRule>),
     Compare(Comparison),
     /// JSONata `Condition`.
-    Jsonata(Spanned<String>),
+    Jsonata(Spanned<JsonataExpr>),
 }
 
 /// `Variable` + one operator + its operand.
@@ -365,42 +387,6 @@ pub struct Comparison {
 pub enum Operand {
     Literal(Value),
     Path(Path),
-}
-
-/// Choice comparison operators without their `Path` suffix; `Comparison::operand` says
-/// whether the operand is literal or a path.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Operator {
-    StringEquals,
-    StringLessThan,
-    StringGreaterThan,
-    StringLessThanEquals,
-    StringGreaterThanEquals,
-    StringMatches,
-    NumericEquals,
-    NumericLessThan,
-    NumericGreaterThan,
-    NumericLessThanEquals,
-    NumericGreaterThanEquals,
-    BooleanEquals,
-    TimestampEquals,
-    TimestampLessThan,
-    TimestampGreaterThan,
-    TimestampLessThanEquals,
-    TimestampGreaterThanEquals,
-    IsNull,
-    IsPresent,
-    IsNumeric,
-    IsString,
-    IsBoolean,
-    IsTimestamp,
-}
-
-impl Operator {
-    /// The operator as written in ASL, without the `Path` suffix (`NumericEquals`).
-    pub fn name(self) -> &'static str {
-        crate::asl::parse::operator_name(self)
-    }
 }
 
 #[derive(Clone, Debug)]

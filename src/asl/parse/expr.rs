@@ -26,6 +26,15 @@ pub enum PathKind {
 
 /// Parses a path string, reporting errors with a span inside the string.
 pub fn parse_path(node: &Node, text: &str, kind: PathKind, pointer: &str, sink: &mut Sink) -> Option<Path> {
+    if let Some(name) = crate::asl::tree::placeholder_name(text) {
+        // A path given at deployment: unknown, not wrong. '$' stands in so the state is built.
+        let key = pointer.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
+        sink.push(
+            crate::asl::parse::fields::unknown_value(&key, name, node.span, pointer.to_string())
+                .help(format!("statescope uses '$' until you give it a value: --substitute {name}=PATH")),
+        );
+        return Path::parse("$").ok();
+    }
     let path = match Path::parse(text) {
         Ok(p) => p,
         Err(e) => {
@@ -37,6 +46,17 @@ pub fn parse_path(node: &Node, text: &str, kind: PathKind, pointer: &str, sink: 
             return None;
         }
     };
+    for (offset, word) in path.unquoted_literals() {
+        sink.push(
+            Diagnostic::warning(
+                codes::BAD_JSONPATH,
+                format!("'{word}' in '{text}' is not quoted; statescope compares it as the string \"{word}\""),
+            )
+            .at(node.char_span(*offset, word.chars().count()))
+            .pointer(pointer)
+            .help(format!("write '{word}' (quoted) to say what you mean; AWS accepts the unquoted form at creation")),
+        );
+    }
     if let Some(f) = path.trailing_function() {
         // Rule 4.7: AWS accepts the definition but fails the path at runtime.
         let at = text.rfind(&format!(".{f}(")).or_else(|| text.rfind('.')).unwrap_or(0);
@@ -110,6 +130,19 @@ pub fn check_jsonata(node: &Node, s: &str, pointer: &str, sink: &mut Sink) {
     }
     // AWS evaluates with JSONata 2.0 (checklist 8.3), so 2.1's `??` and `?:` do not parse there.
     if let Err(e) = jsonata::parse_version(inner, jsonata::Version::V2_0) {
+        if let Some(name) = crate::asl::tree::placeholder_names(inner).first() {
+            // `{% $states.input.n > ${Limit} %}`: JSONata only once the template is deployed.
+            sink.push(
+                Diagnostic::warning(
+                    codes::UNRESOLVED_INTRINSIC,
+                    format!("this JSONata expression holds the placeholder '${{{name}}}'; it is checked once that has a value"),
+                )
+                .at(node.span)
+                .pointer(pointer)
+                .help(format!("give it a value with --substitute {name}=VALUE")),
+            );
+            return;
+        }
         // Chars before the expression: leading whitespace and the `{%`.
         let before = s.len() - s.trim_start().len() + 2;
         let offset = s[..before].chars().count() + e.position;
@@ -226,7 +259,7 @@ pub fn jsonata_string(node: &Node, s: &str, pointer: &str, sink: &mut Sink) -> O
             );
         }
         check_jsonata(node, s, pointer, sink);
-        return Some(Expr::Jsonata(inner.to_string()));
+        return Some(Expr::Jsonata(inner.into()));
     }
     if trimmed.starts_with("{%") && trimmed.ends_with("%}") && trimmed.len() >= 4 {
         // rule 8.1: only the whole string counts; AWS ran `" {% states.input %} "` as the
@@ -282,7 +315,7 @@ pub fn number_source(
         NodeKind::Number(n) if n.as_f64().is_some_and(|v| v >= 0.0) => NumberSource::Literal(m.value.to_value()),
         NodeKind::String(s) if lang == QueryLanguage::Jsonata && jsonata_text(s).is_some() => {
             check_jsonata(&m.value, s, &f.child(key), sink);
-            NumberSource::Jsonata(jsonata_text(s).unwrap_or_default().to_string())
+            NumberSource::Jsonata(jsonata_text(s).unwrap_or_default().into())
         }
         NodeKind::Number(_) => {
             sink.push(
