@@ -104,6 +104,7 @@ pub fn run(args: &DebugArgs) -> ExitCode {
     };
     let mut app = App::new(session, files);
     app.handlers = args.handlers.config();
+    app.monochrome = crate::tui::terminal::no_color_requested();
     match runtime::run(app, watched) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -128,9 +128,13 @@ pub fn check_jsonata(node: &Node, s: &str, pointer: &str, sink: &mut Sink) {
     if inner.trim().is_empty() {
         return;
     }
+    // Chars before the expression: leading whitespace and the `{%`.
+    let before = s.len() - s.trim_start().len() + 2;
+    let before = s[..before].chars().count();
     // AWS evaluates with JSONata 2.0 (checklist 8.3), so 2.1's `??` and `?:` do not parse there.
-    if let Err(e) = jsonata::parse_version(inner, jsonata::Version::V2_0) {
-        if let Some(name) = crate::asl::tree::placeholder_names(inner).first() {
+    match jsonata::parse_version(inner, jsonata::Version::V2_0) {
+        Err(_) if !crate::asl::tree::placeholder_names(inner).is_empty() => {
+            let name = &crate::asl::tree::placeholder_names(inner)[0];
             // `{% $states.input.n > ${Limit} %}`: JSONata only once the template is deployed.
             sink.push(
                 Diagnostic::warning(
@@ -141,16 +145,27 @@ pub fn check_jsonata(node: &Node, s: &str, pointer: &str, sink: &mut Sink) {
                 .pointer(pointer)
                 .help(format!("give it a value with --substitute {name}=VALUE")),
             );
-            return;
         }
-        // Chars before the expression: leading whitespace and the `{%`.
-        let before = s.len() - s.trim_start().len() + 2;
-        let offset = s[..before].chars().count() + e.position;
-        sink.push(
+        Err(e) => sink.push(
             Diagnostic::error(codes::JSONATA_SYNTAX, format!("JSONata syntax error: {} ({})", e.message, e.code))
-                .at(node.char_span(offset, 1))
+                .at(node.char_span(before + e.position, 1))
                 .pointer(pointer),
-        );
+        ),
+        // A warning, not an error: JavaScript's regex syntax (which AWS's JSONata may accept)
+        // is not this engine's, so the definition may still be valid; only evaluating the
+        // literal fails (S0303, a States.QueryEvaluationError).
+        Ok(ast) => {
+            for (at, why) in &ast.invalid_regexes {
+                sink.push(
+                    Diagnostic::warning(
+                        codes::JSONATA_SYNTAX,
+                        format!("this regular expression does not compile, so evaluating it fails: {why}"),
+                    )
+                    .at(node.char_span(before + at, 1))
+                    .pointer(pointer),
+                );
+            }
+        }
     }
 }
 
