@@ -60,6 +60,9 @@ pub enum Command {
         /// A code (`ASL101`) or lint name (`timeout-missing`).
         code: Option<String>,
     },
+    /// Serve the Step Functions API (AWS JSON 1.0) on localhost for SDKs, the AWS CLI and workers.
+    #[cfg(feature = "server")]
+    Serve(crate::server::ServeArgs),
 }
 
 /// Output format of headless commands.
@@ -90,6 +93,8 @@ pub fn main(args: Args) -> ExitCode {
         Command::Run(a) => run::run(&a),
         Command::Graph(a) => graph::run(&a),
         Command::Test(a) => test::run(&a),
+        #[cfg(feature = "server")]
+        Command::Serve(a) => crate::server::run(&a),
         Command::Codes | Command::Explain { code: None } => {
             let width = crate::asl::codes::explain::all_codes().map(|(c, _)| c.len()).max().unwrap_or(0);
             for (code, meaning) in crate::asl::codes::explain::all_codes() {
