@@ -11,13 +11,14 @@ macro_rules! outln {
 
 mod graph;
 pub(crate) mod handlers;
+pub(crate) mod learn;
 mod run;
 mod test;
 mod validate;
 
 /// `statescope FILE` / `statescope debug FILE`: the interactive debugger.
 #[cfg(feature = "tui")]
-mod debug;
+pub(crate) mod debug;
 
 use std::process::ExitCode;
 
@@ -48,6 +49,8 @@ pub enum Command {
     Graph(graph::GraphArgs),
     /// Run every test case of a mock config (Step Functions Local format) and check the outcomes.
     Test(test::TestArgs),
+    /// Learn ASL: lessons checked on every save (`learn` lists them, `learn N` opens one).
+    Learn(learn::LearnArgs),
     /// List every diagnostic code with its meaning.
     Codes,
 }
@@ -79,6 +82,7 @@ pub fn main(args: Args) -> ExitCode {
         Command::Run(a) => run::run(&a),
         Command::Graph(a) => graph::run(&a),
         Command::Test(a) => test::run(&a),
+        Command::Learn(a) => learn::run(&a),
         Command::Codes => {
             for (code, meaning) in statescope_codes().iter().chain(crate::asl::codes::MOCK) {
                 outln!("{code}  {meaning}");

@@ -11,3 +11,4 @@ pub mod tui;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod graph;
+pub mod learn;

@@ -11,6 +11,7 @@ pub mod event;
 pub mod graph_view;
 pub mod highlight;
 pub mod keymap;
+pub mod lesson;
 pub mod panes;
 pub mod reload;
 pub mod runtime;

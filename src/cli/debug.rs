@@ -39,15 +39,35 @@ pub struct DebugArgs {
 }
 
 pub fn run(args: &DebugArgs) -> ExitCode {
+    match prepare(args) {
+        Ok((app, watched)) => open(app, watched),
+        Err(code) => code,
+    }
+}
+
+/// Runs the debugger on a prepared model until the user quits.
+pub(crate) fn open(app: App, watched: Watched) -> ExitCode {
+    match runtime::run(app, watched) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: terminal: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Reads and checks the files and builds the debugger's model and the files to watch; a
+/// problem is printed and becomes the exit code.
+pub(crate) fn prepare(args: &DebugArgs) -> Result<(App, Watched), ExitCode> {
     let Some(definition) = &args.definition else {
         eprintln!("error: no definition given; usage: statescope FILE [--input FILE] (see --help)");
-        return ExitCode::from(2);
+        return Err(ExitCode::from(2));
     };
     let source = match read(definition) {
         Ok(s) => s,
         Err(d) => {
             eprintln!("error: {}", d.message);
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
     let checked = check(&source);
@@ -56,21 +76,21 @@ pub fn run(args: &DebugArgs) -> ExitCode {
         for d in checked.diagnostics.iter().filter(|d| d.is_error()) {
             eprintln!("{}", diagnostic::render(&source, &index, d));
         }
-        return ExitCode::from(2);
+        return Err(ExitCode::from(2));
     }
     let input_path = args.input.clone().unwrap_or_else(|| beside(definition));
     let input = match read_input(&input_path, args.input.is_some()) {
         Ok(v) => v,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
     let tasks = match tasks(args, checked.runnable()).map(|t| args.handlers.with(t)) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
     let config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() };
@@ -78,7 +98,7 @@ pub fn run(args: &DebugArgs) -> ExitCode {
         Ok(s) => s,
         Err(rejected) => {
             eprintln!("{}", rejected.lines.join("\n"));
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
     let mock = args.mocks.mock_config.as_ref().zip(args.mocks.test_case.as_ref()).map(|(path, case)| MockFile {
@@ -92,13 +112,7 @@ pub fn run(args: &DebugArgs) -> ExitCode {
         Watched { definition: definition.clone(), input: Some(input_path), mock: args.mocks.mock_config.clone() };
     let mut app = App::new(session, files);
     app.handlers = args.handlers.clone();
-    match runtime::run(app, watched) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: terminal: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    Ok((app, watched))
 }
 
 /// The mock config's test case as the task source; without `--mock-config`, every task asks.

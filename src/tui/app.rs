@@ -109,6 +109,8 @@ pub struct App {
     /// them. Esc backs out one level.
     pub drills: Vec<Drill>,
     pub size: (u16, u16),
+    /// `statescope learn N`: the lesson being worked on and the verdict on the last save.
+    pub lesson: Option<crate::tui::lesson::LessonView>,
     /// Highlighted JSON of the stage on screen, kept between frames.
     pub highlight: Cache,
 }
@@ -140,6 +142,7 @@ impl App {
             drill_menu: None,
             drills: Vec::new(),
             size: (120, 40),
+            lesson: None,
             highlight: Cache::default(),
         };
         app.execution_moved();

@@ -28,7 +28,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
     } else {
         diagnostics_height(app, area)
     };
-    let [main, explain, bottom, status] = Layout::vertical([
+    // `statescope learn N`: the lesson on top, as tall as it needs within a third of the screen.
+    let lesson_height = app.lesson.as_ref().map_or(0, |l| panes::lesson::height(l, area.width, area.height / 3));
+    let [lesson, main, explain, bottom, status] = Layout::vertical([
+        Constraint::Length(lesson_height),
         Constraint::Min(8),
         Constraint::Length(explain_height),
         Constraint::Length(bottom_height),
@@ -41,6 +44,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let [history, variables] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(bottom);
 
+    if let Some(view) = &app.lesson {
+        panes::lesson::draw(frame, lesson, view);
+    }
     panes::graph::draw(frame, graph, app);
     panes::stages::draw(frame, stages, app);
     if app.problems == Problems::default() {

@@ -10,6 +10,7 @@ use crate::tui::app::{App, Pane};
 use crate::tui::drill::{self, Drill, DrillMenu};
 use crate::tui::event::Event;
 use crate::tui::keymap::{self, Action};
+use crate::tui::lesson;
 use crate::tui::reload;
 
 /// Lines PageUp/PageDown move.
@@ -26,6 +27,11 @@ pub fn update(app: &mut App, event: Event) -> bool {
             answer_key(app, &k);
             true
         }
+        // In a lesson, `h` asks for a hint (←/→ still move between stages).
+        Event::Key(k) if app.lesson.is_some() && !app.help && lesson::is_hint_key(&k) => {
+            lesson::hint(app);
+            true
+        }
         Event::Key(k) => match keymap::lookup(&k) {
             Some(action) => {
                 act(app, action);
@@ -39,7 +45,9 @@ pub fn update(app: &mut App, event: Event) -> bool {
             true
         }
         Event::FileChanged(change) => {
+            let definition = change.definition.clone();
             reload::apply(app, change);
+            lesson::reloaded(app, definition);
             true
         }
         Event::Tick => false,

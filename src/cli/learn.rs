@@ -1,0 +1,157 @@
+//! `statescope learn [LESSON] [--check [--file F]] [--reset]`: lists the lessons with progress,
+//! opens the debugger on a lesson (on the learner's own working copy, so the shipped lessons
+//! stay pristine), or checks a definition against a lesson's goal headless. The checking is
+//! `crate::learn`'s; this module owns the files: the working copies and the progress record
+//! under the user's state directory.
+
+pub mod progress;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::learn::{self, Lesson};
+
+#[derive(clap::Args, Debug)]
+pub struct LearnArgs {
+    /// The lesson, by number (3) or name (parameters); without one, the list of lessons.
+    pub lesson: Option<String>,
+    /// Check a definition against the lesson's goal without opening the debugger (exit 0
+    /// solved, 1 not yet, 2 unreadable).
+    #[arg(long)]
+    pub check: bool,
+    /// With --check: the definition to check (default: your working copy of the lesson).
+    #[arg(long, value_name = "FILE", requires = "check")]
+    pub file: Option<PathBuf>,
+    /// Start the lesson over: replace your working copy with the starting definition.
+    #[arg(long)]
+    pub reset: bool,
+}
+
+pub fn run(args: &LearnArgs) -> ExitCode {
+    let lessons = match learn::catalog::lessons() {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let Some(name) = &args.lesson else {
+        if args.check {
+            eprintln!("error: --check needs a lesson: statescope learn --check N [--file FILE]");
+            return ExitCode::from(2);
+        }
+        list(&lessons);
+        return ExitCode::SUCCESS;
+    };
+    let Some(lesson) = learn::find(&lessons, name) else {
+        eprintln!("error: no lesson '{name}'; `statescope learn` lists them (1 to {})", lessons.len());
+        return ExitCode::from(2);
+    };
+    if args.check {
+        check(lesson, args.file.as_deref())
+    } else {
+        open(lesson, args.reset)
+    }
+}
+
+/// The list, with ✓ on the lessons solved.
+fn list(lessons: &[Lesson]) {
+    let solved = progress::Progress::load();
+    outln!("Learn ASL: {} lessons. `statescope learn N` opens lesson N.", lessons.len());
+    for l in lessons {
+        let mark = if solved.has(l.slug) { "✓" } else { " " };
+        outln!("{mark} {:>2}. {:<34} {}", l.number, l.title, l.slug);
+    }
+    let done = lessons.iter().filter(|l| solved.has(l.slug)).count();
+    outln!("{done} of {} solved.", lessons.len());
+    if let Some(dir) = progress::state_dir() {
+        outln!("Your work and progress: {}", dir.display());
+    }
+}
+
+/// `--check`: the verdict on a file (default: the working copy); a pass of the working copy
+/// is recorded (checking some other file, an instructor's say, leaves the progress alone).
+fn check(lesson: &Lesson, file: Option<&Path>) -> ExitCode {
+    let path = match file {
+        Some(f) => f.to_path_buf(),
+        None => match progress::working_dir(lesson) {
+            Some(dir) => dir.join(lesson.file_name()),
+            None => {
+                eprintln!("error: no state directory (set STATESCOPE_STATE_DIR or HOME); pass --file");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read '{}': {e}", path.display());
+            return ExitCode::from(2);
+        }
+    };
+    let verdict = lesson.check(&path.display().to_string(), &text);
+    if verdict.passed() {
+        outln!("✓ lesson {} ({}) solved", lesson.number, lesson.title);
+        if file.is_none() {
+            if let Err(e) = progress::Progress::record(lesson.slug) {
+                eprintln!("warning: progress not saved: {e}");
+            }
+        }
+        ExitCode::SUCCESS
+    } else {
+        outln!("✗ lesson {} ({}): not yet", lesson.number, lesson.title);
+        for d in &verdict.differences {
+            outln!("  - {d}");
+        }
+        ExitCode::FAILURE
+    }
+}
+
+/// Opens the debugger on the learner's working copy, made from the starting files if absent
+/// (or with `--reset`).
+fn open(lesson: &Lesson, reset: bool) -> ExitCode {
+    let dir = match progress::prepare_working_copy(lesson, reset) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let definition = dir.join(lesson.file_name());
+    println!("Lesson {}: {}", lesson.number, lesson.title);
+    println!("{}", lesson.teaches);
+    println!("Goal: {}", lesson.goal_text);
+    println!("Edit {} in your editor; every save is checked.", definition.display());
+    open_debugger(lesson, &dir, definition)
+}
+
+#[cfg(feature = "tui")]
+fn open_debugger(lesson: &Lesson, dir: &Path, definition: PathBuf) -> ExitCode {
+    use crate::cli::debug::{self, DebugArgs};
+    use crate::cli::test::MockArgs;
+    let mocks = match &lesson.mock {
+        Some(m) => MockArgs {
+            mock_config: Some(dir.join(format!("{}.mock.json", lesson.slug))),
+            test_case: Some(m.test_case.clone()),
+            state_machine: None,
+        },
+        None => MockArgs::default(),
+    };
+    let args = DebugArgs { definition: Some(definition.clone()), mocks, ..DebugArgs::default() };
+    let (mut app, watched) = match debug::prepare(&args) {
+        Ok(prepared) => prepared,
+        Err(code) => {
+            eprintln!("(fix {} or start over with `statescope learn {} --reset`)", definition.display(), lesson.number);
+            return code;
+        }
+    };
+    let text = std::fs::read_to_string(&definition).unwrap_or_default();
+    app.lesson = Some(crate::tui::lesson::LessonView::new(lesson.clone(), definition.display().to_string(), &text));
+    debug::open(app, watched)
+}
+
+#[cfg(not(feature = "tui"))]
+fn open_debugger(_: &Lesson, _: &Path, definition: PathBuf) -> ExitCode {
+    eprintln!("this build has no debugger; check your work with `statescope learn --check N --file {}`", definition.display());
+    ExitCode::from(2)
+}

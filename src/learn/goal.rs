@@ -1,0 +1,422 @@
+//! A lesson's goal: what a run of the learner's definition must show, and the check that runs it
+//! headless and says, in plain words, what still differs.
+//!
+//! Goal kinds are generic so lessons can be written without code: the outcome, the output, the
+//! states entered, a Catch taken, retries made, the time the run took, a diagnostic code absent
+//! or present (whatever codes the validator has), and fields of the definition itself (so a
+//! lesson can ask for `ResultSelector` rather than accept an output typed in by hand).
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::asl::check::check as check_definition;
+use crate::asl::diagnostic::{self, Diagnostic};
+use crate::asl::engine::history::EventKind;
+use crate::asl::engine::stage::{StageDetail, StageKind};
+use crate::asl::engine::tasks::{NoTasks, RecordedAnswers, TaskSource};
+use crate::asl::engine::{Execution, ExecutionConfig, Status};
+use crate::asl::mock::{MockSource, parse_mock_config};
+use crate::asl::source::{LineIndex, Source};
+use crate::learn::Lesson;
+
+/// One thing the run (or the definition) must show.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Goal {
+    /// The execution ends with this status (`SUCCEEDED`/`FAILED`), and if given this error
+    /// and cause.
+    Status { status: String, error: Option<String>, cause: Option<String> },
+    /// The execution succeeds with exactly this output.
+    Output(Value),
+    /// Exactly these states are entered, in this order (nested states included).
+    Path(Vec<String>),
+    /// These states are entered in this order; others may come between.
+    Visits(Vec<String>),
+    /// The first time this state is entered, its input is this value (what a Map iteration
+    /// or a branch was given, say).
+    StateInput { state: String, equals: Value },
+    /// A Catch takes an error of this name (in this state, if given).
+    Caught { error: String, state: Option<String> },
+    /// This state is retried exactly this many times.
+    Retries { state: String, count: usize },
+    /// The run takes at most this many seconds of (virtual) time.
+    MaxSeconds(f64),
+    /// No diagnostic with this code (`ASL104`, or a lint's code).
+    NoDiagnostic(String),
+    /// A diagnostic with this code.
+    Diagnostic(String),
+    /// The definition has a value at this JSON Pointer (equal to `equals`, if given).
+    Definition { pointer: String, equals: Option<Value> },
+    /// The definition has nothing at this JSON Pointer.
+    NoDefinition(String),
+    /// No Task's `Resource` contains this text.
+    NoResource(String),
+}
+
+impl Goal {
+    /// One entry of `lesson.json`'s `checks`: an object with one kind key.
+    pub fn parse(v: &Value) -> Result<Goal, String> {
+        let Value::Object(o) = v else { return Err(format!("a check must be an object, not {v}")) };
+        let string = |key: &str| o.get(key).and_then(Value::as_str).map(str::to_owned);
+        let names = |key: &str| -> Result<Vec<String>, String> {
+            match o.get(key) {
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .map(|s| s.as_str().map(str::to_owned).ok_or_else(|| format!("'{key}' must list state names")))
+                    .collect(),
+                _ => Err(format!("'{key}' must be an array of state names")),
+            }
+        };
+        let known = |keys: &[&str]| -> Result<(), String> {
+            match o.keys().find(|k| !keys.contains(&k.as_str())) {
+                Some(k) => Err(format!("unknown field '{k}' in check {v}")),
+                None => Ok(()),
+            }
+        };
+        let goal = if let Some(status) = string("status") {
+            known(&["status", "error", "cause"])?;
+            Goal::Status { status, error: string("error"), cause: string("cause") }
+        } else if let Some(output) = o.get("output") {
+            known(&["output"])?;
+            Goal::Output(output.clone())
+        } else if o.contains_key("path") {
+            known(&["path"])?;
+            Goal::Path(names("path")?)
+        } else if o.contains_key("visits") {
+            known(&["visits"])?;
+            Goal::Visits(names("visits")?)
+        } else if let Some(state) = string("stateInput") {
+            known(&["stateInput", "equals"])?;
+            let equals = o.get("equals").cloned().ok_or("'stateInput' needs 'equals', the input expected")?;
+            Goal::StateInput { state, equals }
+        } else if let Some(error) = string("caught") {
+            known(&["caught", "state"])?;
+            Goal::Caught { error, state: string("state") }
+        } else if let Some(state) = string("retried") {
+            known(&["retried", "times"])?;
+            let count = o.get("times").and_then(Value::as_u64).ok_or("'retried' needs 'times', a count")?;
+            Goal::Retries { state, count: count as usize }
+        } else if let Some(n) = o.get("maxSeconds").and_then(Value::as_f64) {
+            known(&["maxSeconds"])?;
+            Goal::MaxSeconds(n)
+        } else if let Some(code) = string("noDiagnostic") {
+            known(&["noDiagnostic"])?;
+            Goal::NoDiagnostic(code)
+        } else if let Some(code) = string("diagnostic") {
+            known(&["diagnostic"])?;
+            Goal::Diagnostic(code)
+        } else if let Some(pointer) = string("definition") {
+            known(&["definition", "equals"])?;
+            Goal::Definition { pointer, equals: o.get("equals").cloned() }
+        } else if let Some(pointer) = string("noDefinition") {
+            known(&["noDefinition"])?;
+            Goal::NoDefinition(pointer)
+        } else if let Some(text) = string("noResource") {
+            known(&["noResource"])?;
+            Goal::NoResource(text)
+        } else {
+            return Err(format!("unknown check {v}"));
+        };
+        Ok(goal)
+    }
+}
+
+/// What a check found: nothing when the lesson is solved, else one plain sentence per
+/// difference.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Verdict {
+    pub differences: Vec<String>,
+}
+
+impl Verdict {
+    pub fn passed(&self) -> bool {
+        self.differences.is_empty()
+    }
+}
+
+/// Longest JSON shown in a sentence; longer values are cut with `…`.
+const SHOWN: usize = 160;
+
+fn shown(v: &Value) -> String {
+    let text = v.to_string();
+    match text.char_indices().nth(SHOWN) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text,
+    }
+}
+
+/// Checks `definition` (named `name` in messages) against the lesson's goals.
+pub(crate) fn check(lesson: &Lesson, name: &str, definition: &str) -> Verdict {
+    let source = Source::new(name, definition);
+    let checked = check_definition(&source);
+    let mut out = Vec::new();
+    let index = LineIndex::new(&source.text);
+    let Some(machine) = checked.runnable() else {
+        let errors: Vec<&Diagnostic> = checked.diagnostics.iter().filter(|d| d.is_error()).collect();
+        out.push(format!("the definition does not validate ({} error(s)); fix it first:", errors.len()));
+        for d in errors.iter().take(5) {
+            out.push(located(&source, &index, d));
+        }
+        return Verdict { differences: out };
+    };
+    let tree: Option<Value> = serde_json::from_str(definition).ok();
+    let run = match run(lesson, machine) {
+        Ok(exec) => Some(exec),
+        Err(why) => {
+            out.push(why);
+            None
+        }
+    };
+    for goal in &lesson.goals {
+        match goal {
+            Goal::NoDiagnostic(code) => {
+                if let Some(d) = checked.diagnostics.iter().find(|d| d.code == code.as_str()) {
+                    out.push(format!("still reported: {}", located(&source, &index, d)));
+                }
+            }
+            Goal::Diagnostic(code) => {
+                if !checked.diagnostics.iter().any(|d| d.code == code.as_str()) {
+                    out.push(format!("the validator does not report {code} yet"));
+                }
+            }
+            Goal::Definition { pointer, equals } => {
+                let Some(tree) = &tree else { continue };
+                match (tree.pointer(pointer), equals) {
+                    (None, _) => out.push(format!("the definition has nothing at {pointer} yet")),
+                    (Some(got), Some(want)) if got != want => {
+                        out.push(format!("{pointer} is {}; the goal is {}", shown(got), shown(want)))
+                    }
+                    _ => {}
+                }
+            }
+            Goal::NoDefinition(pointer) => {
+                if let Some(got) = tree.as_ref().and_then(|t| t.pointer(pointer)) {
+                    out.push(format!("the definition still has {pointer} ({})", shown(got)));
+                }
+            }
+            Goal::NoResource(text) => {
+                for (state, resource) in resources(tree.as_ref()) {
+                    if resource.contains(text.as_str()) {
+                        out.push(format!("Task '{state}' still uses {resource}"));
+                    }
+                }
+            }
+            _ => {
+                if let Some(exec) = &run {
+                    run_goal(goal, exec, &mut out);
+                }
+            }
+        }
+    }
+    Verdict { differences: out }
+}
+
+fn located(source: &Source, index: &LineIndex, d: &Diagnostic) -> String {
+    match diagnostic::position(source, index, d) {
+        Some((line, col)) => format!("{}:{line}:{col}: [{}] {}", source.name, d.code, d.message),
+        None => format!("{}: [{}] {}", source.name, d.code, d.message),
+    }
+}
+
+/// Runs the machine on the lesson's input with its mock's test case.
+fn run<'m>(
+    lesson: &Lesson,
+    machine: &'m crate::asl::definition::StateMachine,
+) -> Result<Execution<'m>, String> {
+    let input: Value = serde_json::from_str(lesson.input)
+        .map_err(|e| format!("the lesson's input is not JSON ({e}): please report this lesson"))?;
+    let tasks: Arc<dyn TaskSource> = match &lesson.mock {
+        None => Arc::new(NoTasks),
+        Some(mock) => {
+            let parsed = parse_mock_config(mock.text);
+            let config = parsed.config.ok_or("the lesson's mock config does not parse: please report this lesson")?;
+            Arc::new(
+                MockSource::new(&config, None, &mock.test_case)
+                    .map_err(|e| format!("the lesson's mock config: {e}: please report this lesson"))?,
+            )
+        }
+    };
+    let mut exec = Execution::with_tasks(machine, input, ExecutionConfig::default(), tasks, RecordedAnswers::default());
+    exec.run();
+    Ok(exec)
+}
+
+/// A goal about the run.
+fn run_goal(goal: &Goal, exec: &Execution, out: &mut Vec<String>) {
+    match goal {
+        Goal::Status { status, error, cause } => {
+            let (got, got_error, got_cause) = outcome(exec.status());
+            if got != *status {
+                let want = match (status.as_str(), error) {
+                    ("FAILED", Some(e)) => format!("fails with {e}"),
+                    ("FAILED", None) => "fails".to_owned(),
+                    _ => "succeeds".to_owned(),
+                };
+                out.push(format!("the execution {}; the goal is that it {want}", describe(exec.status())));
+                return;
+            }
+            if let Some(e) = error.as_ref().filter(|e| got_error.as_deref() != Some(e.as_str())) {
+                out.push(format!("the execution fails with {}; the goal is {e}", got_error.as_deref().unwrap_or("no error")));
+            }
+            if let Some(c) = cause.as_ref().filter(|c| got_cause.as_deref() != Some(c.as_str())) {
+                out.push(format!("the cause is {:?}; the goal is {c:?}", got_cause.as_deref().unwrap_or("")));
+            }
+        }
+        Goal::Output(want) => match exec.status() {
+            Status::Succeeded(got) if **got == *want => {}
+            Status::Succeeded(got) => out.push(format!("the output is {}; the goal is {}", shown(got), shown(want))),
+            // A status goal has said how the run ended already.
+            _ if out.iter().any(|d| d.starts_with("the execution ")) => {}
+            other => out.push(format!("the execution {}; the goal is the output {}", describe(other), shown(want))),
+        },
+        Goal::Path(want) => {
+            let got = entered(exec);
+            if got != *want {
+                out.push(format!("states entered: {}; the goal: {}", arrows(&got), arrows(want)));
+            }
+        }
+        Goal::Visits(want) => {
+            let got = entered(exec);
+            let mut rest = got.iter();
+            if let Some(missing) = want.iter().find(|w| !rest.any(|g| g == *w)) {
+                out.push(format!(
+                    "'{missing}' is not entered where the goal needs it ({}); states entered: {}",
+                    arrows(want),
+                    arrows(&got)
+                ));
+            }
+        }
+        Goal::StateInput { state, equals } => {
+            let first = exec.stages().iter().find(|s| *s.state == **state && s.kind == StageKind::Input);
+            match first {
+                None => out.push(format!("'{state}' is never entered")),
+                Some(s) if *s.value != *equals => out.push(format!(
+                    "'{state}' is first given {}; the goal is {}",
+                    shown(&s.value),
+                    shown(equals)
+                )),
+                Some(_) => {}
+            }
+        }
+        Goal::Caught { error, state } => {
+            let catches = caught(exec);
+            let hit = catches.iter().any(|(s, e)| e == error && state.as_ref().is_none_or(|w| w == s));
+            if !hit {
+                let where_ = state.as_ref().map(|s| format!(" in '{s}'")).unwrap_or_default();
+                let seen = if catches.is_empty() {
+                    "no Catch was taken".to_owned()
+                } else {
+                    let list: Vec<String> = catches.iter().map(|(s, e)| format!("{e} in '{s}'")).collect();
+                    format!("Catches taken: {}", list.join(", "))
+                };
+                out.push(format!("no Catch took {error}{where_} ({seen})"));
+            }
+        }
+        Goal::Retries { state, count } => {
+            let got = exec.stages().iter().filter(|s| *s.state == **state && s.retry.is_some()).count();
+            if got != *count {
+                out.push(format!("'{state}' is retried {got} time(s); the goal is {count}"));
+            }
+        }
+        Goal::MaxSeconds(limit) => {
+            let took = (exec.now_ms() - exec.config().start_ms) as f64 / 1000.0;
+            if took > *limit {
+                out.push(format!("the run takes {took} s; the goal is at most {limit} s"));
+            }
+        }
+        // Checked on the definition, not the run.
+        Goal::NoDiagnostic(_)
+        | Goal::Diagnostic(_)
+        | Goal::Definition { .. }
+        | Goal::NoDefinition(_)
+        | Goal::NoResource(_) => {}
+    }
+}
+
+fn outcome(status: &Status) -> (String, Option<String>, Option<String>) {
+    match status {
+        Status::Succeeded(_) => ("SUCCEEDED".into(), None, None),
+        Status::Failed { error, cause } => ("FAILED".into(), error.clone(), cause.clone()),
+        Status::AwaitingTask(_) => ("WAITING".into(), None, None),
+        Status::Stopped(_) => ("UNSUPPORTED".into(), None, None),
+        Status::Running => ("RUNNING".into(), None, None),
+    }
+}
+
+/// How an execution ended, as the end of "the execution …".
+fn describe(status: &Status) -> String {
+    match status {
+        Status::Succeeded(v) => format!("succeeds with {}", shown(v)),
+        Status::Failed { error, cause } => format!(
+            "fails with {}{}",
+            error.as_deref().unwrap_or("no error"),
+            cause.as_deref().map(|c| format!(" ({c})")).unwrap_or_default()
+        ),
+        Status::AwaitingTask(r) => {
+            format!("stops at Task '{}': the lesson's mock gives it no result (was it renamed?)", r.state)
+        }
+        Status::Stopped(why) => format!("stops: {why}"),
+        Status::Running => "does not finish".to_owned(),
+    }
+}
+
+fn arrows(names: &[String]) -> String {
+    if names.is_empty() { "(none)".to_owned() } else { names.join(" → ") }
+}
+
+/// The names of the states entered, in order.
+fn entered(exec: &Execution) -> Vec<String> {
+    let events = exec.history().events();
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::StateEntered { name, .. } => Some(name.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every Catch taken: (state, error name). The error is the one last thrown: a catch follows
+/// its error at once (a branch's error is noted on the branch's stage, the catch on the
+/// Parallel's, so they are paired by order, not by state).
+fn caught(exec: &Execution) -> Vec<(String, String)> {
+    let mut thrown: Option<String> = None;
+    let mut out = Vec::new();
+    for s in exec.stages().iter() {
+        match s.detail.as_deref() {
+            Some(StageDetail::Error { error, .. }) => thrown = Some(error.clone()),
+            Some(StageDetail::Caught { .. }) => {
+                if let Some(error) = thrown.take() {
+                    out.push((s.state.to_string(), error));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Every Task state's name and `Resource`, at any depth of the definition.
+fn resources(tree: Option<&Value>) -> Vec<(String, String)> {
+    fn walk(states: &Value, out: &mut Vec<(String, String)>) {
+        let Some(states) = states.as_object() else { return };
+        for (name, state) in states {
+            if let Some(r) = state.get("Resource").and_then(Value::as_str) {
+                out.push((name.clone(), r.to_owned()));
+            }
+            for branch in state.get("Branches").and_then(Value::as_array).into_iter().flatten() {
+                walk(&branch["States"], out);
+            }
+            for key in ["Iterator", "ItemProcessor"] {
+                if let Some(p) = state.get(key) {
+                    walk(&p["States"], out);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(t) = tree {
+        walk(&t["States"], &mut out);
+    }
+    out
+}
