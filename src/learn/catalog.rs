@@ -28,6 +28,19 @@ pub const FILES: &[LessonFiles] = &[
     lesson!("02-input-output-path"),
     lesson!("03-parameters"),
     lesson!("04-result-selector", mock),
+    lesson!("05-result-path", mock),
+    lesson!("06-intrinsics"),
+    lesson!("07-choice"),
+    lesson!("08-wait"),
+    lesson!("09-parallel", mock),
+    lesson!("10-map", mock),
+    lesson!("11-retry-catch", mock),
+    lesson!("12-integration-patterns", mock),
+    lesson!("13-activities", mock),
+    lesson!("14-variables", mock),
+    lesson!("15-jsonata", mock),
+    lesson!("16-standard-express", mock),
+    lesson!("17-best-practices", mock),
 ];
 
 /// Every lesson, numbered from 1 in list order.
