@@ -7,8 +7,12 @@ pub mod catalog;
 pub mod goal;
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde_json::Value;
+
+use crate::asl::engine::tasks::{NoTasks, TaskSource};
+use crate::asl::mock::{MockSource, parse_mock_config};
 
 pub use goal::{Goal, Verdict};
 
@@ -123,6 +127,21 @@ impl Lesson {
         }
         let bare = self.slug.split_once('-').map_or(self.slug, |(_, rest)| rest);
         name.eq_ignore_ascii_case(self.slug) || name.eq_ignore_ascii_case(bare)
+    }
+
+    /// The execution input.
+    pub fn input_value(&self) -> Result<Value, String> {
+        serde_json::from_str(self.input).map_err(|e| format!("lesson {}: its input is not JSON: {e}", self.slug))
+    }
+
+    /// Where the lesson's tasks get their results: its mock config's test case (none without).
+    pub fn tasks(&self) -> Result<Arc<dyn TaskSource>, String> {
+        let Some(mock) = &self.mock else { return Ok(Arc::new(NoTasks)) };
+        let parsed = parse_mock_config(mock.text);
+        let config = parsed.config.ok_or_else(|| format!("lesson {}: its mock config does not parse", self.slug))?;
+        let source = MockSource::new(&config, None, &mock.test_case)
+            .map_err(|e| format!("lesson {}: its mock config: {e}", self.slug))?;
+        Ok(Arc::new(source))
     }
 
     /// Checks a learner's definition against the goal: runs it headless on the lesson's input

@@ -6,17 +6,14 @@
 //! or present (whatever codes the validator has), and fields of the definition itself (so a
 //! lesson can ask for `ResultSelector` rather than accept an output typed in by hand).
 
-use std::sync::Arc;
-
 use serde_json::Value;
 
 use crate::asl::check::check as check_definition;
 use crate::asl::diagnostic::{self, Diagnostic};
 use crate::asl::engine::history::EventKind;
 use crate::asl::engine::stage::{StageDetail, StageKind};
-use crate::asl::engine::tasks::{NoTasks, RecordedAnswers, TaskSource};
+use crate::asl::engine::tasks::RecordedAnswers;
 use crate::asl::engine::{Execution, ExecutionConfig, Status};
-use crate::asl::mock::{MockSource, parse_mock_config};
 use crate::asl::source::{LineIndex, Source};
 use crate::learn::Lesson;
 
@@ -223,19 +220,8 @@ fn run<'m>(
     lesson: &Lesson,
     machine: &'m crate::asl::definition::StateMachine,
 ) -> Result<Execution<'m>, String> {
-    let input: Value = serde_json::from_str(lesson.input)
-        .map_err(|e| format!("the lesson's input is not JSON ({e}): please report this lesson"))?;
-    let tasks: Arc<dyn TaskSource> = match &lesson.mock {
-        None => Arc::new(NoTasks),
-        Some(mock) => {
-            let parsed = parse_mock_config(mock.text);
-            let config = parsed.config.ok_or("the lesson's mock config does not parse: please report this lesson")?;
-            Arc::new(
-                MockSource::new(&config, None, &mock.test_case)
-                    .map_err(|e| format!("the lesson's mock config: {e}: please report this lesson"))?,
-            )
-        }
-    };
+    let input = lesson.input_value()?;
+    let tasks = lesson.tasks()?;
     let mut exec = Execution::with_tasks(machine, input, ExecutionConfig::default(), tasks, RecordedAnswers::default());
     exec.run();
     Ok(exec)
