@@ -244,7 +244,8 @@ fn the_lesson_pane_shows_the_goal_then_a_tick_after_a_solving_save() {
     let text = screen(&mut app, 120, 40);
     assert!(text.contains("Lesson 1 · State types"), "{text}");
     assert!(text.contains("Goal: Make the execution succeed"), "{text}");
-    assert!(text.contains("Not yet:"), "{text}");
+    assert!(text.contains("A state machine is a set of states"), "the intro says what it teaches: {text}");
+    assert!(text.contains("Not yet: 3 thing(s) differ"), "{text}");
     assert!(text.contains("h: hint (3 left)"), "{text}");
     assert!(!app.lesson.as_ref().expect("lesson").unrecorded, "nothing to record before it is solved");
 
@@ -258,6 +259,8 @@ fn the_lesson_pane_shows_the_goal_then_a_tick_after_a_solving_save() {
     definition_changed(&mut app, &lesson.start.replace("\"Give up\"", "\"Done\""));
     let text = screen(&mut app, 120, 40);
     assert!(text.contains("Not yet:") && !text.contains("✓ Solved"), "{text}");
+    assert!(text.contains("• the execution fails with NotDoneYet"), "what differs, after a save: {text}");
+    assert!(!text.contains("A state machine is a set of states"), "the intro made room: {text}");
 
     let solution = read(&lessons_dir().join(lesson.slug).join("solution.asl.json"));
     definition_changed(&mut app, &solution);

@@ -14,12 +14,16 @@ pub struct LessonView {
     pub hints_shown: usize,
     /// The lesson was solved and the runtime has not recorded it yet.
     pub unrecorded: bool,
+    /// No save yet: the pane still shows what the lesson teaches (after a save, the room goes
+    /// to the verdict).
+    pub intro: bool,
 }
 
 impl LessonView {
     /// The lesson, with the verdict on the definition as it is now.
     pub fn new(lesson: Lesson, file: String, text: &str) -> LessonView {
-        let mut view = LessonView { lesson, file, verdict: Verdict::default(), hints_shown: 0, unrecorded: false };
+        let mut view =
+            LessonView { lesson, file, verdict: Verdict::default(), hints_shown: 0, unrecorded: false, intro: true };
         view.recheck(text);
         view
     }
@@ -34,6 +38,9 @@ impl LessonView {
 /// After a file change: re-checks the lesson when the definition changed, and says how it went.
 pub fn reloaded(app: &mut App, definition: Option<Result<String, String>>) {
     let Some(view) = app.lesson.as_mut() else { return };
+    if definition.is_some() {
+        view.intro = false;
+    }
     match definition {
         None => return,
         Some(Ok(text)) => view.recheck(&text),

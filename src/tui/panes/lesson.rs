@@ -12,19 +12,29 @@ use crate::tui::lesson::LessonView;
 /// The pane's lines, before wrapping.
 pub fn lines(view: &LessonView) -> Vec<Line<'static>> {
     let bold = Style::default().add_modifier(Modifier::BOLD);
-    let mut out = vec![
-        Line::from(view.lesson.teaches.clone()),
-        Line::from(vec![Span::styled("Goal: ", bold), Span::raw(view.lesson.goal_text.clone())]),
-    ];
+    let mut out = Vec::new();
+    // Until the first save, the lesson's text; then the room goes to the verdict.
+    if view.intro {
+        out.push(Line::from(view.lesson.teaches.clone()));
+    }
+    out.push(Line::from(vec![Span::styled("Goal: ", bold), Span::raw(view.lesson.goal_text.clone())]));
     if view.verdict.passed() {
         out.push(Line::styled(
             format!("✓ Solved! `statescope learn {}` opens the next lesson.", view.lesson.number + 1),
             Style::default().fg(Color::Green).add_modifier(Modifier::BOLD),
         ));
     } else {
-        out.push(Line::styled("Not yet:", Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD)));
-        for d in &view.verdict.differences {
-            out.push(Line::styled(format!("  • {d}"), Style::default().fg(Color::Yellow)));
+        let n = view.verdict.differences.len();
+        let head = if view.intro {
+            format!("Not yet: {n} thing(s) differ. Edit the file; every save is checked.")
+        } else {
+            "Not yet:".to_owned()
+        };
+        out.push(Line::styled(head, Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD)));
+        if !view.intro {
+            for d in &view.verdict.differences {
+                out.push(Line::styled(format!("  • {d}"), Style::default().fg(Color::Yellow)));
+            }
         }
     }
     for (i, h) in view.lesson.hints.iter().take(view.hints_shown).enumerate() {
