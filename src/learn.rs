@@ -78,7 +78,10 @@ impl Lesson {
         let doc: Value =
             serde_json::from_str(files.lesson).map_err(|e| err(format!("lesson.json is not JSON: {e}")))?;
         let text = |key: &str| -> Result<String, LessonError> {
-            doc.get(key).and_then(Value::as_str).map(str::to_owned).ok_or_else(|| err(format!("'{key}' must be a string")))
+            doc.get(key)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| err(format!("'{key}' must be a string")))
         };
         let hints = match doc.get("hints") {
             Some(Value::Array(a)) => a

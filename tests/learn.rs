@@ -87,7 +87,12 @@ fn the_lesson_folders_are_the_list_in_order_with_every_file() {
     let listed: Vec<&str> = all.iter().map(|l| l.slug).collect();
     assert_eq!(folders, listed, "every folder is in the list, in order");
     for lesson in &all {
-        assert!(lesson.slug.starts_with(&format!("{:02}-", lesson.number)), "{} is lesson {}", lesson.slug, lesson.number);
+        assert!(
+            lesson.slug.starts_with(&format!("{:02}-", lesson.number)),
+            "{} is lesson {}",
+            lesson.slug,
+            lesson.number
+        );
         let dir = lessons_dir().join(lesson.slug);
         for file in [lesson.file_name(), format!("{}.input.json", lesson.slug), "solution.asl.json".into()] {
             assert!(dir.join(&file).is_file(), "{}: missing {file}", lesson.slug);
@@ -113,7 +118,8 @@ fn check_exit_codes_working_copy_and_progress() {
 
     // A definition that does not validate is "not yet", with the error's position.
     let broken = state.join("broken.asl.json");
-    std::fs::write(&broken, "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"B\"}}}").expect("write");
+    std::fs::write(&broken, "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"B\"}}}")
+        .expect("write");
     let out = statescope(&state, &["learn", "--check", "1", "--file", broken.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);

@@ -47,11 +47,7 @@ pub fn run(args: &LearnArgs) -> ExitCode {
         eprintln!("error: no lesson '{name}'; `statescope learn` lists them (1 to {})", lessons.len());
         return ExitCode::from(2);
     };
-    if args.check {
-        check(lesson, args.file.as_deref())
-    } else {
-        open(lesson, args.reset)
-    }
+    if args.check { check(lesson, args.file.as_deref()) } else { open(lesson, args.reset) }
 }
 
 /// The list, with ✓ on the lessons solved.
@@ -152,6 +148,9 @@ fn open_debugger(lesson: &Lesson, dir: &Path, definition: PathBuf) -> ExitCode {
 
 #[cfg(not(feature = "tui"))]
 fn open_debugger(_: &Lesson, _: &Path, definition: PathBuf) -> ExitCode {
-    eprintln!("this build has no debugger; check your work with `statescope learn --check N --file {}`", definition.display());
+    eprintln!(
+        "this build has no debugger; check your work with `statescope learn --check N --file {}`",
+        definition.display()
+    );
     ExitCode::from(2)
 }

@@ -216,10 +216,7 @@ fn located(source: &Source, index: &LineIndex, d: &Diagnostic) -> String {
 }
 
 /// Runs the machine on the lesson's input with its mock's test case.
-fn run<'m>(
-    lesson: &Lesson,
-    machine: &'m crate::asl::definition::StateMachine,
-) -> Result<Execution<'m>, String> {
+fn run<'m>(lesson: &Lesson, machine: &'m crate::asl::definition::StateMachine) -> Result<Execution<'m>, String> {
     let input = lesson.input_value()?;
     let tasks = lesson.tasks()?;
     let mut exec = Execution::with_tasks(machine, input, ExecutionConfig::default(), tasks, RecordedAnswers::default());
@@ -242,7 +239,10 @@ fn run_goal(goal: &Goal, exec: &Execution, out: &mut Vec<String>) {
                 return;
             }
             if let Some(e) = error.as_ref().filter(|e| got_error.as_deref() != Some(e.as_str())) {
-                out.push(format!("the execution fails with {}; the goal is {e}", got_error.as_deref().unwrap_or("no error")));
+                out.push(format!(
+                    "the execution fails with {}; the goal is {e}",
+                    got_error.as_deref().unwrap_or("no error")
+                ));
             }
             if let Some(c) = cause.as_ref().filter(|c| got_cause.as_deref() != Some(c.as_str())) {
                 out.push(format!("the cause is {:?}; the goal is {c:?}", got_cause.as_deref().unwrap_or("")));
@@ -276,11 +276,9 @@ fn run_goal(goal: &Goal, exec: &Execution, out: &mut Vec<String>) {
             let first = exec.stages().iter().find(|s| *s.state == **state && s.kind == StageKind::Input);
             match first {
                 None => out.push(format!("'{state}' is never entered")),
-                Some(s) if *s.value != *equals => out.push(format!(
-                    "'{state}' is first given {}; the goal is {}",
-                    shown(&s.value),
-                    shown(equals)
-                )),
+                Some(s) if *s.value != *equals => {
+                    out.push(format!("'{state}' is first given {}; the goal is {}", shown(&s.value), shown(equals)))
+                }
                 Some(_) => {}
             }
         }
