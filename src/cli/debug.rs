@@ -86,7 +86,7 @@ pub(crate) fn prepare(args: &DebugArgs) -> Result<(App, Watched), ExitCode> {
             return Err(ExitCode::from(2));
         }
     };
-    let tasks = match tasks(args, checked.runnable()).map(|t| args.handlers.with(t)) {
+    let tasks = match tasks(args, checked.runnable().map(|m| &**m)).map(|t| args.handlers.with(t)) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");

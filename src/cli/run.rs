@@ -77,7 +77,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
     };
     let tasks = args.handlers.with(tasks);
     let config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() };
-    let mut exec = Execution::with_tasks(machine, input, config, tasks, RecordedAnswers::default());
+    let mut exec = Execution::with_tasks(machine.clone(), input, config, tasks, RecordedAnswers::default());
     exec.run();
     match args.format {
         Format::Json => outln!("{}", outcome_json(&exec, args.trace)),
