@@ -6,6 +6,8 @@
 //! or present (whatever codes the validator has), and fields of the definition itself (so a
 //! lesson can ask for `ResultSelector` rather than accept an output typed in by hand).
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use crate::asl::check::check as check_definition;
@@ -145,10 +147,11 @@ fn shown(v: &Value) -> String {
 /// Checks `definition` (named `name` in messages) against the lesson's goals.
 pub(crate) fn check(lesson: &Lesson, name: &str, definition: &str) -> Verdict {
     let source = Source::new(name, definition);
-    let checked = check_definition(&source);
+    let mut checked = check_definition(&source);
     let mut out = Vec::new();
     let index = LineIndex::new(&source.text);
-    let Some(machine) = checked.runnable() else {
+    let runnable = if checked.has_errors() { None } else { checked.machine.take() };
+    let Some(machine) = runnable else {
         let errors: Vec<&Diagnostic> = checked.diagnostics.iter().filter(|d| d.is_error()).collect();
         out.push(format!("the definition does not validate ({} error(s)); fix it first:", errors.len()));
         for d in errors.iter().take(5) {
@@ -216,7 +219,7 @@ fn located(source: &Source, index: &LineIndex, d: &Diagnostic) -> String {
 }
 
 /// Runs the machine on the lesson's input with its mock's test case.
-fn run<'m>(lesson: &Lesson, machine: &'m crate::asl::definition::StateMachine) -> Result<Execution<'m>, String> {
+fn run(lesson: &Lesson, machine: Arc<crate::asl::definition::StateMachine>) -> Result<Execution, String> {
     let input = lesson.input_value()?;
     let tasks = lesson.tasks()?;
     let mut exec = Execution::with_tasks(machine, input, ExecutionConfig::default(), tasks, RecordedAnswers::default());
