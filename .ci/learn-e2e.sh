@@ -76,13 +76,13 @@ wait_for "h: hint (3 left)"
 
 STEP="h shows the first hint"
 keys h
-wait_for "Hint 1: Step through Check stock"
+wait_for "Hint 1 of 3: Step through Check stock"
 wait_for "h: hint (2 left)"
 
 STEP="a partial fix: the pane lists what still differs"
 sed 's|function:check-stock",|function:check-stock", "ResultPath": "$.stock",|' "$WORK/shipped.json" > "$WORK/partial.json"
 save_as_editor "$WORK/partial.json"
-wait_for "• the definition has nothing at /States/Write audit log/ResultPath yet"
+wait_for "• 'Write audit log' has no ResultPath yet"
 wait_gone "ResultPath says where a state's result goes in its input."
 
 STEP="the solution: ✓"

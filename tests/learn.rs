@@ -179,7 +179,7 @@ fn each_goal_kind_passes_when_met_and_says_what_differs() {
         (r#"[{"status": "SUCCEEDED"}]"#, true, ""),
         (r#"[{"status": "FAILED", "error": "Broken"}]"#, false, "the goal is that it fails with Broken"),
         (r#"[{"output": {"n": 1, "error": {"Error": "Broken", "Cause": "c"}}}]"#, true, ""),
-        (r#"[{"output": {"n": 2}}]"#, false, "the goal is {\"n\":2}"),
+        (r#"[{"output": {"n": 2}}]"#, false, "the goal is {\"n\": 2}"),
         (r#"[{"path": ["Call", "Recover", "Done"]}]"#, true, ""),
         (r#"[{"path": ["Call", "Done"]}]"#, false, "states entered: Call → Recover → Done; the goal: Call → Done"),
         (r#"[{"visits": ["Call", "Done"]}]"#, true, ""),
@@ -191,13 +191,19 @@ fn each_goal_kind_passes_when_met_and_says_what_differs() {
         (r#"[{"maxSeconds": 5}]"#, true, ""),
         (r#"[{"maxSeconds": 4}]"#, false, "the run takes 5 s; the goal is at most 4 s"),
         (r#"[{"stateInput": "Recover", "equals": {"n": 1, "error": {"Error": "Broken", "Cause": "c"}}}]"#, true, ""),
-        (r#"[{"stateInput": "Call", "equals": {}}]"#, false, "'Call' is first given {\"n\":1}; the goal is {}"),
+        (r#"[{"stateInput": "Call", "equals": {}}]"#, false, "'Call' is first given {\"n\": 1}; the goal is {}"),
         (r#"[{"noDiagnostic": "ASL104"}]"#, true, ""),
         (r#"[{"diagnostic": "ASL104"}]"#, false, "the validator does not report ASL104 yet"),
         (r#"[{"definition": "/States/Call/Retry/0/IntervalSeconds", "equals": 5}]"#, true, ""),
-        (r#"[{"definition": "/States/Call/TimeoutSeconds"}]"#, false, "nothing at /States/Call/TimeoutSeconds yet"),
+        (r#"[{"definition": "/States/Call/TimeoutSeconds"}]"#, false, "'Call' has no TimeoutSeconds yet"),
         (r#"[{"noDefinition": "/States/Call/TimeoutSeconds"}]"#, true, ""),
-        (r#"[{"noDefinition": "/States/Call/Retry"}]"#, false, "the definition still has /States/Call/Retry"),
+        (r#"[{"noDefinition": "/States/Call/Retry"}]"#, false, "'Call' still has Retry [{"),
+        (
+            r#"[{"definition": "/States/Call/Retry/0/IntervalSeconds", "equals": 2}]"#,
+            false,
+            "/States/Call/Retry/0/IntervalSeconds is 5; the goal is 2",
+        ),
+        (r#"[{"definition": "/States/Call/Resource", "equals": "x"}]"#, false, "'Call' has Resource \"arn:aws:lambda:"),
         (r#"[{"noResource": ".sync"}]"#, true, ""),
         (r#"[{"noResource": "function:f"}]"#, false, "Task 'Call' still uses arn:aws:lambda"),
     ];
@@ -258,7 +264,7 @@ fn the_lesson_pane_shows_the_goal_then_a_tick_after_a_solving_save() {
     // `h` shows the first hint (and does not move the stage view).
     key(&mut app, 'h');
     let text = screen(&mut app, 120, 40);
-    assert!(text.contains("Hint 1: A Fail state always fails"), "{text}");
+    assert!(text.contains("Hint 1 of 3: A Fail state always fails"), "{text}");
     assert!(text.contains("h: hint (2 left)"), "{text}");
 
     // A save that does not solve it yet: still the list of differences.
@@ -280,6 +286,22 @@ fn the_lesson_pane_shows_the_goal_then_a_tick_after_a_solving_save() {
     definition_changed(&mut app, lesson.start);
     let text = screen(&mut app, 120, 40);
     assert!(text.contains("Not yet:") && !text.contains("✓ Solved"), "{text}");
+}
+
+#[test]
+fn what_does_not_fit_in_the_lesson_pane_is_counted() {
+    let lesson = lessons().into_iter().find(|l| l.slug == "17-best-practices").expect("lesson 17");
+    let differences = lesson.check("x", lesson.start).differences.len();
+    assert!(differences >= 4, "{differences}");
+    let mut app = lesson_app(&lesson);
+    definition_changed(&mut app, lesson.start);
+    let small = screen(&mut app, 100, 30);
+    assert!(small.contains("… and ") && small.contains(" more"), "{small}");
+    assert!(small.contains("edit lessons/17-best-practices"), "the footer stays: {small}");
+    // With room, every difference is listed and nothing is counted.
+    let tall = screen(&mut app, 160, 90);
+    assert_eq!(tall.matches("  • ").count(), differences, "{tall}");
+    assert!(!tall.contains("… and "), "{tall}");
 }
 
 #[test]

@@ -137,11 +137,46 @@ impl Verdict {
 const SHOWN: usize = 160;
 
 fn shown(v: &Value) -> String {
-    let text = v.to_string();
+    let text = spaced(v);
     match text.char_indices().nth(SHOWN) {
         Some((i, _)) => format!("{}…", &text[..i]),
         None => text,
     }
+}
+
+/// JSON on one line with a space after `,` and `:`, as people write it (and so a long value
+/// wraps between its members).
+fn spaced(v: &Value) -> String {
+    fn write(v: &Value, out: &mut String) {
+        match v {
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    write(item, out);
+                }
+                out.push(']');
+            }
+            Value::Object(members) => {
+                out.push('{');
+                for (i, (key, item)) in members.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(&Value::String(key.clone()).to_string());
+                    out.push_str(": ");
+                    write(item, out);
+                }
+                out.push('}');
+            }
+            scalar => out.push_str(&scalar.to_string()),
+        }
+    }
+    let mut out = String::new();
+    write(v, &mut out);
+    out
 }
 
 /// Checks `definition` (named `name` in messages) against the lesson's goals.
@@ -182,16 +217,25 @@ pub(crate) fn check(lesson: &Lesson, name: &str, definition: &str) -> Verdict {
             Goal::Definition { pointer, equals } => {
                 let Some(tree) = &tree else { continue };
                 match (tree.pointer(pointer), equals) {
-                    (None, _) => out.push(format!("the definition has nothing at {pointer} yet")),
-                    (Some(got), Some(want)) if got != want => {
-                        out.push(format!("{pointer} is {}; the goal is {}", shown(got), shown(want)))
-                    }
+                    (None, _) => out.push(match field_of_state(pointer) {
+                        Some((state, field)) => format!("'{state}' has no {field} yet"),
+                        None => format!("the definition has nothing at {pointer} yet"),
+                    }),
+                    (Some(got), Some(want)) if got != want => out.push(match field_of_state(pointer) {
+                        Some((state, field)) => {
+                            format!("'{state}' has {field} {}; the goal is {}", shown(got), shown(want))
+                        }
+                        None => format!("{pointer} is {}; the goal is {}", shown(got), shown(want)),
+                    }),
                     _ => {}
                 }
             }
             Goal::NoDefinition(pointer) => {
                 if let Some(got) = tree.as_ref().and_then(|t| t.pointer(pointer)) {
-                    out.push(format!("the definition still has {pointer} ({})", shown(got)));
+                    out.push(match field_of_state(pointer) {
+                        Some((state, field)) => format!("'{state}' still has {field} {}", shown(got)),
+                        None => format!("the definition still has {pointer} ({})", shown(got)),
+                    });
                 }
             }
             Goal::NoResource(text) => {
@@ -209,6 +253,14 @@ pub(crate) fn check(lesson: &Lesson, name: &str, definition: &str) -> Verdict {
         }
     }
     Verdict { differences: out }
+}
+
+/// `/States/NAME/FIELD` as (NAME, FIELD), to say "'Charge' has no TimeoutSeconds" rather
+/// than a pointer; `None` for any other pointer (or one with JSON Pointer escapes).
+fn field_of_state(pointer: &str) -> Option<(&str, &str)> {
+    let rest = pointer.strip_prefix("/States/")?;
+    let (state, field) = rest.split_once('/')?;
+    (!field.contains('/') && !pointer.contains('~')).then_some((state, field))
 }
 
 fn located(source: &Source, index: &LineIndex, d: &Diagnostic) -> String {
