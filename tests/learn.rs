@@ -131,6 +131,8 @@ fn check_exit_codes_working_copy_and_progress() {
     std::fs::create_dir_all(&copy).expect("mkdir");
     std::fs::write(copy.join(lesson.file_name()), lesson.start).expect("write");
     assert_eq!(statescope(&state, &["learn", "--check", "state-types"]).status.code(), Some(1));
+    let text = String::from_utf8_lossy(&statescope(&state, &["learn"]).stdout).into_owned();
+    assert!(text.lines().any(|l| l.starts_with("…") && l.contains("State types")), "started: {text}");
     std::fs::copy(lessons_dir().join(lesson.slug).join("solution.asl.json"), copy.join(lesson.file_name()))
         .expect("copy");
     assert_eq!(statescope(&state, &["learn", "--check", "1"]).status.code(), Some(0));

@@ -50,12 +50,19 @@ pub fn run(args: &LearnArgs) -> ExitCode {
     if args.check { check(lesson, args.file.as_deref()) } else { open(lesson, args.reset) }
 }
 
-/// The list, with ✓ on the lessons solved.
+/// The list, with ✓ on the lessons solved and … on those started.
 fn list(lessons: &[Lesson]) {
     let solved = progress::Progress::load();
     outln!("Learn ASL: {} lessons. `statescope learn N` opens lesson N.", lessons.len());
     for l in lessons {
-        let mark = if solved.has(l.slug) { "✓" } else { " " };
+        let started = progress::working_dir(l).is_some_and(|d| d.join(l.file_name()).exists());
+        let mark = if solved.has(l.slug) {
+            "✓"
+        } else if started {
+            "…"
+        } else {
+            " "
+        };
         outln!("{mark} {:>2}. {:<34} {}", l.number, l.title, l.slug);
     }
     let done = lessons.iter().filter(|l| solved.has(l.slug)).count();
