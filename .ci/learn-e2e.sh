@@ -63,7 +63,7 @@ wait_for 'E2E-PROMPT$'
 STEP="learn lists the lessons, none solved"
 keys "cd $WORK && $BIN learn" Enter
 wait_for "ResultPath: merge, replace, discard"
-wait_for "0 of 17 solved."
+wait_for "0 of 18 solved."
 
 STEP="learn 5 opens the lesson on a working copy"
 keys "clear; $BIN learn 5" Enter
@@ -104,7 +104,7 @@ until [ "$(t display-message -p -t e2e '#{alternate_on}')" = "0" ]; do
 done
 grep -qF '"05-result-path"' "$STATE/progress.json" || fail "progress.json does not record lesson 5"
 keys "clear; $BIN learn" Enter
-wait_for "1 of 17 solved."
+wait_for "1 of 18 solved."
 screen | grep -q '^✓  5\. ResultPath' || fail "the list does not tick lesson 5"
 
 STEP="learn 5 again keeps the learner's work; --reset starts over"

@@ -219,6 +219,15 @@ fn each_goal_kind_passes_when_met_and_says_what_differs() {
 }
 
 #[test]
+fn a_long_path_is_summed_up_not_listed() {
+    let lesson = lessons().into_iter().find(|l| l.slug == "18-history-quota").expect("lesson 18");
+    let verdict = lesson.check("x", lesson.start);
+    let path = verdict.differences.iter().find(|d| d.contains("states entered")).expect("a path difference");
+    assert!(path.contains(" more … → "), "{path}");
+    assert!(path.len() < 400, "{} characters: {path}", path.len());
+}
+
+#[test]
 fn a_diagnostic_goal_names_the_code_and_position() {
     // An unreachable state is a warning: the machine still runs.
     let unreachable = r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}, "B": {"Type": "Succeed"}}}"#;

@@ -41,6 +41,7 @@ pub const FILES: &[LessonFiles] = &[
     lesson!("15-jsonata", mock),
     lesson!("16-standard-express", mock),
     lesson!("17-best-practices", mock),
+    lesson!("18-history-quota", mock),
 ];
 
 /// Every lesson, numbered from 1 in list order.

@@ -399,8 +399,17 @@ fn describe(status: &Status) -> String {
     }
 }
 
+/// `A → B → C`; a long path (a loop) keeps its first and last states around a count.
 fn arrows(names: &[String]) -> String {
-    if names.is_empty() { "(none)".to_owned() } else { names.join(" → ") }
+    const HEAD: usize = 6;
+    const TAIL: usize = 3;
+    match names.len() {
+        0 => "(none)".to_owned(),
+        n if n <= HEAD + TAIL + 1 => names.join(" → "),
+        n => {
+            format!("{} → … {} more … → {}", names[..HEAD].join(" → "), n - HEAD - TAIL, names[n - TAIL..].join(" → "))
+        }
+    }
 }
 
 /// The names of the states entered, in order.
