@@ -10,11 +10,13 @@ use serde_json::{Map, Value};
 use crate::asl::definition::{Scope, StateMachine};
 use crate::asl::engine::chunked::Chunked;
 use crate::asl::engine::config::ExecutionConfig;
+use crate::asl::engine::env::Env;
 use crate::asl::engine::history::{EventKind, History, HistoryEvent};
+use crate::asl::engine::scratch::Scratch;
 use crate::asl::engine::stage::StageRecord;
-use crate::asl::engine::states::{Env, Outcome, Scratch, visit};
 use crate::asl::engine::tasks::{NoTasks, RecordedAnswers, TaskAnswer, TaskRequest, TaskSource};
 use crate::asl::engine::trace::{Item, Trace};
+use crate::asl::engine::visit::{Outcome, visit};
 use crate::asl::world::SeededEntropy;
 
 /// AWS's quota of history events for a Standard execution (rule 18.2); also our guard against
