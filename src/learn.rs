@@ -4,6 +4,7 @@
 //! [`Lesson::check`]. Pure: no files, no terminal (the lessons are compiled in, see `catalog`).
 
 pub mod catalog;
+mod check;
 pub mod goal;
 
 use std::fmt;
@@ -150,7 +151,7 @@ impl Lesson {
     /// Checks a learner's definition against the goal: runs it headless on the lesson's input
     /// and mock and compares. An empty verdict means the lesson is solved.
     pub fn check(&self, name: &str, definition: &str) -> Verdict {
-        goal::check(self, name, definition)
+        check::check(self, name, definition)
     }
 }
 
