@@ -116,6 +116,16 @@ fn check_exit_codes_working_copy_and_progress() {
     assert_eq!(statescope(&state, &["learn", "--check", "1", "--file", "/nonexistent/x.json"]).status.code(), Some(2));
     assert_eq!(statescope(&state, &["learn", "--check", "99", "--file", "x.json"]).status.code(), Some(2));
 
+    // --format json: one line for a CI to read.
+    let start = lessons_dir().join("02-input-output-path/02-input-output-path.asl.json");
+    let out =
+        statescope(&state, &["learn", "--check", "2", "--file", start.to_str().expect("utf-8"), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let line: Value = serde_json::from_slice(&out.stdout).expect("one JSON line");
+    assert_eq!(line["lesson"], "02-input-output-path");
+    assert_eq!(line["solved"], false);
+    assert_eq!(line["differences"].as_array().map(Vec::len), Some(3), "{line}");
+
     // A definition that does not validate is "not yet", with the error's position.
     let broken = state.join("broken.asl.json");
     std::fs::write(&broken, "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"B\"}}}")

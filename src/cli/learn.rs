@@ -9,6 +9,9 @@ pub mod progress;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use serde_json::json;
+
+use crate::cli::Format;
 use crate::learn::{self, Lesson};
 
 #[derive(clap::Args, Debug)]
@@ -25,6 +28,9 @@ pub struct LearnArgs {
     /// Start the lesson over: replace your working copy with the starting definition.
     #[arg(long)]
     pub reset: bool,
+    /// With --check: `json` prints one line, {"lesson", "solved", "differences"}.
+    #[arg(long, value_enum, default_value_t, requires = "check")]
+    pub format: Format,
 }
 
 pub fn run(args: &LearnArgs) -> ExitCode {
@@ -47,7 +53,7 @@ pub fn run(args: &LearnArgs) -> ExitCode {
         eprintln!("error: no lesson '{name}'; `statescope learn` lists them (1 to {})", lessons.len());
         return ExitCode::from(2);
     };
-    if args.check { check(lesson, args.file.as_deref()) } else { open(lesson, args.reset) }
+    if args.check { check(lesson, args.file.as_deref(), args.format) } else { open(lesson, args.reset) }
 }
 
 /// The list, with ✓ on the lessons solved and … on those started.
@@ -74,7 +80,7 @@ fn list(lessons: &[Lesson]) {
 
 /// `--check`: the verdict on a file (default: the working copy); a pass of the working copy
 /// is recorded (checking some other file, an instructor's say, leaves the progress alone).
-fn check(lesson: &Lesson, file: Option<&Path>) -> ExitCode {
+fn check(lesson: &Lesson, file: Option<&Path>, format: Format) -> ExitCode {
     let path = match file {
         Some(f) => f.to_path_buf(),
         None => match progress::working_dir(lesson) {
@@ -93,8 +99,13 @@ fn check(lesson: &Lesson, file: Option<&Path>) -> ExitCode {
         }
     };
     let verdict = lesson.check(&path.display().to_string(), &text);
+    if format == Format::Json {
+        outln!("{}", json!({"lesson": lesson.slug, "solved": verdict.passed(), "differences": verdict.differences}));
+    }
     if verdict.passed() {
-        outln!("✓ lesson {} ({}) solved", lesson.number, lesson.title);
+        if format == Format::Text {
+            outln!("✓ lesson {} ({}) solved", lesson.number, lesson.title);
+        }
         if file.is_none() {
             if let Err(e) = progress::Progress::record(lesson.slug) {
                 eprintln!("warning: progress not saved: {e}");
@@ -102,9 +113,11 @@ fn check(lesson: &Lesson, file: Option<&Path>) -> ExitCode {
         }
         ExitCode::SUCCESS
     } else {
-        outln!("✗ lesson {} ({}): not yet", lesson.number, lesson.title);
-        for d in &verdict.differences {
-            outln!("  - {d}");
+        if format == Format::Text {
+            outln!("✗ lesson {} ({}): not yet", lesson.number, lesson.title);
+            for d in &verdict.differences {
+                outln!("  - {d}");
+            }
         }
         ExitCode::FAILURE
     }
