@@ -47,8 +47,13 @@ pub fn lines(view: &LessonView, width: u16, height: u16) -> Vec<Line<'static>> {
         out.push(Line::from(vec![Span::styled(label, bold.fg(Color::Cyan)), Span::raw(hint.clone())]));
     }
     if view.verdict.passed() {
+        let next = if view.lesson.number < crate::learn::catalog::FILES.len() {
+            format!("`statescope learn {}` opens the next lesson.", view.lesson.number + 1)
+        } else {
+            "That was the last lesson: well done.".to_owned()
+        };
         out.push(Line::styled(
-            format!("✓ Solved! `statescope learn {}` opens the next lesson.", view.lesson.number + 1),
+            format!("✓ Solved! {next}"),
             Style::default().fg(Color::Green).add_modifier(Modifier::BOLD),
         ));
         return out;
