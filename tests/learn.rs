@@ -229,6 +229,16 @@ fn each_goal_kind_passes_when_met_and_says_what_differs() {
 }
 
 #[test]
+fn a_yaml_definition_is_checked_like_json() {
+    let yaml = "StartAt: Call\nStates:\n  Call:\n    Type: Task\n    Resource: arn:aws:lambda:us-east-1:123456789012:function:f\n    End: true\n";
+    let lesson = lesson_with(r#"[{"definition": "/States/Call/TimeoutSeconds"}]"#, Some(FLAKY_MOCK));
+    let verdict = lesson.check("m.asl.yaml", yaml);
+    assert_eq!(verdict.differences, vec!["'Call' has no TimeoutSeconds yet".to_string()]);
+    let with_timeout = yaml.replace("    End: true", "    TimeoutSeconds: 30\n    End: true");
+    assert!(lesson.check("m.asl.yaml", &with_timeout).passed());
+}
+
+#[test]
 fn a_long_path_is_summed_up_not_listed() {
     let lesson = lessons().into_iter().find(|l| l.slug == "18-history-quota").expect("lesson 18");
     let verdict = lesson.check("x", lesson.start);

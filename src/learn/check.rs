@@ -11,6 +11,7 @@ use crate::asl::engine::history::EventKind;
 use crate::asl::engine::stage::{StageDetail, StageKind};
 use crate::asl::engine::tasks::RecordedAnswers;
 use crate::asl::engine::{Execution, ExecutionConfig, Status};
+use crate::asl::load::{LoadOptions, load};
 use crate::asl::source::{LineIndex, Source};
 use crate::learn::Lesson;
 use crate::learn::goal::{Goal, Verdict};
@@ -76,7 +77,9 @@ pub(crate) fn check(lesson: &Lesson, name: &str, definition: &str) -> Verdict {
         }
         return Verdict { differences: out };
     };
-    let tree: Option<Value> = serde_json::from_str(definition).ok();
+    // The definition as JSON for the pointer goals, whatever it was written in (JSON, YAML, a
+    // template): as the validator read it.
+    let tree: Option<Value> = load(&source, &LoadOptions::default()).tree.map(|t| t.to_value());
     let run = match run(lesson, machine) {
         Ok(exec) => Some(exec),
         Err(why) => {
