@@ -121,6 +121,13 @@ wait_for "Not yet: 2 thing(s) differ"
 keys q
 cmp -s "$WORK/shipped.json" "$COPY" || fail "--reset did not restore the starting definition"
 
+STEP="a lesson whose mock answers a state the starting file lacks opens (lesson 18)"
+keys "clear; $BIN learn 18" Enter
+wait_for "Lesson 18 · The history quota"
+keys c
+wait_for "FAILED"
+keys q
+
 STEP="the shipped lesson is untouched"
 cmp -s "$WORK/shipped.json" "$LESSON/05-result-path.asl.json" || fail "the repository's lesson file changed"
 

@@ -138,22 +138,13 @@ fn open(lesson: &Lesson, reset: bool) -> ExitCode {
     println!("{}", lesson.teaches);
     println!("Goal: {}", lesson.goal_text);
     println!("Edit {} in your editor; every save is checked.", definition.display());
-    open_debugger(lesson, &dir, definition)
+    open_debugger(lesson, definition)
 }
 
 #[cfg(feature = "tui")]
-fn open_debugger(lesson: &Lesson, dir: &Path, definition: PathBuf) -> ExitCode {
+fn open_debugger(lesson: &Lesson, definition: PathBuf) -> ExitCode {
     use crate::cli::debug::{self, DebugArgs};
-    use crate::cli::test::MockArgs;
-    let mocks = match &lesson.mock {
-        Some(m) => MockArgs {
-            mock_config: Some(dir.join(format!("{}.mock.json", lesson.slug))),
-            test_case: Some(m.test_case.clone()),
-            state_machine: None,
-        },
-        None => MockArgs::default(),
-    };
-    let args = DebugArgs { definition: Some(definition.clone()), mocks, ..DebugArgs::default() };
+    let args = DebugArgs { definition: Some(definition.clone()), ..DebugArgs::default() };
     let (mut app, watched) = match debug::prepare(&args) {
         Ok(prepared) => prepared,
         Err(code) => {
@@ -161,13 +152,26 @@ fn open_debugger(lesson: &Lesson, dir: &Path, definition: PathBuf) -> ExitCode {
             return code;
         }
     };
+    // The tasks answer from the lesson's own mock config, not a file the learner could break;
+    // a Task the learner renames or adds just waits for an answer.
+    match lesson.tasks() {
+        Ok(tasks) => {
+            app.session.tasks = tasks;
+            app.session.restart();
+            app.execution_moved();
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    }
     let text = std::fs::read_to_string(&definition).unwrap_or_default();
     app.lesson = Some(crate::tui::lesson::LessonView::new(lesson.clone(), definition.display().to_string(), &text));
     debug::open(app, watched)
 }
 
 #[cfg(not(feature = "tui"))]
-fn open_debugger(_: &Lesson, _: &Path, definition: PathBuf) -> ExitCode {
+fn open_debugger(_: &Lesson, definition: PathBuf) -> ExitCode {
     eprintln!(
         "this build has no debugger; check your work with `statescope learn --check N --file {}`",
         definition.display()

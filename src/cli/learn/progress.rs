@@ -28,9 +28,10 @@ pub fn working_dir(lesson: &Lesson) -> Option<PathBuf> {
     state_dir().map(|d| d.join("lessons").join(lesson.slug))
 }
 
-/// Makes the working copy (definition, input, mock) from the lesson's starting files unless
-/// it exists; `reset` replaces the definition with the starting one. The input and mock are
-/// always rewritten: they are the lesson's, not the learner's.
+/// Makes the working copy (definition and input) from the lesson's starting files unless it
+/// exists; `reset` replaces the definition with the starting one. The input is always
+/// rewritten: it is the lesson's, not the learner's (as are the task results, which come from
+/// the lesson's mock config in the binary).
 pub fn prepare_working_copy(lesson: &Lesson, reset: bool) -> Result<PathBuf, String> {
     let dir = working_dir(lesson).ok_or("no state directory: set STATESCOPE_STATE_DIR or HOME")?;
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create '{}': {e}", dir.display()))?;
@@ -43,9 +44,6 @@ pub fn prepare_working_copy(lesson: &Lesson, reset: bool) -> Result<PathBuf, Str
         write(lesson.file_name(), lesson.start)?;
     }
     write(format!("{}.input.json", lesson.slug), lesson.input)?;
-    if let Some(mock) = &lesson.mock {
-        write(format!("{}.mock.json", lesson.slug), mock.text)?;
-    }
     Ok(dir)
 }
 
