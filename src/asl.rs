@@ -6,6 +6,7 @@ pub mod codes;
 pub mod definition;
 pub mod diagnostic;
 pub mod engine;
+pub mod error_name;
 pub mod intrinsics;
 pub mod json_text;
 pub mod json_type;

@@ -17,7 +17,6 @@ use serde_json::Value;
 
 use crate::asl::definition::{State, StateKind};
 use crate::asl::engine::env::{Env, Run};
-use crate::asl::engine::io::Failure;
 use crate::asl::engine::pipeline::Pipeline;
 use crate::asl::engine::visit::{Fault, Outcome};
 
@@ -39,9 +38,4 @@ pub(crate) fn evaluate(
         StateKind::Parallel(p) => parallel::parallel(pipeline, state, p, input, env, run),
         StateKind::Map(m) => map::map(pipeline, state, m, input, env, run),
     }
-}
-
-/// The engine cannot run this locally; the execution stops and says why.
-pub(crate) fn unsupported(why: &str) -> Failure {
-    Failure { error: "statescope.Unsupported".into(), cause: why.into(), location: None }
 }

@@ -15,6 +15,7 @@ use crate::asl::engine::retry::{Decision, RetryState};
 use crate::asl::engine::stage::{RetryMark, StageDetail, StageKind};
 use crate::asl::engine::states;
 use crate::asl::engine::tasks::TaskRequest;
+use crate::asl::error_name::ErrorName;
 
 /// How a state visit ended.
 #[derive(Clone)]
@@ -24,7 +25,7 @@ pub(crate) enum Outcome {
     /// The state failed and nothing caught it. `error`/`cause` are final (prefixed where AWS
     /// prefixes them) and may be absent only when a Fail state had none.
     Failed {
-        error: Option<String>,
+        error: Option<ErrorName>,
         cause: Option<String>,
     },
     /// The engine cannot run this yet; the execution stops with this reason.
@@ -36,7 +37,7 @@ pub(crate) enum Outcome {
 /// An error thrown out of a nested scope or a task: already in its final form.
 #[derive(Clone, Debug)]
 pub(crate) struct Thrown {
-    pub error: Option<String>,
+    pub error: Option<ErrorName>,
     pub cause: Option<String>,
 }
 
@@ -78,7 +79,7 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
     if env.trace.events_emitted() + 2 > env.budget {
         return Visit {
             outcome: Outcome::Failed {
-                error: Some("States.Runtime".into()),
+                error: Some(ErrorName::Runtime),
                 cause: Some(format!("The execution reached the maximum number of history events ({max}).")),
             },
             assigned: None,
@@ -125,7 +126,7 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
                 return Visit { outcome: Outcome::End(out), assigned };
             }
             Ok(other) => return Visit { outcome: other, assigned: None },
-            Err(Fault::Own(f)) if f.error == "statescope.Unsupported" => {
+            Err(Fault::Own(f)) if f.error == ErrorName::Unsupported => {
                 return Visit { outcome: Outcome::Unsupported(f.cause), assigned: None };
             }
             Err(Fault::Own(f)) => {
@@ -133,10 +134,10 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
                 let cause = final_cause(&f, &state.name, entered_id);
                 // AWS records a JSONata failure as an `EvaluationFailed` event first
                 // (`assign/test_undefined_reference(*)`, `scenarios/test_map_state_items_*`).
-                if f.error == "States.QueryEvaluationError" {
+                if f.error == ErrorName::QueryEvaluationError {
                     let mut d = Map::new();
                     d.insert("cause".into(), Value::String(cause.clone()));
-                    d.insert("error".into(), Value::String(f.error.clone()));
+                    d.insert("error".into(), Value::String(f.error.to_string()));
                     if let Some(l) = &f.location {
                         d.insert("location".into(), Value::String(l.clone()));
                     }
@@ -151,8 +152,8 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
                 t
             }
         };
-        let name = thrown.error.clone().unwrap_or_default();
-        let detail = StageDetail::Error { error: name.clone(), cause: thrown.cause.clone().unwrap_or_default() };
+        let name = thrown.error.clone().unwrap_or(ErrorName::Custom(String::new()));
+        let detail = StageDetail::Error { error: name.to_string(), cause: thrown.cause.clone().unwrap_or_default() };
         if let Some(last) = env.trace.last_stage_mut() {
             last.detail = Some(Box::new(detail));
         }
@@ -221,7 +222,7 @@ fn caught(
     // AWS writes an empty Cause when there is none (a mocked timeout without cause was caught
     // as `"Cause": ""`).
     let mut error_output = Map::new();
-    error_output.insert("Error".into(), Value::String(thrown.error.unwrap_or_default()));
+    error_output.insert("Error".into(), Value::String(thrown.error.map(String::from).unwrap_or_default()));
     error_output.insert("Cause".into(), Value::String(thrown.cause.unwrap_or_default()));
     let error_output = Value::Object(error_output);
     let mut run = Run::new(&state.shared_name, &env.location, env.scratch.buffer());

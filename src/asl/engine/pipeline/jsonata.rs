@@ -15,6 +15,7 @@ use crate::asl::engine::env::{Env, Run};
 use crate::asl::engine::io::Failure;
 use crate::asl::engine::stage::StageKind;
 use crate::asl::engine::visit::Outcome;
+use crate::asl::error_name::ErrorName;
 use crate::asl::jsonata::{Ast, Evaluated, JsonataEnv};
 use crate::asl::world::Entropy;
 
@@ -37,7 +38,7 @@ impl JsonataEnv for World<'_> {
 /// Every JSONata failure (rule 8.5); `field` is where it happened, named as AWS names it.
 pub(crate) fn query_error(field: &str, cause: String) -> Failure {
     let location = field.split('/').next().unwrap_or(field).to_string();
-    Failure { error: "States.QueryEvaluationError".into(), cause, location: Some(location) }
+    Failure { error: ErrorName::QueryEvaluationError, cause, location: Some(location) }
 }
 
 /// The variables in scope plus `$states` for one phase of a state.
@@ -232,7 +233,7 @@ pub(crate) fn map_items(
     };
     if !items.is_array() {
         let mut f = Failure::runtime(format!("Map state input must be an array but was: {items}"));
-        f.error = "States.QueryEvaluationError".into();
+        f.error = ErrorName::QueryEvaluationError;
         return Err(f);
     }
     Ok(items)

@@ -14,6 +14,7 @@ use crate::asl::engine::pipeline::jsonata::{self, json_kind, query_error};
 use crate::asl::engine::pipeline::{Pipeline, jsonpath};
 use crate::asl::engine::stage::StageDetail;
 use crate::asl::engine::visit::Outcome;
+use crate::asl::error_name::ErrorName;
 
 pub(super) fn choice(
     pipeline: Pipeline,
@@ -108,7 +109,7 @@ fn jsonata_choice(
 /// exists in the corpus; this one says what happened and how to fix it.
 fn no_choice_matched() -> Failure {
     Failure {
-        error: "States.NoChoiceMatched".into(),
+        error: ErrorName::NoChoiceMatched,
         cause: "No Choice rule matched the input and the Choice state has no Default".into(),
         location: None,
     }

@@ -9,6 +9,7 @@ use crate::asl::engine::io::{self, Failure};
 use crate::asl::engine::pipeline::Pipeline;
 use crate::asl::engine::pipeline::jsonata::{self, json_kind, query_error};
 use crate::asl::engine::visit::Outcome;
+use crate::asl::error_name::ErrorName;
 use crate::asl::jsonpath::Roots;
 
 pub(super) fn fail(pipeline: Pipeline, f: &Fail, input: &Value, env: &mut Env) -> Result<Outcome, Failure> {
@@ -21,7 +22,7 @@ pub(super) fn fail(pipeline: Pipeline, f: &Fail, input: &Value, env: &mut Env) -
             (jsonata_text(&f.error, "Error", &b, env)?, jsonata_text(&f.cause, "Cause", &b, env)?)
         }
     };
-    Ok(Outcome::Failed { error, cause })
+    Ok(Outcome::Failed { error: error.as_deref().map(ErrorName::parse), cause })
 }
 
 /// ErrorPath/CausePath: a path or an intrinsic over the input; a non-string is its JSON text.
@@ -42,7 +43,7 @@ fn jsonpath_text(
         })?,
         FailText::Expr(Expr::Intrinsic(c)) => {
             let roots = Roots { input, context: env.context, variables: env.variables };
-            c.eval(&roots, env.entropy).map_err(|e| Failure { error: e.error, cause: e.cause, location: None })?
+            c.eval(&roots, env.entropy).map_err(Failure::from)?
         }
         FailText::Expr(Expr::Jsonata(_)) => return Err(io::jsonata_out_of_place()),
     };

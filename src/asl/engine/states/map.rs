@@ -11,7 +11,6 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::unsupported;
 use crate::asl::definition::{MapMode, MapState, State};
 use crate::asl::engine::env::{Env, Run};
 use crate::asl::engine::io::{self, Failure};
@@ -35,13 +34,15 @@ pub(super) fn map(
 ) -> Result<Outcome, Fault> {
     // rule 15.11: S3 readers and writers need AWS; say so instead of inventing data.
     if m.item_reader.is_some() {
-        return Err(unsupported(
+        return Err(Failure::unsupported(
             "Map ItemReader reads items from S3, which cannot be read locally; put the items in the input and use ItemsPath",
         )
         .into());
     }
     if m.result_writer.is_some() {
-        return Err(unsupported("Map ResultWriter writes results to S3, which cannot be written locally").into());
+        return Err(
+            Failure::unsupported("Map ResultWriter writes results to S3, which cannot be written locally").into()
+        );
     }
     let effective = pipeline.effective_input(state, input, env, run)?;
     let items = pipeline.items(m, input, &effective, env)?;
@@ -193,7 +194,7 @@ fn map_failed(env: &mut Env, distributed: bool, fault: Fault) -> Fault {
 fn error_output(t: &Thrown) -> Value {
     let mut o = serde_json::Map::new();
     if let Some(e) = &t.error {
-        o.insert("Error".into(), Value::String(e.clone()));
+        o.insert("Error".into(), Value::String(e.to_string()));
     }
     if let Some(c) = &t.cause {
         o.insert("Cause".into(), Value::String(c.clone()));

@@ -15,12 +15,9 @@ use crate::asl::engine::pipeline::{Pipeline, jsonpath};
 use crate::asl::engine::stage::StageKind;
 use crate::asl::engine::tasks::{TaskAnswer, TaskRequest};
 use crate::asl::engine::visit::{Fault, Outcome, Thrown};
+use crate::asl::error_name::ErrorName;
 use crate::asl::jsonpath::Roots;
 use crate::asl::world::uuid_v4;
-
-/// Error names that end a task as timed out (`TaskTimedOut`, not `TaskFailed`): a mock or a
-/// person answering `States.Timeout` says the task ran past its TimeoutSeconds.
-const TIMEOUT_ERRORS: &[&str] = &["States.Timeout", "States.HeartbeatTimeout"];
 
 /// How AWS names and details one resource's events.
 enum Family {
@@ -170,9 +167,12 @@ pub(super) fn task(
             if let Some(c) = &cause {
                 d.insert("cause".into(), json!(c));
             }
-            let kind = if TIMEOUT_ERRORS.contains(&error.as_str()) {
+            let error = ErrorName::parse(&error);
+            // A mock or a person answering `States.Timeout` says the task ran past its
+            // TimeoutSeconds: the event is `TaskTimedOut`, not `TaskFailed`.
+            let kind = if matches!(error, ErrorName::Timeout | ErrorName::HeartbeatTimeout) {
                 // The task ran until its limit expired: that much virtual time passes.
-                let limit = if error == "States.HeartbeatTimeout" { limits.heartbeat } else { limits.timeout };
+                let limit = if error == ErrorName::HeartbeatTimeout { limits.heartbeat } else { limits.timeout };
                 run.elapsed_ms = limit.map_or(0, |s| s.saturating_mul(1000) as i64);
                 "TimedOut"
             } else {
