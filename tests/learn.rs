@@ -336,6 +336,22 @@ fn what_does_not_fit_in_the_lesson_pane_is_counted() {
 }
 
 #[test]
+fn h_typed_into_the_answer_dialog_is_text_not_a_hint() {
+    let lesson = lessons().into_iter().find(|l| l.slug == "04-result-selector").expect("lesson 4");
+    let input: Value = lesson.input_value().expect("input");
+    // No mock: the Task waits and the answer dialog takes the keys.
+    let session = Session::start(Source::new("l.asl.json", lesson.start), input, ExecutionConfig::default())
+        .expect("the starting definition checks");
+    let mut app = App::new(session, Files { definition: "l.asl.json".into(), input: None, mock: None });
+    app.lesson = Some(LessonView::new(lesson.clone(), "l.asl.json".into(), lesson.start));
+    key(&mut app, 'c');
+    assert!(app.dialog.is_some(), "the Task asks for its result");
+    key(&mut app, 'h');
+    assert_eq!(app.lesson.as_ref().expect("lesson").hints_shown, 0);
+    assert!(app.dialog.as_ref().expect("dialog").result.ends_with('h'), "typed into the dialog");
+}
+
+#[test]
 fn without_a_lesson_h_still_moves_left() {
     let lesson = lessons().into_iter().next().expect("a lesson");
     let mut app = lesson_app(&lesson);
