@@ -28,7 +28,7 @@ pub fn update(app: &mut App, event: Event) -> bool {
             true
         }
         // In a lesson, `h` asks for a hint (←/→ still move between stages).
-        Event::Key(k) if app.lesson.is_some() && !app.help && lesson::is_hint_key(&k) => {
+        Event::Key(k) if app.lesson.is_some() && !app.help && app.drill_menu.is_none() && lesson::is_hint_key(&k) => {
             lesson::hint(app);
             true
         }
