@@ -291,6 +291,11 @@ fn the_lesson_pane_shows_the_goal_then_a_tick_after_a_solving_save() {
     assert!(text.contains("Not yet: 3 thing(s) differ"), "{text}");
     assert!(text.contains("h: hint (3 left)"), "{text}");
     assert!(!app.lesson.as_ref().expect("lesson").unrecorded, "nothing to record before it is solved");
+    // A small screen keeps the goal and the verdict line; the lesson text gives way.
+    let lesson_11 = lessons().into_iter().find(|l| l.slug == "11-retry-catch").expect("lesson 11");
+    let small = screen(&mut lesson_app(&lesson_11), 80, 24);
+    assert!(small.contains("Goal: The gateway is busy") && small.contains("Not yet: 4 thing(s) differ"), "{small}");
+    assert!(!small.contains("Retry lists retriers"), "{small}");
 
     // `h` shows the first hint (and does not move the stage view).
     key(&mut app, 'h');

@@ -37,14 +37,17 @@ pub fn lines(view: &LessonView, width: u16, height: u16) -> Vec<Line<'static>> {
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let width = width as usize;
     let mut out = Vec::new();
-    // Until the first save, the lesson's text; then the room goes to the verdict.
-    if view.intro {
-        out.push(Line::from(view.lesson.teaches.clone()));
-    }
     out.push(Line::from(vec![Span::styled("Goal: ", bold), Span::raw(view.lesson.goal_text.clone())]));
     if let Some(hint) = view.hints_shown.checked_sub(1).and_then(|i| view.lesson.hints.get(i)) {
         let label = format!("Hint {} of {}: ", view.hints_shown, view.lesson.hints.len());
         out.push(Line::from(vec![Span::styled(label, bold.fg(Color::Cyan)), Span::raw(hint.clone())]));
+    }
+    // Until the first save, what the lesson teaches comes first, if it fits with the goal and
+    // the verdict line (a small screen shows the goal); after a save, the room is the verdict's.
+    let teaches = Line::from(view.lesson.teaches.clone());
+    let above: usize = out.iter().map(|l| rows(l, width)).sum();
+    if view.intro && rows(&teaches, width) + above < height as usize {
+        out.insert(0, teaches);
     }
     if view.verdict.passed() {
         let next = if view.lesson.number < crate::learn::catalog::FILES.len() {
@@ -87,7 +90,7 @@ pub fn lines(view: &LessonView, width: u16, height: u16) -> Vec<Line<'static>> {
 /// Rows the pane wants at this width (its wrapped lines and borders), within `most`.
 pub fn height(view: &LessonView, width: u16, most: u16) -> u16 {
     let inner = width.saturating_sub(2);
-    let wanted: usize = lines(view, inner, u16::MAX).iter().map(|l| rows(l, inner as usize)).sum();
+    let wanted: usize = lines(view, inner, most.saturating_sub(2)).iter().map(|l| rows(l, inner as usize)).sum();
     (wanted.min(u16::MAX as usize) as u16 + 2).clamp(4, most.max(4))
 }
 
