@@ -90,7 +90,7 @@ pub(crate) fn check(lesson: &Lesson, name: &str, definition: &str) -> Verdict {
     for goal in &lesson.goals {
         match goal {
             Goal::NoDiagnostic(code) => {
-                if let Some(d) = checked.diagnostics.iter().find(|d| d.code == code.as_str()) {
+                for d in checked.diagnostics.iter().filter(|d| d.code == code.as_str()) {
                     out.push(format!("still reported: {}", located(&source, &index, d)));
                 }
             }
