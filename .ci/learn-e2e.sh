@@ -11,7 +11,13 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 TIMEOUT=${E2E_TIMEOUT:-15}   # seconds per wait
 
-command -v tmux >/dev/null 2>&1 || { echo "learn-e2e: tmux is missing (.ci/tui-e2e.sh installs it)"; exit 1; }
+if ! command -v tmux >/dev/null 2>&1; then
+  echo "learn-e2e: installing tmux"
+  export DEBIAN_FRONTEND=noninteractive
+  SUDO=""
+  if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; fi
+  $SUDO apt-get install -y -qq tmux >/dev/null 2>&1 || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq tmux >/dev/null; }
+fi
 
 cargo build --quiet --bin statescope
 TARGET_DIR=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
