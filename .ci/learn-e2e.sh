@@ -59,6 +59,15 @@ wait_gone() {
   fail "still seeing '$1' after ${TIMEOUT}s"
 }
 keys() { t send-keys -t e2e "$@"; }
+# wait_closed: poll until the debugger has left the alternate screen (keys sent before that
+# would go to it).
+wait_closed() {
+  local deadline=$((SECONDS + TIMEOUT))
+  until [ "$(t display-message -p -t e2e '#{alternate_on}')" = "0" ]; do
+    (( SECONDS < deadline )) || fail "the debugger did not quit within ${TIMEOUT}s"
+    sleep 0.1
+  done
+}
 # Save like an editor does: write a new file, rename it over the old one.
 save_as_editor() { cp "$1" "$WORK/.tmp-save"; mv "$WORK/.tmp-save" "$COPY"; }
 
@@ -103,11 +112,7 @@ wait_for "SUCCEEDED"
 
 STEP="q quits; the progress is kept"
 keys q
-deadline=$((SECONDS + TIMEOUT))
-until [ "$(t display-message -p -t e2e '#{alternate_on}')" = "0" ]; do
-  (( SECONDS < deadline )) || fail "the debugger did not quit within ${TIMEOUT}s"
-  sleep 0.1
-done
+wait_closed
 grep -qF '"05-result-path"' "$STATE/progress.json" || fail "progress.json does not record lesson 5"
 keys "clear; $BIN learn" Enter
 wait_for "1 of 18 solved."
@@ -117,14 +122,11 @@ STEP="learn 5 again keeps the learner's work; --reset starts over"
 keys "clear; $BIN learn 5" Enter
 wait_for "✓ Solved!"
 keys q
-deadline=$((SECONDS + TIMEOUT))
-until [ "$(t display-message -p -t e2e '#{alternate_on}')" = "0" ]; do
-  (( SECONDS < deadline )) || fail "the debugger did not quit within ${TIMEOUT}s"
-  sleep 0.1
-done
+wait_closed
 keys "clear; $BIN learn 5 --reset" Enter
 wait_for "Not yet: 2 thing(s) differ"
 keys q
+wait_closed
 cmp -s "$WORK/shipped.json" "$COPY" || fail "--reset did not restore the starting definition"
 
 STEP="a lesson whose mock answers a state the starting file lacks opens (lesson 18)"
@@ -133,6 +135,7 @@ wait_for "Lesson 18 · The history quota"
 keys c
 wait_for "FAILED"
 keys q
+wait_closed
 
 STEP="the shipped lesson is untouched"
 cmp -s "$WORK/shipped.json" "$LESSON/05-result-path.asl.json" || fail "the repository's lesson file changed"
