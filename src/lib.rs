@@ -11,4 +11,7 @@ pub mod tui;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod graph;
+/// Local task handlers (`--handler`): commands that answer Tasks.
+#[cfg(feature = "cli")]
+pub mod handlers;
 pub mod learn;

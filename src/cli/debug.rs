@@ -86,7 +86,7 @@ pub(crate) fn prepare(args: &DebugArgs) -> Result<(App, Watched), ExitCode> {
             return Err(ExitCode::from(2));
         }
     };
-    let tasks = match tasks(args, checked.runnable().map(|m| &**m)).map(|t| args.handlers.with(t)) {
+    let tasks = match tasks(args, checked.runnable().map(|m| &**m)) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
@@ -111,7 +111,7 @@ pub(crate) fn prepare(args: &DebugArgs) -> Result<(App, Watched), ExitCode> {
     let watched =
         Watched { definition: definition.clone(), input: Some(input_path), mock: args.mocks.mock_config.clone() };
     let mut app = App::new(session, files);
-    app.handlers = args.handlers.clone();
+    app.handlers = args.handlers.config();
     Ok((app, watched))
 }
 
