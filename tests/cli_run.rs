@@ -135,3 +135,37 @@ fn an_opt_in_handler_answers_a_task_through_the_binary() {
         serde_json::json!({"n": 1, "echo": {"n": 1}})
     );
 }
+
+#[test]
+fn every_early_failure_has_a_documented_status_and_a_position() {
+    // A definition that does not parse: the cause ends with where, never with a bare " at ".
+    let dir = std::env::temp_dir().join(format!("statescope-cli-run-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let broken = dir.join("broken.asl.json");
+    std::fs::write(&broken, "{\"StartAt\": \"A\",\n \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": tru}}}")
+        .expect("write");
+    let (code, stdout) = run_with_stdin(&["run", broken.to_str().unwrap_or_default(), "--format", "json"], "");
+    assert_eq!(code, 2, "{stdout}");
+    let v: Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(v["status"], "INVALID_DEFINITION");
+    let cause = v["cause"].as_str().unwrap_or_default();
+    assert!(cause.ends_with("broken.asl.json:2:42"), "{cause}");
+    // An input that cannot be read.
+    let missing = dir.join("missing.input.json");
+    let (code, stdout) =
+        run_with_stdin(&["run", HELLO, "--input", missing.to_str().unwrap_or_default(), "--format", "json"], "");
+    assert_eq!(code, 2, "{stdout}");
+    let v: Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!((v["status"].as_str(), v["error"].as_str()), (Some("INVALID_INPUT"), Some("InvalidExecutionInput")));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn input_nesting_has_the_same_limit_as_definitions() {
+    let deep = |n: usize| format!("{{\"order\": {}{}}}", "[".repeat(n), "]".repeat(n));
+    let (code, stdout) = run_with_stdin(&["run", HELLO, "--input", "-", "--format", "json"], &deep(300));
+    assert_ne!(code, 2, "300 levels are within the limit: {stdout}");
+    let (code, stdout) = run_with_stdin(&["run", HELLO, "--input", "-", "--format", "json"], &deep(600));
+    assert_eq!(code, 2, "{stdout}");
+    assert!(stdout.contains("deeper than 512"), "{stdout}");
+}

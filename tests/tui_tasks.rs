@@ -161,10 +161,16 @@ fn a_mock_config_answers_without_asking() {
 
 fn with_tasks(tasks: Arc<MockSource>) -> App {
     let input: Value = json!({"total": 42});
-    let session = Session::start_with_tasks(Source::new(DEF_NAME, SHOP), input, ExecutionConfig::default(), tasks)
-        .expect("checks");
+    let session = Session::start_with_tasks(
+        Source::new(DEF_NAME, SHOP),
+        &Default::default(),
+        input,
+        ExecutionConfig::default(),
+        tasks,
+    )
+    .expect("checks");
     let mock = MockFile { path: "machines/shop.mock.json".into(), test_case: "Paid".into(), state_machine: None };
-    App::new(session, Files { definition: DEF_NAME.into(), input: None, mock: Some(mock) })
+    App::new(session, Files { definition: DEF_NAME.into(), input: None, mock: Some(mock), ..Files::default() })
 }
 
 const PAID: &str = r#"{"StateMachines": {"shop": {"TestCases": {"Paid": {"Charge": "Ok"}}}},

@@ -24,5 +24,6 @@ mod visit;
 
 pub use config::ExecutionConfig;
 pub use execution::{Execution, Status, Step};
+pub use retry::error_equals_names;
 #[cfg(test)]
 mod tests;

@@ -44,6 +44,26 @@ pub(crate) fn caption(name: &str, type_name: &str, compact: bool) -> String {
     }
 }
 
+/// Several Choice rules with one target: `3 rules: #1, #4, #9` or `2,997 rules: #1, #2, #3, …`.
+pub(crate) fn rule_numbers(rules: &[usize]) -> String {
+    const SHOWN: usize = 3;
+    let list: Vec<String> = rules.iter().take(SHOWN).map(|k| format!("#{k}")).collect();
+    let more = if rules.len() > SHOWN { ", …" } else { "" };
+    format!("{} rules: {}{more}", thousands(rules.len()), list.join(", "))
+}
+
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A Choice rule's label: its condition when that is short (`$.n > 10`), else `#2`.
 pub(crate) fn choice(rule: &ChoiceRule, number: usize) -> String {
     match condition(&rule.condition) {

@@ -44,6 +44,8 @@ pub struct Files {
     pub input: Option<String>,
     /// The `--mock-config` the tasks are answered from, if any.
     pub mock: Option<MockFile>,
+    /// How the definition is loaded (`--machine`, `--substitute`), again on every reload.
+    pub load: crate::asl::load::LoadOptions,
 }
 
 /// A mock config and the part of it in use.

@@ -7,13 +7,14 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::asl::check::check;
+use crate::asl::check::check_with;
 use crate::asl::definition::StateMachine;
 use crate::asl::diagnostic::{self, Diagnostic};
 use crate::asl::engine::history::EventKind;
 use crate::asl::engine::stage::StageKind;
 use crate::asl::engine::tasks::{NoTasks, RecordedAnswers, TaskSource};
 use crate::asl::engine::{Execution, ExecutionConfig, Status, Step};
+use crate::asl::load::LoadOptions;
 use crate::asl::source::{LineIndex, Source};
 
 /// One visit of a state: the stages `start..end` of the execution.
@@ -42,17 +43,18 @@ impl Session {
     /// Checks `source` and starts a fresh execution paused before the first state; every Task
     /// waits for an answer.
     pub fn start(source: Source, input: Value, config: ExecutionConfig) -> Result<Session, Rejected> {
-        Session::start_with_tasks(source, input, config, Arc::new(NoTasks))
+        Session::start_with_tasks(source, &LoadOptions::default(), input, config, Arc::new(NoTasks))
     }
 
     /// As [`Session::start`], with task results from `tasks` where it has them.
     pub fn start_with_tasks(
         source: Source,
+        options: &LoadOptions,
         input: Value,
         config: ExecutionConfig,
         tasks: Arc<dyn TaskSource>,
     ) -> Result<Session, Rejected> {
-        let machine = checked_machine(&source)?;
+        let machine = checked_machine(&source, options)?;
         let exec = Execution::with_tasks(machine, input, config.clone(), tasks.clone(), RecordedAnswers::default());
         Ok(Session { exec, config, tasks, source })
     }
@@ -139,15 +141,32 @@ impl Session {
 }
 
 /// Checks a definition; a runnable machine is shared with the executions that run it.
-pub fn checked_machine(source: &Source) -> Result<Arc<StateMachine>, Rejected> {
-    let mut checked = check(source);
+pub fn checked_machine(source: &Source, options: &LoadOptions) -> Result<Arc<StateMachine>, Rejected> {
+    let mut checked = check_with(source, options);
     if checked.runnable().is_none() {
-        return Err(Rejected { lines: render_errors(source, &checked.diagnostics) });
+        return Err(Rejected { lines: render_checked(source, &checked) });
     }
     match checked.machine.take() {
         Some(m) => Ok(m),
         None => Err(Rejected { lines: vec![format!("{}: the definition could not be built", source.name)] }),
     }
+}
+
+/// [`render_errors`] for a check whose findings may point into other files (a template's
+/// `DefinitionUri` file); a definition that is only in S3 shows its warning instead.
+pub fn render_checked(source: &Source, checked: &crate::asl::check::Checked) -> Vec<String> {
+    let errors = checked.has_errors();
+    checked
+        .positioned(source, |d| d.is_error() || !errors)
+        .into_iter()
+        .map(|(from, index, d)| {
+            let what = d.severity.as_str();
+            match diagnostic::position(from, &index, d) {
+                Some((line, col)) => format!("{}:{line}:{col}: {what}[{}]: {}", from.name, d.code, d.message),
+                None => format!("{}: {what}[{}]: {}", from.name, d.code, d.message),
+            }
+        })
+        .collect()
 }
 
 /// `file:line:col: error[CODE]: message` per error, the short form the diagnostics panel shows.

@@ -180,6 +180,11 @@ fn comparison(f: &mut Fields, sink: &mut Sink) -> Option<Comparison> {
 /// The operand must fit the operator (rule 10.5).
 fn operand(m: &Member, is_path: bool, ty: &str, pointer: &str, sink: &mut Sink) -> Option<Operand> {
     let v = &m.value;
+    if let Some(name) = v.placeholder() {
+        // Compared as the placeholder's own text until it is given a value.
+        sink.push(crate::asl::parse::fields::unknown_value(&m.key, name, v.span, pointer.to_string()));
+        return Some(Operand::Literal(v.to_value()));
+    }
     if is_path {
         let Some(s) = v.as_str() else {
             sink.push(
