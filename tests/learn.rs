@@ -10,6 +10,7 @@ use std::process::Command;
 
 use serde_json::Value;
 use statescope::asl::engine::ExecutionConfig;
+use statescope::asl::load::LoadOptions;
 use statescope::asl::source::Source;
 use statescope::learn::{Lesson, LessonFiles, catalog};
 use statescope::tui::App;
@@ -274,10 +275,15 @@ fn lesson_app(lesson: &Lesson) -> App {
     let input: Value = lesson.input_value().expect("input");
     let tasks = lesson.tasks().expect("tasks");
     let name = format!("lessons/{}", lesson.file_name());
-    let session =
-        Session::start_with_tasks(Source::new(name.as_str(), lesson.start), input, ExecutionConfig::default(), tasks)
-            .expect("the starting definition checks");
-    let mut app = App::new(session, Files { definition: name.clone(), input: None, mock: None });
+    let session = Session::start_with_tasks(
+        Source::new(name.as_str(), lesson.start),
+        &LoadOptions::default(),
+        input,
+        ExecutionConfig::default(),
+        tasks,
+    )
+    .expect("the starting definition checks");
+    let mut app = App::new(session, Files { definition: name.clone(), input: None, mock: None, ..Files::default() });
     app.lesson = Some(LessonView::new(lesson.clone(), name, lesson.start));
     app
 }
@@ -349,7 +355,8 @@ fn h_typed_into_the_answer_dialog_is_text_not_a_hint() {
     // No mock: the Task waits and the answer dialog takes the keys.
     let session = Session::start(Source::new("l.asl.json", lesson.start), input, ExecutionConfig::default())
         .expect("the starting definition checks");
-    let mut app = App::new(session, Files { definition: "l.asl.json".into(), input: None, mock: None });
+    let mut app =
+        App::new(session, Files { definition: "l.asl.json".into(), input: None, mock: None, ..Files::default() });
     app.lesson = Some(LessonView::new(lesson.clone(), "l.asl.json".into(), lesson.start));
     key(&mut app, 'c');
     assert!(app.dialog.is_some(), "the Task asks for its result");
