@@ -304,6 +304,9 @@ fn the_lesson_pane_shows_the_goal_then_a_tick_after_a_solving_save() {
     let small = screen(&mut lesson_app(&lesson_11), 80, 24);
     assert!(small.contains("Goal: The gateway is busy") && small.contains("Not yet: 4 thing(s) differ"), "{small}");
     assert!(!small.contains("Retry lists retriers"), "{small}");
+    // Below 80×24 (one pane at a time) the lesson stays on top.
+    let tiny = screen(&mut lesson_app(&lesson_11), 70, 20);
+    assert!(tiny.contains("Lesson 11 ·") && tiny.contains("Goal:"), "{tiny}");
 
     // `h` shows the first hint (and does not move the stage view).
     key(&mut app, 'h');
@@ -363,6 +366,17 @@ fn h_typed_into_the_answer_dialog_is_text_not_a_hint() {
     key(&mut app, 'h');
     assert_eq!(app.lesson.as_ref().expect("lesson").hints_shown, 0);
     assert!(app.dialog.as_ref().expect("dialog").result.ends_with('h'), "typed into the dialog");
+}
+
+#[test]
+fn h_typed_into_the_expression_prompt_is_text_not_a_hint() {
+    let lesson = lessons().into_iter().next().expect("a lesson");
+    let mut app = lesson_app(&lesson);
+    tui_support::keys(&mut app, "ss:");
+    assert!(app.prompt.is_some(), "`:` opens the expression prompt");
+    tui_support::keys(&mut app, "$.h");
+    assert_eq!(app.lesson.as_ref().expect("lesson").hints_shown, 0);
+    assert_eq!(app.prompt.as_ref().expect("prompt").text, "$.h");
 }
 
 #[test]

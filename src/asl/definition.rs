@@ -92,6 +92,21 @@ impl Scope {
     pub fn index_of(&self, name: &str) -> Option<usize> {
         self.by_name.get(name).copied()
     }
+
+    /// The state named `name` here or in any branch or item processor below (names are unique
+    /// machine-wide, rule 1.3).
+    pub fn find(&self, name: &str) -> Option<&State> {
+        self.states.iter().find_map(|s| {
+            if s.name == name {
+                return Some(s);
+            }
+            match &s.kind {
+                StateKind::Parallel(p) => p.branches.iter().find_map(|b| b.find(name)),
+                StateKind::Map(m) => m.processor.find(name),
+                _ => None,
+            }
+        })
+    }
 }
 
 /// A state: common fields, data-flow fields and the kind-specific part.

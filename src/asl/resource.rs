@@ -95,6 +95,34 @@ const OPTIMIZED: &[&str] = &[
     "ecs:runTask.waitForTaskToken",
 ];
 
+/// The shape of what a task with this resource returns on success, as a starting point for a
+/// person answering it: the API response for request-response integrations (`lambda:invoke`
+/// wraps the function's payload in `{"StatusCode": 200, "Payload": …}`), the payload itself
+/// for a Lambda function ARN, an activity or a task token callback.
+pub fn result_shape(resource: &str) -> serde_json::Value {
+    use serde_json::json;
+    let ResourceKind::Integration { service, action, pattern } = classify(resource) else { return json!({}) };
+    match (service.as_str(), action.as_str(), pattern) {
+        (_, _, Pattern::WaitForTaskToken) => json!({}),
+        ("lambda", "invoke", _) => json!({"ExecutedVersion": "$LATEST", "Payload": {}, "StatusCode": 200}),
+        ("sns", "publish", _) => json!({"MessageId": "00000000-0000-0000-0000-000000000000"}),
+        ("sqs", "sendMessage", _) => {
+            json!({"MD5OfMessageBody": "", "MessageId": "00000000-0000-0000-0000-000000000000"})
+        }
+        ("dynamodb", "getItem", _) => json!({"Item": {}}),
+        ("dynamodb", "updateItem", _) => json!({"Attributes": {}}),
+        ("events", "putEvents", _) => {
+            json!({"Entries": [{"EventId": "00000000-0000-0000-0000-000000000000"}], "FailedEntryCount": 0})
+        }
+        ("states", "startExecution", Pattern::Sync) => {
+            json!({"ExecutionArn": "", "Output": "{}", "Status": "SUCCEEDED"})
+        }
+        ("states", "startExecution", _) => json!({"ExecutionArn": "", "StartDate": 0}),
+        ("http", "invoke", _) => json!({"Headers": {}, "ResponseBody": {}, "StatusCode": 200, "StatusText": "OK"}),
+        _ => json!({}),
+    }
+}
+
 /// The AWS partitions an ARN may name: commercial, China, GovCloud, the isolated regions and
 /// the European sovereign cloud.
 const PARTITIONS: &[&str] =

@@ -124,6 +124,7 @@ pub(crate) fn prepare(args: &DebugArgs) -> Result<(App, Watched), ExitCode> {
     };
     let mut app = App::new(session, files);
     app.handlers = args.handlers.config();
+    app.monochrome = crate::tui::terminal::no_color_requested();
     Ok((app, watched))
 }
 

@@ -116,12 +116,8 @@ fn print_text(exec: &Execution, trace: bool, paint: &Paint) {
         let mut current: Option<&str> = None;
         for s in exec.stages() {
             if current != Some(&*s.state) {
-                let kind = exec
-                    .machine()
-                    .scope
-                    .index_of(&s.state)
-                    .map(|i| exec.machine().scope.states[i].type_name())
-                    .unwrap_or("");
+                // Nested states (Map iterations, Parallel branches) are found below the top level.
+                let kind = exec.machine().scope.find(&s.state).map(|st| st.type_name()).unwrap_or("");
                 outln!("{} {}", paint.style("1", &format!("▶ {}", s.state)), paint.style("2", &format!("({kind})")));
                 current = Some(&s.state);
             }

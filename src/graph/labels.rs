@@ -6,7 +6,9 @@ use crate::asl::definition::{Catcher, ChoiceRule, Condition, Operand, Operator};
 const MAX_LABEL_CHARS: usize = 28;
 /// Longest state name drawn in a box before it is shortened (names may have 80 characters).
 const MAX_NAME_CHARS: usize = 32;
-const MAX_NAME_CHARS_COMPACT: usize = 16;
+/// Compact drops the type and the padding, not the name: long enough that a name stays readable
+/// (`Thank a big spender`), short enough that a wide machine still fits a narrow pane.
+const MAX_NAME_CHARS_COMPACT: usize = 24;
 
 /// Terminal columns a character takes: 2 for East Asian wide and fullwidth characters and
 /// most emoji (a close approximation of `wcwidth` for the ranges state names use), else 1.

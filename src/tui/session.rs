@@ -12,7 +12,7 @@ use crate::asl::definition::StateMachine;
 use crate::asl::diagnostic::{self, Diagnostic};
 use crate::asl::engine::history::EventKind;
 use crate::asl::engine::stage::StageKind;
-use crate::asl::engine::tasks::{NoTasks, RecordedAnswers, TaskSource};
+use crate::asl::engine::tasks::{NoTasks, RecordedAnswers, TaskAnswer, TaskSource};
 use crate::asl::engine::{Execution, ExecutionConfig, Status, Step};
 use crate::asl::load::LoadOptions;
 use crate::asl::source::{LineIndex, Source};
@@ -132,6 +132,34 @@ impl Session {
             }
         }
         visits
+    }
+
+    /// Takes back the answer given to the Task `state` in the top-level visit holding stage
+    /// `stage` (and to its later invocations): the execution is replayed with those answers
+    /// forgotten, so it pauses on that Task again. Returns the answer taken back, for the
+    /// person to revise; `None` if that Task was never answered by a person (its result came
+    /// from the mock config, or it has not run).
+    pub fn reanswer(&mut self, state: &str, stage: usize) -> Option<TaskAnswer> {
+        let stages = self.exec.stages();
+        // Nested states are evaluated with their container's visit: go back before it.
+        let start = (0..=stage.min(stages.len().checked_sub(1)?))
+            .rev()
+            .find(|&i| stages[i].kind == StageKind::Input && stages[i].location.is_empty())?;
+        let shown = stages.len();
+        self.replay_to(start);
+        let invocation = self.exec.invocations_of(state);
+        let Some(given) = self.exec.answers().get(state, invocation).cloned() else {
+            self.replay_to(shown);
+            return None;
+        };
+        let mut answers = self.exec.answers().clone();
+        answers.forget_from(state, invocation);
+        let machine = self.exec.machine();
+        let input = self.exec.input().clone();
+        self.exec = Execution::with_tasks(machine.clone(), input, self.config.clone(), self.tasks.clone(), answers);
+        self.replay_to(start);
+        while let Step::Stage(_) = self.exec.step() {}
+        Some(given)
     }
 
     /// The state names of the machine in source order.

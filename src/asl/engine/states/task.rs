@@ -16,7 +16,6 @@ use crate::asl::engine::stage::StageKind;
 use crate::asl::engine::tasks::{TaskAnswer, TaskRequest};
 use crate::asl::engine::visit::{Fault, Outcome, Thrown};
 use crate::asl::error_name::ErrorName;
-use crate::asl::jsonpath::Roots;
 use crate::asl::world::uuid_v4;
 
 /// How AWS names and details one resource's events.
@@ -95,10 +94,7 @@ pub(super) fn task(
     };
     // rule 13.5: the role the task would assume, shown as AWS's `taskCredentials`.
     let credentials = match &t.credentials {
-        Some(c) => {
-            let roots = Roots { input, context: env.context, variables: env.variables };
-            Some(io::template(&c.value, &roots, env.entropy)?)
-        }
+        Some(c) => Some(pipeline.template(c, "Credentials", input, env)?),
         None => None,
     };
     let counter = env.invocations.entry(state.name.clone()).or_insert(0);
@@ -313,6 +309,17 @@ mod tests {
             "Credentials": {"RoleArn.$": "$.role"}, "End": true}}}"#;
         let role = "arn:aws:iam::222222222222:role/cross-account";
         let (_, events) = run(definition, json!({"role": role}), TaskAnswer::Return(json!({})));
+        assert_eq!(events[0].1["taskCredentials"], json!({"roleArn": role}));
+    }
+
+    #[test]
+    fn jsonata_credentials_are_evaluated_over_the_state_input() {
+        let definition = r#"{"QueryLanguage": "JSONata", "StartAt": "Fn", "States": {"Fn": {"Type": "Task",
+            "Resource": "arn:aws:lambda:us-east-1:111111111111:function:f",
+            "Credentials": {"RoleArn": "{% $states.input.role %}"}, "End": true}}}"#;
+        let role = "arn:aws:iam::222222222222:role/cross-account";
+        let (status, events) = run(definition, json!({"role": role}), TaskAnswer::Return(json!({})));
+        assert_eq!(status, Status::Succeeded(Arc::new(json!({}))));
         assert_eq!(events[0].1["taskCredentials"], json!({"roleArn": role}));
     }
 
