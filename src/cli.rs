@@ -56,6 +56,9 @@ pub enum Command {
     Learn(learn::LearnArgs),
     /// List every diagnostic code with its meaning.
     Codes,
+    /// Serve the Step Functions API (AWS JSON 1.0) on localhost for SDKs, the AWS CLI and workers.
+    #[cfg(feature = "server")]
+    Serve(crate::server::ServeArgs),
 }
 
 /// Output format of headless commands.
@@ -87,6 +90,8 @@ pub fn main(args: Args) -> ExitCode {
         Command::Graph(a) => graph::run(&a),
         Command::Test(a) => test::run(&a),
         Command::Learn(a) => learn::run(&a),
+        #[cfg(feature = "server")]
+        Command::Serve(a) => crate::server::run(&a),
         Command::Codes => {
             for (code, meaning) in statescope_codes().iter().chain(crate::asl::codes::MOCK) {
                 outln!("{code}  {meaning}");

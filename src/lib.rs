@@ -15,3 +15,6 @@ pub mod graph;
 #[cfg(feature = "cli")]
 pub mod handlers;
 pub mod learn;
+/// `statescope serve`: the Step Functions API on localhost.
+#[cfg(feature = "server")]
+pub mod server;
