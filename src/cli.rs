@@ -11,6 +11,7 @@ macro_rules! outln {
 
 mod graph;
 pub(crate) mod handlers;
+pub(crate) mod history;
 mod run;
 mod test;
 mod validate;

@@ -46,6 +46,8 @@ pub struct TestArgs {
     pub seed: u64,
     #[command(flatten)]
     pub handlers: crate::cli::handlers::HandlerArgs,
+    #[command(flatten)]
+    pub history: crate::cli::history::HistoryArgs,
 }
 
 /// `--mock-config FILE --test-case NAME [--state-machine NAME]`, shared by `run` and the debugger.
@@ -270,7 +272,8 @@ pub fn run(args: &TestArgs) -> ExitCode {
             Err(e) => return fail(&e.to_string()),
         };
         let input = want.as_ref().and_then(|w| w.input.clone()).unwrap_or_else(|| default_input.clone());
-        let config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() };
+        let config =
+            ExecutionConfig { seed: args.seed, start_ms: args.history.start_ms(), ..ExecutionConfig::default() };
         let mut exec = Execution::with_tasks(
             machine,
             input,
@@ -279,6 +282,11 @@ pub fn run(args: &TestArgs) -> ExitCode {
             RecordedAnswers::default(),
         );
         let got = outcome(exec.run());
+        if let Some(path) = args.history.case_path(&case.name) {
+            if let Err(e) = crate::cli::history::write_history(&path, exec.history()) {
+                return fail(&e);
+            }
+        }
         let status = got["status"].as_str().unwrap_or_default().to_string();
         if !matches!(status.as_str(), "SUCCEEDED" | "FAILED") {
             unfinished += 1;
