@@ -31,11 +31,14 @@ impl Divergence {
     }
 }
 
+/// `(type, state, Map iterations)`.
+type Base = (String, Option<String>, Vec<(String, u64)>);
+/// A [`Base`] and its occurrence.
 type Key = (String, Option<String>, Vec<(String, u64)>, usize);
 
 /// Keys of every event: the occurrence counts keep repeated visits apart.
 fn keys(events: &[RecordedEvent], places: &[Place]) -> Vec<Key> {
-    let mut seen: HashMap<(String, Option<String>, Vec<(String, u64)>), usize> = HashMap::new();
+    let mut seen: HashMap<Base, usize> = HashMap::new();
     events
         .iter()
         .zip(places)
