@@ -66,7 +66,7 @@ pub fn run(args: &DebugArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let tasks = match tasks(args, checked.runnable()).map(|t| args.handlers.with(t)) {
+    let tasks = match tasks(args, checked.runnable().map(|m| &**m)).map(|t| args.handlers.with(t)) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");

@@ -79,7 +79,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
     };
     let tasks = args.handlers.with(tasks);
     let config = ExecutionConfig { seed: args.seed, start_ms: args.history.start_ms(), ..ExecutionConfig::default() };
-    let mut exec = Execution::with_tasks(machine, input, config, tasks, RecordedAnswers::default());
+    let mut exec = Execution::with_tasks(machine.clone(), input, config, tasks, RecordedAnswers::default());
     exec.run();
     if let Err(e) = args.history.write(&exec) {
         eprintln!("error: {e}");

@@ -275,7 +275,7 @@ pub fn run(args: &TestArgs) -> ExitCode {
         let config =
             ExecutionConfig { seed: args.seed, start_ms: args.history.start_ms(), ..ExecutionConfig::default() };
         let mut exec = Execution::with_tasks(
-            machine,
+            machine.clone(),
             input,
             config,
             args.handlers.with(Arc::new(tasks)),

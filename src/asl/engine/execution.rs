@@ -84,8 +84,10 @@ struct PendingExit {
 
 /// A running execution. Same machine, input, config, task source and answers ⇒ the same
 /// stages and history.
-pub struct Execution<'m> {
-    machine: &'m StateMachine,
+pub struct Execution {
+    /// Shared, not borrowed: many executions of one machine (the API server, a hot reload's
+    /// replay beside the old run) hold it at the cost of a reference count.
+    machine: Arc<StateMachine>,
     config: ExecutionConfig,
     input: Arc<Value>,
     tasks: Arc<dyn TaskSource>,
@@ -223,20 +225,20 @@ struct Snapshot {
     visit_start: usize,
 }
 
-impl<'m> Execution<'m> {
+impl Execution {
     /// Starts an execution, paused before the first state. Tasks pause it until answered.
-    pub fn new(machine: &'m StateMachine, input: Value, config: ExecutionConfig) -> Execution<'m> {
+    pub fn new(machine: Arc<StateMachine>, input: Value, config: ExecutionConfig) -> Execution {
         Execution::with_tasks(machine, input, config, Arc::new(NoTasks), RecordedAnswers::default())
     }
 
     /// Starts an execution whose task results come from `tasks`, then from `answers`.
     pub fn with_tasks(
-        machine: &'m StateMachine,
+        machine: Arc<StateMachine>,
         input: Value,
         config: ExecutionConfig,
         tasks: Arc<dyn TaskSource>,
         answers: RecordedAnswers,
-    ) -> Execution<'m> {
+    ) -> Execution {
         let input = Arc::new(input);
         let mut history = History::default();
         history.push(
@@ -343,7 +345,7 @@ impl<'m> Execution<'m> {
         }
     }
 
-    fn scope(&self) -> &'m Scope {
+    fn scope(&self) -> &Scope {
         &self.machine.scope
     }
 
@@ -381,7 +383,7 @@ impl<'m> Execution<'m> {
     }
 
     /// The name of the top-level state being executed (or about to be), if any.
-    pub fn current_state(&self) -> Option<&'m str> {
+    pub fn current_state(&self) -> Option<&str> {
         let idx = self.pending.as_ref().map(|p| p.state).or(self.cursor.as_ref().map(|c| c.state))?;
         Some(self.scope().states[idx].name.as_str())
     }
@@ -489,9 +491,9 @@ impl<'m> Execution<'m> {
     /// Re-runs this execution's input, config (clock, seed) and task answers on `machine` (an
     /// edited definition) up to the stage shown at `position`, or to the last stage before it
     /// whose state still exists in `machine`; says which (the TUI's hot reload).
-    pub fn replay<'n>(&self, machine: &'n StateMachine, position: usize) -> (Execution<'n>, Replayed) {
+    pub fn replay(&self, machine: Arc<StateMachine>, position: usize) -> (Execution, Replayed) {
         let mut fresh = Execution::with_tasks(
-            machine,
+            machine.clone(),
             (*self.input).clone(),
             self.config.clone(),
             self.tasks.clone(),
@@ -521,15 +523,16 @@ impl<'m> Execution<'m> {
     }
 
     /// The machine being executed.
-    pub fn machine(&self) -> &'m StateMachine {
-        self.machine
+    pub fn machine(&self) -> &Arc<StateMachine> {
+        &self.machine
     }
 
     /// Evaluates the state under the cursor and queues its stages and events.
     fn enter(&mut self) {
         let Some(cursor) = self.cursor.take() else { return };
         self.visit_start = self.stages.len();
-        let state = &self.scope().states[cursor.state];
+        // A field borrow, not `self.scope()`: the `Env` below borrows other fields mutably.
+        let state = &self.machine.scope.states[cursor.state];
         let mut trace = Trace::reusing(self.history.next_id(), self.queue.take_buffer());
         let mut env = Env {
             config: &self.config,

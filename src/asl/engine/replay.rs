@@ -188,14 +188,14 @@ pub struct ReplayReport {
 
 /// Re-executes `machine` on `recorded`: its input, its start time, its task results.
 pub fn replay(
-    machine: &StateMachine,
+    machine: &Arc<StateMachine>,
     recorded: &RecordedHistory,
     config: ExecutionConfig,
 ) -> Result<ReplayReport, HistoryError> {
     let input = recorded.input()?;
     let config = ExecutionConfig { start_ms: recorded.start_ms().unwrap_or(config.start_ms), ..config };
     let tasks = Arc::new(RecordedTasks::new(machine, recorded));
-    let mut exec = Execution::with_tasks(machine, input, config, tasks.clone(), RecordedAnswers::default());
+    let mut exec = Execution::with_tasks(machine.clone(), input, config, tasks.clone(), RecordedAnswers::default());
     exec.run();
     let status = exec.status().clone();
     let events = aws_events(exec.history(), &AwsHistoryOptions::default());

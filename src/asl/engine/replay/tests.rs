@@ -25,7 +25,7 @@ impl TaskSource for Varied {
     }
 }
 
-fn machine(def: &Value) -> StateMachine {
+fn machine(def: &Value) -> Arc<StateMachine> {
     let checked = check(&Source::new("t.json", def.to_string()));
     assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
     checked.machine.expect("machine")
@@ -54,7 +54,7 @@ fn order() -> Value {
 fn record(def: &Value, input: Value) -> (Status, Vec<Value>) {
     let m = machine(def);
     let mut e =
-        Execution::with_tasks(&m, input, ExecutionConfig::default(), Arc::new(Varied), RecordedAnswers::default());
+        Execution::with_tasks(m, input, ExecutionConfig::default(), Arc::new(Varied), RecordedAnswers::default());
     let status = e.run().clone();
     (status, aws_events(e.history(), &AwsHistoryOptions::default()))
 }

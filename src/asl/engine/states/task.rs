@@ -241,7 +241,7 @@ mod tests {
         let checked = check(&Source::new("t.json", definition.to_string()));
         let machine = checked.runnable().expect("runnable");
         let mut exec = Execution::with_tasks(
-            machine,
+            machine.clone(),
             input,
             ExecutionConfig::default(),
             Arc::new(Always(answer)),

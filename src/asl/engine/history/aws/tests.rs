@@ -25,8 +25,13 @@ impl TaskSource for Flaky {
 fn export(def: Value, input: Value, options: AwsHistoryOptions) -> Vec<Value> {
     let checked = check(&Source::new("t.json", def.to_string()));
     let machine = checked.runnable().expect("runnable");
-    let mut exec =
-        Execution::with_tasks(machine, input, ExecutionConfig::default(), Arc::new(Flaky), RecordedAnswers::default());
+    let mut exec = Execution::with_tasks(
+        machine.clone(),
+        input,
+        ExecutionConfig::default(),
+        Arc::new(Flaky),
+        RecordedAnswers::default(),
+    );
     exec.run();
     aws_events(exec.history(), &options)
 }
