@@ -12,6 +12,7 @@ macro_rules! outln {
 mod graph;
 pub(crate) mod handlers;
 pub(crate) mod history;
+mod replay;
 mod run;
 mod test;
 mod validate;
@@ -47,6 +48,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// Draw the state graph (text, Graphviz DOT or Mermaid).
     Graph(graph::GraphArgs),
+    /// Re-execute a recorded history (AWS GetExecutionHistory) and report the first divergence.
+    Replay(replay::ReplayArgs),
     /// Run every test case of a mock config (Step Functions Local format) and check the outcomes.
     Test(test::TestArgs),
     /// List every diagnostic code with its meaning.
@@ -80,6 +83,7 @@ pub fn main(args: Args) -> ExitCode {
         Command::Run(a) => run::run(&a),
         Command::Graph(a) => graph::run(&a),
         Command::Test(a) => test::run(&a),
+        Command::Replay(a) => replay::run(&a),
         Command::Codes => {
             for (code, meaning) in statescope_codes().iter().chain(crate::asl::codes::MOCK) {
                 outln!("{code}  {meaning}");

@@ -170,7 +170,7 @@ fn default_expect_path(mock: &Path) -> PathBuf {
 }
 
 /// One case's outcome as `{status, output | error, cause}`.
-fn outcome(status: &Status) -> Value {
+pub(crate) fn outcome(status: &Status) -> Value {
     match status {
         Status::Succeeded(v) => json!({"status": "SUCCEEDED", "output": &**v}),
         Status::Failed { error, cause } => json!({"status": "FAILED", "error": error, "cause": cause}),
