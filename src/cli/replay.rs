@@ -42,7 +42,9 @@ pub(crate) fn read_history(path: &PathBuf) -> Result<RecordedHistory, String> {
 pub fn run(args: &ReplayArgs) -> ExitCode {
     let fail = |message: &str| {
         match args.format {
-            Format::Json => outln!("{}", json!({"status": "UNREADABLE", "error": "statescope.Unreadable", "cause": message})),
+            Format::Json => {
+                outln!("{}", json!({"status": "UNREADABLE", "error": "statescope.Unreadable", "cause": message}))
+            }
             Format::Text => eprintln!("error: {message}"),
         }
         ExitCode::from(2)
@@ -74,7 +76,9 @@ pub fn run(args: &ReplayArgs) -> ExitCode {
     }
     if report.divergence.is_some() {
         ExitCode::FAILURE
-    } else if !report.unreconstructed.is_empty() || !matches!(report.status, Status::Succeeded(_) | Status::Failed { .. }) {
+    } else if !report.unreconstructed.is_empty()
+        || !matches!(report.status, Status::Succeeded(_) | Status::Failed { .. })
+    {
         ExitCode::from(3)
     } else {
         ExitCode::SUCCESS

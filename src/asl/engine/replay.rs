@@ -193,7 +193,9 @@ pub fn replay(
     config: ExecutionConfig,
 ) -> Result<ReplayReport, HistoryError> {
     let input = recorded.input()?;
-    let config = ExecutionConfig { start_ms: recorded.start_ms().unwrap_or(config.start_ms), ..config };
+    // What the recording says about where it ran, so `$$` shows the same values.
+    let role_arn = recorded.started().and_then(|e| e.text("roleArn")).map_or(config.role_arn.clone(), str::to_string);
+    let config = ExecutionConfig { start_ms: recorded.start_ms().unwrap_or(config.start_ms), role_arn, ..config };
     let tasks = Arc::new(RecordedTasks::new(machine, recorded));
     let mut exec = Execution::with_tasks(machine.clone(), input, config, tasks.clone(), RecordedAnswers::default());
     exec.run();

@@ -202,7 +202,14 @@ fn missing(
     let actual = json!(describe(x, xp));
     let from = before.map(|b| (&recorded.events[b], &rp[b]));
     let entered = |t: &str| t.ends_with("StateEntered");
+    let retried = |b: &RecordedEvent| task_event(&b.type_name).is_some_and(|(_, o)| o == "Failed" || o == "TimedOut");
     let reason = match (from, &rp[i].state, &xp.state) {
+        (Some((b, _)), Some(want), _) if e.type_name.ends_with("Scheduled") && retried(b) => {
+            let attempt = rk[i].3 + 1;
+            format!(
+                "the recording retried '{want}' (attempt {attempt}), the replay did not: its Retry changed since the run"
+            )
+        }
         (Some((b, bp)), Some(want), Some(got)) if entered(&e.type_name) && entered(&x.type_name) => {
             let from_state = bp.state.clone().unwrap_or_default();
             let kind = ancestry.kinds.get(&from_state).copied().unwrap_or("state");

@@ -10,7 +10,7 @@ use std::collections::{HashMap, VecDeque};
 use serde_json::Value;
 
 use super::{Payload, RecordedEvent, RecordedHistory};
-use crate::asl::definition::{Scope, StateKind, StateMachine};
+use crate::asl::definition::{MapMode, Scope, StateKind, StateMachine};
 use crate::asl::engine::tasks::{TaskAnswer, TaskRequest, TaskSource};
 
 /// Containers around each state: `(name, is_map)`, outermost first. State names are unique
@@ -19,6 +19,9 @@ use crate::asl::engine::tasks::{TaskAnswer, TaskRequest, TaskSource};
 pub(super) struct Ancestry {
     of: HashMap<String, Vec<(String, bool)>>,
     pub kinds: HashMap<String, &'static str>,
+    /// States inside a DISTRIBUTED Map: they run in child executions, whose events are in
+    /// their own histories, not this one.
+    in_child: HashMap<String, String>,
 }
 
 impl Ancestry {
@@ -37,8 +40,15 @@ impl Ancestry {
                     }
                     StateKind::Map(m) => {
                         outer.push((s.name.clone(), true));
+                        let before: Vec<String> = a.of.keys().cloned().collect();
                         walk(&m.processor, outer, a);
                         outer.pop();
+                        if m.mode == MapMode::Distributed {
+                            let inner: Vec<String> = a.of.keys().filter(|k| !before.contains(k)).cloned().collect();
+                            for k in inner {
+                                a.in_child.entry(k).or_insert_with(|| s.name.clone());
+                            }
+                        }
                     }
                     _ => {}
                 }
@@ -194,6 +204,8 @@ struct Recorded {
 #[derive(Debug, Default)]
 pub struct RecordedTasks {
     by_state: HashMap<String, Vec<Recorded>>,
+    /// Task states in a DISTRIBUTED Map → that Map.
+    in_child: HashMap<String, String>,
 }
 
 impl RecordedTasks {
@@ -214,15 +226,23 @@ impl RecordedTasks {
         for list in by_state.values_mut() {
             list.sort_by(|a, b| a.order.cmp(&b.order));
         }
-        RecordedTasks { by_state }
+        RecordedTasks { by_state, in_child: ancestry.in_child }
     }
 
     /// Why `request` got no answer, for the report.
     pub fn why_unanswered(&self, request: &TaskRequest) -> String {
         let at = if request.location.is_empty() { String::new() } else { format!(" ({})", request.location) };
         let n = request.invocation + 1;
-        match self.by_state.get(&request.state).and_then(|l| l.get(request.invocation as usize)) {
-            Some(Recorded { answer: Err(why), .. }) => format!("Task '{}'{at}, invocation {n}: {why}", request.state),
+        let recorded = self.by_state.get(&request.state).and_then(|l| l.get(request.invocation as usize));
+        match (recorded, self.in_child.get(&request.state)) {
+            (Some(Recorded { answer: Err(why), .. }), _) => {
+                format!("Task '{}'{at}, invocation {n}: {why}", request.state)
+            }
+            (None, Some(map)) => format!(
+                "Task '{}'{at}, invocation {n}: it runs in a child execution of the DISTRIBUTED Map '{map}', whose \
+                 events are in the child's own history, not this one",
+                request.state
+            ),
             _ => format!(
                 "Task '{}'{at}, invocation {n}: the recording holds no result for it (the recording ends, or the \
                  definition now calls it more often)",
