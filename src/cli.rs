@@ -12,7 +12,8 @@ macro_rules! outln {
 mod graph;
 pub(crate) mod handlers;
 pub(crate) mod history;
-mod replay;
+mod mock;
+pub(crate) mod replay;
 mod run;
 mod test;
 mod validate;
@@ -50,6 +51,8 @@ pub enum Command {
     Graph(graph::GraphArgs),
     /// Re-execute a recorded history (AWS GetExecutionHistory) and report the first divergence.
     Replay(replay::ReplayArgs),
+    /// Turn a recorded history into a mock config test case and its expectations.
+    Mock(mock::MockFromHistoryArgs),
     /// Run every test case of a mock config (Step Functions Local format) and check the outcomes.
     Test(test::TestArgs),
     /// List every diagnostic code with its meaning.
@@ -84,6 +87,7 @@ pub fn main(args: Args) -> ExitCode {
         Command::Graph(a) => graph::run(&a),
         Command::Test(a) => test::run(&a),
         Command::Replay(a) => replay::run(&a),
+        Command::Mock(a) => mock::run(&a),
         Command::Codes => {
             for (code, meaning) in statescope_codes().iter().chain(crate::asl::codes::MOCK) {
                 outln!("{code}  {meaning}");

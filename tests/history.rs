@@ -421,3 +421,51 @@ fn replay_command_reports_match_divergence_and_unreadable_histories() {
     assert!(err.contains("broken.json:1:"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A recorded failure becomes a test case: merged into a copy of the sample's mock config and
+/// expectations (nothing there is lost), it passes `statescope test`; without `--mock-config`
+/// the mock config goes to standard output and loads.
+#[test]
+fn mock_from_history_writes_a_test_case_that_passes() {
+    let dir = std::env::temp_dir().join(format!("statescope-mock-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for ext in ["asl.json", "mock.json", "expect.json", "input.json", "history.json"] {
+        let name = format!("order-processing.{ext}");
+        std::fs::copy(samples().join(&name), dir.join(&name)).expect("copy sample");
+    }
+    let f = |ext: &str| dir.join(format!("order-processing.{ext}"));
+    let before = read_json(&f("mock.json"));
+    let cases_before = before["StateMachines"]["OrderProcessing"]["TestCases"].as_object().map_or(0, Map::len);
+    let (code, _, err) = statescope(&[
+        "mock",
+        "--from-history",
+        p(&f("history.json")),
+        "--test-case",
+        "ProdFailure",
+        "--mock-config",
+        p(&f("mock.json")),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let after = read_json(&f("mock.json"));
+    let cases = after["StateMachines"]["OrderProcessing"]["TestCases"].as_object().expect("test cases");
+    assert_eq!(cases.len(), cases_before + 1, "the new case is added to the existing ones");
+    for (k, v) in before["MockedResponses"].as_object().expect("responses") {
+        assert_eq!(&after["MockedResponses"][k], v, "response '{k}' kept");
+    }
+    // The gateway timed out on every attempt: three invocations, one range.
+    assert_eq!(after["MockedResponses"]["Charge card (ProdFailure)"]["0-2"]["Throw"]["Error"], "PaymentGatewayTimeout");
+    let expect = read_json(&f("expect.json"));
+    assert_eq!(expect["ProdFailure"]["error"], "OrderRejected");
+    assert!(expect["HappyPath"].is_object(), "existing expectations kept");
+    let (code, out, err) = statescope(&["test", p(&f("asl.json")), "--mock-config", p(&f("mock.json"))]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.lines().any(|l| l.starts_with("PASS ProdFailure ")), "{out}");
+    assert!(out.contains(&format!("{} of {} test cases as expected", cases_before + 1, cases_before + 1)), "{out}");
+
+    let (code, out, err) = statescope(&["mock", "--from-history", p(&f("history.json")), "--test-case", "Again"]);
+    assert_eq!(code, 0, "{err}");
+    let parsed = parse_mock_config(&out);
+    assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
+    assert!(parsed.config.expect("config").machine(Some("order-processing")).is_ok(), "named after the history");
+    let _ = std::fs::remove_dir_all(&dir);
+}

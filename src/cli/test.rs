@@ -163,7 +163,7 @@ fn expectation(case: &str, v: &Value, path: &Path) -> Result<Expectation, String
 }
 
 /// The default expectations file: `NAME.expect.json` beside `NAME.mock.json` (or `NAME.json`).
-fn default_expect_path(mock: &Path) -> PathBuf {
+pub(crate) fn default_expect_path(mock: &Path) -> PathBuf {
     let name = mock.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     let stem = [".mock.json", ".json"].iter().find_map(|e| name.strip_suffix(e)).unwrap_or(name);
     mock.with_file_name(format!("{stem}.expect.json"))

@@ -142,6 +142,32 @@ fn timestamp_ms(v: &Value) -> Option<i64> {
 }
 
 impl RecordedHistory {
+    /// How the execution ended: `SUCCEEDED` with its output, `FAILED`/`TIMED_OUT`/`ABORTED`
+    /// with error and cause; `None` while it runs (or when the recording stops early).
+    pub fn outcome(&self) -> Option<Value> {
+        let last = self.events.last()?;
+        let status = match last.type_name.as_str() {
+            "ExecutionSucceeded" => {
+                let output = match last.payload("output") {
+                    Payload::Value(v) => v,
+                    _ => Value::Null,
+                };
+                return Some(serde_json::json!({"status": "SUCCEEDED", "output": output}));
+            }
+            "ExecutionFailed" => "FAILED",
+            "ExecutionTimedOut" => "TIMED_OUT",
+            "ExecutionAborted" => "ABORTED",
+            _ => return None,
+        };
+        let mut out = serde_json::json!({"status": status});
+        for k in ["error", "cause"] {
+            if let Some(v) = last.text(k) {
+                out[k] = Value::String(v.to_string());
+            }
+        }
+        Some(out)
+    }
+
     fn started(&self) -> Option<&RecordedEvent> {
         self.events.iter().find(|e| e.type_name == "ExecutionStarted")
     }
@@ -196,7 +222,7 @@ pub fn replay(
     // What the recording says about where it ran, so `$$` shows the same values.
     let role_arn = recorded.started().and_then(|e| e.text("roleArn")).map_or(config.role_arn.clone(), str::to_string);
     let config = ExecutionConfig { start_ms: recorded.start_ms().unwrap_or(config.start_ms), role_arn, ..config };
-    let tasks = Arc::new(RecordedTasks::new(machine, recorded));
+    let tasks = Arc::new(RecordedTasks::new(Some(machine), recorded));
     let mut exec = Execution::with_tasks(machine.clone(), input, config, tasks.clone(), RecordedAnswers::default());
     exec.run();
     let status = exec.status().clone();

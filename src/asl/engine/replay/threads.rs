@@ -59,8 +59,10 @@ impl Ancestry {
         a
     }
 
-    fn maps_around(&self, state: &str) -> Vec<&str> {
-        self.of.get(state).map(|v| v.iter().filter(|(_, m)| *m).map(|(n, _)| n.as_str()).collect()).unwrap_or_default()
+    /// The Maps around `state`; `None` for a state the definition does not have (or without a
+    /// definition): then the history's own nesting is kept as it is.
+    fn maps_around(&self, state: &str) -> Option<Vec<&str>> {
+        self.of.get(state).map(|v| v.iter().filter(|(_, m)| *m).map(|(n, _)| n.as_str()).collect())
     }
 
     fn nearest_parallel(&self, state: &str) -> Option<&str> {
@@ -87,8 +89,11 @@ pub(super) struct Place {
     map_start: Option<(String, u64)>,
 }
 
-fn keep_around(items: &[Item], maps: &[&str]) -> Vec<Item> {
-    items.iter().filter(|i| maps.contains(&i.map.as_str())).cloned().collect()
+fn keep_around(items: &[Item], maps: Option<Vec<&str>>) -> Vec<Item> {
+    match maps {
+        Some(maps) => items.iter().filter(|i| maps.contains(&i.map.as_str())).cloned().collect(),
+        None => items.to_vec(),
+    }
 }
 
 /// Task events: `(family, outcome)` for `TaskSucceeded`, `LambdaFunctionScheduled`, …
@@ -137,7 +142,7 @@ pub(super) fn places(ancestry: &Ancestry, history: &RecordedHistory) -> Vec<Plac
         let name = e.text("name").map(str::to_string);
         if t.ends_with("StateEntered") || t.ends_with("StateExited") {
             if let Some(n) = &name {
-                p.items = keep_around(&p.items, &ancestry.maps_around(n));
+                p.items = keep_around(&p.items, ancestry.maps_around(n));
                 p.state = Some(n.clone());
             }
             if t == "TaskStateEntered" && !linked {
@@ -152,7 +157,7 @@ pub(super) fn places(ancestry: &Ancestry, history: &RecordedHistory) -> Vec<Plac
                     Some(i) => i.visit,
                     None => p.map_start.as_ref().filter(|(m, _)| m == n).map_or(0, |(_, id)| *id),
                 };
-                p.items = keep_around(&p.items, &ancestry.maps_around(n));
+                p.items = keep_around(&p.items, ancestry.maps_around(n));
                 p.items.push(Item { map: n.clone(), visit, index });
                 p.state = Some(n.clone());
             }
@@ -164,7 +169,7 @@ pub(super) fn places(ancestry: &Ancestry, history: &RecordedHistory) -> Vec<Plac
         } else if t.starts_with("ParallelState") && t != "ParallelStateStarted" {
             let outer = p.state.as_deref().and_then(|s| ancestry.nearest_parallel(s)).map(str::to_string);
             if let Some(outer) = outer {
-                p.items = keep_around(&p.items, &ancestry.maps_around(&outer));
+                p.items = keep_around(&p.items, ancestry.maps_around(&outer));
                 p.state = Some(outer);
             }
         } else if let Some((_, outcome)) = task_event(t).filter(|_| !linked) {
@@ -209,8 +214,10 @@ pub struct RecordedTasks {
 }
 
 impl RecordedTasks {
-    pub fn new(machine: &StateMachine, history: &RecordedHistory) -> RecordedTasks {
-        let ancestry = Ancestry::new(machine);
+    /// The results of `history`; with the `machine` that ran, its nesting (which Map
+    /// iteration a state runs in) comes from the definition, else from the history alone.
+    pub fn new(machine: Option<&StateMachine>, history: &RecordedHistory) -> RecordedTasks {
+        let ancestry = machine.map(Ancestry::new).unwrap_or_default();
         let places = places(&ancestry, history);
         let mut by_state: HashMap<String, Vec<Recorded>> = HashMap::new();
         for (e, place) in history.events.iter().zip(&places) {
@@ -227,6 +234,19 @@ impl RecordedTasks {
             list.sort_by(|a, b| a.order.cmp(&b.order));
         }
         RecordedTasks { by_state, in_child: ancestry.in_child }
+    }
+
+    /// Every recorded result as `(state, invocation, answer or why it cannot be had)`, per
+    /// state in invocation order: a mock config's responses.
+    pub fn answers(&self) -> Vec<(&str, u32, Result<&TaskAnswer, &str>)> {
+        let mut out: Vec<(&str, u32, Result<&TaskAnswer, &str>)> = Vec::new();
+        for (state, list) in &self.by_state {
+            for (i, r) in list.iter().enumerate() {
+                out.push((state, i as u32, r.answer.as_ref().map_err(String::as_str)));
+            }
+        }
+        out.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        out
     }
 
     /// Why `request` got no answer, for the report.
