@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod codes;
+pub mod coverage;
 pub mod definition;
 pub mod diagnostic;
 pub mod engine;
