@@ -14,12 +14,28 @@ use crate::asl::engine::stage::{StageDetail, StageRecord};
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Transition {
     /// Rule `rule` (0-based) of Choice `state`.
-    ChoiceRule { state: String, rule: usize, next: String },
-    ChoiceDefault { state: String, next: String },
+    ChoiceRule {
+        state: String,
+        rule: usize,
+        next: String,
+    },
+    ChoiceDefault {
+        state: String,
+        next: String,
+    },
     /// Catcher `catcher` (0-based) of `state`.
-    Catch { state: String, catcher: usize, errors: String, next: String },
+    Catch {
+        state: String,
+        catcher: usize,
+        errors: String,
+        next: String,
+    },
     /// Retrier `retrier` (0-based) of `state`.
-    Retry { state: String, retrier: usize, errors: String },
+    Retry {
+        state: String,
+        retrier: usize,
+        errors: String,
+    },
 }
 
 impl std::fmt::Display for Transition {
@@ -115,15 +131,17 @@ impl Coverage {
             }
             match s.detail.as_deref() {
                 Some(StageDetail::Choice(o)) => match o.matched {
-                    Some(rule) => self.hit(|t| matches!(t, Transition::ChoiceRule { state: st, rule: r, .. } if st == state && *r == rule)),
+                    Some(rule) => self.hit(
+                        |t| matches!(t, Transition::ChoiceRule { state: st, rule: r, .. } if st == state && *r == rule),
+                    ),
                     None if o.next.is_some() => {
                         self.hit(|t| matches!(t, Transition::ChoiceDefault { state: st, .. } if st == state))
                     }
                     None => {}
                 },
-                Some(StageDetail::Caught { catcher, .. }) => {
-                    self.hit(|t| matches!(t, Transition::Catch { state: st, catcher: c, .. } if st == state && c == catcher))
-                }
+                Some(StageDetail::Caught { catcher, .. }) => self.hit(
+                    |t| matches!(t, Transition::Catch { state: st, catcher: c, .. } if st == state && c == catcher),
+                ),
                 _ => {}
             }
         }
