@@ -6,6 +6,7 @@ pub mod codes;
 pub mod coverage;
 pub mod definition;
 pub mod diagnostic;
+pub mod diff;
 pub mod engine;
 pub mod intrinsics;
 pub mod json_text;

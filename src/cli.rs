@@ -9,6 +9,7 @@ macro_rules! outln {
     };
 }
 
+mod diff;
 mod graph;
 pub(crate) mod handlers;
 pub(crate) mod history;
@@ -51,6 +52,8 @@ pub enum Command {
     Graph(graph::GraphArgs),
     /// Re-execute a recorded history (AWS GetExecutionHistory) and report the first divergence.
     Replay(replay::ReplayArgs),
+    /// What changed between two definitions.
+    Diff(diff::DiffArgs),
     /// Turn a recorded history into a mock config test case and its expectations.
     Mock(mock::MockFromHistoryArgs),
     /// Run every test case of a mock config (Step Functions Local format) and check the outcomes.
@@ -88,6 +91,7 @@ pub fn main(args: Args) -> ExitCode {
         Command::Test(a) => test::run(&a),
         Command::Replay(a) => replay::run(&a),
         Command::Mock(a) => mock::run(&a),
+        Command::Diff(a) => diff::run(&a),
         Command::Codes => {
             for (code, meaning) in statescope_codes().iter().chain(crate::asl::codes::MOCK) {
                 outln!("{code}  {meaning}");

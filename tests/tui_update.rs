@@ -180,7 +180,11 @@ fn reload_replays_to_the_same_stage() {
     let mut app = greet();
     keys(&mut app, "nss"); // Pick done, Greet: input, result
     definition_changed(&mut app, &GREET.replace("\"Hello!\"", "\"Howdy!\""));
-    assert_eq!(app.message.as_deref(), Some("reloaded: replayed to stage 7 of 'Greet'"));
+    // The message says what the edit changed, as `statescope diff` does (issue 16).
+    assert_eq!(
+        app.message.as_deref(),
+        Some("reloaded: 'Greet' Result: \"Hello!\" → \"Howdy!\"; replayed to stage 7 of 'Greet'")
+    );
     assert_eq!(selected(&app), Some(("Greet".into(), "result")));
     assert_eq!(*app.selected_stage().expect("a stage").value, serde_json::json!("Howdy!"));
     assert!(app.diagnostics().is_empty());
@@ -226,7 +230,10 @@ fn a_vanished_state_is_named() {
     keys(&mut app, "ns"); // Greet: input
     let renamed = GREET.replace("\"Greet\"", "\"Salute\"");
     definition_changed(&mut app, &renamed);
-    assert_eq!(app.message.as_deref(), Some("reloaded: state 'Greet' is gone; replayed to stage 6 of 'Salute'"));
+    assert_eq!(
+        app.message.as_deref(),
+        Some("reloaded: renamed: \"Greet\" → 'Salute'; state 'Greet' is gone; replayed to stage 6 of 'Salute'")
+    );
 }
 
 #[test]

@@ -150,6 +150,17 @@ pub fn mock_file(definition: &str) -> String {
     }
 }
 
+/// Where `H` writes the history of `definition`: `NAME.history.json` beside it.
+pub fn history_file(definition: &str) -> String {
+    let path = std::path::Path::new(definition);
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or(definition);
+    let file = format!("{}.history.json", machine_name(name));
+    match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(dir) => dir.join(file).display().to_string(),
+        None => file,
+    }
+}
+
 /// `order` for `order.asl.json`, `order.json`, `order.asl.yaml`…
 fn machine_name(file: &str) -> &str {
     let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);

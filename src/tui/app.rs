@@ -102,6 +102,8 @@ pub struct App {
     /// `w` was pressed: the runtime writes the answers given so far as a mock config, then
     /// clears this.
     pub save_answers: bool,
+    /// `H` asked to write the history (AWS's GetExecutionHistory shape); the runtime does it.
+    pub save_history: bool,
     /// Enter on a Parallel/Map that has run: the menu of its branches/iterations (keys go to it).
     pub drill_menu: Option<DrillMenu>,
     /// The branches/iterations drilled into, outermost first (a Map inside a Parallel branch
@@ -137,6 +139,7 @@ impl App {
             edit_input: false,
             dialog: None,
             save_answers: false,
+            save_history: false,
             drill_menu: None,
             drills: Vec::new(),
             size: (120, 40),

@@ -118,6 +118,7 @@ fn act(app: &mut App, action: Action) {
             Status::AwaitingTask(_) => app.dialog = Some(AnswerDialog::default()),
             _ => app.message = Some("no Task is waiting for a result".into()),
         },
+        Action::SaveHistory => app.save_history = true,
         Action::SaveAnswers => {
             if app.session.exec.answers().is_empty() {
                 app.message = Some("no task answers given yet: nothing to save".into());
