@@ -221,6 +221,7 @@ mod tests {
     fn answers_are_saved_beside_the_definition() {
         assert_eq!(mock_file("machines/order.asl.json"), "machines/order.answers.mock.json");
         assert_eq!(mock_file("order.json"), "order.answers.mock.json");
+        assert_eq!(history_file("machines/order.asl.yaml"), "machines/order.history.json");
         let mut answers = RecordedAnswers::default();
         answers.record("Charge", 0, TaskAnswer::Return(serde_json::json!(1)));
         let config = mock_config("machines/order.asl.json", &answers);
