@@ -145,12 +145,16 @@ fn diff_names_each_change_with_old_and_new_values() {
             "changed: 'Charge card' Retry[0].MaxAttempts: 2 → 3",
         ]
     );
-    let out = statescope(&["diff", &sample("order-processing.asl.json"), &new.display().to_string(), "--format", "json"]);
+    let out =
+        statescope(&["diff", &sample("order-processing.asl.json"), &new.display().to_string(), "--format", "json"]);
     let changes = json_of(&out)["changes"].clone();
     assert_eq!(changes[1]["kind"], "changed");
     assert_eq!(changes[1]["state"], "Charge card");
     assert_eq!(changes[1]["field"], "Retry[0].MaxAttempts");
     assert_eq!((changes[1]["old"].clone(), changes[1]["new"].clone()), (Value::from(2), Value::from(3)));
     let broken = temp_file("broken.asl.json", "{\"StartAt\": ");
-    assert_eq!(statescope(&["diff", &sample("order-processing.asl.json"), &broken.display().to_string()]).status.code(), Some(2));
+    assert_eq!(
+        statescope(&["diff", &sample("order-processing.asl.json"), &broken.display().to_string()]).status.code(),
+        Some(2)
+    );
 }

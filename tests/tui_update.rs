@@ -319,3 +319,37 @@ fn long_json_lines_scroll_sideways_with_shift_arrows_and_angle_brackets() {
     assert_eq!(app.json_hscroll, 0);
     assert_eq!(screen(&mut app, 120, 40), first);
 }
+
+/// `--history`: the debugger opens on a recording; an edit that makes the definition depart
+/// from it is reported, and the state and event are marked `≠` in the graph and history.
+#[test]
+fn a_recording_reports_and_marks_where_an_edit_departs_from_it() {
+    use statescope::asl::engine::history::aws::{AwsHistoryOptions, aws_history_document};
+    use statescope::asl::engine::replay::parse_history;
+    use statescope::tui::app::Recording;
+    let mut recorded = greet();
+    keys(&mut recorded, "c");
+    let doc = aws_history_document(recorded.session.exec.history(), &AwsHistoryOptions::default());
+    let history = parse_history(&doc.to_string()).expect("history");
+    let mut app = greet();
+    app.recording = Some(Recording { path: "greet.history.json".into(), history, divergence: None });
+    assert_eq!(
+        app.check_recording().as_deref(),
+        Some("replaying greet.history.json: the definition matches the recording")
+    );
+    assert_eq!(app.diverged_state(), None);
+    definition_changed(&mut app, &GREET.replace("\"Hello!\"", "\"Howdy!\""));
+    let message = app.message.clone().unwrap_or_default();
+    assert!(
+        message.ends_with(
+            "diverges from the recording at event 5: PassStateExited 'Greet': output differs at $.greeting: the \
+             recording has \"Hello!\", the replay \"Howdy!\""
+        ),
+        "{message}"
+    );
+    assert_eq!(app.diverged_state(), Some("Greet"));
+    keys(&mut app, "c");
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("≠ recording at #5"), "history pane title:\n{text}");
+    assert!(text.contains("≠  5 PassStateExited"), "the event is marked:\n{text}");
+}

@@ -123,7 +123,8 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
     let (old_states, new_states) = (states(old), states(new));
     let old_map: BTreeMap<&str, &Value> = old_states.iter().map(|(n, b)| (n.as_str(), b)).collect();
     let new_map: BTreeMap<&str, &Value> = new_states.iter().map(|(n, b)| (n.as_str(), b)).collect();
-    let mut removed: Vec<&str> = old_states.iter().map(|(n, _)| n.as_str()).filter(|n| !new_map.contains_key(n)).collect();
+    let mut removed: Vec<&str> =
+        old_states.iter().map(|(n, _)| n.as_str()).filter(|n| !new_map.contains_key(n)).collect();
     let added: Vec<&str> = new_states.iter().map(|(n, _)| n.as_str()).filter(|n| !old_map.contains_key(n)).collect();
     // A state that disappeared and one that appeared with the same fields (or the same Type
     // and at most one field different) is the same state renamed.
@@ -146,7 +147,13 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
     let renames: BTreeMap<&str, &str> = renamed.iter().map(|(n, o)| (*o, *n)).collect(); // old → new
     let mut out = Vec::new();
     for r in &removed {
-        out.push(Change { kind: ChangeKind::Removed, state: Some(r.to_string()), field: None, old: Some(old_map[r].clone()), new: None });
+        out.push(Change {
+            kind: ChangeKind::Removed,
+            state: Some(r.to_string()),
+            field: None,
+            old: Some(old_map[r].clone()),
+            new: None,
+        });
     }
     let mut top_old = old.clone();
     let mut top_new = new.clone();
@@ -170,7 +177,13 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
         } else if let Some(old_body) = old_map.get(name) {
             fields(Some(name), String::new(), &own_fields(old_body), &own_fields(body), &renames, &mut out);
         } else {
-            out.push(Change { kind: ChangeKind::Added, state: Some(name.to_string()), field: None, old: None, new: Some(body.clone()) });
+            out.push(Change {
+                kind: ChangeKind::Added,
+                state: Some(name.to_string()),
+                field: None,
+                old: None,
+                new: Some(body.clone()),
+            });
         }
     }
     out

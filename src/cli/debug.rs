@@ -36,6 +36,10 @@ pub struct DebugArgs {
     pub mocks: crate::cli::test::MockArgs,
     #[command(flatten)]
     pub handlers: crate::cli::handlers::HandlerArgs,
+    /// Open on a recorded execution (AWS GetExecutionHistory / CLI output): its input, its
+    /// start time and its task results; where the definition departs from it is marked.
+    #[arg(long, value_name = "HISTORY", conflicts_with_all = ["input", "mock_config"])]
+    pub history: Option<PathBuf>,
 }
 
 pub fn run(args: &DebugArgs) -> ExitCode {
@@ -58,8 +62,19 @@ pub fn run(args: &DebugArgs) -> ExitCode {
         }
         return ExitCode::from(2);
     }
+    let recorded = match args.history.as_ref().map(crate::cli::replay::read_history).transpose() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let input_path = args.input.clone().unwrap_or_else(|| beside(definition));
-    let input = match read_input(&input_path, args.input.is_some()) {
+    let input = match &recorded {
+        Some(r) => r.input().map_err(|e| e.to_string()),
+        None => read_input(&input_path, args.input.is_some()),
+    };
+    let input = match input {
         Ok(v) => v,
         Err(e) => {
             eprintln!("error: {e}");
@@ -73,7 +88,16 @@ pub fn run(args: &DebugArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() };
+    let mut config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() };
+    let tasks = match (&recorded, checked.runnable()) {
+        // The recording answers every task, as AWS did.
+        (Some(r), Some(m)) => {
+            config.start_ms = r.start_ms().unwrap_or(config.start_ms);
+            config.role_arn = r.role_arn().map_or(config.role_arn, str::to_string);
+            Arc::new(crate::asl::engine::replay::RecordedTasks::new(Some(m), r)) as Arc<dyn TaskSource>
+        }
+        _ => tasks,
+    };
     let session = match Session::start_with_tasks(source, input, config, tasks) {
         Ok(s) => s,
         Err(rejected) => {
@@ -92,6 +116,11 @@ pub fn run(args: &DebugArgs) -> ExitCode {
         Watched { definition: definition.clone(), input: Some(input_path), mock: args.mocks.mock_config.clone() };
     let mut app = App::new(session, files);
     app.handlers = args.handlers.clone();
+    if let (Some(history), Some(path)) = (recorded, &args.history) {
+        app.recording =
+            Some(crate::tui::app::Recording { path: path.display().to_string(), history, divergence: None });
+        app.message = app.check_recording();
+    }
     match runtime::run(app, watched) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

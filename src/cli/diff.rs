@@ -43,7 +43,10 @@ pub(crate) fn definition_json(path: &PathBuf, machine: Option<&str>) -> Result<V
 }
 
 pub fn run(args: &DiffArgs) -> ExitCode {
-    let (old, new) = match (definition_json(&args.old, args.machine.as_deref()), definition_json(&args.new, args.machine.as_deref())) {
+    let (old, new) = match (
+        definition_json(&args.old, args.machine.as_deref()),
+        definition_json(&args.new, args.machine.as_deref()),
+    ) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(e), _) | (_, Err(e)) => {
             eprintln!("error: {e}");

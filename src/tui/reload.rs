@@ -93,8 +93,13 @@ fn replay(app: &mut App, machine: Option<(Arc<StateMachine>, Source)>, input: Op
     };
     // What the edit changed, as `statescope diff` says it: "reloaded: 'Charge card'
     // Retry[0].MaxAttempts: 2 → 3; replayed to …".
-    app.message = Some(match changed {
+    let message = match changed {
         Some(what) => message.replacen("reloaded: ", &format!("reloaded: {what}; "), 1),
+        None => message,
+    };
+    // Opened on a recording: say whether the edited definition still does what ran.
+    app.message = Some(match app.check_recording() {
+        Some(verdict) => format!("{message}; {verdict}"),
         None => message,
     });
     app.execution_moved();
@@ -107,11 +112,15 @@ fn changes(old: &Source, new: &Source) -> Option<String> {
     let old = crate::asl::load::load(old, &options).tree?.to_value();
     let new = crate::asl::load::load(new, &options).tree?.to_value();
     let all = crate::asl::diff::diff(&old, &new);
-    let first: Vec<String> = all.iter().take(2).map(|c| {
-        let text = c.to_string();
-        // "changed: 'X' F: a → b" reads better as "'X' F: a → b".
-        text.strip_prefix("changed: ").map(str::to_string).unwrap_or(text)
-    }).collect();
+    let first: Vec<String> = all
+        .iter()
+        .take(2)
+        .map(|c| {
+            let text = c.to_string();
+            // "changed: 'X' F: a → b" reads better as "'X' F: a → b".
+            text.strip_prefix("changed: ").map(str::to_string).unwrap_or(text)
+        })
+        .collect();
     match all.len() {
         0 => None,
         n if n <= 2 => Some(first.join("; ")),

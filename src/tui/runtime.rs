@@ -97,10 +97,11 @@ fn save_answers(app: &mut App) {
 fn save_history(app: &mut App) {
     let path = answer::history_file(&app.files.definition);
     let events = app.session.exec.history().len();
-    app.message = Some(match crate::cli::history::write_history(std::path::Path::new(&path), app.session.exec.history()) {
-        Ok(()) => format!("wrote {events} event(s) to {path} (statescope replay DEF {path})"),
-        Err(e) => e,
-    });
+    app.message =
+        Some(match crate::cli::history::write_history(std::path::Path::new(&path), app.session.exec.history()) {
+            Ok(()) => format!("wrote {events} event(s) to {path} (statescope replay DEF {path})"),
+            Err(e) => e,
+        });
 }
 
 /// Suspends the screen, runs `$EDITOR` (else `vi`) on the input file, and comes back. The

@@ -183,6 +183,11 @@ impl RecordedHistory {
         }
     }
 
+    /// The role the execution ran with, from `ExecutionStarted`.
+    pub fn role_arn(&self) -> Option<&str> {
+        self.started().and_then(|e| e.text("roleArn"))
+    }
+
     /// When the execution started, if recorded.
     pub fn start_ms(&self) -> Option<i64> {
         self.started().and_then(|e| e.timestamp_ms)
@@ -220,7 +225,7 @@ pub fn replay(
 ) -> Result<ReplayReport, HistoryError> {
     let input = recorded.input()?;
     // What the recording says about where it ran, so `$$` shows the same values.
-    let role_arn = recorded.started().and_then(|e| e.text("roleArn")).map_or(config.role_arn.clone(), str::to_string);
+    let role_arn = recorded.role_arn().map_or(config.role_arn.clone(), str::to_string);
     let config = ExecutionConfig { start_ms: recorded.start_ms().unwrap_or(config.start_ms), role_arn, ..config };
     let tasks = Arc::new(RecordedTasks::new(Some(machine), recorded));
     let mut exec = Execution::with_tasks(machine.clone(), input, config, tasks.clone(), RecordedAnswers::default());

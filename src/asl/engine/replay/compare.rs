@@ -141,14 +141,14 @@ pub(super) fn first_divergence(
             let (want, have) = (field(e, f), field(got, f));
             if want != have {
                 let what = describe(e, &rp[i]);
+                let (at, w, h) = first_difference("$", &want, &have);
+                let at = if at == "$" { String::new() } else { format!(" at {at}") };
+                let reason =
+                    format!("{what}: {f} differs{at}: the recording has {}, the replay {}", short(w), short(h));
                 return Some(Divergence {
                     event_id: e.id,
                     state: rp[i].state.clone(),
-                    reason: format!(
-                        "{what}: {f} differs: the recording has {}, the replay {}",
-                        short(&want),
-                        short(&have)
-                    ),
+                    reason,
                     expected: want,
                     actual: have,
                 });
@@ -233,6 +233,27 @@ fn missing(
         ),
     };
     Divergence { event_id: e.id, state, expected, actual, reason }
+}
+
+/// Where two JSON values first differ: a JSONPath-like location and the two values there.
+fn first_difference<'a>(path: &str, a: &'a Value, b: &'a Value) -> (String, &'a Value, &'a Value) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for (k, v) in x {
+                match y.get(k) {
+                    Some(w) if v == w => {}
+                    Some(w) => return first_difference(&format!("{path}.{k}"), v, w),
+                    None => return (path.to_string(), a, b),
+                }
+            }
+            (path.to_string(), a, b)
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => match x.iter().zip(y).position(|(v, w)| v != w) {
+            Some(i) => first_difference(&format!("{path}[{i}]"), &x[i], &y[i]),
+            None => (path.to_string(), a, b),
+        },
+        _ => (path.to_string(), a, b),
+    }
 }
 
 /// A value for a one-line message: long JSON is cut.
