@@ -133,12 +133,15 @@ pub fn from_events(raw: Vec<Value>) -> Result<RecordedHistory, HistoryError> {
 }
 
 /// A timestamp as the API sends it (epoch seconds) or as the CLI prints it (ISO 8601).
+/// Only years 1970–9999 are taken: the virtual clock must have room to advance.
 fn timestamp_ms(v: &Value) -> Option<i64> {
-    match v {
-        Value::Number(n) => n.as_f64().map(|s| (s * 1000.0).round() as i64),
+    const LAST_MS: i64 = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
+    let ms = match v {
+        Value::Number(n) => n.as_f64().filter(|s| s.is_finite()).map(|s| (s * 1000.0).round() as i64),
         Value::String(s) => crate::asl::timestamp::parse_timestamp(s).map(|t| t.epoch_millis()),
         _ => None,
-    }
+    };
+    ms.filter(|ms| (0..=LAST_MS).contains(ms))
 }
 
 impl RecordedHistory {
