@@ -8,6 +8,7 @@ pub mod definition;
 pub mod diagnostic;
 pub mod diff;
 pub mod engine;
+pub mod error_name;
 pub mod intrinsics;
 pub mod json_text;
 pub mod json_type;
