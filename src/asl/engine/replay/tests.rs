@@ -181,3 +181,41 @@ fn reads_the_cli_output_a_bare_array_and_pages_in_any_order() {
     assert!(matches!(parse_history("{\"events\": [}"), Err(HistoryError::Json { line: 1, .. })));
     assert_eq!(parse_history("[]").expect("empty").input(), Err(HistoryError::NoStart));
 }
+
+/// Hostile or damaged histories (events dropped, retyped, linked to nowhere or to themselves,
+/// details removed) replay to some report or a typed error, never a panic.
+#[test]
+fn damaged_histories_never_panic() {
+    let (_, events) = record(&order(), json!({"total": 250, "items": ["a", "b"]}));
+    let m = machine(&order());
+    let mut variants: Vec<Vec<Value>> = Vec::new();
+    for i in 0..events.len() {
+        let mut dropped = events.clone();
+        dropped.remove(i);
+        variants.push(dropped);
+        for change in 0..4 {
+            let mut v = events.clone();
+            let e = &mut v[i];
+            match change {
+                0 => e["type"] = json!("TaskSucceeded"),
+                1 => e["previousEventId"] = json!(u64::MAX),
+                2 => e["previousEventId"] = e["id"].clone(),
+                _ => {
+                    if let Some(o) = e.as_object_mut() {
+                        o.retain(|k, _| !k.ends_with("EventDetails"));
+                    }
+                }
+            }
+            variants.push(v);
+        }
+    }
+    let mut reports = 0;
+    for v in variants {
+        if let Ok(h) = from_events(v) {
+            if replay(&m, &h, ExecutionConfig::default()).is_ok() {
+                reports += 1;
+            }
+        }
+    }
+    assert!(reports > events.len(), "most damaged histories still replay to a report ({reports})");
+}
