@@ -43,6 +43,130 @@ const RECORDED_FLOOR: usize = 483;
 /// Of those, `with-tasks` cases (task results from the history alone, no mock config).
 const RECORDED_WITH_TASKS_FLOOR: usize = 82;
 
+/// `HistoryEvent.type`'s valid values, from the Step Functions API reference.
+const AWS_TYPES: &[&str] = &[
+    "ActivityFailed",
+    "ActivityScheduled",
+    "ActivityScheduleFailed",
+    "ActivityStarted",
+    "ActivitySucceeded",
+    "ActivityTimedOut",
+    "ChoiceStateEntered",
+    "ChoiceStateExited",
+    "ExecutionAborted",
+    "ExecutionFailed",
+    "ExecutionStarted",
+    "ExecutionSucceeded",
+    "ExecutionTimedOut",
+    "FailStateEntered",
+    "LambdaFunctionFailed",
+    "LambdaFunctionScheduled",
+    "LambdaFunctionScheduleFailed",
+    "LambdaFunctionStarted",
+    "LambdaFunctionStartFailed",
+    "LambdaFunctionSucceeded",
+    "LambdaFunctionTimedOut",
+    "MapIterationAborted",
+    "MapIterationFailed",
+    "MapIterationStarted",
+    "MapIterationSucceeded",
+    "MapStateAborted",
+    "MapStateEntered",
+    "MapStateExited",
+    "MapStateFailed",
+    "MapStateStarted",
+    "MapStateSucceeded",
+    "ParallelStateAborted",
+    "ParallelStateEntered",
+    "ParallelStateExited",
+    "ParallelStateFailed",
+    "ParallelStateStarted",
+    "ParallelStateSucceeded",
+    "PassStateEntered",
+    "PassStateExited",
+    "SucceedStateEntered",
+    "SucceedStateExited",
+    "TaskFailed",
+    "TaskScheduled",
+    "TaskStarted",
+    "TaskStartFailed",
+    "TaskStateAborted",
+    "TaskStateEntered",
+    "TaskStateExited",
+    "TaskSubmitFailed",
+    "TaskSubmitted",
+    "TaskSucceeded",
+    "TaskTimedOut",
+    "WaitStateAborted",
+    "WaitStateEntered",
+    "WaitStateExited",
+    "MapRunAborted",
+    "MapRunFailed",
+    "MapRunStarted",
+    "MapRunSucceeded",
+    "ExecutionRedriven",
+    "MapRunRedriven",
+    "EvaluationFailed",
+];
+
+/// `HistoryEvent`'s details members, from the API reference.
+const AWS_DETAILS: &[&str] = &[
+    "activityFailedEventDetails",
+    "activityScheduleFailedEventDetails",
+    "activityScheduledEventDetails",
+    "activityStartedEventDetails",
+    "activitySucceededEventDetails",
+    "activityTimedOutEventDetails",
+    "taskFailedEventDetails",
+    "taskScheduledEventDetails",
+    "taskStartFailedEventDetails",
+    "taskStartedEventDetails",
+    "taskSubmitFailedEventDetails",
+    "taskSubmittedEventDetails",
+    "taskSucceededEventDetails",
+    "taskTimedOutEventDetails",
+    "executionFailedEventDetails",
+    "executionStartedEventDetails",
+    "executionSucceededEventDetails",
+    "executionAbortedEventDetails",
+    "executionTimedOutEventDetails",
+    "executionRedrivenEventDetails",
+    "mapStateStartedEventDetails",
+    "mapIterationStartedEventDetails",
+    "mapIterationSucceededEventDetails",
+    "mapIterationFailedEventDetails",
+    "mapIterationAbortedEventDetails",
+    "lambdaFunctionFailedEventDetails",
+    "lambdaFunctionScheduleFailedEventDetails",
+    "lambdaFunctionScheduledEventDetails",
+    "lambdaFunctionStartFailedEventDetails",
+    "lambdaFunctionSucceededEventDetails",
+    "lambdaFunctionTimedOutEventDetails",
+    "stateEnteredEventDetails",
+    "stateExitedEventDetails",
+    "mapRunStartedEventDetails",
+    "mapRunFailedEventDetails",
+    "mapRunRedrivenEventDetails",
+    "evaluationFailedEventDetails",
+];
+
+/// Every exported event has AWS's members only: a valid type and (if any) its details member.
+fn check_shape(events: &[Value]) -> Result<(), String> {
+    for e in events {
+        let t = e["type"].as_str().unwrap_or_default();
+        if !AWS_TYPES.contains(&t) {
+            return Err(format!("event type {t} is not one of AWS's"));
+        }
+        for k in e.as_object().into_iter().flat_map(|o| o.keys()) {
+            let known = ["id", "previousEventId", "timestamp", "type"].contains(&k.as_str());
+            if !known && (!AWS_DETAILS.contains(&k.as_str()) || *k != details_key(t)) {
+                return Err(format!("{t} has member {k}, not AWS's"));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Answers a task with something derived from the request, different per invocation, so a
 /// replay that took the wrong recorded result would show it.
 struct Derived;
@@ -70,6 +194,7 @@ fn round_trip(
         Execution::with_tasks(machine.clone(), input, ExecutionConfig::default(), tasks, RecordedAnswers::default());
     let status = exec.run().clone();
     let events = aws_events(exec.history(), &AwsHistoryOptions::default());
+    check_shape(&events)?;
     let text = serde_json::to_string_pretty(&json!({"events": events})).map_err(|e| e.to_string())?;
     let recorded = parse_history(&text).map_err(|e| e.to_string())?;
     let report = replay(machine, &recorded, ExecutionConfig::default()).map_err(|e| e.to_string())?;
