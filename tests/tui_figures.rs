@@ -151,8 +151,8 @@ fn save_to_redrawn() -> Vec<Duration> {
             draw(&mut terminal, &app);
             times.push(saved.elapsed());
             let message = app.message.clone().unwrap_or_default();
-            assert!(message.starts_with("reloaded: Comment: "), "the edit is named: {message}");
-            assert!(message.contains(&format!("; replayed to stage {stages} ")), "{message}");
+            assert!(message.starts_with(&format!("reloaded: replayed to stage {stages} ")), "{message}");
+            assert!(message.contains("; Comment: "), "the edit is named: {message}");
             assert!(app.session.source.text.contains(&format!("edit {i}: ")), "the new text runs");
         }
         times

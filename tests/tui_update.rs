@@ -183,7 +183,7 @@ fn reload_replays_to_the_same_stage() {
     // The message says what the edit changed, as `statescope diff` does (issue 16).
     assert_eq!(
         app.message.as_deref(),
-        Some("reloaded: 'Greet' Result: \"Hello!\" → \"Howdy!\"; replayed to stage 7 of 'Greet'")
+        Some("reloaded: replayed to stage 7 of 'Greet'; 'Greet' Result: \"Hello!\" → \"Howdy!\"")
     );
     assert_eq!(selected(&app), Some(("Greet".into(), "result")));
     assert_eq!(*app.selected_stage().expect("a stage").value, serde_json::json!("Howdy!"));
@@ -232,7 +232,7 @@ fn a_vanished_state_is_named() {
     definition_changed(&mut app, &renamed);
     assert_eq!(
         app.message.as_deref(),
-        Some("reloaded: renamed: \"Greet\" → 'Salute'; state 'Greet' is gone; replayed to stage 6 of 'Salute'")
+        Some("reloaded: state 'Greet' is gone; replayed to stage 6 of 'Salute'; renamed: \"Greet\" → 'Salute'")
     );
 }
 

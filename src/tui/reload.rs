@@ -91,10 +91,12 @@ fn replay(app: &mut App, machine: Option<(Arc<StateMachine>, Source)>, input: Op
         (None, Some(at)) => format!("reloaded: replayed to stage {now} of '{at}'"),
         (None, None) => "reloaded: at the start".into(),
     };
-    // What the edit changed, as `statescope diff` says it: "reloaded: 'Charge card'
-    // Retry[0].MaxAttempts: 2 → 3; replayed to …".
+    // What the edit changed, as `statescope diff` says it: "reloaded: replayed to …; 'Charge
+    // card' Retry[0].MaxAttempts: 2 → 3".
+    // Where the execution is comes first (it must survive a narrow status line), then what
+    // the edit changed.
     let message = match changed {
-        Some(what) => message.replacen("reloaded: ", &format!("reloaded: {what}; "), 1),
+        Some(what) => format!("{message}; {what}"),
         None => message,
     };
     // Opened on a recording: say whether the edited definition still does what ran.
@@ -112,20 +114,16 @@ fn changes(old: &Source, new: &Source) -> Option<String> {
     let old = crate::asl::load::load(old, &options).tree?.to_value();
     let new = crate::asl::load::load(new, &options).tree?.to_value();
     let all = crate::asl::diff::diff(&old, &new);
-    let first: Vec<String> = all
-        .iter()
-        .take(2)
-        .map(|c| {
-            let text = c.to_string();
-            // "changed: 'X' F: a → b" reads better as "'X' F: a → b".
-            text.strip_prefix("changed: ").map(str::to_string).unwrap_or(text)
-        })
-        .collect();
-    match all.len() {
-        0 => None,
-        n if n <= 2 => Some(first.join("; ")),
-        n => Some(format!("{} (+{} more)", first.join("; "), n - 2)),
-    }
+    // One change in full; `statescope diff` lists them all.
+    let first = all.first().map(|c| {
+        let text = c.to_string();
+        // "changed: 'X' F: a → b" reads better as "'X' F: a → b".
+        text.strip_prefix("changed: ").map(str::to_string).unwrap_or(text)
+    })?;
+    Some(match all.len() {
+        1 => first,
+        n => format!("{first} (+{} more)", n - 1),
+    })
 }
 
 /// Reads a mock config as the debugger uses it: parsed, checked against the machine, and the
