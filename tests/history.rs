@@ -594,3 +594,39 @@ fn mock_from_history_writes_a_test_case_that_passes() {
     assert!(parsed.config.expect("config").machine(Some("order-processing")).is_ok(), "named after the history");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `$$.Execution.Id` is not in a history: `--execution-arn` gives it, so a machine that
+/// outputs it replays without a divergence.
+#[test]
+fn replay_takes_the_execution_arn_the_history_lacks() {
+    let dir = std::env::temp_dir().join(format!("statescope-arn-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let def = dir.join("who.asl.json");
+    std::fs::write(
+        &def,
+        r#"{"StartAt": "Who", "States": {"Who": {"Type": "Pass", "Parameters": {"id.$": "$$.Execution.Id"}, "End": true}}}"#,
+    )
+    .expect("write");
+    let arn = "arn:aws:states:eu-west-1:222222222222:execution:Orders:run-42";
+    let history = json!({"events": [
+        {"id": 1, "previousEventId": 0, "timestamp": 1767225600.5, "type": "ExecutionStarted",
+         "executionStartedEventDetails": {"input": "{}", "inputDetails": {"truncated": false}, "roleArn": "arn:aws:iam::222222222222:role/r"}},
+        {"id": 2, "previousEventId": 1, "timestamp": 1767225600.5, "type": "PassStateEntered",
+         "stateEnteredEventDetails": {"name": "Who", "input": "{}", "inputDetails": {"truncated": false}}},
+        {"id": 3, "previousEventId": 2, "timestamp": 1767225600.5, "type": "PassStateExited",
+         "stateExitedEventDetails": {"name": "Who", "output": json!({"id": arn}).to_string(), "outputDetails": {"truncated": false}}},
+        {"id": 4, "previousEventId": 3, "timestamp": 1767225600.5, "type": "ExecutionSucceeded",
+         "executionSucceededEventDetails": {"output": json!({"id": arn}).to_string(), "outputDetails": {"truncated": false}}}]});
+    let h = dir.join("who.history.json");
+    std::fs::write(&h, history.to_string()).expect("write");
+    let (code, out, _) = statescope(&["replay", p(&def), p(&h), "--format", "json"]);
+    assert_eq!(code, 1, "without the ARN, $$.Execution.Id differs: {out}");
+    let line: Value = serde_json::from_str(out.trim()).expect("json");
+    assert_eq!(line["divergence"]["eventId"], 3);
+    let (code, out, _) = statescope(&["replay", p(&def), p(&h), "--format", "json", "--execution-arn", arn]);
+    assert_eq!(code, 0, "{out}");
+    let line: Value = serde_json::from_str(out.trim()).expect("json");
+    assert_eq!(line["output"]["id"], arn);
+    assert_eq!(statescope(&["replay", p(&def), p(&h), "--execution-arn", "not-an-arn"]).0, 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}

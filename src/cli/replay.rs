@@ -31,6 +31,36 @@ pub struct ReplayArgs {
     /// Seed for States.UUID / States.MathRandom.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// The recorded execution's ARN (the history does not hold it): `$$.Execution.Id`, its
+    /// name, the state machine's name, region and account then read as they did in the run.
+    #[arg(long, value_name = "ARN", value_parser = parse_execution_arn)]
+    pub execution_arn: Option<ExecutionArn>,
+}
+
+/// `arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME`, taken apart.
+#[derive(Clone, Debug)]
+pub struct ExecutionArn {
+    region: String,
+    account: String,
+    machine: String,
+    name: String,
+}
+
+fn parse_execution_arn(text: &str) -> Result<ExecutionArn, String> {
+    let parts: Vec<&str> = text.split(':').collect();
+    match parts.as_slice() {
+        ["arn", _, "states", region, account, "execution", machine, name]
+            if !machine.is_empty() && !name.is_empty() =>
+        {
+            Ok(ExecutionArn {
+                region: region.to_string(),
+                account: account.to_string(),
+                machine: machine.to_string(),
+                name: name.to_string(),
+            })
+        }
+        _ => Err("expected arn:aws:states:REGION:ACCOUNT:execution:STATE_MACHINE:EXECUTION_NAME".into()),
+    }
 }
 
 /// Reads a history file, with the file name in the message.
@@ -65,7 +95,13 @@ pub fn run(args: &ReplayArgs) -> ExitCode {
         Ok(h) => h,
         Err(e) => return fail(&e),
     };
-    let config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() };
+    let mut config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() };
+    if let Some(arn) = &args.execution_arn {
+        config.region = arn.region.clone();
+        config.account = arn.account.clone();
+        config.state_machine_name = arn.machine.clone();
+        config.execution_name = arn.name.clone();
+    }
     let report = match replay(machine, &recorded, config) {
         Ok(r) => r,
         Err(e) => return fail(&format!("{}: {e}", args.history.display())),
