@@ -138,6 +138,11 @@ pub(super) fn first_divergence(
         matched[j] = true;
         let got = &produced.events[j];
         for f in compared_fields(e) {
+            // A payload AWS cut (over its inline limit) cannot be compared; the replay still
+            // computes it.
+            if e.payload(f) == Payload::Truncated {
+                continue;
+            }
             let (want, have) = (field(e, f), field(got, f));
             if want != have {
                 let what = describe(e, &rp[i]);

@@ -219,3 +219,15 @@ fn damaged_histories_never_panic() {
     }
     assert!(reports > events.len(), "most damaged histories still replay to a report ({reports})");
 }
+
+/// A state input AWS truncated is not compared (it cannot be), and the replay still matches.
+#[test]
+fn truncated_state_payloads_are_not_divergences() {
+    let (_, mut events) = record(&order(), json!({"total": 5, "items": []}));
+    let entered = events.iter_mut().find(|e| e["type"] == "PassStateEntered").expect("a Pass state");
+    entered["stateEnteredEventDetails"]["input"] = json!("{\"total\": 5, \"ite");
+    entered["stateEnteredEventDetails"]["inputDetails"] = json!({"truncated": true});
+    let report = replay(&machine(&order()), &history(&events), ExecutionConfig::default()).expect("replay");
+    assert_eq!(report.divergence, None);
+    assert!(matches!(report.status, Status::Succeeded(_)));
+}
