@@ -1,6 +1,7 @@
 //! The engine: parse, validate and execute Amazon States Language definitions.
 //! Pure: no terminal, no tokio, no file system, no real clock, no global randomness.
 
+pub mod calendar;
 pub mod check;
 pub mod codes;
 pub mod coverage;

@@ -37,7 +37,7 @@ pub fn apply(app: &mut App, change: FileChange) {
     });
     if machine.is_some() || input.is_some() || tasks.is_some() {
         if let Some(tasks) = tasks {
-            app.session.tasks = app.handlers.with(tasks);
+            app.session.tasks = tasks;
         }
         replay(app, machine, input);
     }

@@ -5,16 +5,13 @@ use std::sync::Arc;
 
 use crate::asl::engine::span_hash::SpanHash;
 use crate::asl::engine::stage::{FieldSource, StageRecord};
-use crate::asl::jsonata::{Ast, JsonataError};
 use crate::asl::source::Span;
 
 /// Field sources (`$.a`, a template as written; shown with every stage, and rendering them on
-/// every visit showed up in profiles), each JSONata expression parsed once (validation parsed
-/// it too, but the definition model keeps the text), and emptied stage buffers.
+/// every visit showed up in profiles) and emptied stage buffers.
 #[derive(Default)]
 pub(crate) struct Scratch {
     sources: std::collections::HashMap<(u32, u32), Arc<FieldSource>, SpanHash>,
-    jsonata: std::collections::HashMap<String, Result<Arc<Ast>, JsonataError>>,
     /// Emptied [`Run`](crate::asl::engine::env::Run) buffers: one per nesting level in use, so a
     /// visit allocates none.
     pub(crate) stage_buffers: Vec<Vec<StageRecord>>,
@@ -47,15 +44,5 @@ impl Scratch {
     /// An empty stage buffer, reused when one is free.
     pub(crate) fn buffer(&mut self) -> Vec<StageRecord> {
         self.stage_buffers.pop().unwrap_or_default()
-    }
-
-    /// `text` parsed as JSONata 2.0, once per execution.
-    pub(crate) fn jsonata(&mut self, text: &str) -> Result<Arc<Ast>, JsonataError> {
-        if let Some(parsed) = self.jsonata.get(text) {
-            return parsed.clone();
-        }
-        let parsed = crate::asl::jsonata::parse_version(text, crate::asl::jsonata::Version::V2_0).map(Arc::new);
-        self.jsonata.insert(text.to_string(), parsed.clone());
-        parsed
     }
 }

@@ -10,13 +10,13 @@ use std::sync::Arc;
 use serde_json::{Map, Value, json};
 
 use super::{Assigned, template_field, transition, variables_stage};
-use crate::asl::definition::{Catcher, Expr, MapState, NumberSource, Spanned, State, Template};
+use crate::asl::definition::{Catcher, Expr, JsonataExpr, MapState, NumberSource, Spanned, State, Template};
 use crate::asl::engine::env::{Env, Run};
 use crate::asl::engine::io::Failure;
 use crate::asl::engine::stage::StageKind;
 use crate::asl::engine::visit::Outcome;
 use crate::asl::error_name::ErrorName;
-use crate::asl::jsonata::{Ast, Evaluated, JsonataEnv};
+use crate::asl::jsonata::{Evaluated, JsonataEnv};
 use crate::asl::world::Entropy;
 
 /// JSONata's view of the virtual clock and the seeded entropy: `$now()` is the state's instant.
@@ -64,9 +64,14 @@ pub(crate) fn bindings(
 
 /// Evaluates one `{% %}` expression for `field` (named by its path from the state, joined with
 /// `/`, as AWS names it).
-pub(crate) fn expr(env: &mut Env, text: &str, field: &str, bindings: &Map<String, Value>) -> Result<Value, Failure> {
-    let shown = text.trim();
-    let ast: Arc<Ast> = env.scratch.jsonata(text).map_err(|e| {
+pub(crate) fn expr(
+    env: &mut Env,
+    e: &JsonataExpr,
+    field: &str,
+    bindings: &Map<String, Value>,
+) -> Result<Value, Failure> {
+    let shown = e.text().trim();
+    let ast = e.parsed().map_err(|e| {
         query_error(
             field,
             format!(
