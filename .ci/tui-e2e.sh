@@ -272,4 +272,21 @@ wait_gone "Address check · input"
 keys q
 wait_closed
 
+STEP="--history opens on a recording; H writes the history; an edit that departs from it is marked"
+cp "$ROOT"/sample-machines/order-processing.* "$WORK/"
+rm -f "$WORK/order-processing.history-out.json"
+keys "clear; $BIN order-processing.asl.json --history order-processing.history.json --history-out order-processing.history-out.json" Enter
+wait_for "the definition matches the recording"
+keys c
+wait_for "FAILED"
+keys H
+wait_for "wrote 44 event(s) to order-processing.history-out.json"
+cmp -s "$WORK/order-processing.history-out.json" "$WORK/order-processing.history.json" || fail "H did not write the recorded history back"
+sed 's/"IntervalSeconds": 3, "MaxAttempts": 2/"IntervalSeconds": 3, "MaxAttempts": 1/' "$WORK/order-processing.asl.json" > "$WORK/.tmp-save"
+mv "$WORK/.tmp-save" "$WORK/order-processing.asl.json"
+wait_for "diverges from the recording at event 34"
+wait_for "≠ recording at #34"
+keys q
+wait_closed
+
 echo "tui-e2e: all checks passed"

@@ -341,9 +341,9 @@ fn a_recording_reports_and_marks_where_an_edit_departs_from_it() {
     definition_changed(&mut app, &GREET.replace("\"Hello!\"", "\"Howdy!\""));
     let message = app.message.clone().unwrap_or_default();
     assert!(
-        message.ends_with(
+        message.starts_with(
             "diverges from the recording at event 5: PassStateExited 'Greet': output differs at $.greeting: the \
-             recording has \"Hello!\", the replay \"Howdy!\""
+             recording has \"Hello!\", the replay \"Howdy!\"; reloaded: "
         ),
         "{message}"
     );

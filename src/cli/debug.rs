@@ -40,6 +40,10 @@ pub struct DebugArgs {
     /// start time and its task results; where the definition departs from it is marked.
     #[arg(long, value_name = "HISTORY", conflicts_with_all = ["input", "mock_config"])]
     pub history: Option<PathBuf>,
+    /// `--history-out FILE` (where `H` writes the history; default NAME.history.json beside
+    /// the definition) and `--start-time TIME`.
+    #[command(flatten)]
+    pub history_out: crate::cli::history::HistoryArgs,
 }
 
 pub fn run(args: &DebugArgs) -> ExitCode {
@@ -88,7 +92,8 @@ pub fn run(args: &DebugArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() };
+    let mut config =
+        ExecutionConfig { seed: args.seed, start_ms: args.history_out.start_ms(), ..ExecutionConfig::default() };
     let tasks = match (&recorded, checked.runnable()) {
         // The recording answers every task, as AWS did.
         (Some(r), Some(m)) => {
@@ -116,6 +121,7 @@ pub fn run(args: &DebugArgs) -> ExitCode {
         Watched { definition: definition.clone(), input: Some(input_path), mock: args.mocks.mock_config.clone() };
     let mut app = App::new(session, files);
     app.handlers = args.handlers.config();
+    app.history_out = args.history_out.history_out.as_ref().map(|p| p.display().to_string());
     if let (Some(history), Some(path)) = (recorded, &args.history) {
         app.recording =
             Some(crate::tui::app::Recording { path: path.display().to_string(), history, divergence: None });

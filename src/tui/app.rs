@@ -111,6 +111,8 @@ pub struct App {
     pub save_answers: bool,
     /// `H` asked to write the history (AWS's GetExecutionHistory shape); the runtime does it.
     pub save_history: bool,
+    /// Where `H` writes (`--history-out`); default `NAME.history.json` beside the definition.
+    pub history_out: Option<String>,
     /// `--history FILE`: the recorded execution being replayed, and where the definition on
     /// screen first departs from it (recomputed on each reload).
     pub recording: Option<Recording>,
@@ -160,6 +162,7 @@ impl App {
             dialog: None,
             save_answers: false,
             save_history: false,
+            history_out: None,
             recording: None,
             drill_menu: None,
             drills: Vec::new(),

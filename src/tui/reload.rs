@@ -100,8 +100,9 @@ fn replay(app: &mut App, machine: Option<(Arc<StateMachine>, Source)>, input: Op
         None => message,
     };
     // Opened on a recording: say whether the edited definition still does what ran.
+    // The verdict first: it is what an edit on a recording is for.
     app.message = Some(match app.check_recording() {
-        Some(verdict) => format!("{message}; {verdict}"),
+        Some(verdict) => format!("{verdict}; {message}"),
         None => message,
     });
     app.execution_moved();

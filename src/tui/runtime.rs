@@ -99,7 +99,7 @@ fn save_answers(app: &mut App) {
 /// `H`: writes the execution's history so far, in AWS's GetExecutionHistory shape, to
 /// `NAME.history.json` beside the definition.
 fn save_history(app: &mut App) {
-    let path = answer::history_file(&app.files.definition);
+    let path = app.history_out.clone().unwrap_or_else(|| answer::history_file(&app.files.definition));
     let events = app.session.exec.history().len();
     app.message =
         Some(match crate::cli::history::write_history(std::path::Path::new(&path), app.session.exec.history()) {
