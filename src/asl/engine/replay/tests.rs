@@ -109,24 +109,41 @@ fn a_changed_parameter_is_reported_at_the_task_it_changed() {
     assert_eq!(events[(d.event_id - 1) as usize]["type"], "TaskScheduled");
 }
 
-#[test]
-fn a_truncated_result_stops_the_replay_and_says_which_task() {
-    let (_, mut events) = record(&order(), json!({"total": 5, "items": ["a", "b"]}));
-    let pack = events
+/// Marks the `n`-th `TaskSucceeded` whose output mentions `state` as truncated by AWS.
+fn truncate_result(events: &mut [Value], state: &str, n: usize) {
+    let e = events
         .iter_mut()
         .filter(|e| {
-            e["type"] == "TaskSucceeded" && e["taskSucceededEventDetails"]["output"].to_string().contains("Pack")
+            e["type"] == "TaskSucceeded" && e["taskSucceededEventDetails"]["output"].to_string().contains(state)
         })
-        .nth(1)
-        .expect("second Pack result");
-    pack["taskSucceededEventDetails"]["output"] = json!("{\"from\":\"Pa");
-    pack["taskSucceededEventDetails"]["outputDetails"] = json!({"truncated": true});
+        .nth(n)
+        .expect("that result");
+    e["taskSucceededEventDetails"]["output"] = json!("{\"from\":\"Pa");
+    e["taskSucceededEventDetails"]["outputDetails"] = json!({"truncated": true});
+}
+
+#[test]
+fn a_truncated_result_that_the_state_reshapes_stops_the_replay_and_says_which_task() {
+    let (_, mut events) = record(&order(), json!({"total": 5, "items": ["a", "b"]}));
+    // 'Charge' puts its result at $.charge: its output does not give the result back.
+    truncate_result(&mut events, "Charge", 0);
     let report = replay(&machine(&order()), &history(&events), ExecutionConfig::default()).expect("replay");
-    assert!(matches!(&report.status, Status::AwaitingTask(r) if r.state == "Pack" && r.invocation == 1));
+    assert!(matches!(&report.status, Status::AwaitingTask(r) if r.state == "Charge" && r.invocation == 1));
     assert_eq!(report.divergence, None, "everything up to there matched");
     assert_eq!(report.unreconstructed.len(), 1);
-    assert!(report.unreconstructed[0].contains("'Pack' (Each › item 1), invocation 2"), "{:?}", report.unreconstructed);
+    assert!(report.unreconstructed[0].starts_with("Task 'Charge', invocation 2: "), "{:?}", report.unreconstructed);
     assert!(report.unreconstructed[0].contains("truncated"));
+}
+
+#[test]
+fn a_truncated_result_passed_through_unchanged_is_taken_from_the_state_output() {
+    let (status, mut events) = record(&order(), json!({"total": 5, "items": ["a", "b"]}));
+    // 'Pack' (in a Map iteration) outputs its result as it is: the exit holds it in full.
+    truncate_result(&mut events, "Pack", 1);
+    let report = replay(&machine(&order()), &history(&events), ExecutionConfig::default()).expect("replay");
+    assert_eq!(report.status, status);
+    assert_eq!(report.divergence, None);
+    assert!(report.unreconstructed.is_empty());
 }
 
 /// Rewrites a sequential history as AWS would record concurrent Map iterations: the iterations'

@@ -10,7 +10,7 @@ use std::collections::{HashMap, VecDeque};
 use serde_json::Value;
 
 use super::{Payload, RecordedEvent, RecordedHistory};
-use crate::asl::definition::{MapMode, Scope, StateKind, StateMachine};
+use crate::asl::definition::{MapMode, PathOrNull, Scope, StateKind, StateMachine};
 use crate::asl::engine::tasks::{TaskAnswer, TaskRequest, TaskSource};
 
 /// Containers around each state: `(name, is_map)`, outermost first. State names are unique
@@ -220,7 +220,7 @@ impl RecordedTasks {
         let ancestry = machine.map(Ancestry::new).unwrap_or_default();
         let places = places(&ancestry, history);
         let mut by_state: HashMap<String, Vec<Recorded>> = HashMap::new();
-        for (e, place) in history.events.iter().zip(&places) {
+        for (i, (e, place)) in history.events.iter().zip(&places).enumerate() {
             let Some((_, outcome)) = task_event(&e.type_name) else { continue };
             if !is_result(outcome) {
                 continue;
@@ -228,7 +228,16 @@ impl RecordedTasks {
             let Some(state) = &place.state else { continue };
             let mut order: Vec<u64> = place.items.iter().flat_map(|i| [i.visit, i.index]).collect();
             order.push(e.id);
-            by_state.entry(state.clone()).or_default().push(Recorded { answer: answer_of(e, outcome), order });
+            let mut answer = answer_of(e, outcome);
+            if answer.is_err() && outcome == "Succeeded" {
+                // A result AWS truncated is still the state's output when nothing reshapes it.
+                if let Some(v) =
+                    machine.and_then(|m| output_is_result(m, state)).and_then(|()| exited_output(history, &places, i))
+                {
+                    answer = Ok(TaskAnswer::Return(v));
+                }
+            }
+            by_state.entry(state.clone()).or_default().push(Recorded { answer, order });
         }
         for list in by_state.values_mut() {
             list.sort_by(|a, b| a.order.cmp(&b.order));
@@ -275,6 +284,45 @@ impl RecordedTasks {
 impl TaskSource for RecordedTasks {
     fn answer(&self, request: &TaskRequest) -> Option<TaskAnswer> {
         self.by_state.get(&request.state)?.get(request.invocation as usize)?.answer.clone().ok()
+    }
+}
+
+/// `Some` when `state` passes its task result through unchanged: no ResultSelector, ResultPath
+/// and OutputPath `$` (or absent), no JSONata `Output`.
+fn output_is_result(machine: &StateMachine, state: &str) -> Option<()> {
+    fn find<'a>(scope: &'a Scope, name: &str) -> Option<&'a crate::asl::definition::State> {
+        scope.states.iter().find_map(|s| {
+            if s.name == name {
+                return Some(s);
+            }
+            match &s.kind {
+                StateKind::Parallel(p) => p.branches.iter().find_map(|b| find(b, name)),
+                StateKind::Map(m) => find(&m.processor, name),
+                _ => None,
+            }
+        })
+    }
+    let s = find(&machine.scope, state)?;
+    let whole = |p: &Option<crate::asl::definition::Spanned<PathOrNull>>| match p {
+        None => true,
+        Some(p) => matches!(&p.value, PathOrNull::Path(path) if path.text() == "$"),
+    };
+    let io = &s.io;
+    (io.result_selector.is_none() && io.output.is_none() && whole(&io.result_path) && whole(&io.output_path))
+        .then_some(())
+}
+
+/// The output of the `…StateExited` that closes the visit of the task event at `i`: the next
+/// exit of the same state in the same Map iteration.
+fn exited_output(history: &RecordedHistory, places: &[Place], i: usize) -> Option<Value> {
+    let (state, items) = (places[i].state.as_deref()?, &places[i].items);
+    let (exit, _) =
+        history.events.iter().zip(places).skip(i + 1).find(|(e, p)| {
+            e.type_name.ends_with("StateExited") && e.text("name") == Some(state) && &p.items == items
+        })?;
+    match exit.payload("output") {
+        Payload::Value(v) => Some(v),
+        _ => None,
     }
 }
 
