@@ -10,6 +10,7 @@ macro_rules! outln {
 }
 
 mod diff;
+mod eval;
 mod graph;
 pub(crate) mod handlers;
 pub(crate) mod history;
@@ -44,6 +45,8 @@ pub enum Command {
     /// Open the debugger (the same as `statescope FILE`).
     #[cfg(feature = "tui")]
     Debug(debug::DebugArgs),
+    /// Evaluate one JSONPath, intrinsic call or JSONata expression against a document.
+    Eval(eval::EvalArgs),
     /// Check definitions like AWS's CreateStateMachine does, and more.
     Validate(validate::ValidateArgs),
     /// Execute a machine headless and print its outcome.
@@ -85,6 +88,7 @@ pub fn main(args: Args) -> ExitCode {
     match command {
         #[cfg(feature = "tui")]
         Command::Debug(a) => debug::run(&a),
+        Command::Eval(a) => eval::run(&a),
         Command::Validate(a) => validate::run(&a),
         Command::Run(a) => run::run(&a),
         Command::Graph(a) => graph::run(&a),

@@ -25,5 +25,6 @@ mod visit;
 
 pub use config::ExecutionConfig;
 pub use execution::{Execution, Status, Step};
+pub use retry::error_equals_names;
 #[cfg(test)]
 mod tests;

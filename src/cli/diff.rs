@@ -23,14 +23,20 @@ pub struct DiffArgs {
     /// In templates with several state machines, the logical id of the one to compare.
     #[arg(long, value_name = "LOGICAL_ID")]
     pub machine: Option<String>,
+    #[command(flatten)]
+    pub substitute: crate::cli::validate::SubstituteArgs,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
 
 /// A definition's JSON, as loaded (YAML and templates included).
-pub(crate) fn definition_json(path: &PathBuf, machine: Option<&str>) -> Result<Value, String> {
+pub(crate) fn definition_json(
+    path: &std::path::Path,
+    machine: Option<&str>,
+    substitute: &crate::cli::validate::SubstituteArgs,
+) -> Result<Value, String> {
     let source = read(path).map_err(|d| d.message)?;
-    let loaded = load(&source, &load_options(machine));
+    let loaded = load(&source, &load_options(machine, substitute, path));
     let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
     if !errors.is_empty() {
         let index = LineIndex::new(&source.text);
@@ -44,8 +50,8 @@ pub(crate) fn definition_json(path: &PathBuf, machine: Option<&str>) -> Result<V
 
 pub fn run(args: &DiffArgs) -> ExitCode {
     let (old, new) = match (
-        definition_json(&args.old, args.machine.as_deref()),
-        definition_json(&args.new, args.machine.as_deref()),
+        definition_json(&args.old, args.machine.as_deref(), &args.substitute),
+        definition_json(&args.new, args.machine.as_deref(), &args.substitute),
     ) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(e), _) | (_, Err(e)) => {

@@ -68,7 +68,7 @@ fn write(args: &MockFromHistoryArgs) -> Result<(), String> {
     let machine = match &args.definition {
         Some(def) => {
             let source = read(def).map_err(|d| d.message)?;
-            let checked = check_with(&source, &load_options(None));
+            let checked = check_with(&source, &load_options(None, &Default::default(), def));
             Some(
                 checked
                     .runnable()

@@ -26,6 +26,8 @@ pub struct ReplayArgs {
     /// In a template with several state machines, the logical id of the one to run.
     #[arg(long, value_name = "LOGICAL_ID")]
     pub machine: Option<String>,
+    #[command(flatten)]
+    pub substitute: crate::cli::validate::SubstituteArgs,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
     /// Seed for States.UUID / States.MathRandom.
@@ -83,7 +85,7 @@ pub fn run(args: &ReplayArgs) -> ExitCode {
         Ok(s) => s,
         Err(d) => return fail(&d.message),
     };
-    let checked = check_with(&source, &load_options(args.machine.as_deref()));
+    let checked = check_with(&source, &load_options(args.machine.as_deref(), &args.substitute, &args.definition));
     let Some(machine) = checked.runnable() else {
         let index = LineIndex::new(&source.text);
         for d in checked.diagnostics.iter().filter(|d| d.is_error()) {

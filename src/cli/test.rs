@@ -31,6 +31,8 @@ pub struct TestArgs {
     /// In a template with several state machines, the logical id of the one to run.
     #[arg(long, value_name = "LOGICAL_ID")]
     pub machine: Option<String>,
+    #[command(flatten)]
+    pub substitute: crate::cli::validate::SubstituteArgs,
     /// Mock config in Step Functions Local's MockConfigFile format; default NAME.mock.json
     /// beside each definition (a machine without one runs once, with no task answered).
     #[arg(long, value_name = "FILE")]
@@ -112,7 +114,7 @@ pub(crate) fn load_mocks(
     state_machine: Option<&str>,
     definition: &StateMachine,
 ) -> Result<LoadedMocks, String> {
-    let source = read(&path.to_path_buf()).map_err(|d| d.message)?;
+    let source = read(path).map_err(|d| d.message)?;
     let parsed = parse_mock_config(&source.text);
     let mut diagnostics: Vec<Diagnostic> = parsed.diagnostics;
     let config = parsed.config.unwrap_or_default();
@@ -317,12 +319,11 @@ pub(crate) struct MachineRun {
 
 /// Runs every test case of one machine.
 fn run_machine(definition: &Path, args: &TestArgs, coverage: bool) -> Result<MachineRun, String> {
-    let source = read(&definition.to_path_buf()).map_err(|d| d.message)?;
-    let checked = check_with(&source, &load_options(args.machine.as_deref()));
+    let source = read(definition).map_err(|d| d.message)?;
+    let checked = check_with(&source, &load_options(args.machine.as_deref(), &args.substitute, definition));
     let Some(machine) = checked.runnable() else {
-        let index = LineIndex::new(&source.text);
-        for d in checked.diagnostics.iter().filter(|d| d.is_error()) {
-            eprint!("{}", diagnostic::render(&source, &index, d));
+        for text in checked.render_why_not_runnable(&source) {
+            eprint!("{text}");
         }
         return Err(format!("{}: the definition does not validate", definition.display()));
     };
