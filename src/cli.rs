@@ -63,6 +63,9 @@ pub enum Command {
     Test(test::TestArgs),
     /// List every diagnostic code with its meaning.
     Codes,
+    /// Serve the Step Functions API (AWS JSON 1.0) on localhost for SDKs, the AWS CLI and workers.
+    #[cfg(feature = "server")]
+    Serve(crate::server::ServeArgs),
 }
 
 /// Output format of headless commands.
@@ -96,6 +99,8 @@ pub fn main(args: Args) -> ExitCode {
         Command::Replay(a) => replay::run(&a),
         Command::Mock(a) => mock::run(&a),
         Command::Diff(a) => diff::run(&a),
+        #[cfg(feature = "server")]
+        Command::Serve(a) => crate::server::run(&a),
         Command::Codes => {
             for (code, meaning) in statescope_codes().iter().chain(crate::asl::codes::MOCK) {
                 outln!("{code}  {meaning}");

@@ -123,6 +123,8 @@ fn act(app: &mut App, action: Action) {
         Action::StepBack => moved(app, |a| a.session.exec.step_back()),
         Action::BackState => moved(app, |a| a.session.back_state()),
         Action::Restart => {
+            // A fresh run: a handler cancelled in the last one may run again.
+            app.handler_cancelled = None;
             moved(app, |a| a.session.restart());
             app.message = Some("restarted".into());
         }
