@@ -9,10 +9,14 @@ macro_rules! outln {
     };
 }
 
+mod diff;
 mod eval;
 mod graph;
 pub(crate) mod handlers;
+pub(crate) mod history;
 pub(crate) mod learn;
+mod mock;
+pub(crate) mod replay;
 mod run;
 mod test;
 mod validate;
@@ -50,6 +54,12 @@ pub enum Command {
     Run(run::RunArgs),
     /// Draw the state graph (text, Graphviz DOT or Mermaid).
     Graph(graph::GraphArgs),
+    /// Re-execute a recorded history (AWS GetExecutionHistory) and report the first divergence.
+    Replay(replay::ReplayArgs),
+    /// What changed between two definitions.
+    Diff(diff::DiffArgs),
+    /// Turn a recorded history into a mock config test case and its expectations.
+    Mock(mock::MockFromHistoryArgs),
     /// Run every test case of a mock config (Step Functions Local format) and check the outcomes.
     Test(test::TestArgs),
     /// Learn ASL: lessons checked on every save (`learn` lists them, `learn N` opens one).
@@ -90,6 +100,9 @@ pub fn main(args: Args) -> ExitCode {
         Command::Graph(a) => graph::run(&a),
         Command::Test(a) => test::run(&a),
         Command::Learn(a) => learn::run(&a),
+        Command::Replay(a) => replay::run(&a),
+        Command::Mock(a) => mock::run(&a),
+        Command::Diff(a) => diff::run(&a),
         #[cfg(feature = "server")]
         Command::Serve(a) => crate::server::run(&a),
         Command::Codes => {

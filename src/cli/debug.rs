@@ -39,6 +39,14 @@ pub struct DebugArgs {
     pub mocks: crate::cli::test::MockArgs,
     #[command(flatten)]
     pub handlers: crate::cli::handlers::HandlerArgs,
+    /// Open on a recorded execution (AWS GetExecutionHistory / CLI output): its input, its
+    /// start time and its task results; where the definition departs from it is marked.
+    #[arg(long, value_name = "HISTORY", conflicts_with_all = ["input", "mock_config"])]
+    pub history: Option<PathBuf>,
+    /// `--history-out FILE` (where `H` writes the history; default NAME.history.json beside
+    /// the definition) and `--start-time TIME`.
+    #[command(flatten)]
+    pub history_out: crate::cli::history::HistoryArgs,
 }
 
 pub fn run(args: &DebugArgs) -> ExitCode {
@@ -81,8 +89,19 @@ pub(crate) fn prepare(args: &DebugArgs) -> Result<(App, Watched), ExitCode> {
         }
         return Err(ExitCode::from(2));
     }
+    let recorded = match args.history.as_ref().map(crate::cli::replay::read_history).transpose() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(ExitCode::from(2));
+        }
+    };
     let input_path = args.input.clone().unwrap_or_else(|| beside(definition));
-    let input = match read_input(&input_path, args.input.is_some()) {
+    let input = match &recorded {
+        Some(r) => r.input().map_err(|e| e.to_string()),
+        None => read_input(&input_path, args.input.is_some()),
+    };
+    let input = match input {
         Ok(v) => v,
         Err(e) => {
             eprintln!("error: {e}");
@@ -96,7 +115,17 @@ pub(crate) fn prepare(args: &DebugArgs) -> Result<(App, Watched), ExitCode> {
             return Err(ExitCode::from(2));
         }
     };
-    let config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() };
+    let mut config =
+        ExecutionConfig { seed: args.seed, start_ms: args.history_out.start_ms(), ..ExecutionConfig::default() };
+    let tasks = match (&recorded, checked.runnable()) {
+        // The recording answers every task, as AWS did.
+        (Some(r), Some(m)) => {
+            config.start_ms = r.start_ms().unwrap_or(config.start_ms);
+            config.role_arn = r.role_arn().map_or(config.role_arn, str::to_string);
+            Arc::new(crate::asl::engine::replay::RecordedTasks::new(Some(m), r)) as Arc<dyn TaskSource>
+        }
+        _ => tasks,
+    };
     let session = match Session::start_with_tasks(source, &options, input, config, tasks) {
         Ok(s) => s,
         Err(rejected) => {
@@ -125,6 +154,12 @@ pub(crate) fn prepare(args: &DebugArgs) -> Result<(App, Watched), ExitCode> {
     let mut app = App::new(session, files);
     app.handlers = args.handlers.config();
     app.monochrome = crate::tui::terminal::no_color_requested();
+    app.history_out = args.history_out.history_out.as_ref().map(|p| p.display().to_string());
+    if let (Some(history), Some(path)) = (recorded, &args.history) {
+        app.recording =
+            Some(crate::tui::app::Recording { path: path.display().to_string(), history, divergence: None });
+        app.message = app.check_recording();
+    }
     Ok((app, watched))
 }
 

@@ -42,6 +42,8 @@ pub struct RunArgs {
     pub handlers: crate::cli::handlers::HandlerArgs,
     #[command(flatten)]
     pub mocks: crate::cli::test::MockArgs,
+    #[command(flatten)]
+    pub history: crate::cli::history::HistoryArgs,
 }
 
 pub fn run(args: &RunArgs) -> ExitCode {
@@ -78,9 +80,13 @@ pub fn run(args: &RunArgs) -> ExitCode {
         Err(e) => return fail_early(args.format, "INVALID_INPUT", "InvalidMockConfig", &e),
     };
     let tasks = args.handlers.with(tasks);
-    let config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() };
+    let config = ExecutionConfig { seed: args.seed, start_ms: args.history.start_ms(), ..ExecutionConfig::default() };
     let mut exec = Execution::with_tasks(machine.clone(), input, config, tasks, RecordedAnswers::default());
     exec.run();
+    if let Err(e) = args.history.write(&exec) {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
     match args.format {
         Format::Json => outln!("{}", outcome_json(&exec, args.trace)),
         Format::Text => print_text(&exec, args.trace, &Paint::for_stdout()),

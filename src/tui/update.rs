@@ -204,6 +204,7 @@ fn act(app: &mut App, action: Action) {
             Status::AwaitingTask(request) => app.dialog = Some(AnswerDialog::for_request(request)),
             _ => reanswer(app),
         },
+        Action::SaveHistory => app.save_history = true,
         Action::SaveAnswers => {
             if app.session.exec.answers().is_empty() {
                 app.message = Some("no task answers given yet: nothing to save".into());

@@ -40,6 +40,7 @@ impl Mark {
 }
 
 struct Marks<'a> {
+    diverged: Option<&'a str>,
     current: Option<&'a str>,
     failed: Option<&'a str>,
     visited: BTreeSet<&'a str>,
@@ -66,6 +67,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let view = &app.graph;
     // A state hidden in a collapsed container is shown on the container.
     let marks = Marks {
+        diverged: app.diverged_state().and_then(|c| view.shown_as(c)),
         current: app.current_state().and_then(|c| view.shown_as(c)),
         failed: app.failed_state().and_then(|c| view.shown_as(c)),
         visited: app.visited().into_iter().filter_map(|v| view.shown_as(v)).collect(),
@@ -111,6 +113,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         canvas.mark(buf, b, mark.style(), selected == Some(b.name.as_str()), app.focus == Pane::Graph);
         if app.breakpoints.contains(&b.name) {
             canvas.put(buf, b.rect.x, b.rect.y, '●', Style::default().fg(Color::Red).add_modifier(Modifier::BOLD));
+        }
+        // `--history`: where the definition departs from the recording.
+        if marks.diverged == Some(b.name.as_str()) {
+            let x = b.rect.x + b.rect.width.saturating_sub(1);
+            canvas.put(buf, x, b.rect.y, '≠', Style::default().fg(Color::Magenta).add_modifier(Modifier::BOLD));
         }
     }
 }
@@ -245,8 +252,10 @@ fn draw_list(frame: &mut Frame, area: Rect, app: &App, marks: &Marks) {
                 Mark::Plain => " ",
             };
             let bp = if app.breakpoints.contains(name) { "●" } else { " " };
+            let diverged = if marks.diverged == Some(name) { "≠" } else { "" };
             ListItem::new(Line::from(vec![
                 Span::styled(bp, Style::default().fg(Color::Red)),
+                Span::styled(diverged, Style::default().fg(Color::Magenta).add_modifier(Modifier::BOLD)),
                 Span::styled(format!("{}{marker} {name}", "  ".repeat(depth(b))), mark.style().unwrap_or_default()),
                 Span::styled(format!("  {}", b.kind), Style::default().fg(Color::DarkGray)),
             ]))
