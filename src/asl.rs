@@ -4,8 +4,10 @@
 pub mod calendar;
 pub mod check;
 pub mod codes;
+pub mod coverage;
 pub mod definition;
 pub mod diagnostic;
+pub mod diff;
 pub mod engine;
 pub mod error_name;
 pub mod evaluate;

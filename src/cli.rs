@@ -10,16 +10,21 @@ macro_rules! outln {
 }
 
 mod check_flags;
+mod diff;
 mod eval;
 mod graph;
 pub(crate) mod handlers;
+pub(crate) mod history;
+pub(crate) mod learn;
+mod mock;
+pub(crate) mod replay;
 mod run;
 mod test;
 mod validate;
 
 /// `statescope FILE` / `statescope debug FILE`: the interactive debugger.
 #[cfg(feature = "tui")]
-mod debug;
+pub(crate) mod debug;
 
 use std::process::ExitCode;
 
@@ -50,8 +55,16 @@ pub enum Command {
     Run(run::RunArgs),
     /// Draw the state graph (text, Graphviz DOT or Mermaid).
     Graph(graph::GraphArgs),
+    /// Re-execute a recorded history (AWS GetExecutionHistory) and report the first divergence.
+    Replay(replay::ReplayArgs),
+    /// What changed between two definitions.
+    Diff(diff::DiffArgs),
+    /// Turn a recorded history into a mock config test case and its expectations.
+    Mock(mock::MockFromHistoryArgs),
     /// Run every test case of a mock config (Step Functions Local format) and check the outcomes.
     Test(test::TestArgs),
+    /// Learn ASL: lessons checked on every save (`learn` lists them, `learn N` opens one).
+    Learn(learn::LearnArgs),
     /// List every diagnostic code and lint with its meaning.
     Codes,
     /// Explain a diagnostic code or lint (what it protects against, AWS's behaviour, a wrong and
@@ -93,6 +106,10 @@ pub fn main(args: Args) -> ExitCode {
         Command::Run(a) => run::run(&a),
         Command::Graph(a) => graph::run(&a),
         Command::Test(a) => test::run(&a),
+        Command::Learn(a) => learn::run(&a),
+        Command::Replay(a) => replay::run(&a),
+        Command::Mock(a) => mock::run(&a),
+        Command::Diff(a) => diff::run(&a),
         #[cfg(feature = "server")]
         Command::Serve(a) => crate::server::run(&a),
         Command::Codes | Command::Explain { code: None } => {

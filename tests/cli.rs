@@ -125,3 +125,39 @@ fn the_yaml_and_template_samples_run_with_their_inputs() {
     assert_eq!(first["name"], "Archive order");
     assert_eq!(first["input"]["orderId"], "ORD-20931", "the input beside the template was used");
 }
+
+/// `statescope diff`: exit 0 for the same definition, 1 with each change (a retry policy edited,
+/// a Choice retargeted) in text and JSON, 2 when a file cannot be read.
+#[test]
+fn diff_names_each_change_with_old_and_new_values() {
+    let same = statescope(&["diff", &sample("order-processing.asl.json"), &sample("order-processing.asl.json")]);
+    assert_eq!(same.status.code(), Some(0));
+    assert_eq!(stdout(&same).trim(), "no differences");
+    let text = std::fs::read_to_string(samples().join("order-processing.asl.json")).expect("sample");
+    let mut edited: Value = serde_json::from_str(&text).expect("json");
+    edited["States"]["Charge card"]["Retry"][1]["MaxAttempts"] = Value::from(3); // the PaymentGatewayTimeout retrier (after the Lambda one)
+    edited["States"]["Order valid?"]["Default"] = Value::from("Order confirmed");
+    let new = temp_file("edited.asl.json", &edited.to_string());
+    let out = statescope(&["diff", &sample("order-processing.asl.json"), &new.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<String> = stdout(&out).lines().map(str::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "retargeted: 'Order valid?' Default: \"Reject order\" → \"Order confirmed\"",
+            "changed: 'Charge card' Retry[1].MaxAttempts: 2 → 3",
+        ]
+    );
+    let out =
+        statescope(&["diff", &sample("order-processing.asl.json"), &new.display().to_string(), "--format", "json"]);
+    let changes = json_of(&out)["changes"].clone();
+    assert_eq!(changes[1]["kind"], "changed");
+    assert_eq!(changes[1]["state"], "Charge card");
+    assert_eq!(changes[1]["field"], "Retry[1].MaxAttempts");
+    assert_eq!((changes[1]["old"].clone(), changes[1]["new"].clone()), (Value::from(2), Value::from(3)));
+    let broken = temp_file("broken.asl.json", "{\"StartAt\": ");
+    assert_eq!(
+        statescope(&["diff", &sample("order-processing.asl.json"), &broken.display().to_string()]).status.code(),
+        Some(2)
+    );
+}

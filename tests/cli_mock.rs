@@ -175,3 +175,121 @@ fn codes_lists_the_mock_config_codes() {
         assert!(stdout.contains(c), "{c} missing from:\n{stdout}");
     }
 }
+
+/// `--format junit` is XML a CI report reads: one `<testcase>` per case, a `<failure>` carrying
+/// the mismatches of the case that did not meet its expectation, coverage as suite properties.
+#[test]
+fn test_junit_output_parses_as_xml_and_carries_the_failures() {
+    use quick_xml::XmlVersion;
+    use quick_xml::events::Event;
+    let dir = std::env::temp_dir().join(format!("statescope-cli-junit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let expect = dir.join("wrong.expect.json");
+    std::fs::write(&expect, r#"{"ReadyOnThirdPoll": {"status": "FAILED", "error": "Nope"}}"#).expect("write");
+    let def = samples().join("wait-and-poll.asl.json");
+    let mock = samples().join("wait-and-poll.mock.json");
+    let args = [
+        "test",
+        path(&def),
+        "--mock-config",
+        path(&mock),
+        "--expect",
+        path(&expect),
+        "--format",
+        "junit",
+        "--coverage",
+    ];
+    let (code, xml, _) = output(&args);
+    assert_eq!(code, 1, "{xml}");
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let (mut cases, mut failures, mut failure_text, mut coverage) = (Vec::new(), 0, String::new(), None);
+    let mut in_failure = false;
+    loop {
+        match reader.read_event().unwrap_or_else(|e| panic!("not XML: {e}\n{xml}")) {
+            Event::Eof => break,
+            Event::Start(e) | Event::Empty(e) => {
+                let attr = |name: &str| {
+                    e.try_get_attribute(name)
+                        .ok()
+                        .flatten()
+                        .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok())
+                        .map(|v| v.into_owned())
+                };
+                match e.name().as_ref() {
+                    "testcase" => cases.push(attr("name").unwrap_or_default()),
+                    "failure" => {
+                        failures += 1;
+                        in_failure = true;
+                    }
+                    "property" if attr("name").as_deref() == Some("coverage") => coverage = attr("value"),
+                    _ => {}
+                }
+            }
+            Event::Text(t) if in_failure => failure_text.push_str(&t.xml_content(XmlVersion::Implicit1_0)),
+            // Entities come as their own events: the five XML predefines.
+            Event::GeneralRef(r) if in_failure => failure_text.push(match &*r.xml10_content() {
+                "quot" => '"',
+                "amp" => '&',
+                "lt" => '<',
+                "gt" => '>',
+                _ => '\'',
+            }),
+            Event::End(e) if e.name().as_ref() == "failure" => in_failure = false,
+            _ => {}
+        }
+    }
+    assert_eq!(cases, ["ReadyOnThirdPoll", "ExportFails", "StartThrottled"]);
+    assert_eq!(failures, 1);
+    assert!(failure_text.contains("status: expected \"FAILED\", got \"SUCCEEDED\""), "{failure_text}");
+    assert!(failure_text.contains("error: expected \"Nope\""), "{failure_text}");
+    assert_eq!(coverage.as_deref(), Some("75.0"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// wait-and-poll's cases never time out: 'Export timed out' is never reached and the Choice
+/// rule leading there never taken, nor are the Lambda service-error retriers — the coverage
+/// says so, and `--min-coverage` gates on it.
+#[test]
+fn test_coverage_lists_what_the_cases_never_reach_and_gates_on_a_minimum() {
+    let def = samples().join("wait-and-poll.asl.json");
+    let (code, stdout, _) = output(&["test", path(&def), "--format", "json", "--coverage"]);
+    assert_eq!(code, 0, "{stdout}");
+    let coverage: Value = stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find_map(|v| v.get("coverage").cloned())
+        .expect("a coverage line");
+    assert_eq!(coverage["states"]["unreached"], serde_json::json!(["Export timed out"]));
+    assert_eq!(coverage["states"]["covered"], 9);
+    let retry = "Retry 1 [Lambda.ServiceException, Lambda.AWSLambdaException, Lambda.SdkClientException]";
+    assert_eq!(
+        coverage["transitions"]["untaken"],
+        serde_json::json!([
+            "Choice 'Export finished?' rule 3 → 'Export timed out'",
+            format!("'Get export status' {retry}"),
+            format!("'Start export' {retry}")
+        ])
+    );
+    assert_eq!(coverage["percent"], 75.0);
+    let (code, text, _) = output(&["test", path(&def), "--coverage"]);
+    assert_eq!(code, 0);
+    assert!(text.contains("coverage: 75.0% (states 9/10, transitions 3/6)"), "{text}");
+    assert!(text.contains("never reached: 'Export timed out'"), "{text}");
+    assert_eq!(output(&["test", path(&def), "--min-coverage", "80"]).0, 1);
+    assert_eq!(output(&["test", path(&def), "--min-coverage", "70"]).0, 0);
+}
+
+/// Several machines in one call, each with its own NAME.mock.json / NAME.expect.json.
+#[test]
+fn test_runs_several_machines_with_one_summary_line() {
+    let defs: Vec<PathBuf> = ["order-processing.asl.json", "wait-and-poll.asl.json", "hello-world.asl.json"]
+        .iter()
+        .map(|n| samples().join(n))
+        .collect();
+    let mut args = vec!["test"];
+    args.extend(defs.iter().map(|d| path(d)));
+    let (code, stdout, stderr) = output(&args);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(stdout.lines().last(), Some("3 machines: 9 of 9 test cases as expected, 0 failed"));
+    assert!(stdout.contains("== ") && stdout.contains("wait-and-poll.asl.json"), "{stdout}");
+}

@@ -63,7 +63,7 @@ fn definitions(dir: &Path) -> Vec<PathBuf> {
             let ext = p.extension().and_then(|e| e.to_str()).unwrap_or_default();
             p.is_file()
                 && matches!(ext, "json" | "yaml" | "yml")
-                && ![".input.json", ".mock.json", ".expect.json"].iter().any(|s| name.ends_with(s))
+                && ![".input.json", ".mock.json", ".expect.json", ".history.json"].iter().any(|s| name.ends_with(s))
         })
         .collect();
     out.sort();

@@ -154,6 +154,7 @@ fn save_to_redrawn() -> Vec<Duration> {
             times.push(saved.elapsed());
             let message = app.message.clone().unwrap_or_default();
             assert!(message.starts_with(&format!("reloaded: replayed to stage {stages} ")), "{message}");
+            assert!(message.contains("; Comment: "), "the edit is named: {message}");
             assert!(app.session.source.text.contains(&format!("edit {i}: ")), "the new text runs");
         }
         times

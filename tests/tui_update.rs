@@ -180,7 +180,11 @@ fn reload_replays_to_the_same_stage() {
     let mut app = greet();
     keys(&mut app, "nss"); // Pick done, Greet: input, result
     definition_changed(&mut app, &GREET.replace("\"Hello!\"", "\"Howdy!\""));
-    assert_eq!(app.message.as_deref(), Some("reloaded: replayed to stage 7 of 'Greet'"));
+    // The message says what the edit changed, as `statescope diff` does (issue 16).
+    assert_eq!(
+        app.message.as_deref(),
+        Some("reloaded: replayed to stage 7 of 'Greet'; 'Greet' Result: \"Hello!\" → \"Howdy!\"")
+    );
     assert_eq!(selected(&app), Some(("Greet".into(), "result")));
     assert_eq!(*app.selected_stage().expect("a stage").value, serde_json::json!("Howdy!"));
     assert!(app.diagnostics().is_empty());
@@ -227,7 +231,10 @@ fn a_vanished_state_is_named() {
     keys(&mut app, "ns"); // Greet: input
     let renamed = GREET.replace("\"Greet\"", "\"Salute\"");
     definition_changed(&mut app, &renamed);
-    assert_eq!(app.message.as_deref(), Some("reloaded: state 'Greet' is gone; replayed to stage 6 of 'Salute'"));
+    assert_eq!(
+        app.message.as_deref(),
+        Some("reloaded: state 'Greet' is gone; replayed to stage 6 of 'Salute'; renamed: \"Greet\" → 'Salute'")
+    );
 }
 
 #[test]
@@ -312,6 +319,43 @@ fn long_json_lines_scroll_sideways_with_shift_arrows_and_angle_brackets() {
     }
     assert_eq!(app.json_hscroll, 0);
     assert_eq!(screen(&mut app, 120, 40), first);
+}
+
+/// `--history`: the debugger opens on a recording; an edit that makes the definition depart
+/// from it is reported, and the state and event are marked `≠` in the graph and history.
+#[test]
+fn a_recording_reports_and_marks_where_an_edit_departs_from_it() {
+    use statescope::asl::engine::history::aws::{AwsHistoryOptions, aws_history_document};
+    use statescope::asl::engine::replay::parse_history;
+    use statescope::tui::app::Recording;
+    let mut recorded = greet();
+    keys(&mut recorded, "c");
+    let doc = aws_history_document(recorded.session.exec.history(), &AwsHistoryOptions::default());
+    let history = parse_history(&doc.to_string()).expect("history");
+    let mut app = greet();
+    app.recording = Some(Recording { path: "greet.history.json".into(), history, divergence: None });
+    assert_eq!(
+        app.check_recording().as_deref(),
+        Some("replaying greet.history.json: the definition matches the recording")
+    );
+    assert_eq!(app.diverged_state(), None);
+    definition_changed(&mut app, &GREET.replace("\"Hello!\"", "\"Howdy!\""));
+    let message = app.message.clone().unwrap_or_default();
+    assert!(
+        message.starts_with(
+            "diverges from the recording at event 5: PassStateExited 'Greet': output differs at $.greeting: the \
+             recording has \"Hello!\", the replay \"Howdy!\"; reloaded: "
+        ),
+        "{message}"
+    );
+    assert_eq!(app.diverged_state(), Some("Greet"));
+    keys(&mut app, "c");
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("≠ recording at #5"), "history pane title:\n{text}");
+    assert!(
+        text.lines().any(|l| l.contains("≠  5 ") && l.contains("PassStateExited Greet")),
+        "the event is marked:\n{text}"
+    );
 }
 
 /// Reads a template's DefinitionUri file from a directory, as the command line does.

@@ -11,6 +11,7 @@ pub mod execution;
 pub mod history;
 mod io;
 mod pipeline;
+pub mod replay;
 mod retry;
 mod scope;
 mod scratch;

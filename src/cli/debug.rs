@@ -41,18 +41,46 @@ pub struct DebugArgs {
     pub handlers: crate::cli::handlers::HandlerArgs,
     #[command(flatten)]
     pub check: crate::cli::check_flags::CheckFlags,
+    /// Open on a recorded execution (AWS GetExecutionHistory / CLI output): its input, its
+    /// start time and its task results; where the definition departs from it is marked.
+    #[arg(long, value_name = "HISTORY", conflicts_with_all = ["input", "mock_config"])]
+    pub history: Option<PathBuf>,
+    /// `--history-out FILE` (where `H` writes the history; default NAME.history.json beside
+    /// the definition) and `--start-time TIME`.
+    #[command(flatten)]
+    pub history_out: crate::cli::history::HistoryArgs,
 }
 
 pub fn run(args: &DebugArgs) -> ExitCode {
+    match prepare(args) {
+        Ok((app, watched)) => open(app, watched),
+        Err(code) => code,
+    }
+}
+
+/// Runs the debugger on a prepared model until the user quits.
+pub(crate) fn open(app: App, watched: Watched) -> ExitCode {
+    match runtime::run(app, watched) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: terminal: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Reads and checks the files and builds the debugger's model and the files to watch; a
+/// problem is printed and becomes the exit code.
+pub(crate) fn prepare(args: &DebugArgs) -> Result<(App, Watched), ExitCode> {
     let Some(definition) = &args.definition else {
         eprintln!("error: no definition given; usage: statescope FILE [--input FILE] (see --help)");
-        return ExitCode::from(2);
+        return Err(ExitCode::from(2));
     };
     let source = match read(definition) {
         Ok(s) => s,
         Err(d) => {
             eprintln!("error: {}", d.message);
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
     let options = crate::cli::validate::load_options(args.machine.as_deref(), &args.substitute, definition);
@@ -60,7 +88,7 @@ pub fn run(args: &DebugArgs) -> ExitCode {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
     let checked = check_with(&source, &options);
@@ -68,29 +96,50 @@ pub fn run(args: &DebugArgs) -> ExitCode {
         for text in checked.render_why_not_runnable(&source) {
             eprintln!("{text}");
         }
-        return ExitCode::from(2);
+        return Err(ExitCode::from(2));
     }
+    let recorded = match args.history.as_ref().map(crate::cli::replay::read_history).transpose() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(ExitCode::from(2));
+        }
+    };
     let input_path = args.input.clone().unwrap_or_else(|| beside(definition));
-    let input = match read_input(&input_path, args.input.is_some()) {
+    let input = match &recorded {
+        Some(r) => r.input().map_err(|e| e.to_string()),
+        None => read_input(&input_path, args.input.is_some()),
+    };
+    let input = match input {
         Ok(v) => v,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
     let tasks = match tasks(args, checked.runnable().map(|m| &**m)) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
-    let config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() };
+    let mut config =
+        ExecutionConfig { seed: args.seed, start_ms: args.history_out.start_ms(), ..ExecutionConfig::default() };
+    let tasks = match (&recorded, checked.runnable()) {
+        // The recording answers every task, as AWS did.
+        (Some(r), Some(m)) => {
+            config.start_ms = r.start_ms().unwrap_or(config.start_ms);
+            config.role_arn = r.role_arn().map_or(config.role_arn, str::to_string);
+            Arc::new(crate::asl::engine::replay::RecordedTasks::new(Some(m), r)) as Arc<dyn TaskSource>
+        }
+        _ => tasks,
+    };
     let session = match Session::start_with_tasks(source, &options, input, config, tasks) {
         Ok(s) => s,
         Err(rejected) => {
             eprintln!("{}", rejected.lines.join("\n"));
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
     let mock = args.mocks.mock_config.as_ref().zip(args.mocks.test_case.as_ref()).map(|(path, case)| MockFile {
@@ -114,13 +163,13 @@ pub fn run(args: &DebugArgs) -> ExitCode {
     let mut app = App::new(session, files);
     app.handlers = args.handlers.config();
     app.monochrome = crate::tui::terminal::no_color_requested();
-    match runtime::run(app, watched) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: terminal: {e}");
-            ExitCode::FAILURE
-        }
+    app.history_out = args.history_out.history_out.as_ref().map(|p| p.display().to_string());
+    if let (Some(history), Some(path)) = (recorded, &args.history) {
+        app.recording =
+            Some(crate::tui::app::Recording { path: path.display().to_string(), history, divergence: None });
+        app.message = app.check_recording();
     }
+    Ok((app, watched))
 }
 
 /// The mock config's test case as the task source; without `--mock-config`, every task asks.

@@ -44,6 +44,8 @@ pub struct RunArgs {
     pub mocks: crate::cli::test::MockArgs,
     #[command(flatten)]
     pub check: crate::cli::check_flags::CheckFlags,
+    #[command(flatten)]
+    pub history: crate::cli::history::HistoryArgs,
 }
 
 pub fn run(args: &RunArgs) -> ExitCode {
@@ -84,9 +86,14 @@ pub fn run(args: &RunArgs) -> ExitCode {
         Err(e) => return fail_early(args.format, "INVALID_INPUT", "InvalidMockConfig", &e),
     };
     let tasks = args.handlers.with(tasks);
-    let config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() }.for_workflow(checked.workflow_type);
+    let config = ExecutionConfig { seed: args.seed, start_ms: args.history.start_ms(), ..ExecutionConfig::default() }
+        .for_workflow(checked.workflow_type);
     let mut exec = Execution::with_tasks(machine.clone(), input, config, tasks, RecordedAnswers::default());
     exec.run();
+    if let Err(e) = args.history.write(&exec) {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
     match args.format {
         Format::Json => outln!("{}", outcome_json(&exec, args.trace)),
         Format::Text => print_text(&exec, args.trace, &Paint::for_stdout()),

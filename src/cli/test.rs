@@ -10,28 +10,34 @@ use std::sync::Arc;
 use serde_json::{Map, Value, json};
 
 use crate::asl::check::check_with;
+use crate::asl::coverage::Coverage;
 use crate::asl::definition::StateMachine;
 use crate::asl::diagnostic::{self, Diagnostic};
 use crate::asl::engine::tasks::{NoTasks, RecordedAnswers, TaskSource};
 use crate::asl::engine::{Execution, ExecutionConfig, Status};
 use crate::asl::mock::{MockConfig, MockSource, check_against, parse_mock_config};
 use crate::asl::source::LineIndex;
-use crate::cli::Format;
+use crate::asl::workflow::WorkflowType;
 use crate::cli::run::read_input_for;
 use crate::cli::validate::{load_options, read};
 
+mod report;
+
 #[derive(clap::Args, Debug)]
 pub struct TestArgs {
-    /// The definition (.json, .yaml, .yml) or a CloudFormation/SAM template.
-    pub definition: PathBuf,
+    /// The definitions (.json, .yaml, .yml) or CloudFormation/SAM templates; each uses its own
+    /// NAME.mock.json and NAME.expect.json unless --mock-config/--expect say otherwise.
+    #[arg(required = true, num_args = 1..)]
+    pub definitions: Vec<PathBuf>,
     /// In a template with several state machines, the logical id of the one to run.
     #[arg(long, value_name = "LOGICAL_ID")]
     pub machine: Option<String>,
     #[command(flatten)]
     pub substitute: crate::cli::validate::SubstituteArgs,
-    /// Mock config in Step Functions Local's MockConfigFile format.
+    /// Mock config in Step Functions Local's MockConfigFile format; default NAME.mock.json
+    /// beside each definition (a machine without one runs once, with no task answered).
     #[arg(long, value_name = "FILE")]
-    pub mock_config: PathBuf,
+    pub mock_config: Option<PathBuf>,
     /// The state machine of the mock config to use (default: its only one).
     #[arg(long, value_name = "NAME")]
     pub state_machine: Option<String>,
@@ -42,14 +48,33 @@ pub struct TestArgs {
     #[arg(long)]
     pub input: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    pub format: TestFormat,
     /// Seed for States.UUID / States.MathRandom.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Print which states ran and which transitions (Choice rules, Default, Catch, Retry)
+    /// were taken over all test cases.
+    #[arg(long)]
+    pub coverage: bool,
+    /// Fail (exit 1) when a machine's coverage is below PCT percent; implies --coverage.
+    #[arg(long, value_name = "PCT")]
+    pub min_coverage: Option<f64>,
     #[command(flatten)]
     pub handlers: crate::cli::handlers::HandlerArgs,
     #[command(flatten)]
+    pub history: crate::cli::history::HistoryArgs,
+    #[command(flatten)]
     pub check: crate::cli::check_flags::CheckFlags,
+}
+
+/// Output of `statescope test`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum TestFormat {
+    #[default]
+    Text,
+    Json,
+    /// JUnit XML, for CI test reports (GitHub, GitLab, Jenkins).
+    Junit,
 }
 
 /// `--mock-config FILE --test-case NAME [--state-machine NAME]`, shared by `run` and the debugger.
@@ -165,14 +190,14 @@ fn expectation(case: &str, v: &Value, path: &Path) -> Result<Expectation, String
 }
 
 /// The default expectations file: `NAME.expect.json` beside `NAME.mock.json` (or `NAME.json`).
-fn default_expect_path(mock: &Path) -> PathBuf {
+pub(crate) fn default_expect_path(mock: &Path) -> PathBuf {
     let name = mock.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     let stem = [".mock.json", ".json"].iter().find_map(|e| name.strip_suffix(e)).unwrap_or(name);
     mock.with_file_name(format!("{stem}.expect.json"))
 }
 
 /// One case's outcome as `{status, output | error, cause}`.
-fn outcome(status: &Status) -> Value {
+pub(crate) fn outcome(status: &Status) -> Value {
     match status {
         Status::Succeeded(v) => json!({"status": "SUCCEEDED", "output": &**v}),
         Status::Failed { error, cause } => json!({"status": "FAILED", "error": error, "cause": cause}),
@@ -215,130 +240,176 @@ fn summary_of(got: &Value) -> String {
     }
 }
 
+/// The default mock config of a definition: `NAME.mock.json` beside `NAME.asl.json` (or
+/// `NAME.json`, `NAME.asl.yaml`, `NAME.yaml`, `NAME.yml`).
+fn default_mock_path(definition: &Path) -> PathBuf {
+    let name = definition.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let stem = [".asl.json", ".asl.yaml", ".asl.yml", ".json", ".yaml", ".yml"]
+        .iter()
+        .find_map(|e| name.strip_suffix(e))
+        .unwrap_or(name);
+    definition.with_file_name(format!("{stem}.mock.json"))
+}
+
 pub fn run(args: &TestArgs) -> ExitCode {
-    let fail = |message: &str| {
-        eprintln!("error: {message}");
-        ExitCode::from(2)
-    };
-    let source = match read(&args.definition) {
-        Ok(s) => s,
-        Err(d) => return fail(&d.message),
-    };
-    let options = match args.check.apply(load_options(args.machine.as_deref(), &args.substitute, &args.definition)) {
-        Ok(o) => o,
-        Err(e) => return fail(&e),
-    };
+    let several = args.definitions.len() > 1;
+    if several && (args.expect.is_some() || args.mock_config.is_some()) {
+        eprintln!(
+            "error: --mock-config and --expect name one machine's files: give one definition, or let each use its NAME.mock.json"
+        );
+        return ExitCode::from(2);
+    }
+    let coverage = args.coverage || args.min_coverage.is_some();
+    let mut machines = Vec::new();
+    for def in &args.definitions {
+        match run_machine(def, args, coverage) {
+            Ok(m) => machines.push(m),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    report::print(args, &machines);
+    let mismatched = machines.iter().any(|m| m.cases.iter().any(|c| c.verdict == "FAIL"));
+    let below = args
+        .min_coverage
+        .is_some_and(|min| machines.iter().any(|m| m.coverage.as_ref().is_some_and(|c| c.percent() < min)));
+    let unfinished = machines.iter().any(|m| m.expectations.is_none() && m.cases.iter().any(|c| !c.finished()));
+    if mismatched || below {
+        ExitCode::FAILURE
+    } else if unfinished {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// One test case's run.
+pub(crate) struct CaseRun {
+    pub name: String,
+    /// `PASS`, `FAIL`, or empty without an expectation.
+    pub verdict: &'static str,
+    pub got: Value,
+    pub mismatches: Vec<String>,
+    pub seconds: f64,
+}
+
+impl CaseRun {
+    pub fn status(&self) -> &str {
+        self.got["status"].as_str().unwrap_or_default()
+    }
+
+    pub fn finished(&self) -> bool {
+        matches!(self.status(), "SUCCEEDED" | "FAILED")
+    }
+
+    pub fn summary(&self) -> String {
+        summary_of(&self.got)
+    }
+}
+
+/// One machine's test cases.
+pub(crate) struct MachineRun {
+    pub definition: PathBuf,
+    pub cases: Vec<CaseRun>,
+    /// The expectations file, when there is one.
+    pub expectations: Option<PathBuf>,
+    /// Where expectations would be read from (for the message when there are none).
+    pub expect_path: PathBuf,
+    pub coverage: Option<Coverage>,
+}
+
+/// Runs every test case of one machine.
+fn run_machine(definition: &Path, args: &TestArgs, coverage: bool) -> Result<MachineRun, String> {
+    let source = read(definition).map_err(|d| d.message)?;
+    let options = args.check.apply(load_options(args.machine.as_deref(), &args.substitute, definition))?;
     let checked = check_with(&source, &options);
     let Some(machine) = checked.runnable() else {
         for text in checked.render_why_not_runnable(&source) {
             eprint!("{text}");
         }
-        return ExitCode::from(2);
+        return Err(format!("{}: the definition does not validate", definition.display()));
     };
-    let mocks = match load_mocks(&args.mock_config, args.state_machine.as_deref(), machine) {
-        Ok(m) => m,
-        Err(e) => return fail(&e),
-    };
-    let expect_path = args.expect.clone().unwrap_or_else(|| default_expect_path(&args.mock_config));
-    let expectations = if args.expect.is_some() || expect_path.exists() {
-        match read_expectations(&expect_path) {
-            Ok(e) => Some(e),
-            Err(e) => return fail(&e),
-        }
-    } else {
-        None
-    };
-    let Ok(mock_machine) = mocks.config.machine(Some(&mocks.machine)) else {
-        return fail("the mock config lost its state machine");
-    };
+    let mock_path = args.mock_config.clone().unwrap_or_else(|| default_mock_path(definition));
+    let default_input = read_input_for(definition, args.input.as_deref())?;
+    let mut cov = coverage.then(|| Coverage::new(machine));
+    let mut cases = Vec::new();
+    if args.mock_config.is_none() && !mock_path.exists() {
+        // No mock config: the machine runs once on its default input, tasks unanswered.
+        let (got, seconds) =
+            execute((machine, checked.workflow_type), default_input, Arc::new(NoTasks), args, "default", cov.as_mut())?;
+        cases.push(CaseRun { name: "default".into(), verdict: "", got, mismatches: Vec::new(), seconds });
+        let expect_path = default_expect_path(&mock_path);
+        return Ok(MachineRun {
+            definition: definition.to_path_buf(),
+            cases,
+            expectations: None,
+            expect_path,
+            coverage: cov,
+        });
+    }
+    let mocks = load_mocks(&mock_path, args.state_machine.as_deref(), machine)?;
+    let expect_path = args.expect.clone().unwrap_or_else(|| default_expect_path(&mock_path));
+    let expectations =
+        if args.expect.is_some() || expect_path.exists() { Some(read_expectations(&expect_path)?) } else { None };
+    let mock_machine =
+        mocks.config.machine(Some(&mocks.machine)).map_err(|_| "the mock config lost its state machine".to_string())?;
     if let Some(exp) = &expectations {
         for name in exp.keys() {
             if mock_machine.test_case(name).is_err() {
-                return fail(&format!("{}: '{name}' is not a test case of '{}'", expect_path.display(), mocks.machine));
+                return Err(format!("{}: '{name}' is not a test case of '{}'", expect_path.display(), mocks.machine));
             }
         }
     }
-    let default_input = match read_input_for(&args.definition, args.input.as_deref()) {
-        Ok(v) => v,
-        Err(e) => return fail(&e),
-    };
-    let (mut mismatched, mut unfinished) = (0, 0);
-    let mut lines = Vec::new();
     for case in &mock_machine.test_cases {
         let want = match expectations.as_ref().and_then(|e| e.get(&case.name)) {
-            Some(v) => match expectation(&case.name, v, &expect_path) {
-                Ok(w) => Some(w),
-                Err(e) => return fail(&e),
-            },
+            Some(v) => Some(expectation(&case.name, v, &expect_path)?),
             None => None,
         };
-        let tasks = match MockSource::new(&mocks.config, Some(&mocks.machine), &case.name) {
-            Ok(t) => t,
-            Err(e) => return fail(&e.to_string()),
-        };
+        let tasks = MockSource::new(&mocks.config, Some(&mocks.machine), &case.name).map_err(|e| e.to_string())?;
         let input = want.as_ref().and_then(|w| w.input.clone()).unwrap_or_else(|| default_input.clone());
-        let config =
-            ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() }.for_workflow(checked.workflow_type);
-        let mut exec = Execution::with_tasks(
-            machine.clone(),
-            input,
-            config,
-            args.handlers.with(Arc::new(tasks)),
-            RecordedAnswers::default(),
-        );
-        let got = outcome(exec.run());
-        let status = got["status"].as_str().unwrap_or_default().to_string();
-        if !matches!(status.as_str(), "SUCCEEDED" | "FAILED") {
-            unfinished += 1;
-        }
-        let verdict = match &want {
-            None => "",
+        let (got, seconds) =
+            execute((machine, checked.workflow_type), input, Arc::new(tasks), args, &case.name, cov.as_mut())?;
+        let (verdict, mismatches) = match &want {
+            None => ("", Vec::new()),
             Some(w) => {
                 let diffs = mismatches(&got, w);
-                if diffs.is_empty() {
-                    "PASS"
-                } else {
-                    mismatched += 1;
-                    lines.push((case.name.clone(), "FAIL", status.clone(), summary_of(&got), diffs, got.clone()));
-                    continue;
-                }
+                (if diffs.is_empty() { "PASS" } else { "FAIL" }, diffs)
             }
         };
-        lines.push((case.name.clone(), verdict, status, summary_of(&got), Vec::new(), got));
+        cases.push(CaseRun { name: case.name.clone(), verdict, got, mismatches, seconds });
     }
-    let width = lines.iter().map(|l| l.0.chars().count()).max().unwrap_or(0);
-    for (name, verdict, status, summary, diffs, got) in &lines {
-        match args.format {
-            Format::Json => {
-                let mut o = got.clone();
-                o["testCase"] = json!(name);
-                if !verdict.is_empty() {
-                    o["result"] = json!(verdict);
-                    o["mismatches"] = json!(diffs);
-                }
-                outln!("{o}");
-            }
-            Format::Text => {
-                let verdict = if verdict.is_empty() { String::new() } else { format!("{verdict:<4} ") };
-                outln!("{verdict}{name:<width$}  {status:<9}  {summary}");
-                for d in diffs {
-                    outln!("       {d}");
-                }
-            }
-        }
+    Ok(MachineRun {
+        definition: definition.to_path_buf(),
+        cases,
+        expectations: expectations.is_some().then_some(expect_path.clone()),
+        expect_path,
+        coverage: cov,
+    })
+}
+
+/// Runs one case; writes its history when asked; adds to the coverage.
+fn execute(
+    (machine, workflow): (&Arc<StateMachine>, WorkflowType),
+    input: Value,
+    tasks: Arc<dyn TaskSource>,
+    args: &TestArgs,
+    case: &str,
+    coverage: Option<&mut Coverage>,
+) -> Result<(Value, f64), String> {
+    let config = ExecutionConfig { seed: args.seed, start_ms: args.history.start_ms(), ..ExecutionConfig::default() }
+        .for_workflow(workflow);
+    let started = std::time::Instant::now();
+    let mut exec =
+        Execution::with_tasks(machine.clone(), input, config, args.handlers.with(tasks), RecordedAnswers::default());
+    let got = outcome(exec.run());
+    let seconds = started.elapsed().as_secs_f64();
+    if let Some(path) = args.history.case_path(case) {
+        crate::cli::history::write_history(&path, exec.history())?;
     }
-    if args.format == Format::Text {
-        let total = lines.len();
-        match &expectations {
-            Some(_) => outln!("{} of {total} test cases as expected", total - mismatched),
-            None => outln!("{total} test cases run (no expectations file: {})", expect_path.display()),
-        }
+    if let Some(c) = coverage {
+        c.record(exec.stages().iter());
     }
-    if mismatched > 0 {
-        ExitCode::FAILURE
-    } else if unfinished > 0 && expectations.is_none() {
-        ExitCode::from(3)
-    } else {
-        ExitCode::SUCCESS
-    }
+    Ok((got, seconds))
 }

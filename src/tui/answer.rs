@@ -178,6 +178,17 @@ pub fn mock_file(definition: &str) -> String {
     }
 }
 
+/// Where `H` writes the history of `definition`: `NAME.history.json` beside it.
+pub fn history_file(definition: &str) -> String {
+    let path = std::path::Path::new(definition);
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or(definition);
+    let file = format!("{}.history.json", machine_name(name));
+    match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(dir) => dir.join(file).display().to_string(),
+        None => file,
+    }
+}
+
 /// `order` for `order.asl.json`, `order.json`, `order.asl.yaml`…
 fn machine_name(file: &str) -> &str {
     let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
@@ -238,6 +249,7 @@ mod tests {
     fn answers_are_saved_beside_the_definition() {
         assert_eq!(mock_file("machines/order.asl.json"), "machines/order.answers.mock.json");
         assert_eq!(mock_file("order.json"), "order.answers.mock.json");
+        assert_eq!(history_file("machines/order.asl.yaml"), "machines/order.history.json");
         let mut answers = RecordedAnswers::default();
         answers.record("Charge", 0, TaskAnswer::Return(serde_json::json!(1)));
         let config = mock_config("machines/order.asl.json", &answers);

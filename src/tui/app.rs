@@ -118,6 +118,13 @@ pub struct App {
     /// `w` was pressed: the runtime writes the answers given so far as a mock config, then
     /// clears this.
     pub save_answers: bool,
+    /// `H` asked to write the history (AWS's GetExecutionHistory shape); the runtime does it.
+    pub save_history: bool,
+    /// Where `H` writes (`--history-out`); default `NAME.history.json` beside the definition.
+    pub history_out: Option<String>,
+    /// `--history FILE`: the recorded execution being replayed, and where the definition on
+    /// screen first departs from it (recomputed on each reload).
+    pub recording: Option<Recording>,
     /// Enter on a Parallel/Map that has run: the menu of its branches/iterations (keys go to it).
     pub drill_menu: Option<DrillMenu>,
     /// The branches/iterations drilled into, outermost first (a Map inside a Parallel branch
@@ -125,6 +132,8 @@ pub struct App {
     /// them. Esc backs out one level.
     pub drills: Vec<Drill>,
     pub size: (u16, u16),
+    /// `statescope learn N`: the lesson being worked on and the verdict on the last save.
+    pub lesson: Option<crate::tui::lesson::LessonView>,
     /// Highlighted JSON of the stage on screen, kept between frames.
     pub highlight: Cache,
     /// Bumped whenever the execution moves or is replaced: the highlight cache is keyed on it,
@@ -144,6 +153,13 @@ pub struct App {
     pub prompt_history: Vec<String>,
     /// What the stage on screen changed, kept between frames (drawing takes `&App`).
     pub changes: std::cell::RefCell<Option<(Key, Vec<crate::asl::explain::changes::Change>)>>,
+}
+
+/// A recorded execution opened with `--history`.
+pub struct Recording {
+    pub path: String,
+    pub history: crate::asl::engine::replay::RecordedHistory,
+    pub divergence: Option<crate::asl::engine::replay::Divergence>,
 }
 
 impl App {
@@ -176,9 +192,13 @@ impl App {
             edit_input: false,
             dialog: None,
             save_answers: false,
+            save_history: false,
+            history_out: None,
+            recording: None,
             drill_menu: None,
             drills: Vec::new(),
             size: (120, 40),
+            lesson: None,
             highlight: Cache::default(),
             generation: 0,
             monochrome: false,
@@ -252,6 +272,24 @@ impl App {
     }
 
     /// The state the execution failed in, if it failed.
+    /// The state where the definition departs from the recording, if it does.
+    pub fn diverged_state(&self) -> Option<&str> {
+        self.recording.as_ref()?.divergence.as_ref()?.state.as_deref()
+    }
+
+    /// Replays the recording against the machine on screen and keeps the first divergence;
+    /// returns the one-line report.
+    pub fn check_recording(&mut self) -> Option<String> {
+        let rec = self.recording.as_mut()?;
+        let machine = self.session.exec.machine().clone();
+        let report = crate::asl::engine::replay::replay(&machine, &rec.history, self.session.config.clone()).ok()?;
+        rec.divergence = report.divergence;
+        Some(match &rec.divergence {
+            None => format!("replaying {}: the definition matches the recording", rec.path),
+            Some(d) => format!("diverges from the recording at event {}: {}", d.event_id, d.reason),
+        })
+    }
+
     pub fn failed_state(&self) -> Option<&str> {
         match self.session.exec.status() {
             Status::Failed { .. } => self.session.exec.stages().last().map(|s| &*s.state),

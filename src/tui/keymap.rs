@@ -36,6 +36,7 @@ pub enum Action {
     GraphNarrower,
     Answer,
     SaveAnswers,
+    SaveHistory,
     EditInput,
     ToggleDiagnostics,
     DiagnosticsUp,
@@ -224,6 +225,12 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[key('w')],
         action: Action::SaveAnswers,
         describe: "save the task answers given as a mock config",
+        hint: None,
+    },
+    Binding {
+        keys: &[key('H')],
+        action: Action::SaveHistory,
+        describe: "write the history as AWS's GetExecutionHistory returns it",
         hint: None,
     },
     Binding {

@@ -67,8 +67,10 @@ fn replay(app: &mut App, machine: Option<((Arc<StateMachine>, Findings), Source)
     let session = &mut app.session;
     let shown = session.exec.stages().len();
     let was_at = session.exec.stages().last().map(|s| s.state.clone());
+    let mut changed = None;
     let machine_ref = match machine {
         Some(((m, findings), source)) => {
+            changed = changes(&session.source, &source);
             session.source = source;
             session.config = session.config.clone().for_workflow(findings.workflow_type);
             session.findings = findings;
@@ -82,7 +84,7 @@ fn replay(app: &mut App, machine: Option<((Arc<StateMachine>, Findings), Source)
     let now = session.exec.stages().len();
     let at = session.exec.stages().last().map(|s| s.state.clone());
     let vanished = was_at.filter(|w| machine_ref.scope.index_of(w).is_none());
-    app.message = Some(match (vanished, at) {
+    let message = match (vanished, at) {
         (Some(gone), Some(at)) => {
             format!("reloaded: state '{gone}' is gone; replayed to stage {now} of '{at}'")
         }
@@ -92,8 +94,41 @@ fn replay(app: &mut App, machine: Option<((Arc<StateMachine>, Findings), Source)
         }
         (None, Some(at)) => format!("reloaded: replayed to stage {now} of '{at}'"),
         (None, None) => "reloaded: at the start".into(),
+    };
+    // What the edit changed, as `statescope diff` says it: "reloaded: replayed to …; 'Charge
+    // card' Retry[0].MaxAttempts: 2 → 3".
+    // Where the execution is comes first (it must survive a narrow status line), then what
+    // the edit changed.
+    let message = match changed {
+        Some(what) => format!("{message}; {what}"),
+        None => message,
+    };
+    // Opened on a recording: say whether the edited definition still does what ran.
+    // The verdict first: it is what an edit on a recording is for.
+    app.message = Some(match app.check_recording() {
+        Some(verdict) => format!("{verdict}; {message}"),
+        None => message,
     });
     app.execution_moved();
+}
+
+/// The first changes between two versions of the definition, one line; `None` when the
+/// definitions are the same (a save without edits) or cannot be compared.
+fn changes(old: &Source, new: &Source) -> Option<String> {
+    let options = crate::asl::load::LoadOptions::default();
+    let old = crate::asl::load::load(old, &options).tree?.to_value();
+    let new = crate::asl::load::load(new, &options).tree?.to_value();
+    let all = crate::asl::diff::diff(&old, &new);
+    // One change in full; `statescope diff` lists them all.
+    let first = all.first().map(|c| {
+        let text = c.to_string();
+        // "changed: 'X' F: a → b" reads better as "'X' F: a → b".
+        text.strip_prefix("changed: ").map(str::to_string).unwrap_or(text)
+    })?;
+    Some(match all.len() {
+        1 => first,
+        n => format!("{first} (+{} more)", n - 1),
+    })
 }
 
 /// Reads a mock config as the debugger uses it: parsed, checked against the machine, and the

@@ -55,6 +55,12 @@ async fn event_loop(term: &mut Term, app: &mut App, files: &mut FileWatch) -> st
             save_answers(app);
             dirty = true;
         }
+        record_solved(app);
+        if app.save_history {
+            app.save_history = false;
+            save_history(app);
+            dirty = true;
+        }
         let Some(keys) = keys.as_mut() else { break };
         if dirty {
             term.draw(|f| ui::draw(f, app))?;
@@ -79,6 +85,15 @@ async fn event_loop(term: &mut Term, app: &mut App, files: &mut FileWatch) -> st
     Ok(())
 }
 
+/// A lesson just solved goes into the learner's progress (`statescope learn` shows ✓).
+fn record_solved(app: &mut App) {
+    let Some(view) = app.lesson.as_mut().filter(|v| v.unrecorded) else { return };
+    view.unrecorded = false;
+    if let Err(e) = crate::cli::learn::progress::Progress::record(view.lesson.slug) {
+        app.message = Some(format!("solved, but progress not saved: {e}"));
+    }
+}
+
 /// `w`: writes the answers given so far as a mock config beside the definition.
 fn save_answers(app: &mut App) {
     let path = answer::mock_file(&app.files.definition);
@@ -90,6 +105,18 @@ fn save_answers(app: &mut App) {
         Ok(()) => format!("saved {count} answer(s) to {path} (--mock-config {path} --test-case {})", answer::TEST_CASE),
         Err(e) => format!("cannot write {path}: {e}"),
     });
+}
+
+/// `H`: writes the execution's history so far, in AWS's GetExecutionHistory shape, to
+/// `NAME.history.json` beside the definition.
+fn save_history(app: &mut App) {
+    let path = app.history_out.clone().unwrap_or_else(|| answer::history_file(&app.files.definition));
+    let events = app.session.exec.history().len();
+    app.message =
+        Some(match crate::cli::history::write_history(std::path::Path::new(&path), app.session.exec.history()) {
+            Ok(()) => format!("wrote {events} event(s) to {path} (statescope replay DEF {path})"),
+            Err(e) => e,
+        });
 }
 
 /// Suspends the screen, runs `$EDITOR` (else `vi`) on the input file, and comes back. The

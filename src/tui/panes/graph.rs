@@ -41,6 +41,7 @@ impl Mark {
 }
 
 struct Marks<'a> {
+    diverged: Option<&'a str>,
     current: Option<&'a str>,
     failed: Option<&'a str>,
     visited: BTreeSet<&'a str>,
@@ -67,6 +68,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let view = &app.graph;
     // A state hidden in a collapsed container is shown on the container.
     let marks = Marks {
+        diverged: app.diverged_state().and_then(|c| view.shown_as(c)),
         current: app.current_state().and_then(|c| view.shown_as(c)),
         failed: app.failed_state().and_then(|c| view.shown_as(c)),
         visited: app.visited().into_iter().filter_map(|v| view.shown_as(v)).collect(),
@@ -114,9 +116,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         if app.breakpoints.contains(&b.name) {
             canvas.put(buf, b.rect.x, b.rect.y, '●', Style::default().fg(Color::Red).add_modifier(Modifier::BOLD));
         }
+        // `--history`: where the definition departs from the recording.
+        let corner = b.rect.x + b.rect.width.saturating_sub(1);
+        let diverged = marks.diverged == Some(b.name.as_str());
+        if diverged {
+            canvas.put(buf, corner, b.rect.y, '≠', Style::default().fg(Color::Magenta).add_modifier(Modifier::BOLD));
+        }
         if linted.contains(b.name.as_str()) {
-            let corner = b.rect.x + b.rect.width.saturating_sub(1);
-            canvas.put(buf, corner, b.rect.y, '!', lint_style());
+            // Beside a divergence mark, not over it.
+            canvas.put(buf, if diverged { corner.saturating_sub(1) } else { corner }, b.rect.y, '!', lint_style());
         }
     }
 }
@@ -262,9 +270,11 @@ fn draw_list(frame: &mut Frame, area: Rect, app: &App, marks: &Marks) {
             };
             let bp = if app.breakpoints.contains(name) { "●" } else { " " };
             let lint = if linted.contains(name) { "!" } else { " " };
+            let diverged = if marks.diverged == Some(name) { "≠" } else { "" };
             ListItem::new(Line::from(vec![
                 Span::styled(bp, Style::default().fg(Color::Red)),
                 Span::styled(lint, lint_style()),
+                Span::styled(diverged, Style::default().fg(Color::Magenta).add_modifier(Modifier::BOLD)),
                 Span::styled(format!("{}{marker} {name}", "  ".repeat(depth(b))), mark.style().unwrap_or_default()),
                 Span::styled(format!("  {}", b.kind), Style::default().fg(Color::DarkGray)),
             ]))
