@@ -4,6 +4,7 @@
 pub mod check;
 pub mod codes;
 pub mod definition;
+pub mod depth;
 pub mod diagnostic;
 pub mod engine;
 pub mod intrinsics;

@@ -9,6 +9,7 @@ pub mod config;
 pub mod execution;
 pub mod history;
 mod io;
+pub mod limits;
 mod retry;
 pub mod stage;
 mod states;

@@ -16,6 +16,7 @@ use crate::asl::engine::choice;
 use crate::asl::engine::config::ExecutionConfig;
 use crate::asl::engine::history::EventKind;
 use crate::asl::engine::io::{self, Failure};
+use crate::asl::engine::limits;
 use crate::asl::engine::retry::{Decision, RetryState};
 use crate::asl::engine::stage::{FieldSource, Location, StageDetail, StageKind, StageRecord};
 use crate::asl::engine::tasks::{RecordedAnswers, TaskRequest, TaskSource};
@@ -142,6 +143,7 @@ impl<'s> Run<'s> {
             source,
             detail: None,
             retry: None,
+            near_limit: false,
         });
     }
 
@@ -201,7 +203,11 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
         }
         let mut run = Run::new(&state.shared_name, &env.location, env.scratch.buffer());
         run.note(StageKind::Input, input.clone(), None);
-        let result = evaluate(state, input, env, &mut run);
+        let result = match payload_size(env.scratch, input, &mut run, StageKind::Input) {
+            Some(_) => evaluate(state, input, env, &mut run),
+            None => Err(Fault::Own(Failure::input_too_large(&state.name))),
+        };
+        let result = output_within_quota(result, state, env.scratch, &mut run);
         let assigned = run.assigned.take();
         env.now_ms += run.elapsed_ms;
         run.finish(env.trace, env.scratch);
@@ -353,6 +359,41 @@ fn caught(env: &mut Env, state: &State, index: usize, input: &Arc<Value>, thrown
     }
 }
 
+/// The size of a state's input or output (AWS's quota, rule 6.1), flagging its stage when it is
+/// near the quota; `None` above it. The last value measured is kept, so a state's output that
+/// becomes the next state's input unchanged (a Choice, a Wait) is measured once.
+fn payload_size(scratch: &mut Scratch, value: &Arc<Value>, run: &mut Run, kind: StageKind) -> Option<usize> {
+    let size = match &scratch.measured {
+        Some((v, n)) if Arc::ptr_eq(v, value) => Some(*n),
+        _ => limits::json_size(value, limits::MAX_PAYLOAD_BYTES),
+    };
+    if let Some(n) = size {
+        scratch.measured = Some((value.clone(), n));
+    }
+    if size.is_none_or(|n| n > limits::NEAR_LIMIT_BYTES) {
+        if let Some(s) = run.stages.iter_mut().rev().find(|s| s.kind == kind && Arc::ptr_eq(&s.value, value)) {
+            s.near_limit = true;
+        }
+    }
+    size
+}
+
+/// A state's output over the quota fails it with `States.DataLimitExceeded` (its own error, so
+/// terminal: rule 6.2) before it is exited.
+fn output_within_quota(
+    result: Result<Outcome, Fault>,
+    state: &State,
+    scratch: &mut Scratch,
+    run: &mut Run,
+) -> Result<Outcome, Fault> {
+    if let Ok(Outcome::Next(_, out) | Outcome::End(out)) = &result {
+        if payload_size(scratch, out, run, StageKind::Output).is_none() {
+            return Err(Fault::Own(Failure::result_too_large(&state.name)));
+        }
+    }
+    result
+}
+
 /// How a nested scope (a Parallel branch, a Map iteration) ended.
 pub(crate) enum ScopeEnd {
     Succeeded(Arc<Value>),
@@ -457,6 +498,8 @@ pub(crate) struct Scratch {
     sources: std::collections::HashMap<(u32, u32), Arc<FieldSource>, SpanHash>,
     jsonata:
         std::collections::HashMap<String, Result<Arc<crate::asl::jsonata::Ast>, crate::asl::jsonata::JsonataError>>,
+    /// The value whose payload size was measured last, and its size (see `payload_size`).
+    measured: Option<(Arc<Value>, usize)>,
     /// Emptied [`Run`] buffers: one per nesting level in use, so a visit allocates none.
     stage_buffers: Vec<Vec<StageRecord>>,
     /// The last entry time formatted, and when it was: the clock stands still between most
@@ -588,7 +631,7 @@ fn jsonpath_state(state: &State, input: &Arc<Value>, env: &mut Env, run: &mut Ru
     let result = match &state.kind {
         StateKind::Pass(p) => match &p.result {
             Some(r) => {
-                if io::exceeds_payload_limit(&r.value) {
+                if crate::asl::engine::limits::exceeds_payload_limit(&r.value) {
                     return Err(Failure::result_too_large(&state.name));
                 }
                 let source = env.scratch.source("Result", r.span, || short(&r.value));

@@ -171,7 +171,7 @@ pub(super) fn map(
     env.trace.lifecycle(env.now_ms, "MapStateSucceeded", None);
     let outputs = Value::Array(outputs);
     // rule 6.1: the collected result is a state result like any other.
-    if io::exceeds_payload_limit(&outputs) {
+    if crate::asl::engine::limits::exceeds_payload_limit(&outputs) {
         return Err(Failure::result_too_large(&state.name).into());
     }
     let result = run.stage(StageKind::Result, Arc::new(outputs), None);

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::{Env, Fault, Outcome, Run, ScopeEnd, after_result, effective_input, run_scope};
 use crate::asl::definition::{Parallel, State};
-use crate::asl::engine::io::{self, Failure};
+use crate::asl::engine::io::Failure;
 use crate::asl::engine::stage::StageKind;
 
 /// A Parallel (rule 5.4): every branch gets the effective input; branches run in `Branches`
@@ -43,7 +43,7 @@ pub(super) fn parallel(
     // `assign/test_base_parallel_cases`), unlike Map's `MapStateSucceeded`.
     let outputs = Value::Array(outputs);
     // rule 6.1: the collected result is a state result like any other.
-    if io::exceeds_payload_limit(&outputs) {
+    if crate::asl::engine::limits::exceeds_payload_limit(&outputs) {
         return Err(Failure::result_too_large(&state.name).into());
     }
     let result = run.stage(StageKind::Result, Arc::new(outputs), None);
