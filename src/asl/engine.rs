@@ -18,6 +18,6 @@ pub mod tasks;
 mod trace;
 
 pub use config::ExecutionConfig;
-pub use execution::{Execution, Status, Step};
+pub use execution::{Execution, Status, Step, TIMED_OUT_ERROR};
 #[cfg(test)]
 mod tests;

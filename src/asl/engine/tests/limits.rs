@@ -103,3 +103,65 @@ fn an_input_near_the_quota_is_flagged_on_its_input_stage() {
     let flags: Vec<(StageKind, bool)> = e.stages().iter().map(|s| (s.kind, s.near_limit)).collect();
     assert_eq!(flags, [(StageKind::Input, true), (StageKind::Result, false), (StageKind::Output, false)]);
 }
+
+fn waits(timeout_seconds: u64, wait_seconds: u64) -> Value {
+    json!({"TimeoutSeconds": timeout_seconds, "StartAt": "Pause", "States": {
+        "Pause": {"Type": "Wait", "Seconds": wait_seconds, "Next": "Done"},
+        "Done": {"Type": "Succeed"}}})
+}
+
+#[test]
+fn a_wait_past_the_machines_timeout_seconds_times_the_execution_out() {
+    let m = machine(waits(10, 20));
+    let config = ExecutionConfig::default();
+    let start = config.start_ms;
+    let mut e = Execution::new(&m, json!({}), config);
+    assert_eq!(e.run(), &Status::TimedOut);
+    let last = e.history().events().last().expect("events");
+    assert_eq!(last.type_name(), "ExecutionTimedOut");
+    assert_eq!(last.timestamp_ms, start + 10_000, "at the deadline, not at the Wait's end");
+    let names: Vec<String> = e.history().events().iter().map(|ev| ev.type_name()).collect();
+    assert_eq!(names, ["ExecutionStarted", "WaitStateEntered", "ExecutionTimedOut"], "the Wait never exits");
+    assert_eq!(e.now_ms(), start + 10_000);
+    assert_eq!(e.timeout_ms(), Some(10_000));
+}
+
+#[test]
+fn a_run_within_its_timeout_seconds_succeeds() {
+    let m = machine(waits(30, 20));
+    let mut e = Execution::new(&m, json!({}), ExecutionConfig::default());
+    assert!(matches!(e.run(), Status::Succeeded(_)));
+}
+
+#[test]
+fn a_limit_from_the_config_applies_and_the_shorter_limit_wins() {
+    // An Express workflow's five minutes come in through the config.
+    let m = machine(waits(3_600, 400));
+    let config = ExecutionConfig { timeout_ms: Some(300_000), ..ExecutionConfig::default() };
+    let start = config.start_ms;
+    let mut e = Execution::new(&m, json!({}), config);
+    assert_eq!(e.run(), &Status::TimedOut);
+    assert_eq!(e.history().events().last().map(|ev| ev.timestamp_ms), Some(start + 300_000));
+    let m = machine(waits(10, 20));
+    let config = ExecutionConfig { timeout_ms: Some(300_000), ..ExecutionConfig::default() };
+    let mut e = Execution::new(&m, json!({}), config);
+    assert_eq!(e.run(), &Status::TimedOut);
+    assert_eq!(e.timeout_ms(), Some(10_000));
+}
+
+#[test]
+fn retries_that_outlast_the_timeout_are_cut_at_the_deadline() {
+    // Each attempt fails at once; the retries' backoff carries the clock past 10 s.
+    let m = machine(json!({"TimeoutSeconds": 10, "StartAt": "Flaky", "States": {
+        "Flaky": {"Type": "Parallel", "Branches": [{"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Boom"}}}],
+            "Retry": [{"ErrorEquals": ["Boom"], "IntervalSeconds": 4, "MaxAttempts": 5, "BackoffRate": 1}],
+            "End": true}}}));
+    let config = ExecutionConfig::default();
+    let start = config.start_ms;
+    let mut e = Execution::new(&m, json!({}), config);
+    assert_eq!(e.run(), &Status::TimedOut);
+    let events = e.history().events();
+    assert!(events.iter().all(|ev| ev.timestamp_ms <= start + 10_000), "nothing after the deadline");
+    let started = events.iter().filter(|ev| ev.type_name() == "ParallelStateStarted").count();
+    assert_eq!(started, 3, "attempts at 0, 4 and 8 s; the one at 12 s never starts");
+}
