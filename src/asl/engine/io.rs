@@ -47,6 +47,16 @@ impl Failure {
         }
     }
 
+    /// A state's input or output nested deeper than [`crate::asl::depth::MAX_VALUE_DEPTH`]
+    /// levels: statescope's own limit (AWS documents none; it keeps every later walk over the
+    /// value within the stack), so the cause is statescope's wording.
+    pub fn too_deep(what: &str) -> Failure {
+        Failure::runtime(format!(
+            "The state {what} nests arrays and objects deeper than {} levels, statescope's limit.",
+            crate::asl::depth::MAX_VALUE_DEPTH
+        ))
+    }
+
     /// Whether AWS prefixes the cause with "An error occurred while executing the state …":
     /// it does for the errors the service raises while evaluating a state (counted over the
     /// corpus: every States.Runtime and States.QueryEvaluationError cause has it, no other has).

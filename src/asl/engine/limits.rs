@@ -19,52 +19,59 @@ pub const NEAR_LIMIT_BYTES: usize = MAX_PAYLOAD_BYTES / 5 * 4;
 /// The size of `v` serialised as compact JSON (as `serde_json::to_string` writes it), or
 /// `None` once it passes `limit` bytes. Allocates nothing for a flat object or array.
 pub fn json_size(v: &Value, limit: usize) -> Option<usize> {
+    measure(v, limit, usize::MAX).ok()
+}
+
+/// Why a value is refused as a payload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// Over the byte limit.
+    TooLarge,
+    /// Nested deeper than allowed (see `crate::asl::depth`).
+    TooDeep,
+}
+
+/// The size of `v` as compact JSON, refusing it past `limit` bytes or `max_depth` levels of
+/// nesting, in one walk.
+pub fn measure(v: &Value, limit: usize, max_depth: usize) -> Result<usize, Refused> {
     let mut total = 0usize;
-    let mut stack: Vec<&Value> = Vec::new();
-    let mut next = Some(v);
-    while let Some(v) = next.take().or_else(|| stack.pop()) {
-        match v {
-            Value::Array(items) => {
-                total += 2 + items.len().saturating_sub(1);
-                if total > limit {
-                    return None;
-                }
-                for item in items.iter().rev() {
-                    match scalar_size(item) {
-                        Some(n) => total += n,
-                        None => stack.push(item),
-                    }
-                    if total > limit {
-                        return None;
-                    }
-                }
-            }
-            Value::Object(map) => {
-                total += 2 + map.len().saturating_sub(1);
-                if total > limit {
-                    return None;
-                }
-                for (k, item) in map.iter().rev() {
-                    // The key, quoted and escaped, and its colon.
-                    total += string_size(k) + 1;
-                    match scalar_size(item) {
-                        Some(n) => total += n,
-                        None => stack.push(item),
-                    }
-                    if total > limit {
-                        return None;
-                    }
-                }
-            }
+    let mut stack: Vec<(&Value, usize)> = Vec::new();
+    let mut next = Some((v, 0usize));
+    while let Some((v, depth)) = next.take().or_else(|| stack.pop()) {
+        let (len, children): (usize, &mut dyn Iterator<Item = (Option<&String>, &Value)>) = match v {
+            Value::Array(items) => (items.len(), &mut items.iter().rev().map(|i| (None, i))),
+            Value::Object(map) => (map.len(), &mut map.iter().rev().map(|(k, i)| (Some(k), i))),
             scalar => {
                 total += scalar_size(scalar).unwrap_or_default();
+                if total > limit {
+                    return Err(Refused::TooLarge);
+                }
+                continue;
+            }
+        };
+        if depth >= max_depth {
+            return Err(Refused::TooDeep);
+        }
+        // Brackets and commas.
+        total += 2 + len.saturating_sub(1);
+        if total > limit {
+            return Err(Refused::TooLarge);
+        }
+        for (key, item) in children {
+            if let Some(k) = key {
+                // The key, quoted and escaped, and its colon.
+                total += string_size(k) + 1;
+            }
+            match scalar_size(item) {
+                Some(n) => total += n,
+                None => stack.push((item, depth + 1)),
+            }
+            if total > limit {
+                return Err(Refused::TooLarge);
             }
         }
-        if total > limit {
-            return None;
-        }
     }
-    Some(total)
+    Ok(total)
 }
 
 /// Whether `v` serialises to more than [`MAX_PAYLOAD_BYTES`].
@@ -181,6 +188,9 @@ mod tests {
             v = Value::Array(vec![v]);
         }
         assert_eq!(json_size(&v, usize::MAX), Some(200_001));
+        assert_eq!(measure(&v, usize::MAX, 512), Err(Refused::TooDeep));
+        assert_eq!(measure(&json!([[1]]), usize::MAX, 2), Ok(5));
+        assert_eq!(measure(&json!([[[1]]]), usize::MAX, 2), Err(Refused::TooDeep));
         crate::asl::depth::drop_deep(v);
     }
 }

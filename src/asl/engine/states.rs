@@ -204,8 +204,9 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
         let mut run = Run::new(&state.shared_name, &env.location, env.scratch.buffer());
         run.note(StageKind::Input, input.clone(), None);
         let result = match payload_size(env.scratch, input, &mut run, StageKind::Input) {
-            Some(_) => evaluate(state, input, env, &mut run),
-            None => Err(Fault::Own(Failure::input_too_large(&state.name))),
+            Ok(_) => evaluate(state, input, env, &mut run),
+            Err(limits::Refused::TooLarge) => Err(Fault::Own(Failure::input_too_large(&state.name))),
+            Err(limits::Refused::TooDeep) => Err(Fault::Own(Failure::too_deep("input"))),
         };
         let result = output_within_quota(result, state, env.scratch, &mut run);
         let assigned = run.assigned.take();
@@ -362,15 +363,20 @@ fn caught(env: &mut Env, state: &State, index: usize, input: &Arc<Value>, thrown
 /// The size of a state's input or output (AWS's quota, rule 6.1), flagging its stage when it is
 /// near the quota; `None` above it. The last value measured is kept, so a state's output that
 /// becomes the next state's input unchanged (a Choice, a Wait) is measured once.
-fn payload_size(scratch: &mut Scratch, value: &Arc<Value>, run: &mut Run, kind: StageKind) -> Option<usize> {
+fn payload_size(
+    scratch: &mut Scratch,
+    value: &Arc<Value>,
+    run: &mut Run,
+    kind: StageKind,
+) -> Result<usize, limits::Refused> {
     let size = match &scratch.measured {
-        Some((v, n)) if Arc::ptr_eq(v, value) => Some(*n),
-        _ => limits::json_size(value, limits::MAX_PAYLOAD_BYTES),
+        Some((v, n)) if Arc::ptr_eq(v, value) => Ok(*n),
+        _ => limits::measure(value, limits::MAX_PAYLOAD_BYTES, crate::asl::depth::MAX_VALUE_DEPTH),
     };
-    if let Some(n) = size {
+    if let Ok(n) = size {
         scratch.measured = Some((value.clone(), n));
     }
-    if size.is_none_or(|n| n > limits::NEAR_LIMIT_BYTES) {
+    if size.is_err_and(|e| e == limits::Refused::TooLarge) || size.is_ok_and(|n| n > limits::NEAR_LIMIT_BYTES) {
         if let Some(s) = run.stages.iter_mut().rev().find(|s| s.kind == kind && Arc::ptr_eq(&s.value, value)) {
             s.near_limit = true;
         }
@@ -387,8 +393,10 @@ fn output_within_quota(
     run: &mut Run,
 ) -> Result<Outcome, Fault> {
     if let Ok(Outcome::Next(_, out) | Outcome::End(out)) = &result {
-        if payload_size(scratch, out, run, StageKind::Output).is_none() {
-            return Err(Fault::Own(Failure::result_too_large(&state.name)));
+        match payload_size(scratch, out, run, StageKind::Output) {
+            Ok(_) => {}
+            Err(limits::Refused::TooLarge) => return Err(Fault::Own(Failure::result_too_large(&state.name))),
+            Err(limits::Refused::TooDeep) => return Err(Fault::Own(Failure::too_deep("output"))),
         }
     }
     result

@@ -139,6 +139,40 @@ mod eval {
     }
 
     #[test]
+    fn hostile_built_ins_hit_the_budget_instead_of_memory_or_time() {
+        // Issue 13: each ran for seconds and took gigabytes (one aborted).
+        let started = std::time::Instant::now();
+        for expr in [
+            "$pad('x', 1e9)",
+            "$replace($pad('', 1000000, 'a'), 'a', $pad('', 1000, 'b'))",
+            "$distinct([1..1000000])",
+            "$match($pad('', 1000000, 'ab'), /a/)",
+            "$count([1..10000].[1..10000])",
+            "$reduce([1..100000], function($acc, $v){ {'a': $acc} }, {})",
+            "$reduce([1..100000], function($acc, $v){ [$v, [$acc]] }, [])",
+        ] {
+            let got = eval(expr, Value::Null);
+            // D2014 is JSONata's own range limit, held for all ranges of an evaluation together.
+            assert!(matches!(got, Err("U1001" | "D2014")), "{expr}: {got:?}");
+        }
+        // Generous (debug build, shared machine): each stops after a bounded amount of work.
+        assert!(started.elapsed().as_secs() < 60, "took {:?}", started.elapsed());
+    }
+
+    #[test]
+    fn numbers_jsonata_refuses_or_computes_exactly() {
+        assert_eq!(eval("$substring('abc', 1, 1e300)", Value::Null), Ok(Some(json!("bc"))));
+        assert_eq!(eval("$substring('abc', -1e300, 2)", Value::Null), Ok(Some(json!("ab"))));
+        assert_eq!(eval("$substring('abc', 1e300)", Value::Null), Ok(Some(json!(""))));
+        assert_eq!(eval("{'a': 1/0}", Value::Null), Err("D1001"));
+        assert_eq!(eval("[1, 1/0]", Value::Null), Err("D1001"));
+        assert_eq!(eval("1/0", Value::Null), Err("D1001"));
+        assert_eq!(eval("$split('some text', $uppercase)", Value::Null), Err("T1010"));
+        assert_eq!(eval("$split('a b c', ' ', 1e300)", Value::Null), Ok(Some(json!(["a", "b", "c"]))));
+        assert_eq!(eval("$count($match('abab', /a/, 1e300))", Value::Null), Ok(Some(json!(2))));
+    }
+
+    #[test]
     fn paths_predicates_and_aggregates() {
         let input = json!({"items": [{"price": 2, "qty": 3}, {"price": 5, "qty": 1}]});
         assert_eq!(eval("$sum(items.(price * qty))", input.clone()), Ok(Some(json!(11))));

@@ -150,6 +150,22 @@ pub(crate) fn call<'a>(
         Some(sig) => sig.validate(name, args, input, pos)?,
         None => args,
     };
+    // Built-ins walk their arguments: a long string or array costs steps in proportion.
+    let work: usize = args
+        .iter()
+        .map(|a| match a {
+            V::Str(s) => s.len() / 64,
+            V::Arr(a) => a.items.len() / 16,
+            V::Obj(o) => o.len() / 16,
+            _ => 0,
+        })
+        .sum();
+    ev.charge(work, pos)?;
+    let result = call_inner(ev, name, args, input, pos)?;
+    ev.bounded(result, pos)
+}
+
+fn call_inner<'a>(ev: &mut Evaluator<'_>, name: &'static str, args: Vec<V<'a>>, input: &V<'a>, pos: usize) -> R<'a> {
     let a = |i: usize| arg(&args, i);
     match name {
         "sum" | "max" | "min" | "average" => numeric::aggregate(name, &a(0)),
