@@ -165,3 +165,17 @@ fn retries_that_outlast_the_timeout_are_cut_at_the_deadline() {
     let started = events.iter().filter(|ev| ev.type_name() == "ParallelStateStarted").count();
     assert_eq!(started, 3, "attempts at 0, 4 and 8 s; the one at 12 s never starts");
 }
+
+#[test]
+fn a_loop_nesting_its_output_deeper_each_pass_stops_at_the_depth_limit() {
+    // The growing loop with a tiny payload: each pass nests the input one level deeper, so
+    // depth, not size, is the limit that holds. A stack overflow here would abort the process.
+    let m = machine(growing_loop());
+    let config = ExecutionConfig::default();
+    let mut e = Execution::new(&m, json!({}), config);
+    let Status::Failed { error, cause } = e.run().clone() else { panic!("not failed") };
+    assert_eq!(error.as_deref(), Some("States.Runtime"));
+    assert!(cause.is_some_and(|c| c.contains("deeper than 512 levels")));
+    let entered = e.history().events().iter().filter(|ev| ev.type_name() == "PassStateEntered").count();
+    assert_eq!(entered, crate::asl::depth::MAX_VALUE_DEPTH, "pass N nests N + 1 levels deep");
+}
