@@ -168,6 +168,17 @@ mod eval {
         assert_eq!(eval("[1, 1/0]", Value::Null), Err("D1001"));
         assert_eq!(eval("1/0", Value::Null), Err("D1001"));
         assert_eq!(eval("$split('some text', $uppercase)", Value::Null), Err("T1010"));
+        // JavaScript's RangeErrors, which JSONata lets through, instead of clamped or garbled text.
+        assert_eq!(eval("$fromMillis(1e20)", Value::Null), Err("RangeError"));
+        assert!(matches!(eval("$fromMillis(8.64e15)", Value::Null), Ok(Some(_))), "the last date JavaScript has");
+        assert_eq!(eval("$formatInteger(1e20, '0')", Value::Null), Err("RangeError"));
+        assert_eq!(eval("$formatInteger(1e46, 'w')", Value::Null), Err("RangeError"));
+        assert_eq!(eval("$formatInteger(123, 'w')", Value::Null), Ok(Some(json!("one hundred and twenty-three"))));
+        let zeros = |n: usize| format!("$formatNumber(1.5, '0.{}')", "0".repeat(n));
+        assert_eq!(eval(&zeros(309), Value::Null), Err("RangeError"));
+        assert_eq!(eval(&zeros(65_536), Value::Null), Err("RangeError"));
+        assert_eq!(eval(&zeros(100), Value::Null), Ok(Some(json!(format!("1.5{}", "0".repeat(99))))));
+        assert_eq!(eval("$now('[Y0001]')", Value::Null), Ok(Some(json!("2018"))));
         assert_eq!(eval("$split('a b c', ' ', 1e300)", Value::Null), Ok(Some(json!(["a", "b", "c"]))));
         assert_eq!(eval("$count($match('abab', /a/, 1e300))", Value::Null), Ok(Some(json!(2))));
     }

@@ -191,9 +191,10 @@ fn call_inner<'a>(ev: &mut Evaluator<'_>, name: &'static str, args: Vec<V<'a>>, 
                         .collect(),
                     _ => Vec::new(),
                 };
-                format_number::format_number(n, &picture, &options)
-                    .map(|s| V::str(&s))
-                    .map_err(|code| err(code, pos, "Invalid number picture string"))
+                format_number::format_number(n, &picture, &options).map(|s| V::str(&s)).map_err(|code| match code {
+                    format_number::RANGE_ERROR => err(code, pos, "toFixed() digits argument must be between 0 and 100"),
+                    _ => err(code, pos, "Invalid number picture string"),
+                })
             }
             _ => Ok(V::Undefined),
         },
@@ -236,7 +237,16 @@ fn call_inner<'a>(ev: &mut Evaluator<'_>, name: &'static str, args: Vec<V<'a>>, 
                 },
             )),
         },
-        "now" => Ok(V::str(&time::iso(ev.now))),
+        "now" => match (a(0), a(1)) {
+            (V::Undefined, V::Undefined) => Ok(V::str(&time::iso(ev.now))),
+            // `$now(picture, timezone)` formats the clock as `$fromMillis` would.
+            (picture, tz) => {
+                let text = |v: &V<'a>| if let V::Str(s) = v { Some(s.to_string()) } else { None };
+                picture::format_datetime(ev.now, text(&picture).as_deref(), text(&tz).as_deref())
+                    .map(|s| V::str(&s))
+                    .map_err(|code| err(code, pos, "Invalid date/time picture string"))
+            }
+        },
         "millis" => Ok(V::Num(ev.now as f64)),
         "toMillis" => match (a(0), a(1)) {
             (V::Str(text), V::Str(picture)) => picture::parse::parse_datetime(&text, &picture, ev.now)
@@ -253,6 +263,10 @@ fn call_inner<'a>(ev: &mut Evaluator<'_>, name: &'static str, args: Vec<V<'a>>, 
                 .map_err(|code| err(code, pos, "Invalid integer picture string")),
             _ => Ok(V::Undefined),
         },
+        // JavaScript dates reach ±8.64e15 ms; past them `toISOString` throws a RangeError.
+        "fromMillis" if matches!(a(0), V::Num(n) if !(n.abs() <= 8.64e15)) => {
+            Err(err(format_number::RANGE_ERROR, pos, "Invalid time value"))
+        }
         "fromMillis" => match (a(0), a(1), a(2)) {
             (V::Num(n), V::Undefined, V::Undefined) => Ok(V::str(&time::iso(n as i64))),
             (V::Num(n), picture, tz) => {
@@ -264,6 +278,11 @@ fn call_inner<'a>(ev: &mut Evaluator<'_>, name: &'static str, args: Vec<V<'a>>, 
             _ => Ok(V::Undefined),
         },
         "formatInteger" => match (a(0), a(1)) {
+            // Past ±2^63 an i64 would clamp silently: refused instead (JSONata formats them
+            // through JavaScript's imprecise float digits).
+            (V::Num(n), V::Str(_)) if !(n.abs() < 9.2e18) => {
+                Err(err(format_number::RANGE_ERROR, pos, "formatInteger supports integers within ±9.2e18"))
+            }
             (V::Num(n), V::Str(p)) => picture::analyse_integer(&p)
                 .and_then(|f| picture::format_integer(n.floor() as i64, &f))
                 .map(|s| V::str(&s))
