@@ -278,15 +278,15 @@ fn call_inner<'a>(ev: &mut Evaluator<'_>, name: &'static str, args: Vec<V<'a>>, 
             _ => Ok(V::Undefined),
         },
         "formatInteger" => match (a(0), a(1)) {
-            // Past ±2^63 an i64 would clamp silently: refused instead (JSONata formats them
-            // through JavaScript's imprecise float digits).
-            (V::Num(n), V::Str(_)) if !(n.abs() < 9.2e18) => {
-                Err(err(format_number::RANGE_ERROR, pos, "formatInteger supports integers within ±9.2e18"))
-            }
             (V::Num(n), V::Str(p)) => picture::analyse_integer(&p)
-                .and_then(|f| picture::format_integer(n.floor() as i64, &f))
+                .and_then(|f| picture::format_integer(n.floor(), &f))
                 .map(|s| V::str(&s))
-                .map_err(|code| err(code, pos, "Invalid integer picture string")),
+                .map_err(|code| match code {
+                    format_number::RANGE_ERROR => {
+                        err(code, pos, "formatInteger supports integers within ±9.2e18 except in words")
+                    }
+                    _ => err(code, pos, "Invalid integer picture string"),
+                }),
             _ => Ok(V::Undefined),
         },
         "uuid" => Ok(V::str(&time::uuid(ev))),
