@@ -182,6 +182,12 @@ mod eval {
         assert_eq!(eval(&zeros(65_536), Value::Null), Err("RangeError"));
         assert_eq!(eval(&zeros(100), Value::Null), Ok(Some(json!(format!("1.5{}", "0".repeat(99))))));
         assert_eq!(eval("$now('[Y0001]')", Value::Null), Ok(Some(json!("2018"))));
+        assert_eq!(
+            eval("$parseInteger('one trillion trillion', 'w')", Value::Null),
+            Ok(Some(json!(1e24))),
+            "not clamped to 2^63"
+        );
+        assert_eq!(eval("$parseInteger('100000000000000000000', '0')", Value::Null), Ok(Some(json!(1e20))));
         assert_eq!(eval("$split('a b c', ' ', 1e300)", Value::Null), Ok(Some(json!(["a", "b", "c"]))));
         assert_eq!(eval("$count($match('abab', /a/, 1e300))", Value::Null), Ok(Some(json!(2))));
     }

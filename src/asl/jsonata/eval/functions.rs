@@ -259,7 +259,7 @@ fn call_inner<'a>(ev: &mut Evaluator<'_>, name: &'static str, args: Vec<V<'a>>, 
         },
         "parseInteger" => match (a(0), a(1)) {
             (V::Str(text), V::Str(picture)) => picture::parse::parse_integer(&text, &picture)
-                .map(|n| n.map_or(V::Undefined, |n| V::Num(n as f64)))
+                .map(|n| n.map_or(V::Undefined, V::Num))
                 .map_err(|code| err(code, pos, "Invalid integer picture string")),
             _ => Ok(V::Undefined),
         },
