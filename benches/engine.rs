@@ -43,7 +43,7 @@ fn main() {
     // in memory an earlier run freed (a long-lived debugger session). Teardown is timed apart.
     let run = || {
         let start = Instant::now();
-        let mut exec = Execution::new(machine, json!({"i": 0}), config.clone());
+        let mut exec = Execution::new(machine.clone(), json!({"i": 0}), config.clone());
         let status = exec.run().clone();
         let secs = start.elapsed().as_secs_f64();
         if status != Status::Succeeded(json!({"i": ITERATIONS}).into()) {
@@ -124,7 +124,7 @@ fn wide(config: &ExecutionConfig) {
     let mut times: Vec<f64> = (0..RUNS)
         .map(|_| {
             let start = Instant::now();
-            let mut exec = Execution::new(machine, json!({"lap": 0}), config.clone());
+            let mut exec = Execution::new(machine.clone(), json!({"lap": 0}), config.clone());
             let done = matches!(exec.run(), Status::Succeeded(_));
             let secs = start.elapsed().as_secs_f64();
             if !done {

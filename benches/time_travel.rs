@@ -4,6 +4,7 @@
 //!
 //! `cargo bench --bench time_travel` (release profile).
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -12,7 +13,7 @@ use statescope::asl::definition::StateMachine;
 use statescope::asl::engine::{Execution, ExecutionConfig, Status};
 use statescope::asl::source::Source;
 
-fn machine(def: Value) -> StateMachine {
+fn machine(def: Value) -> Arc<StateMachine> {
     let checked = check(&Source::new("bench.asl.json", def.to_string()));
     match checked.machine {
         Some(m) if !checked.has_errors() => m,
@@ -53,7 +54,7 @@ fn map_of_1000() {
     let mut stages = 0;
     let t = best(5, || {
         let start = Instant::now();
-        let mut e = Execution::new(&m, input.clone(), config());
+        let mut e = Execution::new(m.clone(), input.clone(), config());
         let ok = matches!(e.run(), Status::Succeeded(_));
         let d = start.elapsed();
         assert!(ok, "map bench failed");
@@ -73,7 +74,7 @@ fn retry_chain() {
     let mut virtual_s = 0.0;
     let t = best(20, || {
         let start = Instant::now();
-        let mut e = Execution::new(&m, json!({}), config());
+        let mut e = Execution::new(m.clone(), json!({}), config());
         e.run();
         let d = start.elapsed();
         attempts = e.history().events().iter().filter(|ev| ev.type_name() == "ParallelStateStarted").count();
@@ -87,7 +88,7 @@ fn retry_chain() {
 }
 
 /// A loop of Pass states long enough for 10,000 stages.
-fn counter(payload: &str) -> (StateMachine, Value) {
+fn counter(payload: &str) -> (Arc<StateMachine>, Value) {
     let m = machine(json!({"StartAt": "Loop", "States": {
         "Loop": {"Type": "Choice", "Choices": [{"Variable": "$.i", "NumericLessThan": 5000, "Next": "Inc"}],
                  "Default": "Done"},
@@ -98,7 +99,7 @@ fn counter(payload: &str) -> (StateMachine, Value) {
 
 fn rewind_10000() {
     let (m, input) = counter("");
-    let mut e = Execution::new(&m, input, config());
+    let mut e = Execution::new(m.clone(), input, config());
     while e.stages().len() < 10_000 {
         if let statescope::asl::engine::Step::Finished(_) = e.step() {
             break;
@@ -132,7 +133,7 @@ fn memory_10000_with_1kib() {
     let pad = "x".repeat(1024);
     let before = rss_bytes();
     let (m, input) = counter(&pad);
-    let mut e = Execution::new(&m, input, config());
+    let mut e = Execution::new(m.clone(), input, config());
     while e.stages().len() < 10_000 {
         if let statescope::asl::engine::Step::Finished(_) = e.step() {
             break;

@@ -1,12 +1,14 @@
 //! The engine: parse, validate and execute Amazon States Language definitions.
 //! Pure: no terminal, no tokio, no file system, no real clock, no global randomness.
 
+pub mod calendar;
 pub mod check;
 pub mod codes;
 pub mod definition;
 pub mod depth;
 pub mod diagnostic;
 pub mod engine;
+pub mod error_name;
 pub mod intrinsics;
 pub mod json_text;
 pub mod json_type;

@@ -85,7 +85,7 @@ pub fn execution(data: &[u8]) {
     let (text, input) = split(data);
     let checked = check_with(&Source::new("fuzz.asl.json", text.to_string()), &LoadOptions::default());
     let Some(machine) = checked.runnable() else { return };
-    let mut exec = Execution::new(machine, input, ExecutionConfig::default());
+    let mut exec = Execution::new(machine.clone(), input, ExecutionConfig::default());
     for _ in 0..EXECUTION_STEPS {
         if let Step::Finished(_) = exec.step() {
             break;

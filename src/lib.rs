@@ -12,3 +12,6 @@ pub mod tui;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod graph;
+/// Local task handlers (`--handler`): commands that answer Tasks.
+#[cfg(feature = "cli")]
+pub mod handlers;

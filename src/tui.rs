@@ -9,6 +9,7 @@ pub mod diff;
 pub mod drill;
 pub mod event;
 pub mod graph_view;
+pub mod handler;
 pub mod highlight;
 pub mod keymap;
 pub mod panes;

@@ -55,7 +55,7 @@ fn outcome(case: &Path) -> Value {
     let checked = check(&Source::new("definition.json", text));
     let Some(machine) = checked.runnable() else { return json!({"status": "INVALID_DEFINITION"}) };
     let input = read_json(&case.join("input.json"));
-    let mut exec = Execution::new(machine, input, ExecutionConfig::default());
+    let mut exec = Execution::new(machine.clone(), input, ExecutionConfig::default());
     let mut out = status_json(exec.run());
     out["states"] = exec.history().events().iter().filter_map(|e| state_entry(&e.kind)).collect();
     out["event_types"] = exec.history().events().iter().map(|e| Value::String(e.type_name())).collect();

@@ -16,7 +16,7 @@ use statescope::graph::{self, Cell, Class, EdgeKind, Options, StateBox};
 fn machine(text: &str) -> StateMachine {
     let checked = check(&Source::new("test.json", text));
     match checked.runnable() {
-        Some(m) => m.clone(),
+        Some(m) => (**m).clone(),
         None => panic!("definition does not validate: {:#?}", checked.diagnostics),
     }
 }

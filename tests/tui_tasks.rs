@@ -227,3 +227,78 @@ fn task_dialog_120x40() {
     type_text(&mut app, r#"{"Payload": "#);
     insta::assert_snapshot!(screen(&mut app, 120, 40));
 }
+
+/// The shop with a `--handler` answering the charge: `command` runs for it.
+fn shop_with_handler(command: &str) -> App {
+    let mut app = shop();
+    app.handlers = statescope::handlers::HandlerConfig {
+        rules: vec![format!("arn:aws:states:::lambda:*={command}").parse().expect("handler rule")],
+        timeout: std::time::Duration::from_secs(30),
+    };
+    app
+}
+
+/// Drives `update` and the handler runner the way the event loop does, on a tokio runtime.
+fn on_runtime(test: impl AsyncFnOnce()) {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    rt.block_on(test());
+}
+
+fn esc(app: &mut App) -> bool {
+    update(app, Event::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)))
+}
+
+#[test]
+fn a_slow_handler_runs_while_keys_are_handled_and_its_answer_goes_on() {
+    on_runtime(async || {
+        // Slow enough that the key below is certainly handled before it ends.
+        let mut app = shop_with_handler(r#"sleep 0.5; echo '{"Payload": {"receipt": "r-1"}}'"#);
+        let (mut runner, mut finished) = statescope::tui::handler::Runner::new();
+        key(&mut app, 'c');
+        runner.sync(&app);
+        assert!(waiting(&app), "the Task waits for its handler: {:?}", app.session.exec.status());
+        assert_eq!(app.message.as_deref(), Some("running handler for 'Charge'… (Esc cancels)"));
+        let screen = format!("{:?}", render(&mut app, 120, 40).backend().buffer());
+        assert!(screen.contains("running handler for 'Charge'"), "shown on screen");
+        assert!(app.dialog.is_none(), "no question while the handler runs");
+        // A key is handled while the handler runs: the model is not blocked.
+        let focus = app.focus;
+        update(&mut app, Event::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)));
+        assert_ne!(app.focus, focus, "Tab moved the focus");
+        assert!(runner.is_running(), "the handler is still running after the key");
+        let event = finished.recv().await.expect("the handler finishes");
+        update(&mut app, event);
+        runner.sync(&app);
+        // `c` met the Task: it goes on to the end with the handler's result.
+        assert_eq!(app.session.exec.status(), &Status::Succeeded(Arc::new(json!({"receipt": "r-1"}))));
+        assert!(app.handler.is_none() && !runner.is_running());
+    });
+}
+
+#[test]
+fn esc_cancels_a_running_handler_and_kills_it() {
+    let marker = std::env::temp_dir().join(format!("statescope-tui-handler-{}", std::process::id()));
+    let _ = std::fs::remove_file(&marker);
+    on_runtime(async || {
+        let mut app = shop_with_handler(&format!("sleep 1; touch '{}'; echo '{{}}'", marker.display()));
+        let (mut runner, _finished) = statescope::tui::handler::Runner::new();
+        key(&mut app, 'c');
+        runner.sync(&app);
+        assert!(runner.is_running());
+        esc(&mut app);
+        runner.sync(&app);
+        assert!(app.handler.is_none(), "cancelled");
+        assert_eq!(app.message.as_deref(), Some("handler for 'Charge' cancelled: press a to answer the task"));
+        assert!(waiting(&app), "the Task still waits, for a typed answer now");
+        // Past the handler's sleep: a killed process never touched the marker.
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        assert!(!marker.exists(), "the cancelled handler was killed");
+        assert!(!runner.is_running());
+        // Not started again for the same Task; `a` answers it by hand.
+        key(&mut app, 's');
+        runner.sync(&app);
+        assert!(app.handler.is_none() && !runner.is_running());
+        key(&mut app, 'a');
+        assert!(app.dialog.is_some());
+    });
+}

@@ -156,7 +156,7 @@ fn run(case: &Path, expected: &Value) -> Ran {
     let source = Arc::new(ByInput { mock, recorded, identity });
     let input = read_json(&case.join("input.json"));
     let mut exec =
-        Execution::with_tasks(machine, input, ExecutionConfig::default(), source, RecordedAnswers::default());
+        Execution::with_tasks(machine.clone(), input, ExecutionConfig::default(), source, RecordedAnswers::default());
     let mut outcome = status_json(exec.run());
     let mut states = Vec::new();
     let mut task_events = Vec::new();

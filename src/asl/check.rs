@@ -1,6 +1,8 @@
 //! One call from text to a checked machine: parse the document, build the model, validate the
 //! graph. Used by `validate`, `run` and (later) the debugger's hot reload.
 
+use std::sync::Arc;
+
 use crate::asl::definition::StateMachine;
 use crate::asl::diagnostic::Diagnostic;
 use crate::asl::load::{LoadOptions, load};
@@ -12,7 +14,8 @@ use crate::asl::validate::validate;
 /// diagnostic (errors first, then warnings, each group in source order).
 #[derive(Debug)]
 pub struct Checked {
-    pub machine: Option<StateMachine>,
+    /// Shared: executions hold the machine they run (`Execution::new`).
+    pub machine: Option<Arc<StateMachine>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -22,7 +25,7 @@ impl Checked {
     }
 
     /// The machine, only when no diagnostic is an error.
-    pub fn runnable(&self) -> Option<&StateMachine> {
+    pub fn runnable(&self) -> Option<&Arc<StateMachine>> {
         if self.has_errors() { None } else { self.machine.as_ref() }
     }
 }
@@ -48,5 +51,5 @@ pub fn check_with(source: &Source, options: &LoadOptions) -> Checked {
         }
     };
     diagnostics.sort_by_key(|d| (d.severity, d.span.map(|s| s.start)));
-    Checked { machine, diagnostics }
+    Checked { machine: machine.map(Arc::new), diagnostics }
 }

@@ -9,6 +9,11 @@ use crate::asl::intrinsics::Call;
 use crate::asl::jsonpath::Path;
 use crate::asl::source::Span;
 
+mod jsonata_expr;
+mod operator;
+pub use jsonata_expr::JsonataExpr;
+pub use operator::Operator;
+
 /// A value together with where it came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Spanned<T> {
@@ -199,8 +204,8 @@ pub enum Expr {
     Path(Path),
     /// `States.Format(…)` and friends.
     Intrinsic(Call),
-    /// The text between `{%` and `%}`, kept verbatim for the JSONata evaluator.
-    Jsonata(String),
+    /// The text between `{%` and `%}`, parsed at load.
+    Jsonata(JsonataExpr),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -311,7 +316,7 @@ pub struct Pass {
 pub enum NumberSource {
     Literal(Value),
     Path(Path),
-    Jsonata(String),
+    Jsonata(JsonataExpr),
 }
 
 #[derive(Clone, Debug)]
@@ -347,7 +352,7 @@ pub enum Condition {
     Not(Box<ChoiceRule>),
     Compare(Comparison),
     /// JSONata `Condition`.
-    Jsonata(Spanned<String>),
+    Jsonata(Spanned<JsonataExpr>),
 }
 
 /// `Variable` + one operator + its operand.
@@ -365,42 +370,6 @@ pub struct Comparison {
 pub enum Operand {
     Literal(Value),
     Path(Path),
-}
-
-/// Choice comparison operators without their `Path` suffix; `Comparison::operand` says
-/// whether the operand is literal or a path.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Operator {
-    StringEquals,
-    StringLessThan,
-    StringGreaterThan,
-    StringLessThanEquals,
-    StringGreaterThanEquals,
-    StringMatches,
-    NumericEquals,
-    NumericLessThan,
-    NumericGreaterThan,
-    NumericLessThanEquals,
-    NumericGreaterThanEquals,
-    BooleanEquals,
-    TimestampEquals,
-    TimestampLessThan,
-    TimestampGreaterThan,
-    TimestampLessThanEquals,
-    TimestampGreaterThanEquals,
-    IsNull,
-    IsPresent,
-    IsNumeric,
-    IsString,
-    IsBoolean,
-    IsTimestamp,
-}
-
-impl Operator {
-    /// The operator as written in ASL, without the `Path` suffix (`NumericEquals`).
-    pub fn name(self) -> &'static str {
-        crate::asl::parse::operator_name(self)
-    }
 }
 
 #[derive(Clone, Debug)]

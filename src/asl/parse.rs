@@ -15,7 +15,6 @@ use crate::asl::diagnostic::Diagnostic;
 use crate::asl::suggest::did_you_mean;
 use crate::asl::tree::{Member, Node, pointer_token};
 
-pub(crate) use choice::operator_name;
 pub use expr::jsonata_text;
 use expr::{PathKind, path_or_null, template_field};
 use fields::{Fields, Sink};

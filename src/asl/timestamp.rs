@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use crate::asl::calendar::{days_from_civil, days_in_month};
+
 /// A point in time: seconds and nanoseconds since 1970-01-01T00:00:00Z. Ordered as instants.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp {
@@ -90,7 +92,7 @@ pub fn parse(s: &str) -> Result<Timestamp, TimestampError> {
     if c.at != c.bytes.len() {
         return Err(TimestampError::Trailing);
     }
-    let days = days_from_civil(year, month, day);
+    let days = days_from_civil(year, month, i64::from(day));
     let local = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
     Ok(Timestamp { seconds: local - offset_seconds, nanos })
 }
@@ -185,31 +187,6 @@ impl Cursor<'_> {
         self.at += n;
         Some(slice.iter().fold(0, |acc, d| acc * 10 + u32::from(d - b'0')))
     }
-}
-
-fn is_leap(year: i64) -> bool {
-    year.rem_euclid(4) == 0 && (year.rem_euclid(100) != 0 || year.rem_euclid(400) == 0)
-}
-
-fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// (year, month, day) → days since 1970-01-01, proleptic Gregorian (Howard Hinnant's
-/// algorithm; the inverse of `engine::clock::civil_from_days`).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 impl fmt::Display for Timestamp {

@@ -66,7 +66,7 @@ pub fn run(args: &DebugArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let tasks = match tasks(args, checked.runnable()).map(|t| args.handlers.with(t)) {
+    let tasks = match tasks(args, checked.runnable().map(|m| &**m)) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
@@ -91,7 +91,7 @@ pub fn run(args: &DebugArgs) -> ExitCode {
     let watched =
         Watched { definition: definition.clone(), input: Some(input_path), mock: args.mocks.mock_config.clone() };
     let mut app = App::new(session, files);
-    app.handlers = args.handlers.clone();
+    app.handlers = args.handlers.config();
     match runtime::run(app, watched) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

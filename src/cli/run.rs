@@ -77,7 +77,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
     };
     let tasks = args.handlers.with(tasks);
     let config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() };
-    let mut exec = Execution::with_tasks(machine, input, config, tasks, RecordedAnswers::default());
+    let mut exec = Execution::with_tasks(machine.clone(), input, config, tasks, RecordedAnswers::default());
     exec.run();
     for w in near_limit_warnings(&exec) {
         eprintln!("warning[payload-near-limit]: {w}");

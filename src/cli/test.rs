@@ -273,7 +273,7 @@ pub fn run(args: &TestArgs) -> ExitCode {
         let input = want.as_ref().and_then(|w| w.input.clone()).unwrap_or_else(|| default_input.clone());
         let config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() };
         let mut exec = Execution::with_tasks(
-            machine,
+            machine.clone(),
             input,
             config,
             args.handlers.with(Arc::new(tasks)),

@@ -66,8 +66,15 @@ pub struct Problems {
 pub struct App {
     pub session: Session,
     pub files: Files,
-    /// Opt-in local task handlers (`--handler`), layered over whatever mock config is loaded.
-    pub handlers: crate::cli::handlers::HandlerArgs,
+    /// Opt-in local task handlers (`--handler`): they answer Tasks the mock config does not,
+    /// as child processes the debugger does not wait for (`handler`).
+    pub handlers: crate::handlers::HandlerConfig,
+    /// The handler running (or to run) for the Task the execution waits on.
+    pub handler: Option<crate::tui::handler::Job>,
+    /// The Task whose handler the user cancelled with Esc: not started again for it.
+    pub handler_cancelled: Option<crate::asl::engine::tasks::TaskRequest>,
+    /// Jobs started so far (each job's id).
+    pub handler_jobs: u64,
     pub breakpoints: BTreeSet<String>,
     pub focus: Pane,
     /// The state the graph pane's cursor is on (by name; nested states too).
@@ -119,7 +126,10 @@ impl App {
             graph: GraphView::new(session.exec.machine()),
             session,
             files,
-            handlers: crate::cli::handlers::HandlerArgs::default(),
+            handlers: crate::handlers::HandlerConfig::default(),
+            handler: None,
+            handler_cancelled: None,
+            handler_jobs: 0,
             breakpoints: BTreeSet::new(),
             focus: Pane::Stages,
             graph_selected: None,
@@ -166,9 +176,12 @@ impl App {
                 }
             }
         }
-        // A Task waiting for a result asks for one; any other move closes the question.
+        // A Task waiting for a result asks for one (unless its handler is running: `a` asks);
+        // any other move closes the question.
         if matches!(self.session.exec.status(), Status::AwaitingTask(_)) {
-            self.dialog.get_or_insert_with(AnswerDialog::default);
+            if self.handler.is_none() {
+                self.dialog.get_or_insert_with(AnswerDialog::default);
+            }
         } else {
             self.dialog = None;
         }

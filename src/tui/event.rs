@@ -17,6 +17,11 @@ pub enum Event {
     FileChanged(FileChange),
     /// Time passed (expires transient messages).
     Tick,
+    /// A task handler started for job `id` (see `handler`) finished with `answer`.
+    HandlerFinished {
+        id: u64,
+        answer: crate::asl::engine::tasks::TaskAnswer,
+    },
 }
 
 /// The new contents of the watched files.

@@ -31,13 +31,13 @@ pub fn apply(app: &mut App, change: FileChange) {
         settle(&mut app.problems.input, parsed)
     });
     let tasks = change.mock.and_then(|read| {
-        let against = machine.as_ref().map_or(app.session.exec.machine(), |(m, _)| *m);
+        let against: &StateMachine = machine.as_ref().map_or(app.session.exec.machine(), |(m, _)| m);
         let loaded = read.map_err(|why| vec![why]).and_then(|text| load_mock(app.files.mock.as_ref(), text, against));
         settle(&mut app.problems.mock, loaded)
     });
     if machine.is_some() || input.is_some() || tasks.is_some() {
         if let Some(tasks) = tasks {
-            app.session.tasks = app.handlers.with(tasks);
+            app.session.tasks = tasks;
         }
         replay(app, machine, input);
     }
@@ -61,11 +61,7 @@ fn settle<T>(problems: &mut Vec<String>, outcome: Result<T, Vec<String>>) -> Opt
     }
 }
 
-fn replay(
-    app: &mut App,
-    machine: Option<(&'static crate::asl::definition::StateMachine, Source)>,
-    input: Option<Value>,
-) {
+fn replay(app: &mut App, machine: Option<(Arc<StateMachine>, Source)>, input: Option<Value>) {
     let session = &mut app.session;
     let shown = session.exec.stages().len();
     let was_at = session.exec.stages().last().map(|s| s.state.clone());
@@ -74,10 +70,10 @@ fn replay(
             session.source = source;
             m
         }
-        None => session.exec.machine(),
+        None => session.exec.machine().clone(),
     };
     let input = input.unwrap_or_else(|| session.exec.input().clone());
-    session.exec = session.fresh(machine_ref, input);
+    session.exec = session.fresh(machine_ref.clone(), input);
     session.replay_to(shown);
     let now = session.exec.stages().len();
     let at = session.exec.stages().last().map(|s| s.state.clone());

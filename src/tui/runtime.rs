@@ -7,12 +7,12 @@ use std::time::Duration;
 use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
 use futures_util::StreamExt;
 
-use crate::tui::answer;
 use crate::tui::app::App;
 use crate::tui::event::Event;
 use crate::tui::terminal::{self, Term};
 use crate::tui::watch::FileWatch;
 pub use crate::tui::watch::Watched;
+use crate::tui::{answer, handler};
 use crate::tui::{ui, update};
 
 /// How often `Tick` arrives.
@@ -36,6 +36,7 @@ pub fn run(mut app: App, watched: Watched) -> std::io::Result<()> {
 async fn event_loop(term: &mut Term, app: &mut App, files: &mut FileWatch) -> std::io::Result<()> {
     let mut keys = Some(EventStream::new());
     let mut tick = tokio::time::interval(TICK);
+    let (mut handlers, mut handled) = handler::Runner::new();
     let size = term.size()?;
     update(app, Event::Resize { width: size.width, height: size.height });
     let mut dirty = true;
@@ -67,9 +68,12 @@ async fn event_loop(term: &mut Term, app: &mut App, files: &mut FileWatch) -> st
                 None => return Ok(()),
             },
             Some(change) = files.changed() => Event::FileChanged(change),
+            Some(finished) = handled.recv() => finished,
             _ = tick.tick() => Event::Tick,
         };
         dirty = update(app, event);
+        // Starts the handler the model now wants (or kills the one it no longer does).
+        handlers.sync(app);
     }
     Ok(())
 }

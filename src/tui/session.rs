@@ -35,7 +35,7 @@ pub struct Session {
     pub config: ExecutionConfig,
     /// Where task results come from before anyone is asked (a mock config's test case).
     pub tasks: Arc<dyn TaskSource>,
-    pub exec: Execution<'static>,
+    pub exec: Execution,
 }
 
 impl Session {
@@ -59,14 +59,14 @@ impl Session {
 
     /// A new execution of `machine` on `input` with this session's task source, keeping the
     /// answers given so far (a person typed them; a restart or reload must not forget them).
-    pub fn fresh(&self, machine: &'static StateMachine, input: Value) -> Execution<'static> {
+    pub fn fresh(&self, machine: Arc<StateMachine>, input: Value) -> Execution {
         let answers = self.exec.answers().clone();
         Execution::with_tasks(machine, input, self.config.clone(), self.tasks.clone(), answers)
     }
 
     /// The same machine and input, from the beginning.
     pub fn restart(&mut self) {
-        self.exec = self.fresh(self.exec.machine(), self.exec.input().clone());
+        self.exec = self.fresh(self.exec.machine().clone(), self.exec.input().clone());
     }
 
     /// Runs stages until the next state to enter has a breakpoint, or the end. A state inside
@@ -133,23 +133,19 @@ impl Session {
     }
 
     /// The state names of the machine in source order.
-    pub fn state_names(&self) -> Vec<&'static str> {
+    pub fn state_names(&self) -> Vec<&str> {
         self.exec.machine().scope.states.iter().map(|s| s.name.as_str()).collect()
     }
 }
 
-/// Checks a definition; a runnable machine lives for the rest of the process.
-///
-/// The execution borrows its machine, and the session must own both; leaking each accepted
-/// machine is the simplest sound way (no self-referential struct, no `unsafe`). One small
-/// machine per successful reload is kept, which a debugging session never notices.
-pub fn checked_machine(source: &Source) -> Result<&'static StateMachine, Rejected> {
+/// Checks a definition; a runnable machine is shared with the executions that run it.
+pub fn checked_machine(source: &Source) -> Result<Arc<StateMachine>, Rejected> {
     let mut checked = check(source);
     if checked.runnable().is_none() {
         return Err(Rejected { lines: render_errors(source, &checked.diagnostics) });
     }
     match checked.machine.take() {
-        Some(m) => Ok(Box::leak(Box::new(m))),
+        Some(m) => Ok(m),
         None => Err(Rejected { lines: vec![format!("{}: the definition could not be built", source.name)] }),
     }
 }

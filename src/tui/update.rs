@@ -9,6 +9,7 @@ use crate::tui::answer::{AnswerDialog, Outcome};
 use crate::tui::app::{App, Pane};
 use crate::tui::drill::{self, Drill, DrillMenu};
 use crate::tui::event::Event;
+use crate::tui::handler;
 use crate::tui::keymap::{self, Action};
 use crate::tui::reload;
 
@@ -20,7 +21,9 @@ const HSTEP: usize = 8;
 
 /// Applies one event; returns whether the screen must be redrawn.
 pub fn update(app: &mut App, event: Event) -> bool {
-    match event {
+    // The move that may run into a Task a handler answers, to go on with once it has.
+    let mut resume = None;
+    let redraw = match event {
         // While the answer dialog is open, keys are typing.
         Event::Key(k) if app.dialog.is_some() => {
             answer_key(app, &k);
@@ -29,6 +32,7 @@ pub fn update(app: &mut App, event: Event) -> bool {
         Event::Key(k) => match keymap::lookup(&k) {
             Some(action) => {
                 act(app, action);
+                resume = Some(action).filter(|a| matches!(a, Action::Continue | Action::NextState));
                 true
             }
             // Any other key closes the help screen.
@@ -43,7 +47,27 @@ pub fn update(app: &mut App, event: Event) -> bool {
             true
         }
         Event::Tick => false,
+        Event::HandlerFinished { id, answer } => {
+            resume = handler_finished(app, id, answer);
+            true
+        }
+    };
+    handler::sync(app, resume);
+    redraw
+}
+
+/// A handler's answer goes to the execution like a typed one; the move that met the Task goes
+/// on. Returns that move, so a further handled Task resumes it too.
+fn handler_finished(app: &mut App, id: u64, answer: TaskAnswer) -> Option<Action> {
+    let resume = handler::finished(app, id, &answer)?;
+    let said = app.message.take();
+    moved(app, |a| a.session.exec.answer(answer));
+    match resume {
+        Some(action) => act(app, action),
+        None if app.message.is_none() => app.message = said.map(|s| format!("{s}; s steps on")),
+        None => {}
     }
+    resume
 }
 
 fn act(app: &mut App, action: Action) {
@@ -53,6 +77,10 @@ fn act(app: &mut App, action: Action) {
     }
     if app.drill_menu.is_some() && action != Action::Quit {
         drill_menu_key(app, action);
+        return;
+    }
+    if action == Action::Back && app.handler.is_some() {
+        handler::cancel(app);
         return;
     }
     match action {

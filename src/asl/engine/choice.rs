@@ -14,6 +14,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::asl::definition::{Choice, ChoiceRule, Comparison, Condition, Operand, Operator, StateName};
+use crate::asl::error_name::ErrorName;
 use crate::asl::jsonpath::{Path, Root, Roots, Variables};
 use crate::asl::source::Span;
 
@@ -120,8 +121,8 @@ pub enum OperandTrace {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{error}: {cause}")]
 pub struct ChoiceError {
-    /// `States.Runtime`, or `statescope.Unsupported` for a JSONata `Condition`.
-    pub error: String,
+    /// `States.Runtime`, or [`ErrorName::Unsupported`] for a JSONata `Condition`.
+    pub error: ErrorName,
     pub cause: String,
 }
 
@@ -273,10 +274,10 @@ fn short_circuit(
     Ok((!stop_on, evaluated, 0))
 }
 
-/// JSONata Choice states are evaluated in `states/jsonata.rs`, never here.
+/// JSONata Choice states are evaluated in `states/choice.rs`, never here.
 fn jsonata_condition() -> ChoiceError {
     ChoiceError {
-        error: "statescope.Unsupported".into(),
+        error: ErrorName::Unsupported,
         cause: "a JSONata Condition where JSONPath rules are evaluated".into(),
     }
 }
@@ -339,7 +340,7 @@ fn eval_comparison(c: &Comparison, roots: &Roots) -> Result<(bool, ComparisonTra
 /// A `Variable` or `…Path` operand that selects nothing (rule 10.6), with AWS's cause text.
 fn invalid_path(p: &Path) -> ChoiceError {
     ChoiceError {
-        error: "States.Runtime".into(),
+        error: ErrorName::Runtime,
         cause: format!("Invalid path '{}': The choice state's condition path references an invalid value.", p.text()),
     }
 }

@@ -2,7 +2,7 @@
 //! entered; its stages are then revealed one per `step`, and its exit is committed to the
 //! history when the last one is shown, so the history always matches what the user has seen.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
@@ -10,12 +10,21 @@ use serde_json::{Map, Value};
 use crate::asl::definition::{Scope, StateMachine};
 use crate::asl::engine::chunked::Chunked;
 use crate::asl::engine::config::ExecutionConfig;
-use crate::asl::engine::history::{EventKind, History, HistoryEvent};
+use crate::asl::engine::env::Env;
+use crate::asl::engine::history::{EventKind, History};
+use crate::asl::engine::scratch::Scratch;
 use crate::asl::engine::stage::StageRecord;
-use crate::asl::engine::states::{Env, Outcome, Scratch, visit};
-use crate::asl::engine::tasks::{NoTasks, RecordedAnswers, TaskAnswer, TaskRequest, TaskSource};
+use crate::asl::engine::tasks::{NoTasks, RecordedAnswers, TaskRequest, TaskSource};
 use crate::asl::engine::trace::{Item, Trace};
+use crate::asl::engine::visit::{Outcome, visit};
 use crate::asl::world::SeededEntropy;
+
+mod queue;
+mod travel;
+
+use queue::Queue;
+use travel::{Ahead, Snapshot};
+pub use travel::{Replayed, SNAPSHOT_EVERY};
 
 /// AWS's quota of history events for a Standard execution (rule 18.2); also our guard against
 /// runaway loops.
@@ -51,27 +60,6 @@ pub enum Step<'e> {
     Finished(&'e Status),
 }
 
-/// Stages between two snapshots: a rewind restores the nearest snapshot and re-executes at
-/// most this many stages (measured: a rewind anywhere in a 10,000-stage run stays well under
-/// 1 ms; see `benches/time_travel.rs`). Snapshots share payloads and the visit trace (`Arc`),
-/// so each costs little more than the clock, the entropy and the queue position.
-pub const SNAPSHOT_EVERY: usize = 64;
-
-/// Where `replay` landed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Replayed {
-    /// At the same stage index as before.
-    Same(usize),
-    /// At an earlier stage: the state shown at the requested position no longer exists
-    /// (`missing`), so this is the last stage before it whose state still does.
-    Earlier { index: usize, missing: String },
-    /// No stage up to the position belongs to a state that still exists: at the start.
-    Start { missing: String },
-    /// The new definition's run ended (or paused for a task) before reaching the position;
-    /// `stages` were shown.
-    EndedBefore { stages: usize },
-}
-
 /// The state to enter next and its raw input.
 #[derive(Clone, Debug)]
 struct Cursor {
@@ -93,8 +81,10 @@ struct PendingExit {
 
 /// A running execution. Same machine, input, config, task source and answers ⇒ the same
 /// stages and history.
-pub struct Execution<'m> {
-    machine: &'m StateMachine,
+pub struct Execution {
+    /// Shared, not borrowed: many executions of one machine (the API server, a hot reload's
+    /// replay beside the old run) hold it at the cost of a reference count.
+    machine: Arc<StateMachine>,
     config: ExecutionConfig,
     input: Arc<Value>,
     tasks: Arc<dyn TaskSource>,
@@ -129,125 +119,20 @@ pub struct Execution<'m> {
     ahead: Ahead,
 }
 
-#[derive(Default)]
-struct Ahead {
-    stages: VecDeque<StageRecord>,
-    events: VecDeque<HistoryEvent>,
-}
-
-/// The evaluated trace of the current visit, revealed from `pos` on.
-#[derive(Clone, Default)]
-struct Queue {
-    items: Items,
-    pos: usize,
-    /// Index of the last stage in `items`, if any: whether a stage is still to come is then O(1).
-    last_stage: Option<usize>,
-}
-
-/// A visit's items: owned while no snapshot was taken in the middle of the visit (revealing one
-/// moves it out), shared with the snapshots once one was (revealing one clones it). Sharing
-/// rather than copying keeps a snapshot cheap inside a long visit (a 1,000-item Map); owning
-/// keeps the common case free of reference counting.
-#[derive(Clone)]
-enum Items {
-    Owned(Vec<Item>),
-    Shared(Arc<Vec<Item>>),
-}
-
-impl Default for Items {
-    fn default() -> Items {
-        Items::Owned(Vec::new())
-    }
-}
-
-impl Queue {
-    /// Takes the items' buffer for the next visit's trace, unless a snapshot shares it.
-    fn take_buffer(&mut self) -> Vec<Item> {
-        self.pos = 0;
-        self.last_stage = None;
-        match std::mem::take(&mut self.items) {
-            Items::Owned(v) => v,
-            Items::Shared(a) => Arc::try_unwrap(a).unwrap_or_default(),
-        }
-    }
-
-    /// Queues a visit's trace.
-    fn refill(&mut self, items: Vec<Item>) {
-        self.last_stage = items.iter().rposition(|i| matches!(i, Item::Stage(_)));
-        self.pos = 0;
-        self.items = Items::Owned(items);
-    }
-
-    /// A copy for a snapshot: from now on the items are shared.
-    fn share(&mut self) -> Queue {
-        if let Items::Owned(v) = &mut self.items {
-            self.items = Items::Shared(Arc::new(std::mem::take(v)));
-        }
-        self.clone()
-    }
-
-    fn has_stage(&self) -> bool {
-        self.last_stage.is_some_and(|l| l >= self.pos)
-    }
-
-    fn peek(&self) -> Option<&Item> {
-        match &self.items {
-            Items::Owned(v) => v.get(self.pos),
-            Items::Shared(a) => a.get(self.pos),
-        }
-    }
-
-    fn pop(&mut self) -> Option<Item> {
-        let item = match &mut self.items {
-            Items::Owned(v) => std::mem::replace(v.get_mut(self.pos)?, Item::Taken),
-            Items::Shared(a) => a.get(self.pos)?.clone(),
-        };
-        self.pos += 1;
-        Some(item)
-    }
-
-    fn pop_event(&mut self) -> Option<(i64, EventKind)> {
-        match self.peek()? {
-            Item::Event { .. } => match self.pop()? {
-                Item::Event { at_ms, kind } => Some((at_ms, kind)),
-                Item::Stage(_) | Item::Taken => None,
-            },
-            Item::Stage(_) | Item::Taken => None,
-        }
-    }
-}
-
-/// Everything that changes while stepping, except the append-only history and stages (kept
-/// as lengths: their prefixes never change).
-#[derive(Clone)]
-struct Snapshot {
-    stages: usize,
-    history: usize,
-    entropy: SeededEntropy,
-    now_ms: i64,
-    variables: Arc<Map<String, Value>>,
-    invocations: BTreeMap<String, u32>,
-    queue: Queue,
-    pending: Option<PendingExit>,
-    cursor: Option<Cursor>,
-    status: Status,
-    visit_start: usize,
-}
-
-impl<'m> Execution<'m> {
+impl Execution {
     /// Starts an execution, paused before the first state. Tasks pause it until answered.
-    pub fn new(machine: &'m StateMachine, input: Value, config: ExecutionConfig) -> Execution<'m> {
+    pub fn new(machine: Arc<StateMachine>, input: Value, config: ExecutionConfig) -> Execution {
         Execution::with_tasks(machine, input, config, Arc::new(NoTasks), RecordedAnswers::default())
     }
 
     /// Starts an execution whose task results come from `tasks`, then from `answers`.
     pub fn with_tasks(
-        machine: &'m StateMachine,
+        machine: Arc<StateMachine>,
         input: Value,
         config: ExecutionConfig,
         tasks: Arc<dyn TaskSource>,
         answers: RecordedAnswers,
-    ) -> Execution<'m> {
+    ) -> Execution {
         let input = Arc::new(input);
         let mut history = History::default();
         history.push(
@@ -286,78 +171,13 @@ impl<'m> Execution<'m> {
         e
     }
 
-    fn snapshot(&mut self) -> Snapshot {
-        Snapshot {
-            stages: self.stages.len(),
-            history: self.history.len(),
-            entropy: self.entropy.clone(),
-            now_ms: self.now_ms,
-            variables: self.variables.clone(),
-            invocations: self.invocations.clone(),
-            queue: self.queue.share(),
-            pending: self.pending.clone(),
-            cursor: self.cursor.clone(),
-            status: self.status.clone(),
-            visit_start: self.visit_start,
-        }
-    }
-
-    /// Goes to the latest snapshot at or before `stages` shown. Later snapshots stay valid
-    /// (same machine, input, seed and answers ⇒ same run), so jumping forward is as cheap as
-    /// jumping back; `forget_later` drops them when the answers changed.
-    fn restore(&mut self, stages: usize, forget_later: bool) {
-        // Usable: at or before `stages`, and within what has been shown (now or before a rewind).
-        let known = self.stages.len() + self.ahead.stages.len();
-        let i = self.snapshots.partition_point(|s| s.stages <= stages.min(known)).saturating_sub(1);
-        if forget_later {
-            self.snapshots.truncate(i + 1);
-            self.ahead = Ahead::default();
-        }
-        let Some(s) = self.snapshots.get(i).cloned() else { return };
-        if s.stages <= self.stages.len() {
-            let tail = self.stages.split_off(s.stages);
-            let events = self.history.split_off(s.history);
-            if !forget_later {
-                for st in tail.into_iter().rev() {
-                    self.ahead.stages.push_front(st);
-                }
-                for ev in events.into_iter().rev() {
-                    self.ahead.events.push_front(ev);
-                }
-            }
-        } else {
-            let n = s.stages - self.stages.len();
-            self.stages.extend(self.ahead.stages.drain(..n));
-            let m = s.history.saturating_sub(self.history.len()).min(self.ahead.events.len());
-            self.history.extend(self.ahead.events.drain(..m));
-        }
-        self.entropy = s.entropy;
-        self.now_ms = s.now_ms;
-        self.variables = s.variables;
-        self.invocations = s.invocations;
-        self.queue = s.queue;
-        self.pending = s.pending;
-        self.cursor = s.cursor;
-        self.status = s.status;
-        self.visit_start = s.visit_start;
-    }
-
-    /// Steps until `count` stages are shown (or the run stops first).
     /// Appends an event, consuming its copy from `ahead` (stepping on re-shows the same one).
     fn record(&mut self, at_ms: i64, kind: EventKind) {
         self.history.push(at_ms, kind);
         self.ahead.events.pop_front();
     }
 
-    fn advance_to(&mut self, count: usize) {
-        while self.stages.len() < count {
-            if let Step::Finished(_) = self.step() {
-                break;
-            }
-        }
-    }
-
-    fn scope(&self) -> &'m Scope {
+    fn scope(&self) -> &Scope {
         &self.machine.scope
     }
 
@@ -401,7 +221,7 @@ impl<'m> Execution<'m> {
     }
 
     /// The name of the top-level state being executed (or about to be), if any.
-    pub fn current_state(&self) -> Option<&'m str> {
+    pub fn current_state(&self) -> Option<&str> {
         let idx = self.pending.as_ref().map(|p| p.state).or(self.cursor.as_ref().map(|c| c.state))?;
         Some(self.scope().states[idx].name.as_str())
     }
@@ -478,78 +298,22 @@ impl<'m> Execution<'m> {
         &self.status
     }
 
-    /// Answers the task the execution is waiting for, and goes on from where it was. The
-    /// paused visit is evaluated again from its entry (the nearest snapshot before it), now
-    /// with the answer.
-    pub fn answer(&mut self, answer: TaskAnswer) {
-        let Status::AwaitingTask(request) = &self.status else { return };
-        self.answers.record(&request.state, request.invocation, answer);
-        let shown = self.stages.len();
-        self.restore(self.visit_start, true);
-        self.advance_to(shown);
-    }
-
-    /// Returns to just after stage `index` was shown, exactly as it was then: restores the
-    /// nearest snapshot and re-executes the few stages after it (the engine is deterministic).
-    /// `index` past the end runs to the end.
-    pub fn rewind(&mut self, index: usize) {
-        self.restore(index + 1, false);
-        self.advance_to(index + 1);
-    }
-
-    /// Steps back one stage (no-op before the first).
-    pub fn step_back(&mut self) {
-        let n = self.stages.len();
-        if n > 0 {
-            self.restore(n - 1, false);
-            self.advance_to(n - 1);
-        }
-    }
-
-    /// Re-runs this execution's input, config (clock, seed) and task answers on `machine` (an
-    /// edited definition) up to the stage shown at `position`, or to the last stage before it
-    /// whose state still exists in `machine`; says which (the TUI's hot reload).
-    pub fn replay<'n>(&self, machine: &'n StateMachine, position: usize) -> (Execution<'n>, Replayed) {
-        let mut fresh = Execution::with_tasks(
-            machine,
-            (*self.input).clone(),
-            self.config.clone(),
-            self.tasks.clone(),
-            self.answers.clone(),
-        );
-        let Some(last) = self.stages.len().checked_sub(1) else { return (fresh, Replayed::Same(0)) };
-        let position = position.min(last);
-        let exists = |name: &str| state_exists(&machine.scope, name);
-        let target = (0..=position).rev().find(|&i| exists(&self.stages[i].state));
-        let Some(target) = target else {
-            return (fresh, Replayed::Start { missing: self.stages[position].state.to_string() });
-        };
-        fresh.advance_to(target + 1);
-        let reached = if fresh.stages.len() < target + 1 {
-            Replayed::EndedBefore { stages: fresh.stages.len() }
-        } else if target == position {
-            Replayed::Same(position)
-        } else {
-            Replayed::Earlier { index: target, missing: self.stages[position].state.to_string() }
-        };
-        (fresh, reached)
-    }
-
     /// The execution input.
     pub fn input(&self) -> &Value {
         &self.input
     }
 
     /// The machine being executed.
-    pub fn machine(&self) -> &'m StateMachine {
-        self.machine
+    pub fn machine(&self) -> &Arc<StateMachine> {
+        &self.machine
     }
 
     /// Evaluates the state under the cursor and queues its stages and events.
     fn enter(&mut self) {
         let Some(cursor) = self.cursor.take() else { return };
         self.visit_start = self.stages.len();
-        let state = &self.scope().states[cursor.state];
+        // A field borrow, not `self.scope()`: the `Env` below borrows other fields mutably.
+        let state = &self.machine.scope.states[cursor.state];
         let mut trace = Trace::reusing(self.history.next_id(), self.queue.take_buffer());
         let mut env = Env {
             config: &self.config,
@@ -607,7 +371,7 @@ impl<'m> Execution<'m> {
                 self.record(self.now_ms, EventKind::ExecutionSucceeded { output: output.clone() });
                 self.status = Status::Succeeded(output);
             }
-            Outcome::Failed { error, cause } => self.end_failed(error, cause),
+            Outcome::Failed { error, cause } => self.end_failed(error.map(String::from), cause),
             Outcome::Unsupported(why) => self.status = Status::Stopped(why),
             Outcome::Pending(request) => {
                 // Re-entered from the start once answered; nothing of this visit is kept.
@@ -627,17 +391,4 @@ impl<'m> Execution<'m> {
         );
         self.status = Status::Failed { error, cause };
     }
-}
-
-/// Whether a state named `name` exists anywhere in `scope` (names are unique machine-wide,
-/// rule 1.3).
-fn state_exists(scope: &Scope, name: &str) -> bool {
-    scope.states.iter().any(|s| {
-        s.name == name
-            || match &s.kind {
-                crate::asl::definition::StateKind::Parallel(p) => p.branches.iter().any(|b| state_exists(b, name)),
-                crate::asl::definition::StateKind::Map(m) => state_exists(&m.processor, name),
-                _ => false,
-            }
-    })
 }

@@ -4,13 +4,14 @@
 use serde_json::Value;
 
 use crate::asl::definition::{Expr, PathOrNull, Spanned, Template};
+use crate::asl::error_name::ErrorName;
 use crate::asl::jsonpath::{Roots, SelectError};
 use crate::asl::world::Entropy;
 
 /// A state-level failure: ASL error name and cause (without AWS's "An error occurred…" prefix).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Failure {
-    pub error: String,
+    pub error: ErrorName,
     pub cause: String,
     /// For a JSONata evaluation failure, the field it happened in (`Output`, `Items`): AWS
     /// records an `EvaluationFailed` event naming it.
@@ -18,14 +19,19 @@ pub(crate) struct Failure {
 }
 
 impl Failure {
+    /// The engine cannot run this locally: the execution stops (never retried or caught).
+    pub fn unsupported(cause: impl Into<String>) -> Failure {
+        Failure { error: ErrorName::Unsupported, cause: cause.into(), location: None }
+    }
+
     pub fn runtime(cause: impl Into<String>) -> Failure {
-        Failure { error: "States.Runtime".into(), cause: cause.into(), location: None }
+        Failure { error: ErrorName::Runtime, cause: cause.into(), location: None }
     }
 
     /// A state's result over the payload quota (ASL-NOTES 6; `error_handling/test_start_large_input`).
     pub fn result_too_large(state: &str) -> Failure {
         Failure {
-            error: "States.DataLimitExceeded".into(),
+            error: ErrorName::DataLimitExceeded,
             cause: format!(
                 "The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit."
             ),
@@ -39,7 +45,7 @@ impl Failure {
     /// happened in the words of [`Failure::result_too_large`].
     pub fn input_too_large(state: &str) -> Failure {
         Failure {
-            error: "States.DataLimitExceeded".into(),
+            error: ErrorName::DataLimitExceeded,
             cause: format!(
                 "The state/task '{state}' received an input with a size exceeding the maximum number of bytes service limit."
             ),
@@ -63,14 +69,20 @@ impl Failure {
     pub fn is_prefixed(&self) -> bool {
         // The others raised while evaluating a state are prefixed alike (no recording says otherwise).
         matches!(
-            self.error.as_str(),
-            "States.Runtime"
-                | "States.QueryEvaluationError"
-                | "States.IntrinsicFailure"
-                | "States.NoChoiceMatched"
-                | "States.ResultPathMatchFailure"
-                | "States.ParameterPathFailure"
+            self.error,
+            ErrorName::Runtime
+                | ErrorName::QueryEvaluationError
+                | ErrorName::IntrinsicFailure
+                | ErrorName::NoChoiceMatched
+                | ErrorName::ResultPathMatchFailure
+                | ErrorName::ParameterPathFailure
         )
+    }
+}
+
+impl From<crate::asl::intrinsics::IntrinsicError> for Failure {
+    fn from(e: crate::asl::intrinsics::IntrinsicError) -> Failure {
+        Failure { error: ErrorName::parse(&e.error), cause: e.cause, location: None }
     }
 }
 
@@ -116,9 +128,7 @@ fn template_in(t: &Template, key: Option<&str>, roots: &Roots, entropy: &mut dyn
                 roots.input
             ))
         })?,
-        Template::Expr(Expr::Intrinsic(c)) => {
-            c.eval(roots, entropy).map_err(|e| Failure { error: e.error, cause: e.cause, location: None })?
-        }
+        Template::Expr(Expr::Intrinsic(c)) => c.eval(roots, entropy).map_err(Failure::from)?,
         Template::Expr(Expr::Jsonata(_)) => return Err(jsonata_out_of_place()),
     })
 }
@@ -130,7 +140,7 @@ pub(crate) fn result_path(field: Option<&Spanned<PathOrNull>>, raw: Value, resul
         None => Ok(result),
         Some(PathOrNull::Null) => Ok(raw),
         Some(PathOrNull::Path(p)) => p.assign(raw, result).map_err(|e| Failure {
-            error: "States.ResultPathMatchFailure".into(),
+            error: ErrorName::ResultPathMatchFailure,
             cause: e.to_string(),
             location: None,
         }),
@@ -140,9 +150,5 @@ pub(crate) fn result_path(field: Option<&Spanned<PathOrNull>>, raw: Value, resul
 /// A JSONata expression reached a JSONPath evaluation. The validator rejects such definitions
 /// and JSONata fields are resolved before the shared checks, so this only guards the seam.
 pub(crate) fn jsonata_out_of_place() -> Failure {
-    Failure {
-        error: "statescope.Unsupported".into(),
-        cause: "a JSONata expression where JSONPath is evaluated".into(),
-        location: None,
-    }
+    Failure::unsupported("a JSONata expression where JSONPath is evaluated")
 }

@@ -2,20 +2,21 @@
 //! how many attempts are left, and how long to wait before the next one.
 
 use crate::asl::definition::{Catcher, Retrier, Spanned};
+use crate::asl::error_name::ErrorName;
 use crate::asl::world::Entropy;
 
 /// Whether an `ErrorEquals` list matches `error`. `terminal` marks an error the wildcards do
 /// not match (rule 16.2): a state's own States.DataLimitExceeded. States.Runtime is never
 /// caught or retried, not even when named (`scenarios/test_catch_states_runtime`).
-pub(crate) fn matches(error_equals: &[Spanned<String>], error: &str, terminal: bool) -> bool {
-    if error == "States.Runtime" {
+pub(crate) fn matches(error_equals: &[Spanned<String>], error: &ErrorName, terminal: bool) -> bool {
+    if *error == ErrorName::Runtime {
         return false;
     }
-    error_equals.iter().any(|e| match e.value.as_str() {
-        "States.ALL" => !terminal,
+    error_equals.iter().any(|e| match ErrorName::parse(&e.value) {
+        ErrorName::All => !terminal,
         // As a matcher, States.TaskFailed covers every task error but a timeout (rule 16.2).
-        "States.TaskFailed" => !terminal && error != "States.Timeout",
-        name => name == error,
+        ErrorName::TaskFailed => !terminal && *error != ErrorName::Timeout,
+        name => name == *error,
     })
 }
 
@@ -42,11 +43,11 @@ impl RetryState {
         &mut self,
         retriers: &[Retrier],
         catchers: &[Catcher],
-        error: &str,
+        error: &ErrorName,
         own: bool,
         entropy: &mut dyn Entropy,
     ) -> Decision {
-        let terminal = own && error == "States.DataLimitExceeded";
+        let terminal = own && *error == ErrorName::DataLimitExceeded;
         if self.attempts.len() < retriers.len() {
             self.attempts.resize(retriers.len(), 0);
         }
@@ -103,15 +104,24 @@ mod tests {
     #[test]
     fn states_all_does_not_match_terminal_errors() {
         // rule 16.2
-        assert!(matches(&names(&["States.ALL"]), "Lambda.ServiceException", false));
-        assert!(!matches(&names(&["States.ALL"]), "States.Runtime", false));
-        assert!(!matches(&names(&["States.Runtime"]), "States.Runtime", false), "never caught, even by name");
-        assert!(!matches(&names(&["States.ALL"]), "States.DataLimitExceeded", true));
-        assert!(matches(&names(&["States.ALL"]), "States.DataLimitExceeded", false), "a task result's (rule 6.2)");
-        assert!(matches(&names(&["States.TaskFailed"]), "Custom", false));
-        assert!(!matches(&names(&["States.TaskFailed"]), "States.Timeout", false));
-        assert!(matches(&names(&["States.Timeout"]), "States.Timeout", false));
-        assert!(!matches(&names(&["Custom"]), "custom", false), "names are case-sensitive (rule 16.1)");
+        assert!(matches(&names(&["States.ALL"]), &ErrorName::parse("Lambda.ServiceException"), false));
+        assert!(!matches(&names(&["States.ALL"]), &ErrorName::parse("States.Runtime"), false));
+        assert!(
+            !matches(&names(&["States.Runtime"]), &ErrorName::parse("States.Runtime"), false),
+            "never caught, even by name"
+        );
+        assert!(!matches(&names(&["States.ALL"]), &ErrorName::parse("States.DataLimitExceeded"), true));
+        assert!(
+            matches(&names(&["States.ALL"]), &ErrorName::parse("States.DataLimitExceeded"), false),
+            "a task result's (rule 6.2)"
+        );
+        assert!(matches(&names(&["States.TaskFailed"]), &ErrorName::parse("Custom"), false));
+        assert!(!matches(&names(&["States.TaskFailed"]), &ErrorName::parse("States.Timeout"), false));
+        assert!(matches(&names(&["States.Timeout"]), &ErrorName::parse("States.Timeout"), false));
+        assert!(
+            !matches(&names(&["Custom"]), &ErrorName::parse("custom"), false),
+            "names are case-sensitive (rule 16.1)"
+        );
     }
 
     #[test]
@@ -128,8 +138,10 @@ mod tests {
         }];
         let mut e = SeededEntropy::new(0);
         let mut s = RetryState::default();
-        let got: Vec<Decision> =
-            ["A", "B", "C", "B"].iter().map(|err| s.decide(&retriers, &catchers, err, false, &mut e)).collect();
+        let got: Vec<Decision> = ["A", "B", "C", "B"]
+            .iter()
+            .map(|err| s.decide(&retriers, &catchers, &ErrorName::parse(err), false, &mut e))
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -147,7 +159,7 @@ mod tests {
         // rule 16.5
         let retriers = vec![retrier(&["A"], 0), retrier(&["States.ALL"], 5)];
         let mut s = RetryState::default();
-        assert_eq!(s.decide(&retriers, &[], "A", false, &mut SeededEntropy::new(0)), Decision::Fail);
+        assert_eq!(s.decide(&retriers, &[], &ErrorName::parse("A"), false, &mut SeededEntropy::new(0)), Decision::Fail);
     }
 
     #[test]
@@ -158,7 +170,7 @@ mod tests {
             let mut s = RetryState::default();
             let mut e = SeededEntropy::new(seed);
             (0..5)
-                .map(|_| match s.decide(std::slice::from_ref(&r), &[], "A", false, &mut e) {
+                .map(|_| match s.decide(std::slice::from_ref(&r), &[], &ErrorName::parse("A"), false, &mut e) {
                     Decision::Retry { delay_seconds, .. } => delay_seconds,
                     other => panic!("{other:?}"),
                 })

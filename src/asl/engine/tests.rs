@@ -1,5 +1,7 @@
 //! Headless tests of the execution loop: stage order, history numbering, determinism, limits.
 
+use std::sync::Arc;
+
 use serde_json::{Value, json};
 
 use crate::asl::check::check;
@@ -9,7 +11,7 @@ use crate::asl::engine::stage::StageKind;
 use crate::asl::engine::{Execution, ExecutionConfig, Status, Step};
 use crate::asl::source::Source;
 
-fn machine(def: Value) -> StateMachine {
+fn machine(def: Value) -> Arc<StateMachine> {
     let checked = check(&Source::new("test.json", def.to_string()));
     assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
     checked.machine.expect("machine")
@@ -17,7 +19,7 @@ fn machine(def: Value) -> StateMachine {
 
 fn run(def: Value, input: Value) -> (Status, Vec<String>) {
     let m = machine(def);
-    let mut e = Execution::new(&m, input, ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), input, ExecutionConfig::default());
     let status = e.run().clone();
     let events = e.history().events().iter().map(|ev| ev.type_name()).collect();
     (status, events)
@@ -29,7 +31,7 @@ fn pass_state_shows_each_stage_it_has_in_aws_order() {
     let m = machine(json!({"StartAt": "P", "States": {"P": {
         "Type": "Pass", "InputPath": "$.a", "Parameters": {"x.$": "$.b"}, "ResultPath": "$.r",
         "OutputPath": "$.r", "End": true}}}));
-    let mut e = Execution::new(&m, json!({"a": {"b": 7}}), ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), json!({"a": {"b": 7}}), ExecutionConfig::default());
     let mut kinds = Vec::new();
     while let Step::Stage(s) = e.step() {
         kinds.push((s.kind, (*s.value).clone(), s.field()));
@@ -51,7 +53,7 @@ fn pass_state_shows_each_stage_it_has_in_aws_order() {
 #[test]
 fn history_is_numbered_like_aws_and_exit_waits_for_the_last_stage() {
     let m = machine(json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Succeed"}}}));
-    let mut e = Execution::new(&m, json!({}), ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), json!({}), ExecutionConfig::default());
     e.step(); // A: input
     assert_eq!(e.history().len(), 2, "ExecutionStarted + PassStateEntered, no exit yet");
     e.step(); // A: output → exit committed
@@ -99,7 +101,7 @@ fn runtime_errors_name_the_state_and_its_entered_event_id() {
 #[test]
 fn wait_advances_the_virtual_clock_not_the_real_one() {
     let m = machine(json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": true}}}));
-    let mut e = Execution::new(&m, json!({}), ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), json!({}), ExecutionConfig::default());
     let start = e.now_ms();
     e.run();
     assert_eq!(e.now_ms() - start, 3_600_000);
@@ -134,7 +136,7 @@ fn same_machine_input_and_seed_give_the_same_history() {
         "W": {"Type": "Wait", "Seconds": 5, "End": true}}});
     let m = machine(def);
     let history = || {
-        let mut e = Execution::new(&m, json!({"in": true}), ExecutionConfig { seed: 42, ..Default::default() });
+        let mut e = Execution::new(m.clone(), json!({"in": true}), ExecutionConfig { seed: 42, ..Default::default() });
         e.run();
         e.history().events().to_vec()
     };
@@ -144,7 +146,7 @@ fn same_machine_input_and_seed_give_the_same_history() {
 #[test]
 fn states_exited_carry_shared_payloads() {
     let m = machine(json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}));
-    let mut e = Execution::new(&m, json!({"big": [1, 2, 3]}), ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), json!({"big": [1, 2, 3]}), ExecutionConfig::default());
     e.run();
     let ev = e.history().events();
     let (EventKind::StateExited { output, .. }, EventKind::ExecutionSucceeded { output: final_output }) =
@@ -162,7 +164,7 @@ fn rewind_then_step_reproduces_the_same_stages_and_history() {
         "W": {"Type": "Wait", "Seconds": 5, "Next": "C"},
         "C": {"Type": "Succeed", "OutputPath": "$.r"}}});
     let m = machine(def);
-    let mut e = Execution::new(&m, json!({"x": {"y": 1}}), ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), json!({"x": {"y": 1}}), ExecutionConfig::default());
     e.run();
     let all: Vec<(usize, StageKind, Value)> =
         e.stages().iter().map(|s| (s.index(), s.kind, (*s.value).clone())).collect();
@@ -236,7 +238,7 @@ fn a_missing_template_path_names_its_field_like_aws() {
 fn stage_records_carry_the_template_as_written() {
     let m = machine(json!({"StartAt": "P", "States": {"P": {"Type": "Pass",
         "Parameters": {"x.$": "$.a", "lit": [1, "two"], "c.$": "$$.State.Name"}, "End": true}}}));
-    let mut e = Execution::new(&m, json!({"a": 1}), ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), json!({"a": 1}), ExecutionConfig::default());
     e.step();
     let Step::Stage(s) = e.step() else { panic!("no stage") };
     assert_eq!(s.expr(), Some(r#"{"x.$": "$.a", "lit": [1,"two"], "c.$": "$$.State.Name"}"#));
@@ -256,4 +258,21 @@ fn stage_records_and_history_events_stay_small() {
     use crate::asl::engine::stage::StageRecord;
     assert!(std::mem::size_of::<StageRecord>() <= 64, "StageRecord is {} bytes", std::mem::size_of::<StageRecord>());
     assert!(std::mem::size_of::<HistoryEvent>() <= 56, "HistoryEvent is {} bytes", std::mem::size_of::<HistoryEvent>());
+}
+
+/// The API server runs executions on tokio worker threads, many of one machine at once: an
+/// execution must move between threads, and sharing its machine must not copy it.
+#[test]
+fn executions_share_their_machine_and_are_send() {
+    fn assert_send<T: Send + 'static>(_: &T) {}
+    let m = machine(json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}));
+    let runs: Vec<Execution> =
+        (0..3).map(|i| Execution::new(m.clone(), json!({"i": i}), ExecutionConfig::default())).collect();
+    assert_send(&runs[0]);
+    assert_eq!(Arc::strong_count(&m), 4);
+    assert!(runs.iter().all(|e| Arc::ptr_eq(e.machine(), &m)));
+    let handles: Vec<_> =
+        runs.into_iter().map(|mut e| std::thread::spawn(move || matches!(e.run(), Status::Succeeded(_)))).collect();
+    assert!(handles.into_iter().all(|h| h.join().unwrap_or(false)));
+    assert_eq!(Arc::strong_count(&m), 1);
 }

@@ -488,7 +488,7 @@ proptest! {
 fn run_machine(definition: &str, input: Value) -> crate::asl::engine::Status {
     let checked = crate::asl::check::check(&crate::asl::source::Source::new("m.json", definition.to_string()));
     let machine = checked.runnable().unwrap_or_else(|| panic!("{:?}", checked.diagnostics));
-    let mut exec = crate::asl::engine::Execution::new(machine, input, Default::default());
+    let mut exec = crate::asl::engine::Execution::new(machine.clone(), input, Default::default());
     exec.run().clone()
 }
 

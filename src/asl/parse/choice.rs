@@ -14,50 +14,6 @@ use crate::asl::suggest::did_you_mean;
 use crate::asl::timestamp;
 use crate::asl::tree::{Member, Node, NodeKind};
 
-use Operator::*;
-
-/// Operator names as written, without the `Path` suffix, and the operand type they take.
-const OPERATORS: &[(&str, Operator, &str)] = &[
-    ("StringEquals", StringEquals, "string"),
-    ("StringLessThan", StringLessThan, "string"),
-    ("StringGreaterThan", StringGreaterThan, "string"),
-    ("StringLessThanEquals", StringLessThanEquals, "string"),
-    ("StringGreaterThanEquals", StringGreaterThanEquals, "string"),
-    ("StringMatches", StringMatches, "string"),
-    ("NumericEquals", NumericEquals, "number"),
-    ("NumericLessThan", NumericLessThan, "number"),
-    ("NumericGreaterThan", NumericGreaterThan, "number"),
-    ("NumericLessThanEquals", NumericLessThanEquals, "number"),
-    ("NumericGreaterThanEquals", NumericGreaterThanEquals, "number"),
-    ("BooleanEquals", BooleanEquals, "boolean"),
-    ("TimestampEquals", TimestampEquals, "timestamp"),
-    ("TimestampLessThan", TimestampLessThan, "timestamp"),
-    ("TimestampGreaterThan", TimestampGreaterThan, "timestamp"),
-    ("TimestampLessThanEquals", TimestampLessThanEquals, "timestamp"),
-    ("TimestampGreaterThanEquals", TimestampGreaterThanEquals, "timestamp"),
-    ("IsNull", IsNull, "boolean"),
-    ("IsPresent", IsPresent, "boolean"),
-    ("IsNumeric", IsNumeric, "boolean"),
-    ("IsString", IsString, "boolean"),
-    ("IsBoolean", IsBoolean, "boolean"),
-    ("IsTimestamp", IsTimestamp, "boolean"),
-];
-
-/// The name of an operator as written (without `Path`).
-pub(crate) fn operator_name(op: Operator) -> &'static str {
-    OPERATORS.iter().find(|(_, o, _)| *o == op).map_or("?", |(n, _, _)| n)
-}
-
-/// Operator key → (operator, is the `…Path` form, operand type).
-fn lookup(key: &str) -> Option<(Operator, bool, &'static str)> {
-    if let Some((_, op, t)) = OPERATORS.iter().find(|(n, _, _)| *n == key) {
-        return Some((*op, false, t));
-    }
-    let base = key.strip_suffix("Path")?;
-    let (_, op, t) = OPERATORS.iter().find(|(n, _, _)| *n == base)?;
-    (!base.starts_with("Is") && base != "StringMatches").then_some((*op, true, t))
-}
-
 pub fn choice(f: &mut Fields, ctx: &StateCtx, sink: &mut Sink) -> Option<Choice> {
     let default = f.string("Default", sink).map(|n| n.map(StateName::from));
     let Some((m, items)) = f.array("Choices", sink) else {
@@ -101,7 +57,7 @@ fn rule(node: &Node, pointer: String, top: bool, lang: QueryLanguage, sink: &mut
         QueryLanguage::Jsonata => jsonata_condition(&mut f, sink),
         QueryLanguage::JsonPath => condition(&mut f, lang, sink),
     };
-    let known: Vec<&str> = OPERATORS
+    let known: Vec<&str> = Operator::TABLE
         .iter()
         .map(|(n, _, _)| *n)
         .chain(["Variable", "And", "Or", "Not", "Next", "Assign", "Comment", "Condition", "Output"])
@@ -116,7 +72,7 @@ fn jsonata_condition(f: &mut Fields, sink: &mut Sink) -> Option<Condition> {
     if let Some(m) = f.node.get("Condition").filter(|m| matches!(m.value.kind, NodeKind::Bool(_))) {
         f.take("Condition");
         let text = m.value.to_value().to_string();
-        return Some(Condition::Jsonata(Spanned { value: text, key_span: m.key_span, span: m.value.span }));
+        return Some(Condition::Jsonata(Spanned { value: text.into(), key_span: m.key_span, span: m.value.span }));
     }
     let Some(s) = f.string("Condition", sink) else {
         if !f.has("Condition") {
@@ -133,7 +89,7 @@ fn jsonata_condition(f: &mut Fields, sink: &mut Sink) -> Option<Condition> {
             if let Some(m) = f.node.get("Condition") {
                 check_jsonata(&m.value, &s.value, &f.child("Condition"), sink);
             }
-            Some(Condition::Jsonata(Spanned { value: inner.to_string(), key_span: s.key_span, span: s.span }))
+            Some(Condition::Jsonata(Spanned { value: inner.into(), key_span: s.key_span, span: s.span }))
         }
         None => {
             sink.push(
@@ -175,7 +131,7 @@ fn condition(f: &mut Fields, lang: QueryLanguage, sink: &mut Sink) -> Option<Con
 }
 
 fn comparison(f: &mut Fields, sink: &mut Sink) -> Option<Comparison> {
-    let ops: Vec<&Member> = f.unused().filter(|m| lookup(&m.key).is_some()).collect();
+    let ops: Vec<&Member> = f.unused().filter(|m| Operator::from_key(&m.key).is_some()).collect();
     let variable = f.string("Variable", sink);
     if ops.len() != 1 {
         let msg = if ops.is_empty() {
@@ -190,7 +146,7 @@ fn comparison(f: &mut Fields, sink: &mut Sink) -> Option<Comparison> {
             .at(ops.get(1).map_or(f.node.span.sub(0, 1), |m| m.key_span))
             .pointer(f.pointer.clone());
         if ops.is_empty() {
-            let guess = f.unused().find_map(|m| did_you_mean(&m.key, OPERATORS.iter().map(|(n, _, _)| *n)));
+            let guess = f.unused().find_map(|m| did_you_mean(&m.key, Operator::TABLE.iter().map(|(n, _, _)| *n)));
             if let Some(h) = guess {
                 d = d.help(h);
             }
@@ -211,7 +167,7 @@ fn comparison(f: &mut Fields, sink: &mut Sink) -> Option<Comparison> {
     };
     let var_node = &f.node.get("Variable")?.value;
     let var_path = parse_path(var_node, &variable.value, PathKind::Query, &f.child("Variable"), sink)?;
-    let (operator, is_path, ty) = lookup(&op_member.key)?;
+    let (operator, is_path, ty) = Operator::from_key(&op_member.key)?;
     let operand = operand(op_member, is_path, ty, &f.child(&op_member.key), sink)?;
     Some(Comparison {
         variable: Spanned { value: var_path, key_span: variable.key_span, span: variable.span },

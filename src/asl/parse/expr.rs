@@ -226,7 +226,7 @@ pub fn jsonata_string(node: &Node, s: &str, pointer: &str, sink: &mut Sink) -> O
             );
         }
         check_jsonata(node, s, pointer, sink);
-        return Some(Expr::Jsonata(inner.to_string()));
+        return Some(Expr::Jsonata(inner.into()));
     }
     if trimmed.starts_with("{%") && trimmed.ends_with("%}") && trimmed.len() >= 4 {
         // rule 8.1: only the whole string counts; AWS ran `" {% states.input %} "` as the
@@ -282,7 +282,7 @@ pub fn number_source(
         NodeKind::Number(n) if n.as_f64().is_some_and(|v| v >= 0.0) => NumberSource::Literal(m.value.to_value()),
         NodeKind::String(s) if lang == QueryLanguage::Jsonata && jsonata_text(s).is_some() => {
             check_jsonata(&m.value, s, &f.child(key), sink);
-            NumberSource::Jsonata(jsonata_text(s).unwrap_or_default().to_string())
+            NumberSource::Jsonata(jsonata_text(s).unwrap_or_default().into())
         }
         NodeKind::Number(_) => {
             sink.push(

@@ -140,7 +140,7 @@ fn timestamp_field(f: &mut Fields, ctx: &StateCtx, sink: &mut Sink) -> Option<Sp
             if let Some(m) = f.node.get("Timestamp") {
                 check_jsonata(&m.value, &s.value, &f.child("Timestamp"), sink);
             }
-            return Some(spanned_as(s.clone(), |_| WaitFor::Timestamp(Expr::Jsonata(inner.to_string()))));
+            return Some(spanned_as(s.clone(), |_| WaitFor::Timestamp(Expr::Jsonata(inner.into()))));
         }
     }
     if let Err(why) = timestamp::parse(&s.value) {
@@ -210,7 +210,7 @@ fn fail_text(f: &mut Fields, key: &str, path_key: &str, ctx: &StateCtx, sink: &m
             if let Some(m) = f.node.get(key) {
                 check_jsonata(&m.value, &s.value, &f.child(key), sink);
             }
-            FailText::Expr(Expr::Jsonata(inner.to_string()))
+            FailText::Expr(Expr::Jsonata(inner.into()))
         }
         _ => FailText::Literal(s.value.clone()),
     };

@@ -250,7 +250,7 @@ fn rule_10_2_without_default_the_execution_fails_with_no_choice_matched() {
     let def = definition(vec![json!({"Variable": "$.v", "NumericEquals": 0})], false);
     let checked = check(&Source::new("t.json", def.to_string()));
     let m = checked.machine.expect("machine");
-    let mut e = Execution::new(&m, json!({"v": 1}), ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), json!({"v": 1}), ExecutionConfig::default());
     let Status::Failed { error, cause } = e.run().clone() else { panic!("fails") };
     assert_eq!(error.as_deref(), Some("States.NoChoiceMatched"));
     assert!(cause.is_some_and(|c| c.starts_with("An error occurred while executing the state 'C'")));
@@ -347,7 +347,7 @@ fn explanations_of_rules_reading_variables_keep_the_values_of_their_moment() {
     }});
     let checked = check(&Source::new("t.json", def.to_string()));
     let m = checked.machine.expect("machine");
-    let mut e = Execution::new(&m, json!({"v": 1}), ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), json!({"v": 1}), ExecutionConfig::default());
     assert!(matches!(e.run(), Status::Succeeded(_)));
     let explained: Vec<String> = e
         .stages()

@@ -11,17 +11,21 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::{Env, Fault, Outcome, Run, ScopeEnd, Thrown, after_result, effective_input, run_scope, unsupported};
 use crate::asl::definition::{MapMode, MapState, State};
-use crate::asl::engine::io::{self, Failure};
+use crate::asl::engine::env::{Env, Run};
+use crate::asl::engine::io::Failure;
+use crate::asl::engine::pipeline::Pipeline;
+use crate::asl::engine::scope::{ScopeEnd, run_scope};
 use crate::asl::engine::stage::StageKind;
 use crate::asl::engine::trace::Trace;
+use crate::asl::engine::visit::{Fault, Outcome, Thrown};
 use crate::asl::jsonpath::Roots;
 
 /// A Map (rule 5.5): InputPath, ItemsPath, MaxConcurrency, tolerance, ItemSelector (or legacy
 /// Parameters) per item with `$$.Map.Item`, ItemBatcher, iterations, then ResultSelector,
 /// ResultPath, OutputPath.
 pub(super) fn map(
+    pipeline: Pipeline,
     state: &State,
     m: &MapState,
     input: &Arc<Value>,
@@ -30,51 +34,29 @@ pub(super) fn map(
 ) -> Result<Outcome, Fault> {
     // rule 15.11: S3 readers and writers need AWS; say so instead of inventing data.
     if m.item_reader.is_some() {
-        return Err(unsupported(
+        return Err(Failure::unsupported(
             "Map ItemReader reads items from S3, which cannot be read locally; put the items in the input and use ItemsPath",
         )
         .into());
     }
     if m.result_writer.is_some() {
-        return Err(unsupported("Map ResultWriter writes results to S3, which cannot be written locally").into());
+        return Err(
+            Failure::unsupported("Map ResultWriter writes results to S3, which cannot be written locally").into()
+        );
     }
-    let effective = effective_input(state, input, env, run)?;
-    let jsonata = state.query_language == crate::asl::definition::QueryLanguage::Jsonata;
-    let items = match (&m.items_path, &m.items) {
-        (_, Some(t)) if jsonata => Arc::new(super::jsonata::items(env, t, input)?),
-        (None, _) => effective.clone(),
-        (Some(p), _) => {
-            let v = p.value.select(&env.roots(&effective)).map_err(|e| match e {
-                crate::asl::jsonpath::SelectError::NoResults { normalized } => {
-                    Failure::runtime(format!("Invalid path '{}' : No results for path: {normalized}", p.value.text()))
-                }
-                other => Failure::runtime(other.to_string()),
-            })?;
-            Arc::new(v)
-        }
-    };
-    let Some(list) = items.as_array() else {
-        let mut f = Failure::runtime(format!("Map state input must be an array but was: {items}"));
-        if jsonata {
-            // ASL-NOTES 19: in JSONata mode this is a query evaluation error.
-            f.error = "States.QueryEvaluationError".into();
-        }
-        return Err(f.into());
-    };
+    let effective = pipeline.effective_input(state, input, env, run)?;
+    let items = pipeline.items(m, input, &effective, env)?;
+    // An array: the pipeline checked it.
+    let list = items.as_array().map_or(&[][..], Vec::as_slice);
     // AWS evaluates MaxConcurrencyPath before MapStateStarted, the tolerance after it
     // (`scenarios/test_max_concurrency_path(*)` vs `test_map_state_tolerated_failure_*`).
-    let max_concurrency = super::jsonata::resolve_number(env, m.max_concurrency.as_ref(), "MaxConcurrency", input)?;
+    let max_concurrency = pipeline.number(m.max_concurrency.as_ref(), "MaxConcurrency", input, env)?;
     let concurrency =
         limits::max_concurrency(max_concurrency.as_ref().or(m.max_concurrency.as_ref()), &env.roots(&effective))?;
     env.trace.lifecycle(env.now_ms, "MapStateStarted", Some(json!({"length": list.len()})));
-    let count =
-        super::jsonata::resolve_number(env, m.tolerated_failure_count.as_ref(), "ToleratedFailureCount", input)?;
-    let percentage = super::jsonata::resolve_number(
-        env,
-        m.tolerated_failure_percentage.as_ref(),
-        "ToleratedFailurePercentage",
-        input,
-    )?;
+    let count = pipeline.number(m.tolerated_failure_count.as_ref(), "ToleratedFailureCount", input, env)?;
+    let percentage =
+        pipeline.number(m.tolerated_failure_percentage.as_ref(), "ToleratedFailurePercentage", input, env)?;
     let tolerance = limits::tolerance(
         count.as_ref().or(m.tolerated_failure_count.as_ref()),
         percentage.as_ref().or(m.tolerated_failure_percentage.as_ref()),
@@ -91,21 +73,7 @@ pub(super) fn map(
     for (i, item) in list.iter().enumerate() {
         inputs.push(match &m.item_selector {
             None => item.clone(),
-            Some(sel) if jsonata => super::jsonata::item_selector(env, sel, input, i, item)?,
-            Some(sel) => {
-                // `$$.Map.Item` exists only while ItemSelector is evaluated (rule 5.5.5): set
-                // in place and removed after, as copying the context (which holds the
-                // execution input) per item made large Maps quadratic.
-                if let Some(o) = env.context.as_object_mut() {
-                    o.insert("Map".into(), json!({"Item": {"Index": i, "Value": item}}));
-                }
-                let roots = Roots { input: &effective, context: env.context, variables: env.variables };
-                let selected = io::template(&sel.value, &roots, env.entropy);
-                if let Some(o) = env.context.as_object_mut() {
-                    o.shift_remove("Map");
-                }
-                selected?
-            }
+            Some(sel) => pipeline.item_selector(sel, input, &effective, i, item, env)?,
         });
     }
     if let Some(b) = &m.item_batcher {
@@ -175,7 +143,7 @@ pub(super) fn map(
         return Err(Failure::result_too_large(&state.name).into());
     }
     let result = run.stage(StageKind::Result, Arc::new(outputs), None);
-    Ok(after_result(state, input, result, env, run)?)
+    Ok(pipeline.after_result(state, input, result, env, run)?)
 }
 
 /// Concurrency on the virtual clock: iteration `i` starts when one of the `MaxConcurrency`
@@ -226,7 +194,7 @@ fn map_failed(env: &mut Env, distributed: bool, fault: Fault) -> Fault {
 fn error_output(t: &Thrown) -> Value {
     let mut o = serde_json::Map::new();
     if let Some(e) = &t.error {
-        o.insert("Error".into(), Value::String(e.clone()));
+        o.insert("Error".into(), Value::String(e.to_string()));
     }
     if let Some(c) = &t.cause {
         o.insert("Cause".into(), Value::String(c.clone()));

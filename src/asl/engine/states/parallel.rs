@@ -4,22 +4,26 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::{Env, Fault, Outcome, Run, ScopeEnd, after_result, effective_input, run_scope};
 use crate::asl::definition::{Parallel, State};
+use crate::asl::engine::env::{Env, Run};
 use crate::asl::engine::io::Failure;
+use crate::asl::engine::pipeline::Pipeline;
+use crate::asl::engine::scope::{ScopeEnd, run_scope};
 use crate::asl::engine::stage::StageKind;
+use crate::asl::engine::visit::{Fault, Outcome};
 
 /// A Parallel (rule 5.4): every branch gets the effective input; branches run in `Branches`
 /// order (deterministic), each from the same start time; the first failure fails the state
 /// with the branch's own error (rule 14.4).
 pub(super) fn parallel(
+    pipeline: Pipeline,
     state: &State,
     p: &Parallel,
     input: &Arc<Value>,
     env: &mut Env,
     run: &mut Run,
 ) -> Result<Outcome, Fault> {
-    let effective = effective_input(state, input, env, run)?;
+    let effective = pipeline.effective_input(state, input, env, run)?;
     env.trace.lifecycle(env.now_ms, "ParallelStateStarted", None);
     run.flush(env.trace);
     let start = env.now_ms;
@@ -47,5 +51,5 @@ pub(super) fn parallel(
         return Err(Failure::result_too_large(&state.name).into());
     }
     let result = run.stage(StageKind::Result, Arc::new(outputs), None);
-    Ok(after_result(state, input, result, env, run)?)
+    Ok(pipeline.after_result(state, input, result, env, run)?)
 }

@@ -8,17 +8,16 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
-use super::{Env, Fault, Outcome, Run, Thrown, after_result, effective_input, raw_text};
 use crate::asl::definition::{NumberSource, Spanned, State, Task};
+use crate::asl::engine::env::{Env, Run};
 use crate::asl::engine::io::{self, Failure};
+use crate::asl::engine::pipeline::{Pipeline, jsonpath};
 use crate::asl::engine::stage::StageKind;
 use crate::asl::engine::tasks::{TaskAnswer, TaskRequest};
-use crate::asl::jsonpath::{Roots, SelectError};
+use crate::asl::engine::visit::{Fault, Outcome, Thrown};
+use crate::asl::error_name::ErrorName;
+use crate::asl::jsonpath::Roots;
 use crate::asl::world::uuid_v4;
-
-/// Error names that end a task as timed out (`TaskTimedOut`, not `TaskFailed`): a mock or a
-/// person answering `States.Timeout` says the task ran past its TimeoutSeconds.
-const TIMEOUT_ERRORS: &[&str] = &["States.Timeout", "States.HeartbeatTimeout"];
 
 /// How AWS names and details one resource's events.
 enum Family {
@@ -73,6 +72,7 @@ struct Limits {
 /// A Task (rule 5.1): the result comes from the task source, a recorded answer, or nobody
 /// (the visit pauses with a request).
 pub(super) fn task(
+    pipeline: Pipeline,
     state: &State,
     t: &Task,
     input: &Arc<Value>,
@@ -84,11 +84,11 @@ pub(super) fn task(
     if let (Some(token), Some(ctx)) = (&token, env.context.as_object_mut()) {
         ctx.insert("Task".into(), json!({"Token": token}));
     }
-    let effective = effective_input(state, input, env, run)?;
+    let effective = pipeline.effective_input(state, input, env, run)?;
     // rule 13.4: the Path forms are read from the state's input (as LocalStack does; the
     // recorded `TimeoutSecondsPath` cases cannot tell raw from effective input apart).
-    let timeout = super::jsonata::resolve_number(env, t.timeout_seconds.as_ref(), "TimeoutSeconds", input)?;
-    let heartbeat = super::jsonata::resolve_number(env, t.heartbeat_seconds.as_ref(), "HeartbeatSeconds", input)?;
+    let timeout = pipeline.number(t.timeout_seconds.as_ref(), "TimeoutSeconds", input, env)?;
+    let heartbeat = pipeline.number(t.heartbeat_seconds.as_ref(), "HeartbeatSeconds", input, env)?;
     let limits = Limits {
         timeout: seconds(timeout.as_ref().or(t.timeout_seconds.as_ref()), "TimeoutSecondsPath", input, env)?,
         heartbeat: seconds(heartbeat.as_ref().or(t.heartbeat_seconds.as_ref()), "HeartbeatSecondsPath", input, env)?,
@@ -160,7 +160,7 @@ pub(super) fn task(
             }
             let source = env.scratch.source("Resource", t.resource.span, || resource.to_string());
             let result = run.stage(StageKind::Result, Arc::new(v), Some(source));
-            Ok(after_result(state, input, result, env, run)?)
+            Ok(pipeline.after_result(state, input, result, env, run)?)
         }
         Some(TaskAnswer::Throw { error, cause }) => {
             let mut d = Map::new();
@@ -168,9 +168,12 @@ pub(super) fn task(
             if let Some(c) = &cause {
                 d.insert("cause".into(), json!(c));
             }
-            let kind = if TIMEOUT_ERRORS.contains(&error.as_str()) {
+            let error = ErrorName::parse(&error);
+            // A mock or a person answering `States.Timeout` says the task ran past its
+            // TimeoutSeconds: the event is `TaskTimedOut`, not `TaskFailed`.
+            let kind = if matches!(error, ErrorName::Timeout | ErrorName::HeartbeatTimeout) {
                 // The task ran until its limit expired: that much virtual time passes.
-                let limit = if error == "States.HeartbeatTimeout" { limits.heartbeat } else { limits.timeout };
+                let limit = if error == ErrorName::HeartbeatTimeout { limits.heartbeat } else { limits.timeout };
                 run.elapsed_ms = limit.map_or(0, |s| s.saturating_mul(1000) as i64);
                 "TimedOut"
             } else {
@@ -194,12 +197,7 @@ fn seconds(
     match &field.value {
         NumberSource::Literal(v) => Ok(v.as_u64()),
         NumberSource::Path(p) => {
-            let v = p.select(&env.roots(input)).map_err(|e| match e {
-                SelectError::NoResults { normalized } => {
-                    Failure::runtime(format!("Invalid path '{}' : No results for path: {normalized}", p.text()))
-                }
-                other => Failure::runtime(other.to_string()),
-            })?;
+            let v = jsonpath::select(p, &env.roots(input))?;
             match v.as_i64() {
                 Some(n) if n > 0 => Ok(Some(n as u64)),
                 Some(n) => Err(Failure::runtime(format!(
@@ -209,7 +207,7 @@ fn seconds(
                 None => Err(Failure::runtime(format!(
                     "The {path_field} parameter cannot be parsed as a long value: {} == {}",
                     p.text(),
-                    raw_text(&v)
+                    jsonpath::raw_text(&v)
                 ))),
             }
         }
@@ -242,7 +240,7 @@ mod tests {
         let checked = check(&Source::new("t.json", definition.to_string()));
         let machine = checked.runnable().expect("runnable");
         let mut exec = Execution::with_tasks(
-            machine,
+            machine.clone(),
             input,
             ExecutionConfig::default(),
             Arc::new(Always(answer)),

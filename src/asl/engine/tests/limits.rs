@@ -32,7 +32,7 @@ fn a_growing_pass_loop_stops_at_the_pass_whose_output_passes_256_kib() {
         }
     };
     let m = machine(growing_loop());
-    let mut e = Execution::new(&m, input, ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), input, ExecutionConfig::default());
     let status = e.run().clone();
     assert_eq!(
         status,
@@ -80,7 +80,7 @@ fn an_output_over_the_quota_is_not_caught_by_states_all() {
         "Caught": {"Type": "Succeed"}}}));
     // The branch output (the input) fits; the Parallel's output (input + a copy) does not.
     let input = json!({"s": "x".repeat(MAX_PAYLOAD_BYTES / 2 + 100)});
-    let mut e = Execution::new(&m, input, ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), input, ExecutionConfig::default());
     let status = e.run().clone();
     let Status::Failed { error, .. } = status else { panic!("{status:?}") };
     assert_eq!(error.as_deref(), Some("States.DataLimitExceeded"));
@@ -89,7 +89,7 @@ fn an_output_over_the_quota_is_not_caught_by_states_all() {
 #[test]
 fn an_execution_input_over_the_quota_fails_the_first_state() {
     let m = machine(json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}));
-    let mut e = Execution::new(&m, json!({"s": "x".repeat(MAX_PAYLOAD_BYTES)}), ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), json!({"s": "x".repeat(MAX_PAYLOAD_BYTES)}), ExecutionConfig::default());
     let Status::Failed { error, cause } = e.run().clone() else { panic!("not failed") };
     assert_eq!(error.as_deref(), Some("States.DataLimitExceeded"));
     assert!(cause.is_some_and(|c| c.contains("'P' received an input")));
@@ -98,7 +98,7 @@ fn an_execution_input_over_the_quota_fails_the_first_state() {
 #[test]
 fn an_input_near_the_quota_is_flagged_on_its_input_stage() {
     let m = machine(json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {}, "End": true}}}));
-    let mut e = Execution::new(&m, json!({"s": "x".repeat(NEAR_LIMIT_BYTES)}), ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), json!({"s": "x".repeat(NEAR_LIMIT_BYTES)}), ExecutionConfig::default());
     assert!(matches!(e.run(), Status::Succeeded(_)));
     let flags: Vec<(StageKind, bool)> = e.stages().iter().map(|s| (s.kind, s.near_limit)).collect();
     assert_eq!(flags, [(StageKind::Input, true), (StageKind::Result, false), (StageKind::Output, false)]);
@@ -115,7 +115,7 @@ fn a_wait_past_the_machines_timeout_seconds_times_the_execution_out() {
     let m = machine(waits(10, 20));
     let config = ExecutionConfig::default();
     let start = config.start_ms;
-    let mut e = Execution::new(&m, json!({}), config);
+    let mut e = Execution::new(m.clone(), json!({}), config);
     assert_eq!(e.run(), &Status::TimedOut);
     let last = e.history().events().last().expect("events");
     assert_eq!(last.type_name(), "ExecutionTimedOut");
@@ -129,7 +129,7 @@ fn a_wait_past_the_machines_timeout_seconds_times_the_execution_out() {
 #[test]
 fn a_run_within_its_timeout_seconds_succeeds() {
     let m = machine(waits(30, 20));
-    let mut e = Execution::new(&m, json!({}), ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), json!({}), ExecutionConfig::default());
     assert!(matches!(e.run(), Status::Succeeded(_)));
 }
 
@@ -139,12 +139,12 @@ fn a_limit_from_the_config_applies_and_the_shorter_limit_wins() {
     let m = machine(waits(3_600, 400));
     let config = ExecutionConfig { timeout_ms: Some(300_000), ..ExecutionConfig::default() };
     let start = config.start_ms;
-    let mut e = Execution::new(&m, json!({}), config);
+    let mut e = Execution::new(m.clone(), json!({}), config);
     assert_eq!(e.run(), &Status::TimedOut);
     assert_eq!(e.history().events().last().map(|ev| ev.timestamp_ms), Some(start + 300_000));
     let m = machine(waits(10, 20));
     let config = ExecutionConfig { timeout_ms: Some(300_000), ..ExecutionConfig::default() };
-    let mut e = Execution::new(&m, json!({}), config);
+    let mut e = Execution::new(m.clone(), json!({}), config);
     assert_eq!(e.run(), &Status::TimedOut);
     assert_eq!(e.timeout_ms(), Some(10_000));
 }
@@ -158,7 +158,7 @@ fn retries_that_outlast_the_timeout_are_cut_at_the_deadline() {
             "End": true}}}));
     let config = ExecutionConfig::default();
     let start = config.start_ms;
-    let mut e = Execution::new(&m, json!({}), config);
+    let mut e = Execution::new(m.clone(), json!({}), config);
     assert_eq!(e.run(), &Status::TimedOut);
     let events = e.history().events();
     assert!(events.iter().all(|ev| ev.timestamp_ms <= start + 10_000), "nothing after the deadline");
@@ -172,7 +172,7 @@ fn a_loop_nesting_its_output_deeper_each_pass_stops_at_the_depth_limit() {
     // depth, not size, is the limit that holds. A stack overflow here would abort the process.
     let m = machine(growing_loop());
     let config = ExecutionConfig::default();
-    let mut e = Execution::new(&m, json!({}), config);
+    let mut e = Execution::new(m.clone(), json!({}), config);
     let Status::Failed { error, cause } = e.run().clone() else { panic!("not failed") };
     assert_eq!(error.as_deref(), Some("States.Runtime"));
     assert!(cause.is_some_and(|c| c.contains("deeper than 512 levels")));

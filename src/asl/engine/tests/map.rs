@@ -24,7 +24,7 @@ fn picky() -> Value {
 
 fn exec(def: Value, input: Value) -> (Status, Vec<String>, usize) {
     let m = machine(def);
-    let mut e = Execution::new(&m, input, ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), input, ExecutionConfig::default());
     let status = e.run().clone();
     let events = e.history().events().iter().map(|ev| ev.type_name()).collect();
     (status, events, e.stages().len())
@@ -107,7 +107,7 @@ fn max_concurrency_1_runs_iterations_one_after_another_on_the_virtual_clock() {
     let wait = json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5, "End": true}}});
     let elapsed = |extra: Value| {
         let m = machine(map_def(extra, wait.clone()));
-        let mut e = Execution::new(&m, json!({"items": [1, 2, 3]}), ExecutionConfig::default());
+        let mut e = Execution::new(m.clone(), json!({"items": [1, 2, 3]}), ExecutionConfig::default());
         e.run();
         e.now_ms() - ExecutionConfig::default().start_ms
     };
@@ -147,7 +147,7 @@ fn distributed_map_records_map_run_events_and_still_shows_child_stages() {
     let processor = json!({"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
         "StartAt": "Inner", "States": {"Inner": {"Type": "Pass", "End": true}}});
     let m = machine(map_def(json!({"Label": "Batch"}), processor));
-    let mut e = Execution::new(&m, json!({"items": [1, 2]}), ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), json!({"items": [1, 2]}), ExecutionConfig::default());
     assert!(matches!(e.run(), Status::Succeeded(_)));
     let types: Vec<String> = e.history().events().iter().map(|ev| ev.type_name()).collect();
     assert_eq!(
@@ -192,7 +192,7 @@ fn rule_7_5_iterations_read_outer_variables_and_their_own_are_discarded() {
             "Next": "After"},
         "After": {"Type": "Pass", "End": true}}});
     let m = machine(def);
-    let mut e = Execution::new(&m, json!({"items": [1, 2]}), ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), json!({"items": [1, 2]}), ExecutionConfig::default());
     let Status::Succeeded(out) = e.run().clone() else { panic!("not succeeded") };
     assert_eq!(*out, json!([{"o": 10, "i": 1}, {"o": 10, "i": 2}]));
     assert_eq!(e.variables().get("inner"), None, "iteration variables end with the iteration");
@@ -214,7 +214,7 @@ fn max_concurrency_2_runs_waves_on_the_virtual_clock() {
     // Five 5-second iterations, two at a time: 0–5, 0–5, 5–10, 5–10, 10–15.
     let wait = json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5, "End": true}}});
     let m = machine(map_def(json!({"MaxConcurrency": 2}), wait));
-    let mut e = Execution::new(&m, json!({"items": [1, 2, 3, 4, 5]}), ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), json!({"items": [1, 2, 3, 4, 5]}), ExecutionConfig::default());
     e.run();
     assert_eq!(e.now_ms() - ExecutionConfig::default().start_ms, 15_000);
 }

@@ -13,7 +13,7 @@ fn rule_14_4_retry_reruns_all_branches_and_parallel_state_failed_comes_once() {
             {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "FailureType", "Cause": "Cause description"}}}],
         "Retry": [{"ErrorEquals": ["FailureType"], "MaxAttempts": 2, "IntervalSeconds": 1}], "End": true}}});
     let m = machine(def);
-    let mut e = Execution::new(&m, json!({}), ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), json!({}), ExecutionConfig::default());
     let status = e.run().clone();
     assert_eq!(
         status,
@@ -46,7 +46,7 @@ fn caught_branch_failure_writes_the_error_output_and_goes_on() {
             "End": true},
         "Done": {"Type": "Pass", "End": true}}});
     let m = machine(def);
-    let mut e = Execution::new(&m, json!({"in": 1}), ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), json!({"in": 1}), ExecutionConfig::default());
     let Status::Succeeded(out) = e.run().clone() else { panic!("not succeeded") };
     assert_eq!(*out, json!({"in": 1, "err": {"Error": "E", "Cause": "C"}}));
     assert_eq!(e.variables().get("seen"), Some(&json!("E")), "the catcher's Assign sees the error output");
@@ -61,7 +61,7 @@ fn nested_parallel_and_map_give_nested_arrays_and_locations() {
         {"StartAt": "L2", "States": {"L2": {"Type": "Map", "MaxConcurrency": 1, "End": true,
             "ItemProcessor": {"StartAt": "In", "States": {"In": {"Type": "Pass", "End": true}}}}}}]}}});
     let m = machine(def);
-    let mut e = Execution::new(&m, json!([1, 2]), ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), json!([1, 2]), ExecutionConfig::default());
     let Status::Succeeded(out) = e.run().clone() else { panic!("not succeeded") };
     assert_eq!(*out, json!([[1, 2]]));
     let loc = e.stages().iter().find(|s| &*s.state == "In").map(|s| s.location.to_string());
@@ -76,7 +76,7 @@ fn rule_6_1_branch_outputs_over_256_kib_together_fail_with_data_limit_exceeded()
     let def = json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true,
         "Branches": [branch("A"), branch("B")]}}});
     let m = machine(def);
-    let mut e = Execution::new(&m, json!({}), ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), json!({}), ExecutionConfig::default());
     let Status::Failed { error, .. } = e.run().clone() else { panic!("not failed") };
     assert_eq!(error.as_deref(), Some("States.DataLimitExceeded"));
 }

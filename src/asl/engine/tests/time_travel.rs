@@ -72,7 +72,7 @@ proptest! {
     fn rewind_then_run_reproduces_the_original(which in 0usize..5, items in 0usize..40, stops in prop::collection::vec(0usize..10_000, 1..5)) {
         let m = machine(sample(which));
         let input = json!({"items": (0..items).collect::<Vec<_>>()});
-        let mut e = Execution::new(&m, input, ExecutionConfig::default());
+        let mut e = Execution::new(m.clone(), input, ExecutionConfig::default());
         e.run();
         let original = shown(&e);
         let total = original.0.len();
@@ -85,7 +85,7 @@ proptest! {
             // and the same as stepping there from the start.
             prop_assert_eq!(e.stages().len(), stop + 1);
             prop_assert_eq!(&shown(&e).0[..], &original.0[..=stop]);
-            let mut fresh = Execution::new(&m, json!({"items": (0..items).collect::<Vec<_>>()}), ExecutionConfig::default());
+            let mut fresh = Execution::new(m.clone(), json!({"items": (0..items).collect::<Vec<_>>()}), ExecutionConfig::default());
             for _ in 0..=stop {
                 fresh.step();
             }
@@ -105,7 +105,7 @@ proptest! {
 #[test]
 fn rewind_and_step_back_land_mid_state_exactly() {
     let m = machine(sample(1));
-    let mut e = Execution::new(&m, json!({"items": (0..50).collect::<Vec<_>>()}), ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), json!({"items": (0..50).collect::<Vec<_>>()}), ExecutionConfig::default());
     e.run();
     let total = e.stages().len();
     assert!(total > 3 * SNAPSHOT_EVERY, "long enough to cross snapshots: {total}");
@@ -114,7 +114,7 @@ fn rewind_and_step_back_land_mid_state_exactly() {
         (e.history().len(), e.now_ms())
     };
     let mid = history_at(&mut e, 2 * SNAPSHOT_EVERY + 5);
-    let mut f = Execution::new(&m, json!({"items": (0..50).collect::<Vec<_>>()}), ExecutionConfig::default());
+    let mut f = Execution::new(m.clone(), json!({"items": (0..50).collect::<Vec<_>>()}), ExecutionConfig::default());
     for _ in 0..=(2 * SNAPSHOT_EVERY + 5) {
         f.step();
     }
@@ -130,10 +130,10 @@ fn rewind_and_step_back_land_mid_state_exactly() {
 #[test]
 fn replay_on_an_unchanged_machine_lands_on_the_same_stage() {
     let m = machine(sample(0));
-    let mut e = Execution::new(&m, json!({}), ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), json!({}), ExecutionConfig::default());
     e.run();
     let m2 = machine(sample(0));
-    let (r, at) = e.replay(&m2, 100);
+    let (r, at) = e.replay(m2.clone(), 100);
     assert_eq!(at, Replayed::Same(100));
     assert_eq!(r.stages().len(), 101);
     assert_eq!(r.stages()[100].value, e.stages()[100].value, "same seed, clock and answers");
@@ -143,12 +143,12 @@ fn replay_on_an_unchanged_machine_lands_on_the_same_stage() {
 fn replay_after_a_state_was_removed_stops_before_it_and_says_so() {
     let m = machine(json!({"StartAt": "A", "States": {
         "A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "C"}, "C": {"Type": "Succeed"}}}));
-    let mut e = Execution::new(&m, json!({}), ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), json!({}), ExecutionConfig::default());
     e.run();
     let c_stage = e.stages().iter().position(|s| &*s.state == "C").expect("C shown");
     let edited = machine(json!({"StartAt": "A", "States": {
         "A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Result": {"new": true}, "End": true}}}));
-    let (r, at) = e.replay(&edited, c_stage);
+    let (r, at) = e.replay(edited.clone(), c_stage);
     let Replayed::Earlier { index, missing } = at else { panic!("{at:?}") };
     assert_eq!(missing, "C");
     assert_eq!(r.stages().len(), index + 1);
@@ -161,13 +161,13 @@ fn replay_after_a_state_was_removed_stops_before_it_and_says_so() {
 #[test]
 fn replay_reports_a_run_that_ends_earlier() {
     let m = machine(sample(0));
-    let mut e = Execution::new(&m, json!({}), ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), json!({}), ExecutionConfig::default());
     e.run();
     // Same state names, but the loop now ends after one round.
     let mut def = sample(0);
     def["States"]["Check"]["Choices"][0]["NumericLessThan"] = json!(1);
     let short = machine(def);
-    let (_, at) = e.replay(&short, 200);
+    let (_, at) = e.replay(short.clone(), 200);
     assert!(matches!(at, Replayed::EndedBefore { stages } if stages < 200), "{at:?}");
 }
 
@@ -185,7 +185,7 @@ fn answering_tasks_one_by_one_gives_the_run_that_had_the_answers_up_front() {
             "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"v.$": "$"}, "End": true}}},
             "End": true}}});
     let m = machine(def);
-    let mut e = Execution::new(&m, json!({}), ExecutionConfig::default());
+    let mut e = Execution::new(m.clone(), json!({}), ExecutionConfig::default());
     let mut given = RecordedAnswers::default();
     let mut rounds = 0;
     while let Status::AwaitingTask(r) = e.run().clone() {
@@ -198,7 +198,7 @@ fn answering_tasks_one_by_one_gives_the_run_that_had_the_answers_up_front() {
     assert_eq!(rounds, 3);
     let Status::Succeeded(out) = e.status().clone() else { panic!("{:?}", e.status()) };
     assert_eq!(*out, json!([{"doubled": 20}, {"doubled": 40}, {"doubled": 60}]));
-    let mut upfront = Execution::with_tasks(&m, json!({}), ExecutionConfig::default(), Arc::new(NoTasks), given);
+    let mut upfront = Execution::with_tasks(m.clone(), json!({}), ExecutionConfig::default(), Arc::new(NoTasks), given);
     upfront.run();
     assert_eq!(shown(&e), shown(&upfront), "same stages, history and status");
     // And time travel still holds after answering.

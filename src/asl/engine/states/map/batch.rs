@@ -108,11 +108,7 @@ fn evaluate_template(
                         let value = if expr.starts_with("States.") {
                             let call = crate::asl::intrinsics::parse(expr)
                                 .map_err(|e| Failure::runtime(format!("Invalid intrinsic '{expr}': {e}")))?;
-                            call.eval(roots, entropy).map_err(|e| Failure {
-                                error: e.error,
-                                cause: e.cause,
-                                location: None,
-                            })?
+                            call.eval(roots, entropy).map_err(Failure::from)?
                         } else {
                             let p = Path::parse(expr)
                                 .map_err(|e| Failure::runtime(format!("Invalid path '{expr}': {e}")))?;

@@ -122,7 +122,7 @@ pub(super) fn tolerance(
 /// in the corpus; this is LocalStack's wording.
 pub(super) fn threshold_exceeded() -> Failure {
     Failure {
-        error: "States.ExceedToleratedFailureThreshold".into(),
+        error: crate::asl::error_name::ErrorName::ExceedToleratedFailureThreshold,
         cause: "The specified tolerated failure threshold was exceeded".into(),
         location: None,
     }

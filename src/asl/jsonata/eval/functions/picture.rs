@@ -474,15 +474,8 @@ const DAY_MS: i64 = 86_400_000;
 
 /// Days since the epoch of a civil date (month 0-based and may overflow into the next year).
 fn days_from_civil(year: i64, month0: i64, day: i64) -> i64 {
-    let y = year + month0.div_euclid(12);
-    let m = month0.rem_euclid(12) + 1;
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    let month = (month0.rem_euclid(12) + 1) as u32;
+    crate::asl::calendar::days_from_civil(year + month0.div_euclid(12), month, day)
 }
 
 /// (year, month 1-12, day) of a day number.

@@ -9,15 +9,15 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
-use super::{Env, Outcome, Run, finish_transition, no_choice_matched, template_field, variables_stage};
-use crate::asl::definition::{Condition, Expr, FailText, NumberSource, Spanned, State, StateKind, Template, WaitFor};
+use super::{Assigned, template_field, transition, variables_stage};
+use crate::asl::definition::{Catcher, Expr, JsonataExpr, MapState, NumberSource, Spanned, State, Template};
+use crate::asl::engine::env::{Env, Run};
 use crate::asl::engine::io::Failure;
-use crate::asl::engine::stage::{StageDetail, StageKind};
-use crate::asl::jsonata::{Ast, Evaluated, JsonataEnv};
-use crate::asl::timestamp;
+use crate::asl::engine::stage::StageKind;
+use crate::asl::engine::visit::Outcome;
+use crate::asl::error_name::ErrorName;
+use crate::asl::jsonata::{Evaluated, JsonataEnv};
 use crate::asl::world::Entropy;
-
-use super::MAX_WAIT_SECONDS;
 
 /// JSONata's view of the virtual clock and the seeded entropy: `$now()` is the state's instant.
 struct World<'e> {
@@ -36,13 +36,13 @@ impl JsonataEnv for World<'_> {
 }
 
 /// Every JSONata failure (rule 8.5); `field` is where it happened, named as AWS names it.
-fn query_error(field: &str, cause: String) -> Failure {
+pub(crate) fn query_error(field: &str, cause: String) -> Failure {
     let location = field.split('/').next().unwrap_or(field).to_string();
-    Failure { error: "States.QueryEvaluationError".into(), cause, location: Some(location) }
+    Failure { error: ErrorName::QueryEvaluationError, cause, location: Some(location) }
 }
 
 /// The variables in scope plus `$states` for one phase of a state.
-pub(super) fn bindings(
+pub(crate) fn bindings(
     env: &Env,
     input: &Value,
     result: Option<&Value>,
@@ -64,9 +64,14 @@ pub(super) fn bindings(
 
 /// Evaluates one `{% %}` expression for `field` (named by its path from the state, joined with
 /// `/`, as AWS names it).
-pub(super) fn expr(env: &mut Env, text: &str, field: &str, bindings: &Map<String, Value>) -> Result<Value, Failure> {
-    let shown = text.trim();
-    let ast: Arc<Ast> = env.scratch.jsonata(text).map_err(|e| {
+pub(crate) fn expr(
+    env: &mut Env,
+    e: &JsonataExpr,
+    field: &str,
+    bindings: &Map<String, Value>,
+) -> Result<Value, Failure> {
+    let shown = e.text().trim();
+    let ast = e.parsed().map_err(|e| {
         query_error(
             field,
             format!(
@@ -100,7 +105,7 @@ pub(super) fn expr(env: &mut Env, text: &str, field: &str, bindings: &Map<String
 
 /// A JSONata template: strings that are `{% %}` expressions are evaluated, recursively inside
 /// objects and arrays (values only, rule 8.2); everything else is literal.
-pub(super) fn template(
+pub(crate) fn template(
     env: &mut Env,
     t: &Template,
     field: &str,
@@ -126,7 +131,7 @@ pub(super) fn template(
 }
 
 /// Arguments (Task, Parallel): the value sent, or the raw input when absent (rule 5.11.2).
-pub(super) fn arguments(
+pub(crate) fn arguments(
     state: &State,
     input: &Arc<Value>,
     env: &mut Env,
@@ -142,7 +147,7 @@ pub(super) fn arguments(
 /// Assign and Output over one snapshot (rule 5.11.5): returns the output (`default` when there
 /// is no Output) and records `variables` and `output` stages.
 #[allow(clippy::too_many_arguments)]
-pub(super) fn assign_and_output(
+pub(crate) fn assign_and_output(
     env: &mut Env,
     run: &mut Run,
     input: &Value,
@@ -176,7 +181,7 @@ pub(super) fn assign_and_output(
 
 /// After a Task, Parallel or Map result: `$states.result`, Assign and Output (default: the
 /// result), the transition.
-pub(super) fn after_result(
+pub(crate) fn after_result(
     state: &State,
     input: &Arc<Value>,
     result: Arc<Value>,
@@ -194,157 +199,53 @@ pub(super) fn after_result(
         io.output.as_ref(),
         result.clone(),
     )?;
-    Ok(finish_transition(state, out))
-}
-
-/// Pass, Succeed, Fail, Wait and Choice in JSONata mode (rules 5.14–5.17).
-pub(super) fn simple_state(
-    state: &State,
-    input: &Arc<Value>,
-    env: &mut Env,
-    run: &mut Run,
-) -> Result<Outcome, Failure> {
-    let io = &state.io;
-    match &state.kind {
-        StateKind::Pass(_) => {
-            let out =
-                assign_and_output(env, run, input, None, None, io.assign.as_ref(), io.output.as_ref(), input.clone())?;
-            Ok(finish_transition(state, out))
-        }
-        StateKind::Succeed => {
-            let out = assign_and_output(env, run, input, None, None, None, io.output.as_ref(), input.clone())?;
-            Ok(finish_transition(state, out))
-        }
-        StateKind::Fail(f) => {
-            let b = bindings(env, input, None, None);
-            let mut text = |t: &Option<Spanned<FailText>>, field: &str| -> Result<Option<String>, Failure> {
-                Ok(match t.as_ref().map(|t| &t.value) {
-                    None => None,
-                    Some(FailText::Literal(s)) => Some(s.clone()),
-                    Some(FailText::Expr(Expr::Jsonata(e))) => Some(match expr(env, e, field, &b)? {
-                        Value::String(s) => s,
-                        other => {
-                            return Err(query_error(
-                                field,
-                                format!(
-                                    "The JSONata expression '{}' specified for the field '{field}' returned an unexpected result type. Expected 'string', but was '{}' for value: {other}",
-                                    e.trim(),
-                                    json_kind(&other)
-                                ),
-                            ));
-                        }
-                    }),
-                    Some(FailText::Expr(other)) => Some(other.to_string()),
-                })
-            };
-            let error = text(&f.error, "Error")?;
-            let cause = text(&f.cause, "Cause")?;
-            Ok(Outcome::Failed { error, cause })
-        }
-        StateKind::Wait(w) => {
-            let b = bindings(env, input, None, None);
-            let seconds = match &w.wait_for.value {
-                WaitFor::Seconds(NumberSource::Literal(v)) => v.as_f64().unwrap_or(0.0),
-                WaitFor::Seconds(NumberSource::Jsonata(e)) => {
-                    let v = expr(env, e, "Seconds", &b)?;
-                    match v.as_i64() {
-                        Some(n) if n >= 0 => n as f64,
-                        _ => {
-                            return Err(query_error(
-                                "Seconds",
-                                format!(
-                                    "The JSONata expression '{}' specified for the field 'Seconds' returned an unexpected result type. Expected 'non-negative integer', but was '{}' for value: {v}",
-                                    e.trim(),
-                                    json_kind(&v)
-                                ),
-                            ));
-                        }
-                    }
-                }
-                WaitFor::Timestamp(Expr::Jsonata(e)) => {
-                    let v = expr(env, e, "Timestamp", &b)?;
-                    let s = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
-                    let t = timestamp::parse_timestamp(&s).ok_or_else(|| {
-                        query_error("Timestamp", format!(
-                            "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {s}"
-                        ))
-                    })?;
-                    (t.millis_after(env.now_ms).max(0)) as f64 / 1000.0
-                }
-                WaitFor::TimestampLiteral(s) => {
-                    timestamp::parse_timestamp(s).map_or(0.0, |t| (t.millis_after(env.now_ms).max(0)) as f64 / 1000.0)
-                }
-                other => {
-                    return Err(query_error("Wait", format!("unexpected Wait field in a JSONata state: {other:?}")));
-                }
-            };
-            if seconds > MAX_WAIT_SECONDS {
-                return Err(Failure::runtime("Wait state delay is too long."));
-            }
-            let ms = (seconds * 1000.0).round() as i64;
-            run.elapsed_ms = ms;
-            if let Some(last) = run.stages.last_mut() {
-                last.detail = Some(Box::new(StageDetail::Wait { seconds, until_ms: env.now_ms + ms }));
-            }
-            let out =
-                assign_and_output(env, run, input, None, None, io.assign.as_ref(), io.output.as_ref(), input.clone())?;
-            Ok(finish_transition(state, out))
-        }
-        StateKind::Choice(c) => {
-            let b = bindings(env, input, None, None);
-            let mut taken = None;
-            for (i, rule) in c.choices.iter().enumerate() {
-                let Condition::Jsonata(cond) = &rule.condition else { continue };
-                let v = expr(env, &cond.value, "Condition", &b)?;
-                match v {
-                    Value::Bool(true) => {
-                        taken = Some(i);
-                        break;
-                    }
-                    Value::Bool(false) => {}
-                    // rule 8.10: no JSONata truthiness for Condition.
-                    other => {
-                        return Err(query_error(
-                            "Condition",
-                            format!(
-                                "The JSONata expression '{}' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '{}' for value: {other}",
-                                cond.value.trim(),
-                                json_kind(&other)
-                            ),
-                        ));
-                    }
-                }
-            }
-            let (next, assign, output) = match taken {
-                Some(i) => {
-                    let r = &c.choices[i];
-                    (r.next.as_ref().map(|n| n.value.clone()), r.assign.as_ref(), r.output.as_ref())
-                }
-                None => (c.default.as_ref().map(|d| d.value.clone()), io.assign.as_ref(), io.output.as_ref()),
-            };
-            let Some(next) = next else { return Err(no_choice_matched()) };
-            let out = assign_and_output(env, run, input, None, None, assign, output, input.clone())?;
-            Ok(Outcome::Next(next, out))
-        }
-        _ => Err(query_error(state.type_name(), "not a simple state".into())),
-    }
+    Ok(transition(state, out))
 }
 
 /// A caught error in a JSONata state (rule 5.18): the Catcher's Assign and Output over
 /// `$states.errorOutput` (default output: the error output).
-pub(super) fn caught_output(
-    env: &mut Env,
-    run: &mut Run,
+pub(crate) fn caught(
+    catcher: &Catcher,
     input: &Value,
     error_output: &Value,
-    assign: Option<&Spanned<Template>>,
-    output: Option<&Spanned<Template>>,
+    env: &mut Env,
+    run: &mut Run,
+) -> Result<(Assigned, Arc<Value>), Failure> {
+    let out = assign_and_output(
+        env,
+        run,
+        input,
+        None,
+        Some(error_output),
+        catcher.assign.as_ref(),
+        catcher.output.as_ref(),
+        Arc::new(error_output.clone()),
+    )?;
+    Ok((run.assigned.take(), out))
+}
+
+/// A Map's items: `Items` when present, else the input (rule 5.13.3); a value that is not an
+/// array is a query evaluation error (ASL-NOTES 19).
+pub(crate) fn map_items(
+    m: &MapState,
+    input: &Value,
+    effective: &Arc<Value>,
+    env: &mut Env,
 ) -> Result<Arc<Value>, Failure> {
-    assign_and_output(env, run, input, None, Some(error_output), assign, output, Arc::new(error_output.clone()))
+    let items = match &m.items {
+        Some(t) => Arc::new(items(env, t, input)?),
+        None => effective.clone(),
+    };
+    if !items.is_array() {
+        let mut f = Failure::runtime(format!("Map state input must be an array but was: {items}"));
+        f.error = ErrorName::QueryEvaluationError;
+        return Err(f);
+    }
+    Ok(items)
 }
 
 /// Map `Items` (rule 5.13.3): must be an array.
-pub(super) fn items(env: &mut Env, t: &Spanned<Template>, input: &Value) -> Result<Value, Failure> {
+fn items(env: &mut Env, t: &Spanned<Template>, input: &Value) -> Result<Value, Failure> {
     let b = bindings(env, input, None, None);
     let v = template(env, &t.value, "Items", &b)?;
     if v.is_array() {
@@ -365,7 +266,7 @@ pub(super) fn items(env: &mut Env, t: &Spanned<Template>, input: &Value) -> Resu
 }
 
 /// Map `ItemSelector` for item `index` (rule 5.13.4): `$states.context.Map.Item` is set.
-pub(super) fn item_selector(
+pub(crate) fn item_selector(
     env: &mut Env,
     t: &Spanned<Template>,
     input: &Value,
@@ -383,7 +284,7 @@ pub(super) fn item_selector(
 
 /// A numeric field (TimeoutSeconds, MaxConcurrency, …) given as a JSONata expression, evaluated
 /// to a literal so the checks shared with JSONPath mode apply; `None` when it is not JSONata.
-pub(super) fn resolve_number(
+pub(crate) fn resolve_number(
     env: &mut Env,
     source: Option<&Spanned<NumberSource>>,
     field: &str,
@@ -397,7 +298,7 @@ pub(super) fn resolve_number(
 }
 
 /// JSONata's names for JSON types in "Expected 'array', but was 'number'".
-fn json_kind(v: &Value) -> &'static str {
+pub(crate) fn json_kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "boolean",

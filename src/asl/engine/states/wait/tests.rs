@@ -22,7 +22,7 @@ fn wait(field: Value, input: Value, start: &str) -> (Status, i64, Option<StageDe
     let checked = check(&Source::new("t.json", def.to_string()));
     let m = checked.machine.expect("machine");
     let start_ms = parse_timestamp(start).expect("start").epoch_millis();
-    let mut e = Execution::new(&m, input, ExecutionConfig { start_ms, ..Default::default() });
+    let mut e = Execution::new(m.clone(), input, ExecutionConfig { start_ms, ..Default::default() });
     let status = e.run().clone();
     let detail =
         e.stages().iter().find_map(|s| s.detail.as_deref().cloned().filter(|d| matches!(d, StageDetail::Wait { .. })));

@@ -1,0 +1,197 @@
+//! Time travel: snapshots every [`SNAPSHOT_EVERY`] stages, rewinding to any stage, answering
+//! a paused task, and replaying the run on an edited definition.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::queue::Queue;
+use super::{Cursor, Execution, PendingExit, Status, Step};
+use crate::asl::definition::{Scope, StateMachine};
+use crate::asl::engine::history::HistoryEvent;
+use crate::asl::engine::stage::StageRecord;
+use crate::asl::engine::tasks::TaskAnswer;
+use crate::asl::world::SeededEntropy;
+
+/// Stages between two snapshots: a rewind restores the nearest snapshot and re-executes at
+/// most this many stages (measured: a rewind anywhere in a 10,000-stage run stays well under
+/// 1 ms; see `benches/time_travel.rs`). Snapshots share payloads and the visit trace (`Arc`),
+/// so each costs little more than the clock, the entropy and the queue position.
+pub const SNAPSHOT_EVERY: usize = 64;
+
+/// Where `replay` landed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Replayed {
+    /// At the same stage index as before.
+    Same(usize),
+    /// At an earlier stage: the state shown at the requested position no longer exists
+    /// (`missing`), so this is the last stage before it whose state still does.
+    Earlier { index: usize, missing: String },
+    /// No stage up to the position belongs to a state that still exists: at the start.
+    Start { missing: String },
+    /// The new definition's run ended (or paused for a task) before reaching the position;
+    /// `stages` were shown.
+    EndedBefore { stages: usize },
+}
+
+/// What was shown after the current point before a rewind (see `Execution::ahead`).
+#[derive(Default)]
+pub(super) struct Ahead {
+    pub(super) stages: VecDeque<StageRecord>,
+    pub(super) events: VecDeque<HistoryEvent>,
+}
+
+/// Everything that changes while stepping, except the append-only history and stages (kept
+/// as lengths: their prefixes never change).
+#[derive(Clone)]
+pub(super) struct Snapshot {
+    pub(super) stages: usize,
+    history: usize,
+    entropy: SeededEntropy,
+    now_ms: i64,
+    variables: Arc<Map<String, Value>>,
+    invocations: BTreeMap<String, u32>,
+    queue: Queue,
+    pending: Option<PendingExit>,
+    cursor: Option<Cursor>,
+    status: Status,
+    visit_start: usize,
+}
+
+impl Execution {
+    pub(super) fn snapshot(&mut self) -> Snapshot {
+        Snapshot {
+            stages: self.stages.len(),
+            history: self.history.len(),
+            entropy: self.entropy.clone(),
+            now_ms: self.now_ms,
+            variables: self.variables.clone(),
+            invocations: self.invocations.clone(),
+            queue: self.queue.share(),
+            pending: self.pending.clone(),
+            cursor: self.cursor.clone(),
+            status: self.status.clone(),
+            visit_start: self.visit_start,
+        }
+    }
+
+    /// Goes to the latest snapshot at or before `stages` shown. Later snapshots stay valid
+    /// (same machine, input, seed and answers ⇒ same run), so jumping forward is as cheap as
+    /// jumping back; `forget_later` drops them when the answers changed.
+    fn restore(&mut self, stages: usize, forget_later: bool) {
+        // Usable: at or before `stages`, and within what has been shown (now or before a rewind).
+        let known = self.stages.len() + self.ahead.stages.len();
+        let i = self.snapshots.partition_point(|s| s.stages <= stages.min(known)).saturating_sub(1);
+        if forget_later {
+            self.snapshots.truncate(i + 1);
+            self.ahead = Ahead::default();
+        }
+        let Some(s) = self.snapshots.get(i).cloned() else { return };
+        if s.stages <= self.stages.len() {
+            let tail = self.stages.split_off(s.stages);
+            let events = self.history.split_off(s.history);
+            if !forget_later {
+                for st in tail.into_iter().rev() {
+                    self.ahead.stages.push_front(st);
+                }
+                for ev in events.into_iter().rev() {
+                    self.ahead.events.push_front(ev);
+                }
+            }
+        } else {
+            let n = s.stages - self.stages.len();
+            self.stages.extend(self.ahead.stages.drain(..n));
+            let m = s.history.saturating_sub(self.history.len()).min(self.ahead.events.len());
+            self.history.extend(self.ahead.events.drain(..m));
+        }
+        self.entropy = s.entropy;
+        self.now_ms = s.now_ms;
+        self.variables = s.variables;
+        self.invocations = s.invocations;
+        self.queue = s.queue;
+        self.pending = s.pending;
+        self.cursor = s.cursor;
+        self.status = s.status;
+        self.visit_start = s.visit_start;
+    }
+
+    /// Steps until `count` stages are shown (or the run stops first).
+    fn advance_to(&mut self, count: usize) {
+        while self.stages.len() < count {
+            if let Step::Finished(_) = self.step() {
+                break;
+            }
+        }
+    }
+
+    /// Answers the task the execution is waiting for, and goes on from where it was. The
+    /// paused visit is evaluated again from its entry (the nearest snapshot before it), now
+    /// with the answer.
+    pub fn answer(&mut self, answer: TaskAnswer) {
+        let Status::AwaitingTask(request) = &self.status else { return };
+        self.answers.record(&request.state, request.invocation, answer);
+        let shown = self.stages.len();
+        self.restore(self.visit_start, true);
+        self.advance_to(shown);
+    }
+
+    /// Returns to just after stage `index` was shown, exactly as it was then: restores the
+    /// nearest snapshot and re-executes the few stages after it (the engine is deterministic).
+    /// `index` past the end runs to the end.
+    pub fn rewind(&mut self, index: usize) {
+        self.restore(index + 1, false);
+        self.advance_to(index + 1);
+    }
+
+    /// Steps back one stage (no-op before the first).
+    pub fn step_back(&mut self) {
+        let n = self.stages.len();
+        if n > 0 {
+            self.restore(n - 1, false);
+            self.advance_to(n - 1);
+        }
+    }
+
+    /// Re-runs this execution's input, config (clock, seed) and task answers on `machine` (an
+    /// edited definition) up to the stage shown at `position`, or to the last stage before it
+    /// whose state still exists in `machine`; says which (the TUI's hot reload).
+    pub fn replay(&self, machine: Arc<StateMachine>, position: usize) -> (Execution, Replayed) {
+        let mut fresh = Execution::with_tasks(
+            machine.clone(),
+            (*self.input).clone(),
+            self.config.clone(),
+            self.tasks.clone(),
+            self.answers.clone(),
+        );
+        let Some(last) = self.stages.len().checked_sub(1) else { return (fresh, Replayed::Same(0)) };
+        let position = position.min(last);
+        let exists = |name: &str| state_exists(&machine.scope, name);
+        let target = (0..=position).rev().find(|&i| exists(&self.stages[i].state));
+        let Some(target) = target else {
+            return (fresh, Replayed::Start { missing: self.stages[position].state.to_string() });
+        };
+        fresh.advance_to(target + 1);
+        let reached = if fresh.stages.len() < target + 1 {
+            Replayed::EndedBefore { stages: fresh.stages.len() }
+        } else if target == position {
+            Replayed::Same(position)
+        } else {
+            Replayed::Earlier { index: target, missing: self.stages[position].state.to_string() }
+        };
+        (fresh, reached)
+    }
+}
+
+/// Whether a state named `name` exists anywhere in `scope` (names are unique machine-wide,
+/// rule 1.3).
+fn state_exists(scope: &Scope, name: &str) -> bool {
+    scope.states.iter().any(|s| {
+        s.name == name
+            || match &s.kind {
+                crate::asl::definition::StateKind::Parallel(p) => p.branches.iter().any(|b| state_exists(b, name)),
+                crate::asl::definition::StateKind::Map(m) => state_exists(&m.processor, name),
+                _ => false,
+            }
+    })
+}
