@@ -17,7 +17,12 @@ use crate::asl::engine::visit::{Fault, Outcome};
 /// The size of a state's input or output, flagging its stage when it is near the quota. The
 /// last value measured is kept, so a state's output that becomes the next state's input
 /// unchanged (a Choice, a Wait) is measured once.
-pub(crate) fn size(scratch: &mut Scratch, value: &Arc<Value>, run: &mut Run, kind: StageKind) -> Result<usize, Refused> {
+pub(crate) fn size(
+    scratch: &mut Scratch,
+    value: &Arc<Value>,
+    run: &mut Run,
+    kind: StageKind,
+) -> Result<usize, Refused> {
     let size = match &scratch.measured {
         Some((v, n)) if Arc::ptr_eq(v, value) => Ok(*n),
         _ => limits::measure(value, limits::MAX_PAYLOAD_BYTES, crate::asl::depth::MAX_VALUE_DEPTH),
@@ -34,7 +39,12 @@ pub(crate) fn size(scratch: &mut Scratch, value: &Arc<Value>, run: &mut Run, kin
 }
 
 /// A state's input over the quota (only an execution's input can be) or too deep.
-pub(crate) fn check_input(scratch: &mut Scratch, input: &Arc<Value>, run: &mut Run, state: &State) -> Result<(), Fault> {
+pub(crate) fn check_input(
+    scratch: &mut Scratch,
+    input: &Arc<Value>,
+    run: &mut Run,
+    state: &State,
+) -> Result<(), Fault> {
     match size(scratch, input, run, StageKind::Input) {
         Ok(_) => Ok(()),
         Err(Refused::TooLarge) => Err(Fault::Own(Failure::input_too_large(&state.name))),
