@@ -40,7 +40,7 @@ pub fn drop_deep(v: Value) {
     let mut stack = vec![v];
     while let Some(mut v) = stack.pop() {
         match &mut v {
-            Value::Array(a) => stack.extend(a.drain(..)),
+            Value::Array(a) => stack.append(a),
             Value::Object(o) => stack.extend(std::mem::take(o).into_iter().map(|(_, c)| c)),
             _ => {}
         }

@@ -264,7 +264,7 @@ fn call_inner<'a>(ev: &mut Evaluator<'_>, name: &'static str, args: Vec<V<'a>>, 
             _ => Ok(V::Undefined),
         },
         // JavaScript dates reach ±8.64e15 ms; past them `toISOString` throws a RangeError.
-        "fromMillis" if matches!(a(0), V::Num(n) if !(n.abs() <= 8.64e15)) => {
+        "fromMillis" if matches!(a(0), V::Num(n) if n.is_nan() || n.abs() > 8.64e15) => {
             Err(err(format_number::RANGE_ERROR, pos, "Invalid time value"))
         }
         "fromMillis" => match (a(0), a(1), a(2)) {

@@ -260,7 +260,7 @@ fn letters(mut value: u64, a: u8) -> String {
 /// i64 (beyond, a RangeError rather than a silently clamped number).
 pub fn format_integer(value: f64, f: &IntFormat) -> Result<String, &'static str> {
     let negative = value < 0.0;
-    if f.primary != Primary::Words && !(value.abs() < 9.2e18) {
+    if f.primary != Primary::Words && (value.is_nan() || value.abs() >= 9.2e18) {
         return Err(super::format_number::RANGE_ERROR);
     }
     let v = value.abs() as u64;
