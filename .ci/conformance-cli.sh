@@ -12,6 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus="${STATESCOPE_CONFORMANCE:-../shared/conformance}"
 if [ ! -f "$corpus/check.py" ]; then
+  if [ -n "${STATESCOPE_REQUIRE_CORPUS:-}" ]; then
+    echo "conformance corpus not found at $corpus, and STATESCOPE_REQUIRE_CORPUS is set" >&2
+    exit 1
+  fi
   echo "conformance corpus not found at $corpus; skipped"
   exit 0
 fi

@@ -9,6 +9,8 @@ pub mod depth;
 pub mod diagnostic;
 pub mod engine;
 pub mod error_name;
+pub mod evaluate;
+pub mod explain;
 pub mod intrinsics;
 pub mod json_text;
 pub mod json_type;

@@ -9,6 +9,7 @@ macro_rules! outln {
     };
 }
 
+mod eval;
 mod graph;
 pub(crate) mod handlers;
 mod run;
@@ -40,6 +41,8 @@ pub enum Command {
     /// Open the debugger (the same as `statescope FILE`).
     #[cfg(feature = "tui")]
     Debug(debug::DebugArgs),
+    /// Evaluate one JSONPath, intrinsic call or JSONata expression against a document.
+    Eval(eval::EvalArgs),
     /// Check definitions like AWS's CreateStateMachine does, and more.
     Validate(validate::ValidateArgs),
     /// Execute a machine headless and print its outcome.
@@ -50,6 +53,9 @@ pub enum Command {
     Test(test::TestArgs),
     /// List every diagnostic code with its meaning.
     Codes,
+    /// Serve the Step Functions API (AWS JSON 1.0) on localhost for SDKs, the AWS CLI and workers.
+    #[cfg(feature = "server")]
+    Serve(crate::server::ServeArgs),
 }
 
 /// Output format of headless commands.
@@ -75,10 +81,13 @@ pub fn main(args: Args) -> ExitCode {
     match command {
         #[cfg(feature = "tui")]
         Command::Debug(a) => debug::run(&a),
+        Command::Eval(a) => eval::run(&a),
         Command::Validate(a) => validate::run(&a),
         Command::Run(a) => run::run(&a),
         Command::Graph(a) => graph::run(&a),
         Command::Test(a) => test::run(&a),
+        #[cfg(feature = "server")]
+        Command::Serve(a) => crate::server::run(&a),
         Command::Codes => {
             for (code, meaning) in statescope_codes().iter().chain(crate::asl::codes::MOCK) {
                 outln!("{code}  {meaning}");

@@ -15,3 +15,6 @@ pub mod graph;
 /// Local task handlers (`--handler`): commands that answer Tasks.
 #[cfg(feature = "cli")]
 pub mod handlers;
+/// `statescope serve`: the Step Functions API on localhost.
+#[cfg(feature = "server")]
+pub mod server;

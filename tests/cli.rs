@@ -78,10 +78,13 @@ fn run_json_prints_exactly_one_line() {
 #[test]
 fn machine_picks_one_state_machine_of_a_template() {
     let file = sample("invalid/template-with-two-machines.template.yaml");
-    let none = statescope(&["validate", "--format", "json", &file]);
-    assert_eq!(none.status.code(), Some(1));
+    // validate checks every machine of the template; run needs to be told which one.
+    let all = statescope(&["validate", "--format", "json", &file]);
+    assert_eq!(all.status.code(), Some(0), "{}", stdout(&all));
+    let none = statescope(&["run", "--format", "json", &file]);
+    assert_eq!(none.status.code(), Some(2));
     let v = json_of(&none);
-    let message = v["files"][0]["diagnostics"][0]["message"].as_str().unwrap_or_default().to_string();
+    let message = v["cause"].as_str().unwrap_or_default().to_string();
     assert!(message.contains("'Checkout', 'Refund'"), "{message}");
     assert_eq!(statescope(&["validate", "--machine", "Refund", &file]).status.code(), Some(0));
     let wrong = statescope(&["validate", "--machine", "Refunds", &file]);

@@ -200,3 +200,101 @@ fn a_payload_near_the_quota_is_warned_on_stderr_and_in_the_json_trace() {
     assert!(!stderr.contains("payload-near-limit"), "{stderr}");
     assert!(serde_json::from_str::<Value>(&stdout).expect("json").get("warnings").is_none());
 }
+
+#[test]
+fn every_early_failure_has_a_documented_status_and_a_position() {
+    // A definition that does not parse: the cause ends with where, never with a bare " at ".
+    let dir = std::env::temp_dir().join(format!("statescope-cli-run-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let broken = dir.join("broken.asl.json");
+    std::fs::write(&broken, "{\"StartAt\": \"A\",\n \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": tru}}}")
+        .expect("write");
+    let (code, stdout) = run_with_stdin(&["run", broken.to_str().unwrap_or_default(), "--format", "json"], "");
+    assert_eq!(code, 2, "{stdout}");
+    let v: Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(v["status"], "INVALID_DEFINITION");
+    let cause = v["cause"].as_str().unwrap_or_default();
+    assert!(cause.ends_with("broken.asl.json:2:42"), "{cause}");
+    // An input that cannot be read.
+    let missing = dir.join("missing.input.json");
+    let (code, stdout) =
+        run_with_stdin(&["run", HELLO, "--input", missing.to_str().unwrap_or_default(), "--format", "json"], "");
+    assert_eq!(code, 2, "{stdout}");
+    let v: Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!((v["status"].as_str(), v["error"].as_str()), (Some("INVALID_INPUT"), Some("InvalidExecutionInput")));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn input_nesting_has_the_same_limit_as_definitions() {
+    let deep = |n: usize| format!("{{\"order\": {}{}}}", "[".repeat(n), "]".repeat(n));
+    let (code, stdout) = run_with_stdin(&["run", HELLO, "--input", "-", "--format", "json"], &deep(300));
+    assert_ne!(code, 2, "300 levels are within the limit: {stdout}");
+    let (code, stdout) = run_with_stdin(&["run", HELLO, "--input", "-", "--format", "json"], &deep(600));
+    assert_eq!(code, 2, "{stdout}");
+    assert!(stdout.contains("deeper than 512"), "{stdout}");
+}
+
+#[test]
+fn trace_names_the_type_of_states_inside_a_map() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-machines/");
+    let def = format!("{dir}order-processing.asl.json");
+    let mock = format!("{dir}order-processing.mock.json");
+    let config: Value = serde_json::from_str(&std::fs::read_to_string(&mock).expect("mock")).expect("json");
+    let machine = config["StateMachines"].as_object().and_then(|m| m.values().next()).expect("a machine");
+    let case = machine["TestCases"].as_object().and_then(|c| c.keys().next()).expect("a test case").clone();
+    let (code, stdout) = run_with_stdin(&["run", &def, "--trace", "--mock-config", &mock, "--test-case", &case], "");
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("▶ Reserve item (Task)"), "{stdout}");
+    assert!(!stdout.contains("()"), "a state without its type: {stdout}");
+    // The Map's own item stages, named as TestState's inspectionData names them.
+    assert!(stdout.contains("afterItemsPath       [{\"sku\""), "{stdout}");
+    assert!(stdout.contains("afterItemSelector    [{\"orderId\""), "{stdout}");
+}
+
+#[test]
+fn eval_prints_a_result_undefined_or_an_error_with_its_code() {
+    let input = r#"{"order": {"items": ["tea", "jam"]}}"#;
+    let json = |expr: &str, extra: &[&str]| {
+        let mut args = vec!["eval", expr, "--input", "-", "--format", "json"];
+        args.extend_from_slice(extra);
+        let (code, out) = run_with_stdin(&args, input);
+        assert_eq!(out.lines().count(), 1, "one line: {out}");
+        (code, serde_json::from_str::<Value>(&out).expect("json"))
+    };
+    assert_eq!(json("$.order.items[1]", &[]), (0, serde_json::json!({"result": "jam"})));
+    assert_eq!(json("States.ArrayLength($.order.items)", &[]), (0, serde_json::json!({"result": 2})));
+    assert_eq!(json("{% $count($states.input.order.items) %}", &[]), (0, serde_json::json!({"result": 2})));
+    assert_eq!(json("order.nothing", &["--lang", "jsonata"]), (0, serde_json::json!({"undefined": true})));
+    let (code, v) = json("$.order.total", &[]);
+    assert_eq!((code, v["error"]["code"].as_str()), (1, Some("States.Runtime")));
+    let (code, v) = json("{% $sum('x') %}", &[]);
+    assert_eq!((code, v["error"]["code"].as_str()), (1, Some("T0412")), "{v}");
+    // Text: the result pretty-printed; an error on stderr and exit 1.
+    let (code, out) = run_with_stdin(&["eval", "$.order", "--input", "-"], input);
+    assert_eq!(code, 0);
+    assert!(out.contains("\"items\": ["), "{out}");
+    let (code, out) = run_with_stdin(&["eval", "$.nope", "--input", "-"], input);
+    assert_eq!((code, out.as_str()), (1, ""));
+}
+
+#[test]
+fn trace_explains_a_jsonata_choice_like_a_jsonpath_one() {
+    let def = r#"{"QueryLanguage": "JSONata", "StartAt": "Route", "States": {
+        "Route": {"Type": "Choice", "Default": "Small",
+          "Choices": [
+            {"Condition": "{% $states.input.total > 100 %}", "Next": "Big"},
+            {"Condition": "{% $states.input.total > 10 %}", "Next": "Medium"}]},
+        "Big": {"Type": "Succeed"}, "Medium": {"Type": "Succeed"}, "Small": {"Type": "Succeed"}}}"#;
+    let dir = std::env::temp_dir().join(format!("statescope-jsonata-choice-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("route.asl.json");
+    std::fs::write(&path, def).expect("write");
+    let (code, stdout) =
+        run_with_stdin(&["run", path.to_str().expect("utf-8"), "--input", "-", "--trace"], r#"{"total": 42}"#);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("rule 1: {% $states.input.total > 100 %} → false"), "{stdout}");
+    assert!(stdout.contains("rule 2: {% $states.input.total > 10 %} → true"), "{stdout}");
+    assert!(stdout.contains("rule 2 matched → Next 'Medium'"), "{stdout}");
+}

@@ -194,8 +194,7 @@ fn compare(expected: &Value, actual: &Value, definition: &Value) -> Option<Strin
 
 #[test]
 fn aws_recorded_cases_pass_at_least_the_floor() {
-    if support::conformance_dir().is_none() {
-        eprintln!("conformance corpus not found (../shared/conformance or $STATESCOPE_CONFORMANCE); skipped");
+    if support::conformance_or_skip("aws_recorded_cases_pass_at_least_the_floor").is_none() {
         return;
     }
     let verbose = std::env::var_os("STATESCOPE_CONFORMANCE_VERBOSE").is_some();
@@ -239,6 +238,9 @@ fn aws_recorded_cases_pass_at_least_the_floor() {
 
 #[test]
 fn every_definition_aws_rejected_is_rejected() {
+    if support::conformance_or_skip("every_definition_aws_rejected_is_rejected").is_none() {
+        return;
+    }
     // issue 2: all 9 definitions CreateStateMachine refused must be refused here too.
     let accepted: Vec<String> = cases("validation")
         .iter()

@@ -182,10 +182,7 @@ fn stress_compact_and_collapsed_keep_the_invariants() {
 /// Every corpus definition that validates lays out without panicking, with the invariants.
 #[test]
 fn conformance_definitions_lay_out() {
-    let Some(dir) = support::conformance_dir() else {
-        eprintln!("conformance corpus not found; skipping");
-        return;
-    };
+    let Some(dir) = support::conformance_or_skip("conformance_definitions_lay_out") else { return };
     let mut checked = 0;
     let mut failures = Vec::new();
     let mut groups: Vec<_> = std::fs::read_dir(dir.join("cases")).expect("cases dir").flatten().collect();
@@ -496,4 +493,33 @@ fn wide_characters_take_two_columns() {
     assert_eq!(columns(caption), columns(rows[0]));
     assert_eq!(l.cell(l.state("注文を確認").map_or(0, |s| s.rect.x + 3), 1).map(|c| c.ch), Some(Cell::WIDE_TAIL));
     assert_invariants(&machine(definition), &Options::default());
+}
+
+/// A Choice routing `rules` rules to three handlers in turn.
+fn wide_choice(rules: usize) -> String {
+    let choices: Vec<serde_json::Value> = (0..rules)
+        .map(|i| serde_json::json!({"Variable": "$.code", "NumericEquals": i, "Next": format!("Handle {}", i % 3)}))
+        .collect();
+    let mut states = serde_json::json!({"Route": {"Type": "Choice", "Choices": choices, "Default": "Handle 0"}});
+    for k in 0..3 {
+        states[format!("Handle {k}")] = serde_json::json!({"Type": "Succeed"});
+    }
+    serde_json::json!({"StartAt": "Route", "States": states}).to_string()
+}
+
+#[test]
+fn a_wide_choice_draws_one_edge_per_target_with_its_rules_summarised() {
+    // Issue 13: 3,000 rules drew 3,000 labelled edges (114 MB of text, 5.5 s).
+    let m = machine(&wide_choice(3_000));
+    let layout = graph::layout(&m, &Options::default());
+    let choice_edges = layout.edges.iter().filter(|e| matches!(e.kind, EdgeKind::Choice(_))).count();
+    assert_eq!(choice_edges, 3, "one edge per target");
+    let text = layout.to_text();
+    assert!(text.len() < 20_000, "{} bytes", text.len());
+    assert!(text.contains("1,000 rules: #1, #4, #7, …"), "{text}");
+    assert!(text.contains("1,000 rules: #2, #5, #8, …"), "{text}");
+    assert_invariants(&m, &Options::default());
+    // A narrow Choice keeps one edge per rule, labelled with its condition.
+    let narrow = graph::layout(&machine(&wide_choice(6)), &Options::default());
+    assert_eq!(narrow.edges.iter().filter(|e| matches!(e.kind, EdgeKind::Choice(_))).count(), 6);
 }

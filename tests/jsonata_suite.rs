@@ -15,10 +15,17 @@ const PARSE_FLOOR: usize = 1684;
 /// Cases whose evaluation result (value, undefined or error code) matches the suite.
 const EVAL_FLOOR: usize = 1670;
 
-fn suite_dir() -> PathBuf {
-    std::env::var_os("STATESCOPE_JSONATA_SUITE")
+mod support;
+
+/// `../shared/jsonata-suite` beside the crate, or `$STATESCOPE_JSONATA_SUITE`; `None` (the test
+/// skips, loudly) when it is not there.
+fn suite_dir(test: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os("STATESCOPE_JSONATA_SUITE")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/jsonata-suite"))
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/jsonata-suite"));
+    let found = dir.join("groups").is_dir();
+    support::corpus_or_skip(test, "the JSONata suite (../shared/jsonata-suite or $STATESCOPE_JSONATA_SUITE)", found)
+        .then_some(dir)
 }
 
 /// One case: where it came from, its expression and the error code it expects, if any.
@@ -71,7 +78,7 @@ fn load_cases(root: &Path) -> (Vec<Case>, Vec<String>) {
 
 #[test]
 fn official_suite_parses_like_jsonata() {
-    let root = suite_dir();
+    let Some(root) = suite_dir("official_suite_parses_like_jsonata") else { return };
     let (cases, unreadable) = load_cases(&root);
     assert!(cases.len() > 1500, "expected the full suite under {}", root.display());
     let verbose = std::env::var_os("STATESCOPE_JSONATA_VERBOSE").is_some();
@@ -170,8 +177,8 @@ fn eval_case(root: &Path, case: &Case) -> Result<(), String> {
 #[test]
 fn official_suite_evaluates_like_jsonata() {
     // Deeply recursive cases need more stack than a test thread has in a debug build.
-    let worker = std::thread::Builder::new().stack_size(512 * 1024 * 1024).spawn(|| {
-        let root = suite_dir();
+    let Some(root) = suite_dir("official_suite_evaluates_like_jsonata") else { return };
+    let worker = std::thread::Builder::new().stack_size(512 * 1024 * 1024).spawn(move || {
         let (cases, _) = load_cases(&root);
         let verbose = std::env::var_os("STATESCOPE_JSONATA_VERBOSE").is_some();
         let mut pass = 0;
@@ -189,4 +196,86 @@ fn official_suite_evaluates_like_jsonata() {
     });
     let pass = worker.expect("spawn").join().expect("evaluation thread");
     assert!(pass >= EVAL_FLOOR, "eval passes dropped to {pass} (floor {EVAL_FLOOR})");
+}
+
+/// `TestEnv` as `statescope eval` takes its clock and entropy.
+struct EvalTestEnv(TestEnv);
+
+impl jsonata::JsonataEnv for EvalTestEnv {
+    fn now_millis(&mut self) -> i64 {
+        self.0.now_millis()
+    }
+
+    fn random(&mut self) -> f64 {
+        self.0.random()
+    }
+}
+
+impl statescope::asl::world::Entropy for EvalTestEnv {
+    fn next_u64(&mut self) -> u64 {
+        use jsonata::JsonataEnv;
+        (self.0.random() * (1u64 << 53) as f64) as u64
+    }
+}
+
+impl statescope::asl::evaluate::EvalEnv for EvalTestEnv {
+    fn entropy(&mut self) -> &mut dyn statescope::asl::world::Entropy {
+        self
+    }
+}
+
+/// One case through `statescope eval`'s code path (`asl::evaluate` and its `--format json`
+/// line), the case's bindings passed as variables.
+fn eval_command_case(root: &Path, case: &Case) -> Result<(), String> {
+    use statescope::asl::evaluate::{Lang, Scope, evaluate};
+    let input = match (case.raw.get("data"), case.raw.get("dataset")) {
+        (Some(d), _) => Some(d.clone()),
+        (None, Some(Value::String(name))) => {
+            let text = std::fs::read_to_string(root.join("datasets").join(format!("{name}.json")))
+                .map_err(|e| format!("dataset {name}: {e}"))?;
+            Some(serde_json::from_str(&text).map_err(|e| format!("dataset {name}: {e}"))?)
+        }
+        _ => None,
+    };
+    let variables = case.raw.get("bindings").and_then(Value::as_object).cloned().unwrap_or_default();
+    let context = Value::Object(serde_json::Map::new());
+    let scope = Scope { input: input.as_ref(), context: &context, variables: &variables };
+    let line = evaluate(&case.expr, Lang::Jsonata, &scope, &mut EvalTestEnv(TestEnv { state: 42 })).to_json();
+    let unordered = case.raw.get("unordered").and_then(Value::as_bool).unwrap_or(false);
+    let code = line.pointer("/error/code").and_then(Value::as_str);
+    match (code, case.code.as_deref(), line.get("result"), case.raw.get("result")) {
+        (Some(got), Some(want), _, _) if got == want => Ok(()),
+        (None, None, None, None) if line.get("undefined").is_some() && case.raw.get("undefinedResult").is_some() => {
+            Ok(())
+        }
+        (None, None, Some(v), Some(expected)) if same(v, expected, unordered) => Ok(()),
+        _ => Err(format!("expected {:?}/{:?}, got {line}", case.code, case.raw.get("result").map(Value::to_string))),
+    }
+}
+
+#[test]
+fn the_eval_command_passes_the_suite_as_the_in_process_harness_does() {
+    let Some(root) = suite_dir("the_eval_command_passes_the_suite_as_the_in_process_harness_does") else { return };
+    let worker = std::thread::Builder::new().stack_size(512 * 1024 * 1024).spawn(move || {
+        let (cases, _) = load_cases(&root);
+        let verbose = std::env::var_os("STATESCOPE_JSONATA_VERBOSE").is_some();
+        let (mut harness, mut command) = (0, 0);
+        for case in &cases {
+            let run = |f: &dyn Fn() -> Result<(), String>| {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| Err("panicked".into()))
+            };
+            let by_harness = run(&|| eval_case(&root, case)).is_ok();
+            let by_command = run(&|| eval_command_case(&root, case));
+            harness += usize::from(by_harness);
+            command += usize::from(by_command.is_ok());
+            if let (true, Err(why)) = (by_harness && verbose, &by_command) {
+                println!("EVAL COMMAND FAIL {}: {:?}: {why}", case.name, case.expr);
+            }
+        }
+        println!("jsonata suite through `eval`: {command}/{} cases match (in-process harness: {harness})", cases.len());
+        (command, harness)
+    });
+    let (command, harness) = worker.expect("spawn").join().expect("evaluation thread");
+    assert!(command >= harness, "`eval` passes {command} cases, the in-process harness {harness}");
+    assert!(command >= EVAL_FLOOR, "`eval` passes dropped to {command} (floor {EVAL_FLOOR})");
 }

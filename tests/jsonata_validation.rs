@@ -61,3 +61,20 @@ fn checklist_8_3_aws_runs_jsonata_2_0_without_coalescing_operators() {
     let text = machine(r#""A": {"Type": "Pass", "Output": "{% $states.input.a ?? 0 %}", "End": true}"#);
     assert_eq!(syntax_errors(&text).len(), 1);
 }
+
+#[test]
+fn a_regex_literal_that_does_not_compile_is_a_warning_at_its_position_and_fails_when_evaluated() {
+    // Look-behind is JavaScript regex syntax this engine's regex crate does not support.
+    let text = machine(r#""A": {"Type": "Pass", "Output": "{% $match('abc', /a(?<=b)c/) %}", "End": true}"#);
+    let checked = check(&Source::new("definition.json", text.clone()));
+    let found: Vec<_> = checked.diagnostics.iter().filter(|d| d.code == codes::JSONATA_SYNTAX).collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(!found[0].is_error(), "a warning: the definition still runs");
+    assert_eq!(found[0].span.map(|s| s.start as usize), text.find("/a(?<="), "points at the literal");
+    assert!(found[0].message.contains("look-around"), "{}", found[0].message);
+    let machine = checked.runnable().expect("runnable").clone();
+    let mut exec = statescope::asl::engine::Execution::new(machine, serde_json::json!({}), Default::default());
+    let statescope::asl::engine::Status::Failed { error, cause } = exec.run().clone() else { panic!("must fail") };
+    assert_eq!(error.as_deref(), Some("States.QueryEvaluationError"));
+    assert!(cause.is_some_and(|c| c.contains("S0303: Invalid regular expression")));
+}

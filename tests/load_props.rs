@@ -57,7 +57,7 @@ const NASTY: &[&str] = &[
 fn check_all_ways(name: &str, text: &str) {
     for syntax in [None, Some(Syntax::Json), Some(Syntax::Yaml)] {
         for machine in [None, Some("F".to_string())] {
-            let options = LoadOptions { syntax, machine: machine.clone() };
+            let options = LoadOptions { syntax, machine: machine.clone(), ..LoadOptions::default() };
             let checked = check_with(&Source::new(name, text), &options);
             for d in &checked.diagnostics {
                 if let Some(span) = d.span {

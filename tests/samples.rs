@@ -127,3 +127,20 @@ fn every_invalid_sample_shows_its_code_and_every_code_has_a_sample() {
         insta::assert_snapshot!(name.replace('.', "_"), rendered);
     }
 }
+
+/// Two comparisons in one rule: one diagnostic saying so, not also "field not supported" with
+/// "did you mean" the very same name.
+#[test]
+fn a_choice_rule_with_two_comparisons_is_one_diagnostic() {
+    let text = r#"{"StartAt": "Route", "States": {
+        "Route": {"Type": "Choice", "Default": "Done", "Choices": [
+            {"Variable": "$.total", "IsPresent": true, "NumericGreaterThan": 10, "Next": "Done"}]},
+        "Done": {"Type": "Succeed"}}}"#;
+    let checked = check(&Source::new("two.asl.json", text));
+    let found: Vec<_> = checked.diagnostics.iter().map(|d| (d.code, d.message.clone())).collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, codes::BAD_CHOICE_RULE);
+    assert!(found[0].1.contains("exactly one comparison"), "{found:?}");
+    let help = checked.diagnostics[0].help.clone().unwrap_or_default();
+    assert!(help.contains("And"), "{help}");
+}

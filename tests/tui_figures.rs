@@ -39,9 +39,10 @@ fn largest_app(definition_path: &str, definition: String, input: Value) -> App {
     let config = parse_mock_config(&mock_text).config.expect("sample mock parses");
     let tasks = Arc::new(MockSource::new(&config, None, "HappyPath").expect("test case"));
     let source = Source::new(definition_path, definition);
-    let session = Session::start_with_tasks(source, input, ExecutionConfig::default(), tasks).expect("sample checks");
+    let session = Session::start_with_tasks(source, &Default::default(), input, ExecutionConfig::default(), tasks)
+        .expect("sample checks");
     let mock = MockFile { path: LARGEST_MOCK.into(), test_case: "HappyPath".into(), state_machine: None };
-    App::new(session, Files { definition: definition_path.into(), input: None, mock: Some(mock) })
+    App::new(session, Files { definition: definition_path.into(), input: None, mock: Some(mock), ..Files::default() })
 }
 
 fn draw(terminal: &mut Terminal<TestBackend>, app: &App) {
@@ -131,7 +132,8 @@ fn save_to_redrawn() -> Vec<Duration> {
     draw(&mut terminal, &app);
     let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("runtime");
     let times = rt.block_on(async {
-        let mut watch = FileWatch::start(Watched { definition: def.clone(), input: None, mock: None });
+        let mut watch =
+            FileWatch::start(Watched { definition: def.clone(), also: Vec::new(), input: None, mock: None });
         assert_eq!(watch.error(), None);
         let mut times = Vec::new();
         for i in 0..SAVES {

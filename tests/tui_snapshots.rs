@@ -47,13 +47,13 @@ fn help_120x40() {
 }
 
 #[test]
-fn too_small_60x20() {
+fn one_pane_at_60x20() {
     let mut app = greet();
     keys(&mut app, "ss");
     insta::assert_snapshot!(screen(&mut app, 60, 20));
     // Growing again shows the same execution.
     let big = screen(&mut app, 120, 40);
-    assert!(big.contains("Stage 2/2 · Pick · afterInputPath"), "{big}");
+    assert!(big.contains("Stage 2 of 6 · Pick · afterInputPath"), "{big}");
 }
 
 #[test]
@@ -79,5 +79,7 @@ fn the_history_cursor_shows_the_event_details() {
     );
     let text = screen(&mut app, 120, 40);
     assert!(text.contains("3 PassStateExited:"), "{text}");
-    assert!(text.contains(r#"{"name":"Pick","output":{"order""#), "{text}");
+    // Readable fields, one a line.
+    assert!(text.contains("  name: Pick"), "{text}");
+    assert!(text.contains("  output:") && text.contains(r#"{"order":{"customer""#), "{text}");
 }

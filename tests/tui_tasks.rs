@@ -47,6 +47,11 @@ fn type_text(app: &mut App, text: &str) {
     }
 }
 
+/// Ctrl-U: empties the field (the result field starts with the integration's result shape).
+fn clear_field(app: &mut App) {
+    update(app, Event::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+}
+
 fn waiting(app: &App) -> bool {
     matches!(app.session.exec.status(), Status::AwaitingTask(_))
 }
@@ -74,6 +79,8 @@ fn a_task_without_a_mock_opens_the_dialog_with_its_effective_input() {
 fn a_result_is_checked_then_the_execution_goes_on_with_it() {
     let mut app = shop();
     to_the_task(&mut app);
+    // The field starts with lambda:invoke's result shape; start from scratch.
+    clear_field(&mut app);
     type_text(&mut app, r#"{"Payload": {"receipt": "R-1"#);
     code(&mut app, KeyCode::Enter);
     assert!(waiting(&app), "refused: not JSON");
@@ -135,6 +142,7 @@ fn esc_puts_the_question_off_and_a_brings_it_back() {
 fn answers_survive_rewind_restart_and_reload() {
     let mut app = shop();
     to_the_task(&mut app);
+    clear_field(&mut app);
     type_text(&mut app, r#"{"Payload": {"receipt": "R-2"}}"#);
     code(&mut app, KeyCode::Enter);
     keys(&mut app, "ss");
@@ -161,10 +169,16 @@ fn a_mock_config_answers_without_asking() {
 
 fn with_tasks(tasks: Arc<MockSource>) -> App {
     let input: Value = json!({"total": 42});
-    let session = Session::start_with_tasks(Source::new(DEF_NAME, SHOP), input, ExecutionConfig::default(), tasks)
-        .expect("checks");
+    let session = Session::start_with_tasks(
+        Source::new(DEF_NAME, SHOP),
+        &Default::default(),
+        input,
+        ExecutionConfig::default(),
+        tasks,
+    )
+    .expect("checks");
     let mock = MockFile { path: "machines/shop.mock.json".into(), test_case: "Paid".into(), state_machine: None };
-    App::new(session, Files { definition: DEF_NAME.into(), input: None, mock: Some(mock) })
+    App::new(session, Files { definition: DEF_NAME.into(), input: None, mock: Some(mock), ..Files::default() })
 }
 
 const PAID: &str = r#"{"StateMachines": {"shop": {"TestCases": {"Paid": {"Charge": "Ok"}}}},
@@ -204,6 +218,7 @@ fn w_saves_the_answers_as_a_mock_config_that_replays_the_run() {
     assert!(!app.save_answers);
     assert_eq!(app.message.as_deref(), Some("no task answers given yet: nothing to save"));
     to_the_task(&mut app);
+    clear_field(&mut app);
     type_text(&mut app, r#"{"Payload": {"receipt": "R-3"}}"#);
     code(&mut app, KeyCode::Enter);
     key(&mut app, 'w');
@@ -224,7 +239,6 @@ fn w_saves_the_answers_as_a_mock_config_that_replays_the_run() {
 fn task_dialog_120x40() {
     let mut app = shop();
     to_the_task(&mut app);
-    type_text(&mut app, r#"{"Payload": "#);
     insta::assert_snapshot!(screen(&mut app, 120, 40));
 }
 

@@ -312,3 +312,58 @@ fn long_json_lines_scroll_sideways_with_shift_arrows_and_angle_brackets() {
     assert_eq!(app.json_hscroll, 0);
     assert_eq!(screen(&mut app, 120, 40), first);
 }
+
+/// Reads a template's DefinitionUri file from a directory, as the command line does.
+struct Beside(std::path::PathBuf);
+
+impl statescope::asl::load::ReadFile for Beside {
+    fn read(&self, uri: &str) -> Result<statescope::asl::source::Source, String> {
+        let path = self.0.join(uri);
+        let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+        Ok(statescope::asl::source::Source::new(path.display().to_string(), text))
+    }
+}
+
+#[test]
+fn a_templates_definition_file_reloads_with_the_template() {
+    use statescope::asl::engine::ExecutionConfig;
+    use statescope::asl::load::LoadOptions;
+    use statescope::asl::source::Source;
+    use statescope::tui::App;
+    use statescope::tui::app::Files;
+    use statescope::tui::session::Session;
+
+    let dir = std::env::temp_dir().join(format!("statescope-uri-reload-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("statemachine")).expect("temp dir");
+    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: statemachine/flow.asl.json\n      DefinitionSubstitutions:\n        Greeting: hello\n";
+    let flow = |name: &str| {
+        format!(
+            r#"{{"StartAt": "{name}", "States": {{"{name}": {{"Type": "Pass", "Result": "${{Greeting}}", "End": true}}}}}}"#
+        )
+    };
+    std::fs::write(dir.join("template.yaml"), template).expect("write");
+    std::fs::write(dir.join("statemachine/flow.asl.json"), flow("Greet")).expect("write");
+    let options = LoadOptions { reader: Some(std::sync::Arc::new(Beside(dir.clone()))), ..LoadOptions::default() };
+    let source = Source::new("template.yaml", template);
+    let session = Session::start_with_tasks(
+        source,
+        &options,
+        serde_json::json!({}),
+        ExecutionConfig::default(),
+        std::sync::Arc::new(statescope::asl::engine::tasks::NoTasks),
+    )
+    .expect("the template's definition checks");
+    let mut app = App::new(session, Files { definition: "template.yaml".into(), load: options, ..Files::default() });
+    assert_eq!(app.session.state_names(), ["Greet"]);
+    // The definition file is saved: the watch delivers the (unchanged) template, which is
+    // checked again and reads the new definition.
+    std::fs::write(dir.join("statemachine/flow.asl.json"), flow("Welcome")).expect("write");
+    definition_changed(&mut app, template);
+    assert_eq!(app.session.state_names(), ["Welcome"]);
+    // A broken definition file keeps the last good machine and names that file.
+    std::fs::write(dir.join("statemachine/flow.asl.json"), "{\"StartAt\": ").expect("write");
+    definition_changed(&mut app, template);
+    assert_eq!(app.session.state_names(), ["Welcome"]);
+    assert!(app.problems.definition.iter().any(|p| p.contains("flow.asl.json:1:")), "{:?}", app.problems.definition);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -38,7 +38,12 @@ fn a_burst_of_saves_arrives_as_one_change_with_the_final_text() {
     let input = dir.join("m.input.json");
     std::fs::write(&def, "{}").expect("write");
     runtime().block_on(async {
-        let mut watch = FileWatch::start(Watched { definition: def.clone(), input: Some(input.clone()), mock: None });
+        let mut watch = FileWatch::start(Watched {
+            definition: def.clone(),
+            also: Vec::new(),
+            input: Some(input.clone()),
+            mock: None,
+        });
         assert_eq!(watch.error(), None);
         for i in 0..5 {
             save_like_an_editor(&def, &format!("{{\"v\": {i}}}"));
@@ -67,7 +72,8 @@ fn deleting_and_recreating_ends_with_the_new_text() {
     let def = dir.join("m.asl.json");
     std::fs::write(&def, "old").expect("write");
     runtime().block_on(async {
-        let mut watch = FileWatch::start(Watched { definition: def.clone(), input: None, mock: None });
+        let mut watch =
+            FileWatch::start(Watched { definition: def.clone(), also: Vec::new(), input: None, mock: None });
         std::fs::remove_file(&def).expect("remove");
         let change = next(&mut watch).await;
         assert!(matches!(change.definition, Some(Err(ref e)) if e.contains("cannot read")), "{change:?}");
@@ -86,7 +92,8 @@ fn a_change_survives_the_wait_being_cancelled() {
     let def = dir.join("m.asl.json");
     std::fs::write(&def, "old").expect("write");
     runtime().block_on(async {
-        let mut watch = FileWatch::start(Watched { definition: def.clone(), input: None, mock: None });
+        let mut watch =
+            FileWatch::start(Watched { definition: def.clone(), also: Vec::new(), input: None, mock: None });
         save_like_an_editor(&def, "new");
         tokio::time::sleep(Duration::from_millis(50)).await; // the notification is queued
         for _ in 0..3 {
@@ -107,12 +114,31 @@ fn a_saved_mock_config_arrives_on_its_own() {
     std::fs::write(&def, "{}").expect("write");
     std::fs::write(&mock, "old").expect("write");
     runtime().block_on(async {
-        let watched = Watched { definition: def.clone(), input: None, mock: Some(mock.clone()) };
+        let watched = Watched { definition: def.clone(), also: Vec::new(), input: None, mock: Some(mock.clone()) };
         let mut watch = FileWatch::start(watched);
         save_like_an_editor(&mock, "new");
         let change = next(&mut watch).await;
         assert_eq!(change.mock, Some(Ok("new".to_string())));
         assert!(change.definition.is_none());
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn saving_a_templates_definition_file_reloads_the_template() {
+    // A SAM template's DefinitionUri file lives in a subdirectory; saving it must reload.
+    let dir = temp_dir("definition-uri");
+    std::fs::create_dir_all(dir.join("statemachine")).expect("subdir");
+    let template = dir.join("template.yaml");
+    let definition = dir.join("statemachine/flow.asl.json");
+    std::fs::write(&template, "Resources: {}").expect("write");
+    std::fs::write(&definition, "{}").expect("write");
+    runtime().block_on(async {
+        let watched = Watched { definition: template.clone(), also: vec![definition.clone()], input: None, mock: None };
+        let mut watch = FileWatch::start(watched);
+        save_like_an_editor(&definition, "{\"v\": 1}");
+        let change = next(&mut watch).await;
+        assert_eq!(change.definition, Some(Ok("Resources: {}".to_string())), "the template is re-read");
     });
     let _ = std::fs::remove_dir_all(&dir);
 }

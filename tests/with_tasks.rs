@@ -306,8 +306,7 @@ fn python_json(v: &Value) -> String {
 
 #[test]
 fn with_tasks_cases_pass_on_their_recorded_task_results() {
-    if support::conformance_dir().is_none() {
-        eprintln!("conformance corpus not found (../shared/conformance or $STATESCOPE_CONFORMANCE); skipped");
+    if support::conformance_or_skip("with_tasks_cases_pass_on_their_recorded_task_results").is_none() {
         return;
     }
     let verbose = std::env::var_os("STATESCOPE_CONFORMANCE_VERBOSE").is_some();

@@ -58,7 +58,7 @@ pub const MOCK: &[(&str, &str)] = &[
 /// (code, meaning) for `statescope validate --list-codes` and the README.
 pub const ALL: &[(&str, &str)] = &[
     (SYNTAX, "the file is not valid JSON or YAML"),
-    (DUPLICATE_KEY, "an object has the same key twice"),
+    (DUPLICATE_KEY, "an object has the same key twice (a warning outside the definition in a template)"),
     (NOT_AN_OBJECT, "the definition, a state or a nested block is not a JSON object"),
     (MISSING_FIELD, "a required field is missing"),
     (UNKNOWN_FIELD, "a field is not known for this state type"),
@@ -88,7 +88,7 @@ pub const ALL: &[(&str, &str)] = &[
     (STATES_ALL_NOT_LAST, "States.ALL is not alone or not in the last retrier/catcher"),
     (BAD_RESOURCE, "a Task Resource is not a recognised ARN"),
     (MUTUALLY_EXCLUSIVE, "two fields that exclude each other are both set"),
-    (BAD_ERROR_NAME, "an error name in ErrorEquals is not a known States.* name"),
+    (BAD_ERROR_NAME, "a States.* name in ErrorEquals that is not predefined and no Fail state raises (warning)"),
     (UNRESOLVED_INTRINSIC, "a CloudFormation intrinsic (Fn::Sub, Ref, …) could not be resolved (warning)"),
     (TEMPLATE, "a CloudFormation/SAM template problem: no state machine, or several without --machine"),
 ];

@@ -65,15 +65,47 @@ pub struct Scope {
     /// JSON Pointer of this scope's `States` object, e.g. `/States/Fan/Branches/0/States`.
     pub pointer: String,
     pub span: Span,
+    /// Position in `states` of each name (the first state of that name), so a lookup does
+    /// not scan: validation and every transition look states up by name.
+    by_name: std::collections::HashMap<std::sync::Arc<str>, usize>,
 }
 
 impl Scope {
+    pub fn new(
+        start_at: Spanned<StateName>,
+        states: Vec<State>,
+        unparsed: Vec<String>,
+        pointer: String,
+        span: Span,
+    ) -> Scope {
+        let mut by_name = std::collections::HashMap::with_capacity(states.len());
+        for (i, s) in states.iter().enumerate() {
+            by_name.entry(s.shared_name.clone()).or_insert(i);
+        }
+        Scope { start_at, states, unparsed, pointer, span, by_name }
+    }
+
     pub fn state(&self, name: &str) -> Option<&State> {
-        self.states.iter().find(|s| s.name == name)
+        self.states.get(self.index_of(name)?)
     }
 
     pub fn index_of(&self, name: &str) -> Option<usize> {
-        self.states.iter().position(|s| s.name == name)
+        self.by_name.get(name).copied()
+    }
+
+    /// The state named `name` here or in any branch or item processor below (names are unique
+    /// machine-wide, rule 1.3).
+    pub fn find(&self, name: &str) -> Option<&State> {
+        self.states.iter().find_map(|s| {
+            if s.name == name {
+                return Some(s);
+            }
+            match &s.kind {
+                StateKind::Parallel(p) => p.branches.iter().find_map(|b| b.find(name)),
+                StateKind::Map(m) => m.processor.find(name),
+                _ => None,
+            }
+        })
     }
 }
 

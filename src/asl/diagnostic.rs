@@ -32,6 +32,9 @@ pub struct Diagnostic {
     pub pointer: String,
     /// What to do about it, e.g. `did you mean 'Process'?`.
     pub help: Option<String>,
+    /// The file the span points into when it is not the file being checked: the definition
+    /// file a template's `DefinitionUri` names (see [`crate::asl::check::Checked::source_of`]).
+    pub file: Option<std::sync::Arc<str>>,
 }
 
 impl Diagnostic {
@@ -43,6 +46,7 @@ impl Diagnostic {
             span: None,
             pointer: String::new(),
             help: None,
+            file: None,
         }
     }
 

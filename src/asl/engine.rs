@@ -26,5 +26,6 @@ mod visit;
 
 pub use config::ExecutionConfig;
 pub use execution::{Execution, Status, Step, TIMED_OUT_ERROR};
+pub use retry::error_equals_names;
 #[cfg(test)]
 mod tests;

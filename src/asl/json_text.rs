@@ -8,13 +8,44 @@ use crate::asl::diagnostic::Diagnostic;
 use crate::asl::source::Span;
 use crate::asl::tree::{Member, Node, NodeKind};
 
-/// Nesting deeper than this is refused instead of overflowing the stack.
-const MAX_DEPTH: usize = 512;
+/// Objects with at least this many members find duplicate keys through a hash set.
+const INDEX_FROM: usize = 16;
+
+/// Nesting deeper than this is refused instead of overflowing the stack. One limit for
+/// definitions and execution input alike (AWS documents none; its 256 KiB payload limit is
+/// what bounds real documents).
+pub const MAX_DEPTH: usize = 512;
 
 /// Parses `text` as one JSON value. A syntax error ends parsing (`Err`); duplicate keys are
 /// collected in `warnings`-style diagnostics alongside a successful tree.
 pub fn parse_json(text: &str) -> Result<(Node, Vec<Diagnostic>), Diagnostic> {
-    let mut p = Parser { text, bytes: text.as_bytes(), pos: 0, depth: 0, found: Vec::new() };
+    parse(text, false)
+}
+
+/// [`parse_json`] for a state machine definition, which may hold an unquoted `${Name}` where a
+/// value goes (`"Seconds": ${ReminderTimeout}`): CloudFormation substitutes the text before
+/// parsing it, so AWS never sees the placeholder. It becomes the string `"${Name}"`, which the
+/// definition parser reports as a value unknown until deployment.
+pub fn parse_definition_json(text: &str) -> Result<(Node, Vec<Diagnostic>), Diagnostic> {
+    parse(text, true)
+}
+
+/// Parses execution input (or any plain JSON document) to a value, with the same depth limit
+/// as definitions. The error names `name` and the line and column.
+pub fn parse_value(name: &str, text: &str) -> Result<serde_json::Value, String> {
+    match parse_json(text) {
+        Ok((node, _)) => Ok(node.to_value()),
+        Err(d) => {
+            let at = d.span.map_or(0, |s| s.start);
+            let (line, col) = crate::asl::source::LineIndex::new(text).line_col(text, at);
+            let message = d.message.strip_prefix("invalid JSON: ").unwrap_or(&d.message).to_string();
+            Err(format!("{name}:{line}:{col}: input is not valid JSON: {message}"))
+        }
+    }
+}
+
+fn parse(text: &str, placeholders: bool) -> Result<(Node, Vec<Diagnostic>), Diagnostic> {
+    let mut p = Parser { text, bytes: text.as_bytes(), pos: 0, depth: 0, found: Vec::new(), placeholders };
     p.skip_ws();
     let bom = text.starts_with('\u{feff}');
     if bom {
@@ -42,6 +73,7 @@ struct Parser<'t> {
     pos: usize,
     depth: usize,
     found: Vec<Diagnostic>,
+    placeholders: bool,
 }
 
 impl Parser<'_> {
@@ -77,6 +109,7 @@ impl Parser<'_> {
             Some(b'f') => self.literal("false", NodeKind::Bool(false)),
             Some(b'n') => self.literal("null", NodeKind::Null),
             Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b'$') if self.placeholders && self.bytes.get(self.pos + 1) == Some(&b'{') => self.placeholder(),
             _ => Err(self.expected("a value")),
         }
     }
@@ -89,6 +122,22 @@ impl Parser<'_> {
         let r = f(self);
         self.depth -= 1;
         r
+    }
+
+    /// An unquoted `${Name}`, read as the string `"${Name}"`.
+    fn placeholder(&mut self) -> Result<Node, Diagnostic> {
+        let start = self.pos;
+        let end = self.text[start..].find(['}', '\n', '"', ',']).map(|i| start + i);
+        match end {
+            Some(close) if self.bytes[close] == b'}' && close > start + 2 => {
+                self.pos = close + 1;
+                let mut node =
+                    Node::new(Span::new(start, self.pos), NodeKind::String(self.text[start..self.pos].into()));
+                node.verbatim_start = Some(start as u32);
+                Ok(node)
+            }
+            _ => Err(syntax(start, "a '${' placeholder is not closed with '}'")),
+        }
     }
 
     fn literal(&mut self, word: &str, kind: NodeKind) -> Result<Node, Diagnostic> {
@@ -235,6 +284,8 @@ impl Parser<'_> {
         let start = self.pos;
         self.pos += 1;
         let mut members: Vec<Member> = Vec::new();
+        // Keys seen, once the object is big enough that scanning `members` would be quadratic.
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b'}') {
             self.pos += 1;
@@ -255,8 +306,15 @@ impl Parser<'_> {
             self.pos += 1;
             self.skip_ws();
             let value = self.value()?;
-            if let Some(first) = members.iter().find(|m| m.key == key) {
-                let _ = first;
+            let duplicate = if members.len() < INDEX_FROM {
+                members.iter().any(|m| m.key == key)
+            } else {
+                if seen.is_empty() {
+                    seen.extend(members.iter().map(|m| m.key.clone()));
+                }
+                !seen.insert(key.clone())
+            };
+            if duplicate {
                 self.found.push(
                     Diagnostic::error(codes::DUPLICATE_KEY, format!("duplicate key '{key}'"))
                         .at(key_span)

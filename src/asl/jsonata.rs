@@ -29,7 +29,7 @@ mod parser;
 mod process;
 mod signature;
 
-pub use ast::{Ast, BinaryOp, Group, Kind, Node, Slot, SortTerm, Stage};
+pub use ast::{Ast, BinaryOp, CompiledRegex, Group, Kind, Node, Slot, SortTerm, Stage};
 pub use error::JsonataError;
 pub use eval::{Evaluated, JsonataEnv, MAX_EVAL_DEPTH, MAX_EVAL_STEPS, STACK_BUDGET_BYTES};
 pub use parser::MAX_DEPTH;

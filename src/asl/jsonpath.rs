@@ -53,6 +53,8 @@ pub struct Path {
     steps: Vec<Step>,
     reference: bool,
     definite: bool,
+    /// Unquoted words the filters compare as strings, as (character offset, word).
+    unquoted: Vec<(usize, String)>,
 }
 
 /// Which value a path starts from.
@@ -129,7 +131,20 @@ impl Path {
         let steps = parsed.steps;
         let n = steps.len();
         let definite = steps.iter().enumerate().all(|(i, s)| s.is_definite(i + 1 == n));
-        Ok(Path { text: text.into(), root: parsed.root, steps, reference: parsed.reference, definite })
+        Ok(Path {
+            text: text.into(),
+            root: parsed.root,
+            steps,
+            reference: parsed.reference,
+            definite,
+            unquoted: parsed.unquoted,
+        })
+    }
+
+    /// Unquoted words in filter comparisons (`@.code==es`), as (character offset, word): AWS
+    /// accepts them at creation, statescope compares them as the string of that word.
+    pub fn unquoted_literals(&self) -> &[(usize, String)] {
+        &self.unquoted
     }
 
     /// The path exactly as written.

@@ -7,7 +7,7 @@ mod choice;
 mod expr;
 mod fields;
 mod kinds;
-mod retry;
+pub(crate) mod retry;
 
 use crate::asl::codes;
 use crate::asl::definition::{DataFlow, QueryLanguage, Scope, Spanned, State, StateMachine, StateName, Transition};
@@ -92,7 +92,7 @@ pub(crate) fn scope(f: &mut Fields, machine_lang: QueryLanguage, sink: &mut Sink
             None => sink.push(f.wrong_type(m, "an object of states")),
         }
     }
-    Some(Scope { start_at: start_at?, states, unparsed, pointer, span: states_member?.value.span })
+    Some(Scope::new(start_at?, states, unparsed, pointer, states_member?.value.span))
 }
 
 fn state(member: &Member, states_pointer: &str, machine_lang: QueryLanguage, sink: &mut Sink) -> Option<State> {

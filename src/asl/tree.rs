@@ -33,7 +33,34 @@ pub struct Member {
     pub value: Node,
 }
 
+/// The name of a deploy-time placeholder that is a whole value: `${ReminderTimeout}` gives
+/// `ReminderTimeout`. `${!Literal}` is CloudFormation's escape for literal text, not a placeholder.
+pub fn placeholder_name(s: &str) -> Option<&str> {
+    let name = s.strip_prefix("${")?.strip_suffix('}')?;
+    (!name.is_empty() && !name.starts_with('!') && !name.contains(['{', '}'])).then_some(name)
+}
+
+/// Every placeholder name inside a string (`arn:aws:lambda:${AWS::Region}:…:${FnName}` gives
+/// `AWS::Region`, `FnName`), in order.
+pub fn placeholder_names(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(open) = rest.find("${") {
+        let Some(close) = rest[open..].find('}') else { break };
+        if let Some(name) = placeholder_name(&rest[open..open + close + 1]) {
+            out.push(name);
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out
+}
+
 impl Node {
+    /// The placeholder this value is, if it is a string that is exactly `${Name}`.
+    pub fn placeholder(&self) -> Option<&str> {
+        self.as_str().and_then(placeholder_name)
+    }
+
     pub fn new(span: Span, kind: NodeKind) -> Node {
         Node { span, verbatim_start: None, kind }
     }

@@ -10,6 +10,10 @@ use crate::asl::diagnostic::Diagnostic;
 use crate::asl::source::Span;
 use crate::asl::suggest::did_you_mean;
 
+mod error_names;
+
+pub use error_names::is_documented as is_documented_error_name;
+
 /// AWS's limit on state names, in characters (rule 1.3).
 pub const MAX_STATE_NAME_CHARS: usize = 80;
 
@@ -18,6 +22,7 @@ pub fn validate(machine: &StateMachine) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let mut seen: HashMap<&str, Span> = HashMap::new();
     check_scope(&machine.scope, &mut seen, &mut found);
+    error_names::check(machine, &mut found);
     found
 }
 
@@ -75,7 +80,8 @@ fn target(
     pointer: &str,
     found: &mut Vec<Diagnostic>,
 ) {
-    if scope.state(&t.value).is_some() || scope.unparsed.iter().any(|u| **u == *t.value) {
+    if scope.state(&t.value).is_some() || (!scope.unparsed.is_empty() && scope.unparsed.iter().any(|u| **u == *t.value))
+    {
         return;
     }
     let mut d = Diagnostic::error(

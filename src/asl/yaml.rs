@@ -15,6 +15,7 @@ use crate::asl::diagnostic::Diagnostic;
 use crate::asl::source::Span;
 use crate::asl::tree::{Member, Node, NodeKind};
 
+mod lenient;
 mod scalar;
 
 use scalar::plain;
@@ -57,8 +58,90 @@ pub struct YamlDoc {
     pub cfn_tags: Vec<(String, Span)>,
 }
 
-/// Parses `text` as one YAML document. A syntax error (or an empty stream) is `Err`.
+/// Re-parses after re-indenting at most this many times (each settles one construct).
+const MAX_REINDENTS: usize = 64;
+
+/// Parses `text` as one YAML document. A syntax error (or an empty stream) is `Err`. Indentation
+/// that CloudFormation's and SAM's loaders accept but YAML 1.2 does not is accepted with an
+/// `ASL010` warning (see [`lenient`]).
 pub fn parse_yaml(text: &str) -> Result<YamlDoc, Diagnostic> {
+    let mut fixed: Option<(String, lenient::Reindent, Vec<usize>)> = None;
+    loop {
+        let current = fixed.as_ref().map_or(text, |(t, _, _)| t.as_str());
+        match parse_once(current) {
+            Ok(mut doc) => {
+                let Some((_, reindent, at)) = fixed else { return Ok(doc) };
+                remap(&mut doc.tree, &reindent);
+                for d in &mut doc.diagnostics {
+                    d.span = d
+                        .span
+                        .map(|s| Span::new(reindent.original(s.start as usize), reindent.original(s.end as usize)));
+                }
+                for (tag, span) in &mut doc.cfn_tags {
+                    let _ = tag;
+                    *span = Span::new(reindent.original(span.start as usize), reindent.original(span.end as usize));
+                }
+                for o in at {
+                    doc.diagnostics.push(
+                        Diagnostic::warning(
+                            codes::YAML,
+                            "this line sits left of the construct it continues: YAML 1.2 rejects that, CloudFormation and SAM accept it",
+                        )
+                        .at(Span::new(o, (o + 1).min(text.len())))
+                        .help("indent it past the key that opens the value"),
+                    );
+                }
+                return Ok(doc);
+            }
+            Err(Failed { diagnostic, lenient: Some((info, at)) })
+                if fixed.as_ref().is_none_or(|f| f.2.len() < MAX_REINDENTS) =>
+            {
+                let (t, r, spots) =
+                    fixed.get_or_insert_with(|| (text.to_string(), lenient::Reindent::default(), Vec::new()));
+                spots.push(r.original(at));
+                if !r.fix(t, &info, at) {
+                    return Err(unmapped(*diagnostic, r));
+                }
+            }
+            Err(Failed { diagnostic, .. }) => {
+                return Err(match &fixed {
+                    Some((_, r, _)) => unmapped(*diagnostic, r),
+                    None => *diagnostic,
+                });
+            }
+        }
+    }
+}
+
+fn unmapped(mut d: Diagnostic, r: &lenient::Reindent) -> Diagnostic {
+    d.span = d.span.map(|s| Span::new(r.original(s.start as usize), r.original(s.end as usize)));
+    d
+}
+
+fn remap(node: &mut Node, r: &lenient::Reindent) {
+    let map = |s: Span| Span::new(r.original(s.start as usize), r.original(s.end as usize));
+    node.span = map(node.span);
+    node.verbatim_start = node.verbatim_start.map(|v| r.original(v as usize) as u32);
+    match &mut node.kind {
+        NodeKind::Array(items) => items.iter_mut().for_each(|n| remap(n, r)),
+        NodeKind::Object(members) => {
+            for m in members {
+                m.key_span = map(m.key_span);
+                remap(&mut m.value, r);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A strict parse's failure; `lenient` holds a scanner complaint CloudFormation's loaders
+/// would not make, with its byte offset.
+struct Failed {
+    diagnostic: Box<Diagnostic>,
+    lenient: Option<(String, usize)>,
+}
+
+fn parse_once(text: &str) -> Result<YamlDoc, Failed> {
     let mut b = Builder {
         text,
         chars: CharOffsets::new(text),
@@ -70,13 +153,21 @@ pub fn parse_yaml(text: &str) -> Result<YamlDoc, Diagnostic> {
         cfn_tags: Vec::new(),
         documents: 0,
     };
+    let plain = |diagnostic| Failed { diagnostic: Box::new(diagnostic), lenient: None };
     for event in Parser::new_from_str(text) {
-        let (event, span) = event.map_err(|e| b.scan_error(&e))?;
+        let (event, span) = event.map_err(|e| {
+            let info = e.info().to_string();
+            let at = b.chars.byte(e.marker().index());
+            Failed {
+                diagnostic: Box::new(b.scan_error(&e)),
+                lenient: lenient::is_lenient_error(&info).then_some((info, at)),
+            }
+        })?;
         let span = Span::new(b.chars.byte(span.start.index()), b.chars.byte(span.end.index()));
-        b.event(event, span)?;
+        b.event(event, span).map_err(plain)?;
     }
     let tree = b.root.ok_or_else(|| {
-        Diagnostic::error(codes::SYNTAX, "the definition is empty; expected a YAML mapping").at(Span::new(0, 0))
+        plain(Diagnostic::error(codes::SYNTAX, "the definition is empty; expected a YAML mapping").at(Span::new(0, 0)))
     })?;
     Ok(YamlDoc { tree, diagnostics: b.found, cfn_tags: b.cfn_tags })
 }
@@ -106,8 +197,21 @@ impl CharOffsets {
 }
 
 enum Frame {
-    Seq { start: u32, anchor: usize, tag: Option<Tag>, items: Vec<Node> },
-    Map { start: u32, anchor: usize, tag: Option<Tag>, members: Vec<Member>, key: Option<(String, Span)> },
+    Seq {
+        start: u32,
+        anchor: usize,
+        tag: Option<Tag>,
+        items: Vec<Node>,
+    },
+    Map {
+        start: u32,
+        anchor: usize,
+        tag: Option<Tag>,
+        members: Vec<Member>,
+        key: Option<(String, Span)>,
+        /// Keys so far, so spotting a duplicate does not scan `members` (20,000 states).
+        seen: std::collections::HashSet<String>,
+    },
 }
 
 struct Builder<'t> {
@@ -158,7 +262,8 @@ impl Builder<'_> {
             }
             Event::MappingStart(anchor, tag) => {
                 let tag = tag.map(|t| t.into_owned());
-                self.open(Frame::Map { start: span.start, anchor, tag, members: Vec::new(), key: None })?;
+                let seen = std::collections::HashSet::new();
+                self.open(Frame::Map { start: span.start, anchor, tag, members: Vec::new(), key: None, seen })?;
             }
             Event::SequenceEnd | Event::MappingEnd => self.close(span)?,
             Event::Alias(id) => self.alias(id, span)?,
@@ -207,9 +312,9 @@ impl Builder<'_> {
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { members, key, .. }) => match key.take() {
+            Some(Frame::Map { members, key, seen, .. }) => match key.take() {
                 Some((key, key_span)) => {
-                    if members.iter().any(|m| m.key == key) {
+                    if !seen.insert(key.clone()) {
                         self.found.push(
                             Diagnostic::error(codes::DUPLICATE_KEY, format!("duplicate key '{key}'"))
                                 .at(key_span)
@@ -243,7 +348,15 @@ impl Builder<'_> {
 
     fn alias(&mut self, id: usize, span: Span) -> Result<(), Diagnostic> {
         let Some(target) = self.anchors.get(&id) else {
-            return Err(yaml_error(span, "an alias names no anchor defined before it"));
+            let inside = self.stack.iter().any(|f| match f {
+                Frame::Seq { anchor, .. } | Frame::Map { anchor, .. } => *anchor == id,
+            });
+            let message = if inside {
+                "this alias refers to a collection it is inside (a recursive alias); JSON cannot hold a cycle"
+            } else {
+                "an alias names no anchor defined before it"
+            };
+            return Err(yaml_error(span, message));
         };
         self.alias_nodes += count_nodes(target);
         if self.alias_nodes > MAX_ALIAS_NODES {

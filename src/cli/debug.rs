@@ -7,14 +7,12 @@ use std::process::ExitCode;
 
 use serde_json::{Value, json};
 
-use crate::asl::check::check;
-use crate::asl::diagnostic;
+use crate::asl::check::check_with;
 use std::sync::Arc;
 
 use crate::asl::definition::StateMachine;
 use crate::asl::engine::ExecutionConfig;
 use crate::asl::engine::tasks::{NoTasks, TaskSource};
-use crate::asl::source::LineIndex;
 use crate::cli::validate::read;
 use crate::tui::App;
 use crate::tui::app::{Files, MockFile};
@@ -24,8 +22,13 @@ use crate::tui::session::Session;
 
 #[derive(clap::Args, Debug, Default)]
 pub struct DebugArgs {
-    /// The definition (.json) to debug.
+    /// The definition (.json, .yaml, .yml) or a CloudFormation/SAM template to debug.
     pub definition: Option<PathBuf>,
+    /// In a template with several state machines, the logical id of the one to debug.
+    #[arg(long, value_name = "LOGICAL_ID")]
+    pub machine: Option<String>,
+    #[command(flatten)]
+    pub substitute: crate::cli::validate::SubstituteArgs,
     /// Execution input (JSON file); default: NAME.input.json beside the definition, else {}.
     #[arg(long)]
     pub input: Option<PathBuf>,
@@ -50,11 +53,11 @@ pub fn run(args: &DebugArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let checked = check(&source);
+    let options = crate::cli::validate::load_options(args.machine.as_deref(), &args.substitute, definition);
+    let checked = check_with(&source, &options);
     if checked.runnable().is_none() {
-        let index = LineIndex::new(&source.text);
-        for d in checked.diagnostics.iter().filter(|d| d.is_error()) {
-            eprintln!("{}", diagnostic::render(&source, &index, d));
+        for text in checked.render_why_not_runnable(&source) {
+            eprintln!("{text}");
         }
         return ExitCode::from(2);
     }
@@ -74,7 +77,7 @@ pub fn run(args: &DebugArgs) -> ExitCode {
         }
     };
     let config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() };
-    let session = match Session::start_with_tasks(source, input, config, tasks) {
+    let session = match Session::start_with_tasks(source, &options, input, config, tasks) {
         Ok(s) => s,
         Err(rejected) => {
             eprintln!("{}", rejected.lines.join("\n"));
@@ -86,12 +89,22 @@ pub fn run(args: &DebugArgs) -> ExitCode {
         test_case: case.clone(),
         state_machine: args.mocks.state_machine.clone(),
     });
-    let files =
-        Files { definition: definition.display().to_string(), input: Some(input_path.display().to_string()), mock };
-    let watched =
-        Watched { definition: definition.clone(), input: Some(input_path), mock: args.mocks.mock_config.clone() };
+    let files = Files {
+        definition: definition.display().to_string(),
+        input: Some(input_path.display().to_string()),
+        mock,
+        load: options,
+    };
+    let watched = Watched {
+        definition: definition.clone(),
+        // A template's DefinitionUri file: saving it reloads the template too.
+        also: checked.external.iter().map(|s| PathBuf::from(&*s.name)).collect(),
+        input: Some(input_path),
+        mock: args.mocks.mock_config.clone(),
+    };
     let mut app = App::new(session, files);
     app.handlers = args.handlers.config();
+    app.monochrome = crate::tui::terminal::no_color_requested();
     match runtime::run(app, watched) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -5,12 +5,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::asl::check::check;
+use crate::asl::check::check_with;
 use crate::asl::definition::Scope;
-use crate::asl::diagnostic;
-use crate::asl::source::LineIndex;
 use crate::asl::validate::nested_scopes;
-use crate::cli::validate::read;
+use crate::cli::validate::{load_options, read};
 use crate::graph::{self, Options};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -23,8 +21,13 @@ pub enum GraphFormat {
 
 #[derive(clap::Args, Debug)]
 pub struct GraphArgs {
-    /// The definition (.json).
+    /// The definition (.json, .yaml, .yml) or a CloudFormation/SAM template.
     pub definition: PathBuf,
+    /// In a template with several state machines, the logical id of the one to draw.
+    #[arg(long, value_name = "LOGICAL_ID")]
+    pub machine: Option<String>,
+    #[command(flatten)]
+    pub substitute: crate::cli::validate::SubstituteArgs,
     #[arg(long, value_enum, default_value_t)]
     pub format: GraphFormat,
     /// Draw this Parallel/Map state as one node (repeatable).
@@ -43,11 +46,11 @@ pub fn run(args: &GraphArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let checked = check(&source);
+    let options = load_options(args.machine.as_deref(), &args.substitute, &args.definition);
+    let checked = check_with(&source, &options);
     let Some(machine) = checked.runnable() else {
-        let index = LineIndex::new(&source.text);
-        for d in &checked.diagnostics {
-            eprintln!("{}", diagnostic::render(&source, &index, d));
+        for text in checked.render(&source, |_| true) {
+            eprintln!("{text}");
         }
         return ExitCode::from(2);
     };

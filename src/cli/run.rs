@@ -9,13 +9,11 @@ use std::process::ExitCode;
 use serde_json::{Value, json};
 
 use crate::asl::check::check_with;
-use crate::asl::diagnostic;
 use crate::asl::engine::clock::format_millis;
 use crate::asl::engine::history::EventKind;
 use crate::asl::engine::stage::{StageDetail, StageRecord};
 use crate::asl::engine::tasks::RecordedAnswers;
 use crate::asl::engine::{Execution, ExecutionConfig, Status};
-use crate::asl::source::LineIndex;
 use crate::cli::Format;
 use crate::cli::validate::{load_options, read};
 
@@ -26,6 +24,8 @@ pub struct RunArgs {
     /// In a template with several state machines, the logical id of the one to run.
     #[arg(long, value_name = "LOGICAL_ID")]
     pub machine: Option<String>,
+    #[command(flatten)]
+    pub substitute: crate::cli::validate::SubstituteArgs,
     /// Execution input (JSON file, or - for standard input); default: NAME.input.json beside
     /// NAME.asl.json (or .json, .asl.yaml, .yaml, .yml), else {}.
     #[arg(long)]
@@ -47,20 +47,22 @@ pub struct RunArgs {
 pub fn run(args: &RunArgs) -> ExitCode {
     let source = match read(&args.definition) {
         Ok(s) => s,
-        Err(d) => return fail_early(args.format, &d.message),
+        Err(d) => return fail_early(args.format, "INVALID_DEFINITION", "InvalidDefinition", &d.message),
     };
-    let checked = check_with(&source, &load_options(args.machine.as_deref()));
+    let checked = check_with(&source, &load_options(args.machine.as_deref(), &args.substitute, &args.definition));
     let Some(machine) = checked.runnable() else {
-        let index = LineIndex::new(&source.text);
-        let text: Vec<String> = checked
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .map(|d| diagnostic::render(&source, &index, d))
-            .collect();
+        let text = checked.render_why_not_runnable(&source);
         if args.format == Format::Json {
+            // The first error (or, with none, why nothing can run), with where it is.
+            let errors = checked.has_errors();
             let cause =
-                checked.diagnostics.iter().find(|d| d.is_error()).map(|d| format!("{} at {}", d.message, d.pointer));
+                checked.positioned(&source, |d| d.is_error() || !errors).first().map(|(from, index, d)| {
+                    match (d.pointer.is_empty(), crate::asl::diagnostic::position(from, index, d)) {
+                        (false, _) => format!("{} at {}", d.message, d.pointer),
+                        (true, Some((line, col))) => format!("{} at {}:{line}:{col}", d.message, from.name),
+                        (true, None) => d.message.clone(),
+                    }
+                });
             outln!("{}", json!({"status": "INVALID_DEFINITION", "error": "InvalidDefinition", "cause": cause}));
         } else {
             eprint!("{}", text.join("\n"));
@@ -69,11 +71,11 @@ pub fn run(args: &RunArgs) -> ExitCode {
     };
     let input = match read_input(args) {
         Ok(v) => v,
-        Err(e) => return fail_early(args.format, &e),
+        Err(e) => return fail_early(args.format, "INVALID_INPUT", "InvalidExecutionInput", &e),
     };
     let tasks = match args.mocks.source(machine) {
         Ok(t) => t,
-        Err(e) => return fail_early(args.format, &e),
+        Err(e) => return fail_early(args.format, "INVALID_INPUT", "InvalidMockConfig", &e),
     };
     let tasks = args.handlers.with(tasks);
     let config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() };
@@ -117,12 +119,8 @@ fn print_text(exec: &Execution, trace: bool, paint: &Paint) {
         let mut current: Option<&str> = None;
         for s in exec.stages() {
             if current != Some(&*s.state) {
-                let kind = exec
-                    .machine()
-                    .scope
-                    .index_of(&s.state)
-                    .map(|i| exec.machine().scope.states[i].type_name())
-                    .unwrap_or("");
+                // Nested states (Map iterations, Parallel branches) are found below the top level.
+                let kind = exec.machine().scope.find(&s.state).map(|st| st.type_name()).unwrap_or("");
                 outln!("{} {}", paint.style("1", &format!("▶ {}", s.state)), paint.style("2", &format!("({kind})")));
                 current = Some(&s.state);
             }
@@ -177,9 +175,10 @@ fn print_text(exec: &Execution, trace: bool, paint: &Paint) {
     }
 }
 
-fn fail_early(format: Format, message: &str) -> ExitCode {
+/// Nothing ran: the definition file, the input or the mock config could not be used.
+fn fail_early(format: Format, status: &str, error: &str, message: &str) -> ExitCode {
     match format {
-        Format::Json => outln!("{}", json!({"status": "ERROR", "error": "statescope.Input", "cause": message})),
+        Format::Json => outln!("{}", json!({"status": status, "error": error, "cause": message})),
         Format::Text => eprintln!("error: {message}"),
     }
     ExitCode::from(2)
@@ -212,8 +211,7 @@ pub(crate) fn read_input_for(definition: &Path, input: Option<&Path>) -> Result<
     } else {
         std::fs::read_to_string(&path).map_err(|e| format!("cannot read input '{}': {e}", path.display()))?
     };
-    serde_json::from_str(&text)
-        .map_err(|e| format!("{}:{}:{}: input is not valid JSON: {e}", path.display(), e.line(), e.column()))
+    crate::asl::json_text::parse_value(&path.display().to_string(), &text)
 }
 
 /// `--format json`: one line, in the shape `../shared/conformance/check.py` reads.

@@ -27,6 +27,8 @@ pub struct TestArgs {
     /// In a template with several state machines, the logical id of the one to run.
     #[arg(long, value_name = "LOGICAL_ID")]
     pub machine: Option<String>,
+    #[command(flatten)]
+    pub substitute: crate::cli::validate::SubstituteArgs,
     /// Mock config in Step Functions Local's MockConfigFile format.
     #[arg(long, value_name = "FILE")]
     pub mock_config: PathBuf,
@@ -88,7 +90,7 @@ pub(crate) fn load_mocks(
     state_machine: Option<&str>,
     definition: &StateMachine,
 ) -> Result<LoadedMocks, String> {
-    let source = read(&path.to_path_buf()).map_err(|d| d.message)?;
+    let source = read(path).map_err(|d| d.message)?;
     let parsed = parse_mock_config(&source.text);
     let mut diagnostics: Vec<Diagnostic> = parsed.diagnostics;
     let config = parsed.config.unwrap_or_default();
@@ -221,11 +223,10 @@ pub fn run(args: &TestArgs) -> ExitCode {
         Ok(s) => s,
         Err(d) => return fail(&d.message),
     };
-    let checked = check_with(&source, &load_options(args.machine.as_deref()));
+    let checked = check_with(&source, &load_options(args.machine.as_deref(), &args.substitute, &args.definition));
     let Some(machine) = checked.runnable() else {
-        let index = LineIndex::new(&source.text);
-        for d in checked.diagnostics.iter().filter(|d| d.is_error()) {
-            eprint!("{}", diagnostic::render(&source, &index, d));
+        for text in checked.render_why_not_runnable(&source) {
+            eprint!("{text}");
         }
         return ExitCode::from(2);
     };

@@ -6,7 +6,9 @@ use crate::asl::definition::{Catcher, ChoiceRule, Condition, Operand, Operator};
 const MAX_LABEL_CHARS: usize = 28;
 /// Longest state name drawn in a box before it is shortened (names may have 80 characters).
 const MAX_NAME_CHARS: usize = 32;
-const MAX_NAME_CHARS_COMPACT: usize = 16;
+/// Compact drops the type and the padding, not the name: long enough that a name stays readable
+/// (`Thank a big spender`), short enough that a wide machine still fits a narrow pane.
+const MAX_NAME_CHARS_COMPACT: usize = 24;
 
 /// Terminal columns a character takes: 2 for East Asian wide and fullwidth characters and
 /// most emoji (a close approximation of `wcwidth` for the ranges state names use), else 1.
@@ -42,6 +44,26 @@ pub(crate) fn caption(name: &str, type_name: &str, compact: bool) -> String {
     } else {
         format!("{} [{type_name}]", shorten(name, MAX_NAME_CHARS))
     }
+}
+
+/// Several Choice rules with one target: `3 rules: #1, #4, #9` or `2,997 rules: #1, #2, #3, …`.
+pub(crate) fn rule_numbers(rules: &[usize]) -> String {
+    const SHOWN: usize = 3;
+    let list: Vec<String> = rules.iter().take(SHOWN).map(|k| format!("#{k}")).collect();
+    let more = if rules.len() > SHOWN { ", …" } else { "" };
+    format!("{} rules: {}{more}", thousands(rules.len()), list.join(", "))
+}
+
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A Choice rule's label: its condition when that is short (`$.n > 10`), else `#2`.

@@ -226,6 +226,24 @@ pub(crate) fn layout_scope(scope: &Scope, options: &Options, parent: Option<&str
     block
 }
 
+/// A Choice with more rules than this has them drawn one edge per target.
+const WIDE_CHOICE: usize = 8;
+
+/// The rules' targets in order of first appearance, each with its rule numbers (from 1).
+fn rules_by_target(rules: &[crate::asl::definition::ChoiceRule]) -> Vec<(&str, Vec<usize>)> {
+    let mut order: Vec<(&str, Vec<usize>)> = Vec::new();
+    let mut at: HashMap<&str, usize> = HashMap::new();
+    for (k, rule) in rules.iter().enumerate() {
+        let Some(next) = &rule.next else { continue };
+        let i = *at.entry(&next.value).or_insert_with(|| {
+            order.push((&next.value, Vec::new()));
+            order.len() - 1
+        });
+        order[i].1.push(k + 1);
+    }
+    order
+}
+
 /// Nodes for the states (and `(end)` markers), edges for every transition.
 fn build(scope: &Scope, options: &Options) -> (Vec<Node>, Vec<Edge>) {
     let index: HashMap<&str, usize> = scope.states.iter().enumerate().map(|(i, s)| (s.name.as_str(), i)).collect();
@@ -252,9 +270,21 @@ fn build(scope: &Scope, options: &Options) -> (Vec<Node>, Vec<Edge>) {
             }
         };
         if let StateKind::Choice(c) = &state.kind {
-            for (k, rule) in c.choices.iter().enumerate() {
-                if let Some(next) = &rule.next {
-                    add(&next.value, EdgeKind::Choice(k + 1), label(labels::choice(rule, k + 1)));
+            if c.choices.len() > WIDE_CHOICE {
+                // One edge per target, its rules summarised: thousands of labelled edges out of
+                // one box cost quadratic routing and a drawing nobody can read.
+                for (target, rules) in rules_by_target(&c.choices) {
+                    let text = match rules.as_slice() {
+                        [k] => labels::choice(&c.choices[k - 1], *k),
+                        _ => labels::rule_numbers(&rules),
+                    };
+                    add(target, EdgeKind::Choice(rules[0]), label(text));
+                }
+            } else {
+                for (k, rule) in c.choices.iter().enumerate() {
+                    if let Some(next) = &rule.next {
+                        add(&next.value, EdgeKind::Choice(k + 1), label(labels::choice(rule, k + 1)));
+                    }
                 }
             }
             if let Some(d) = &c.default {

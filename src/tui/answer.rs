@@ -76,6 +76,34 @@ impl Default for AnswerDialog {
 }
 
 impl AnswerDialog {
+    /// The dialog for `request`, pre-filled with what its resource returns (for `lambda:invoke`,
+    /// `{"StatusCode": 200, "Payload": {}, …}`) for the person to edit.
+    pub fn for_request(request: &crate::asl::engine::tasks::TaskRequest) -> AnswerDialog {
+        let shape = crate::asl::resource::result_shape(&request.resource);
+        AnswerDialog { result: shape.to_string(), ..AnswerDialog::default() }
+    }
+
+    /// The dialog showing an answer given before, to revise it.
+    pub fn revising(answer: &TaskAnswer) -> AnswerDialog {
+        match answer {
+            TaskAnswer::Return(v) => AnswerDialog { result: v.to_string(), ..AnswerDialog::default() },
+            TaskAnswer::Throw { error, cause } => AnswerDialog {
+                field: Field::Error,
+                error: error.clone(),
+                cause: cause.clone().unwrap_or_default(),
+                ..AnswerDialog::default()
+            },
+        }
+    }
+
+    /// Pasted text goes into the field under the cursor as typed text (newlines included: a
+    /// pasted multi-line JSON stays one answer, it never presses Enter).
+    pub fn paste(&mut self, text: &str) {
+        let text = text.replace(['\r', '\n'], " ");
+        self.text().push_str(&text);
+        self.problem = None;
+    }
+
     fn text(&mut self) -> &mut String {
         match self.field {
             Field::Result => &mut self.result,

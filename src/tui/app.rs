@@ -44,6 +44,8 @@ pub struct Files {
     pub input: Option<String>,
     /// The `--mock-config` the tasks are answered from, if any.
     pub mock: Option<MockFile>,
+    /// How the definition is loaded (`--machine`, `--substitute`), again on every reload.
+    pub load: crate::asl::load::LoadOptions,
 }
 
 /// A mock config and the part of it in use.
@@ -118,6 +120,23 @@ pub struct App {
     pub size: (u16, u16),
     /// Highlighted JSON of the stage on screen, kept between frames.
     pub highlight: Cache,
+    /// Bumped whenever the execution moves or is replaced: the highlight cache is keyed on it,
+    /// since a replayed execution can put a different value at a freed value's address.
+    pub generation: u64,
+    /// `NO_COLOR`: frames are drawn without colour, keeping bold, reverse and underline.
+    pub monochrome: bool,
+    /// `+`/`-`: columns added to (or taken from) the graph pane's natural width.
+    pub graph_resize: i32,
+    /// `/`: the search prompt, while it is open (keys go to it).
+    pub search: Option<crate::tui::search::Search>,
+    /// The last search accepted, for `]`/`[`.
+    pub last_search: Option<String>,
+    /// `:`/`e`: the expression prompt, while it is open (keys go to it).
+    pub prompt: Option<crate::tui::prompt::Prompt>,
+    /// Expressions kept with Enter, oldest first (↑/↓ in the prompt).
+    pub prompt_history: Vec<String>,
+    /// What the stage on screen changed, kept between frames (drawing takes `&App`).
+    pub changes: std::cell::RefCell<Option<(Key, Vec<crate::asl::explain::changes::Change>)>>,
 }
 
 impl App {
@@ -151,6 +170,14 @@ impl App {
             drills: Vec::new(),
             size: (120, 40),
             highlight: Cache::default(),
+            generation: 0,
+            monochrome: false,
+            graph_resize: 0,
+            search: None,
+            last_search: None,
+            prompt: None,
+            prompt_history: Vec::new(),
+            changes: std::cell::RefCell::new(None),
         };
         app.execution_moved();
         app
@@ -158,6 +185,7 @@ impl App {
 
     /// Resets the view to follow the execution after it stepped, rewound or was replaced.
     pub fn execution_moved(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
         self.stage_selected = None;
         self.history_selected = None;
         self.json_scroll = 0;
@@ -178,9 +206,9 @@ impl App {
         }
         // A Task waiting for a result asks for one (unless its handler is running: `a` asks);
         // any other move closes the question.
-        if matches!(self.session.exec.status(), Status::AwaitingTask(_)) {
+        if let Status::AwaitingTask(request) = self.session.exec.status() {
             if self.handler.is_none() {
-                self.dialog.get_or_insert_with(AnswerDialog::default);
+                self.dialog.get_or_insert_with(|| AnswerDialog::for_request(request));
             }
         } else {
             self.dialog = None;
@@ -231,10 +259,52 @@ impl App {
         self.selected_stage_index().and_then(|i| self.session.exec.stages().get(i))
     }
 
-    /// The stage shown just before the selected one (what `d` diffs against).
+    /// What the selected stage is compared with (`d` diffs against it, its changes are
+    /// highlighted from it): for `afterResultPath` the state's input (ResultPath writes the
+    /// result into the input), else the nearest earlier stage of the visit whose value differs
+    /// (a stage that changed nothing is skipped); an `input` stage, the stage before it.
     pub fn previous_stage(&self) -> Option<&StageRecord> {
         let i = self.selected_stage_index()?;
-        i.checked_sub(1).and_then(|p| self.session.exec.stages().get(p))
+        let stages = self.session.exec.stages();
+        let here = &stages[i];
+        let visit = self.selected_visit().filter(|v| v.start < i);
+        let Some(visit) = visit else { return i.checked_sub(1).and_then(|p| stages.get(p)) };
+        if here.kind == StageKind::AfterResultPath {
+            return stages.get(visit.start);
+        }
+        let differs = |j: &usize| {
+            let v = &stages[*j].value;
+            !std::sync::Arc::ptr_eq(v, &here.value) && **v != *here.value
+        };
+        (visit.start..i).rev().find(differs).or(i.checked_sub(1)).and_then(|p| stages.get(p))
+    }
+
+    /// The stage just before the selected one in its visit, when the selected one holds the
+    /// same value (the field did nothing to it).
+    pub fn unchanged_from(&self) -> Option<&StageRecord> {
+        let i = self.selected_stage_index()?;
+        let visit = self.selected_visit().filter(|v| v.start < i)?;
+        let stages = self.session.exec.stages();
+        let (before, here) = (&stages[i - 1], &stages[i]);
+        (i > visit.start && (std::sync::Arc::ptr_eq(&before.value, &here.value) || before.value == here.value))
+            .then_some(before)
+    }
+
+    /// What the selected stage changed relative to [`App::previous_stage`] (cached per view).
+    pub fn stage_changes(&self) -> Vec<crate::asl::explain::changes::Change> {
+        let (Some(key), Some(stage)) = (self.view_key(), self.selected_stage()) else { return Vec::new() };
+        let mut cached = self.changes.borrow_mut();
+        if let Some((_, found)) = cached.as_ref().filter(|(k, _)| *k == key) {
+            return found.clone();
+        }
+        // A stage that passed its value on unchanged changed nothing (its diff base is further
+        // back, but nothing here is new).
+        let found = match (self.unchanged_from(), self.previous_stage()) {
+            (None, Some(before)) => crate::asl::explain::changes::changes(&before.value, &stage.value),
+            _ => Vec::new(),
+        };
+        *cached = Some((key, found.clone()));
+        found
     }
 
     /// Every problem of the files on disk, definition first: the diagnostics panel.
@@ -246,7 +316,7 @@ impl App {
     /// What the stage view shows now, as the highlight cache knows it.
     pub fn view_key(&self) -> Option<Key> {
         let stage = self.selected_stage()?;
-        Some(Key { stage: stage.index(), value: std::sync::Arc::as_ptr(&stage.value) as usize, diff: self.diff })
+        Some(Key { stage: stage.index(), generation: self.generation, diff: self.diff })
     }
 
     /// The visit holding the selected stage: the stages of its state around it, from its

@@ -15,6 +15,9 @@ pub enum Event {
     /// files, so `update` stays free of I/O: each field is the new text, or why it could not be
     /// read, and `None` when that file did not change.
     FileChanged(FileChange),
+    /// Text pasted into the terminal (bracketed paste): typed into an open field, never taken
+    /// as keys.
+    Paste(String),
     /// Time passed (expires transient messages).
     Tick,
     /// A task handler started for job `id` (see `handler`) finished with `answer`.

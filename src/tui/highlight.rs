@@ -38,12 +38,13 @@ fn json_syntax(a: &'static Assets) -> &'static SyntaxReference {
     a.syntaxes.find_syntax_by_extension("json").unwrap_or_else(|| a.syntaxes.find_syntax_plain_text())
 }
 
-/// What the cached lines were made from: the stage index, the value's address (a reload can
-/// give the same index a different value) and whether it is the diff view.
+/// What the cached lines were made from: the stage index, the execution's generation (a reload
+/// or rewind can give the same index a different value; an address could be reused, a
+/// generation is not) and whether it is the diff view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Key {
     pub stage: usize,
-    pub value: usize,
+    pub generation: u64,
     pub diff: bool,
 }
 
@@ -201,7 +202,7 @@ mod tests {
     fn keys_and_strings_are_coloured_differently() {
         let cache = Cache::default();
         let v = json!({"name": "Ada"});
-        let (total, lines) = cache.window(Key { stage: 0, value: 1, diff: false }, &v, None, 0, 10);
+        let (total, lines) = cache.window(Key { stage: 0, generation: 1, diff: false }, &v, None, 0, 10);
         assert_eq!(total, 3);
         let spans = &lines[1].spans;
         let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
@@ -215,7 +216,7 @@ mod tests {
     fn only_the_requested_lines_are_highlighted() {
         let cache = Cache::default();
         let v = json!((0..1000).collect::<Vec<_>>());
-        let key = Key { stage: 0, value: 1, diff: false };
+        let key = Key { stage: 0, generation: 1, diff: false };
         let (total, lines) = cache.window(key, &v, None, 500, 5);
         assert_eq!((total, lines.len()), (1002, 5));
         let styled = cache.entry.borrow().as_ref().map(|e| e.styled.iter().filter(|l| l.is_some()).count());
@@ -225,7 +226,7 @@ mod tests {
     #[test]
     fn a_window_anywhere_is_coloured_as_if_highlighted_from_the_top() {
         let v = json!({"a": [1, {"b": "x\\\"{[", "c": [true, null, {"d": 2.5}]}], "e": {"f": {"g": "h"}}, "i": []});
-        let key = Key { stage: 0, value: 1, diff: false };
+        let key = Key { stage: 0, generation: 1, diff: false };
         let whole = Cache::default().window(key, &v, None, 0, 1000).1;
         for first in 0..whole.len() {
             let window = Cache::default().window(key, &v, None, first, 3).1;

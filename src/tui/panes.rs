@@ -6,6 +6,7 @@ pub mod explain;
 pub mod graph;
 pub mod help;
 pub mod history;
+pub mod prompt;
 pub mod stages;
 pub mod status;
 pub mod variables;

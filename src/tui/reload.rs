@@ -21,7 +21,7 @@ pub fn apply(app: &mut App, change: FileChange) {
     let machine = change.definition.and_then(|read| {
         let checked = read.map_err(|why| vec![why]).and_then(|text| {
             let source = Source::new(app.files.definition.as_str(), text);
-            checked_machine(&source).map(|m| (m, source)).map_err(|rejected| rejected.lines)
+            checked_machine(&source, &app.files.load).map(|m| (m, source)).map_err(|rejected| rejected.lines)
         });
         settle(&mut app.problems.definition, checked)
     });
@@ -125,5 +125,5 @@ pub fn load_mock(
 
 /// Parses execution input, naming the file and position on failure.
 pub fn parse_input(name: &str, text: &str) -> Result<Value, String> {
-    serde_json::from_str(text).map_err(|e| format!("{name}:{}:{}: input is not valid JSON: {e}", e.line(), e.column()))
+    crate::asl::json_text::parse_value(name, text)
 }

@@ -63,6 +63,7 @@ async fn event_loop(term: &mut Term, app: &mut App, files: &mut FileWatch) -> st
             key = keys.next() => match key {
                 Some(Ok(TermEvent::Key(k))) if k.kind != KeyEventKind::Release => Event::Key(k),
                 Some(Ok(TermEvent::Resize(width, height))) => Event::Resize { width, height },
+                Some(Ok(TermEvent::Paste(text))) => Event::Paste(text),
                 Some(Ok(_)) => { dirty = false; continue }
                 Some(Err(e)) => return Err(e),
                 None => return Ok(()),

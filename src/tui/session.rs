@@ -7,13 +7,14 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::asl::check::check;
+use crate::asl::check::check_with;
 use crate::asl::definition::StateMachine;
 use crate::asl::diagnostic::{self, Diagnostic};
 use crate::asl::engine::history::EventKind;
 use crate::asl::engine::stage::StageKind;
-use crate::asl::engine::tasks::{NoTasks, RecordedAnswers, TaskSource};
+use crate::asl::engine::tasks::{NoTasks, RecordedAnswers, TaskAnswer, TaskSource};
 use crate::asl::engine::{Execution, ExecutionConfig, Status, Step};
+use crate::asl::load::LoadOptions;
 use crate::asl::source::{LineIndex, Source};
 
 /// One visit of a state: the stages `start..end` of the execution.
@@ -42,17 +43,18 @@ impl Session {
     /// Checks `source` and starts a fresh execution paused before the first state; every Task
     /// waits for an answer.
     pub fn start(source: Source, input: Value, config: ExecutionConfig) -> Result<Session, Rejected> {
-        Session::start_with_tasks(source, input, config, Arc::new(NoTasks))
+        Session::start_with_tasks(source, &LoadOptions::default(), input, config, Arc::new(NoTasks))
     }
 
     /// As [`Session::start`], with task results from `tasks` where it has them.
     pub fn start_with_tasks(
         source: Source,
+        options: &LoadOptions,
         input: Value,
         config: ExecutionConfig,
         tasks: Arc<dyn TaskSource>,
     ) -> Result<Session, Rejected> {
-        let machine = checked_machine(&source)?;
+        let machine = checked_machine(&source, options)?;
         let exec = Execution::with_tasks(machine, input, config.clone(), tasks.clone(), RecordedAnswers::default());
         Ok(Session { exec, config, tasks, source })
     }
@@ -132,6 +134,34 @@ impl Session {
         visits
     }
 
+    /// Takes back the answer given to the Task `state` in the top-level visit holding stage
+    /// `stage` (and to its later invocations): the execution is replayed with those answers
+    /// forgotten, so it pauses on that Task again. Returns the answer taken back, for the
+    /// person to revise; `None` if that Task was never answered by a person (its result came
+    /// from the mock config, or it has not run).
+    pub fn reanswer(&mut self, state: &str, stage: usize) -> Option<TaskAnswer> {
+        let stages = self.exec.stages();
+        // Nested states are evaluated with their container's visit: go back before it.
+        let start = (0..=stage.min(stages.len().checked_sub(1)?))
+            .rev()
+            .find(|&i| stages[i].kind == StageKind::Input && stages[i].location.is_empty())?;
+        let shown = stages.len();
+        self.replay_to(start);
+        let invocation = self.exec.invocations_of(state);
+        let Some(given) = self.exec.answers().get(state, invocation).cloned() else {
+            self.replay_to(shown);
+            return None;
+        };
+        let mut answers = self.exec.answers().clone();
+        answers.forget_from(state, invocation);
+        let machine = self.exec.machine();
+        let input = self.exec.input().clone();
+        self.exec = Execution::with_tasks(machine.clone(), input, self.config.clone(), self.tasks.clone(), answers);
+        self.replay_to(start);
+        while let Step::Stage(_) = self.exec.step() {}
+        Some(given)
+    }
+
     /// The state names of the machine in source order.
     pub fn state_names(&self) -> Vec<&str> {
         self.exec.machine().scope.states.iter().map(|s| s.name.as_str()).collect()
@@ -139,15 +169,32 @@ impl Session {
 }
 
 /// Checks a definition; a runnable machine is shared with the executions that run it.
-pub fn checked_machine(source: &Source) -> Result<Arc<StateMachine>, Rejected> {
-    let mut checked = check(source);
+pub fn checked_machine(source: &Source, options: &LoadOptions) -> Result<Arc<StateMachine>, Rejected> {
+    let mut checked = check_with(source, options);
     if checked.runnable().is_none() {
-        return Err(Rejected { lines: render_errors(source, &checked.diagnostics) });
+        return Err(Rejected { lines: render_checked(source, &checked) });
     }
     match checked.machine.take() {
         Some(m) => Ok(m),
         None => Err(Rejected { lines: vec![format!("{}: the definition could not be built", source.name)] }),
     }
+}
+
+/// [`render_errors`] for a check whose findings may point into other files (a template's
+/// `DefinitionUri` file); a definition that is only in S3 shows its warning instead.
+pub fn render_checked(source: &Source, checked: &crate::asl::check::Checked) -> Vec<String> {
+    let errors = checked.has_errors();
+    checked
+        .positioned(source, |d| d.is_error() || !errors)
+        .into_iter()
+        .map(|(from, index, d)| {
+            let what = d.severity.as_str();
+            match diagnostic::position(from, &index, d) {
+                Some((line, col)) => format!("{}:{line}:{col}: {what}[{}]: {}", from.name, d.code, d.message),
+                None => format!("{}: {what}[{}]: {}", from.name, d.code, d.message),
+            }
+        })
+        .collect()
 }
 
 /// `file:line:col: error[CODE]: message` per error, the short form the diagnostics panel shows.

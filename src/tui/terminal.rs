@@ -5,6 +5,7 @@
 use std::io::{self, Stdout, stdout};
 
 use crossterm::cursor::Show;
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
 use crossterm::terminal::{
     Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -14,8 +15,22 @@ use ratatui::backend::CrosstermBackend;
 
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
 
+/// Whether the user asked for no colour (`NO_COLOR` set and not empty, as no-color.org says).
+pub fn no_color_requested() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// Leaves colour to the frames: under `NO_COLOR` the debugger draws monochrome frames itself
+/// (`ui::monochrome`). crossterm's own `NO_COLOR` handling writes an empty SGR (`ESC[m`, a full
+/// reset) for every colour change, which also wipes the bold/reverse/underline set just before
+/// it, and with them every cue on the screen.
+pub fn colours_from_frames() {
+    crossterm::style::Colored::set_ansi_color_disabled(false);
+}
+
 /// Raw mode + alternate screen, with a panic hook that undoes both.
 pub fn enter() -> io::Result<Term> {
+    colours_from_frames();
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         // Best effort: the panic is what matters, a failed restore must not hide it.
@@ -23,7 +38,8 @@ pub fn enter() -> io::Result<Term> {
         previous(info);
     }));
     enable_raw_mode()?;
-    if let Err(e) = execute!(stdout(), EnterAlternateScreen) {
+    // Bracketed paste: pasted text arrives as one event, so it can never press keys.
+    if let Err(e) = execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste) {
         let _ = disable_raw_mode();
         return Err(e);
     }
@@ -36,7 +52,7 @@ pub fn enter() -> io::Result<Term> {
 /// Leaves raw mode and the alternate screen and shows the cursor again.
 pub fn restore() -> io::Result<()> {
     disable_raw_mode()?;
-    execute!(stdout(), LeaveAlternateScreen, Show)
+    execute!(stdout(), DisableBracketedPaste, LeaveAlternateScreen, Show)
 }
 
 /// Takes the screen back after a child program (the editor) used it. The terminal is made
@@ -44,7 +60,7 @@ pub fn restore() -> io::Result<()> {
 /// terminal for the cursor position, a reply the key reader can swallow).
 pub fn resume(term: &mut Term) -> io::Result<()> {
     enable_raw_mode()?;
-    execute!(stdout(), EnterAlternateScreen, Clear(ClearType::All))?;
+    execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste, Clear(ClearType::All))?;
     *term = Terminal::new(CrosstermBackend::new(stdout()))?;
     Ok(())
 }

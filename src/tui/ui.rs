@@ -10,20 +10,90 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use crate::tui::app::{App, Pane, Problems};
 use crate::tui::panes;
 
-/// The smallest terminal the layout is designed for.
+/// The smallest terminal the full layout is designed for; below it one pane at a time.
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
+/// Below this not even one pane and the status bar are usable.
+const TINY_WIDTH: u16 = 20;
+const TINY_HEIGHT: u16 = 5;
+
+/// The graph pane's width: the room its drawing needs, taken from what the stage pane can
+/// spare beyond 80 columns (so it grows on wide terminals), never less than enough for a
+/// compact drawing of a small machine; `+`/`-` adjust it.
+pub fn graph_width(app: &App, width: u16) -> u16 {
+    let base: i32 = if width >= 110 { 40 } else { 24 };
+    let width = i32::from(width);
+    let needed = if app.graph.list {
+        app.graph.full.states.iter().map(|s| s.name.chars().count() as i32 + 14).max().unwrap_or(0)
+    } else {
+        app.graph.full.width as i32 + 2
+    };
+    let natural = needed.clamp(base, base.max(width - 80));
+    (natural + app.graph_resize).clamp(12, (width - 30).max(12)) as u16
+}
+
+/// A terminal below 80×24: the focused pane alone over the status bar (Tab cycles panes).
+fn single_pane(frame: &mut Frame, area: Rect, app: &App) {
+    let prompt_height = if app.prompt.is_some() { area.height / 3 } else { 0 };
+    let [main, prompt, status] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(prompt_height), Constraint::Length(1)]).areas(area);
+    if let Some(p) = &app.prompt {
+        panes::prompt::draw(frame, prompt, p);
+    }
+    match app.focus {
+        Pane::Graph => panes::graph::draw(frame, main, app),
+        Pane::Stages => panes::stages::draw(frame, main, app),
+        Pane::History => panes::history::draw(frame, main, app),
+        Pane::Variables => panes::variables::draw(frame, main, app),
+    }
+    panes::status::draw(frame, status, app);
+    if let Some(dialog) = &app.dialog {
+        panes::answer::draw(frame, area, app, dialog);
+    }
+    if let Some(menu) = &app.drill_menu {
+        panes::drill::draw(frame, area, menu);
+    }
+    if app.help {
+        panes::help::draw(frame, area);
+    }
+}
 
 pub fn draw(frame: &mut Frame, app: &App) {
+    draw_panes(frame, app);
+    if app.monochrome {
+        monochrome(frame.buffer_mut());
+    }
+}
+
+/// `NO_COLOR` forbids colour, not emphasis: every colour is dropped, the modifiers that mark the
+/// current state, the selection and the focused pane stay, and what only a background set
+/// apart (the status badge) is reversed instead.
+pub fn monochrome(buf: &mut ratatui::buffer::Buffer) {
+    for cell in &mut buf.content {
+        if !matches!(cell.bg, Color::Reset) {
+            cell.modifier.insert(Modifier::REVERSED);
+        }
+        cell.fg = Color::Reset;
+        cell.bg = Color::Reset;
+    }
+}
+
+fn draw_panes(frame: &mut Frame, app: &App) {
     let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    if area.width < TINY_WIDTH || area.height < TINY_HEIGHT {
         too_small(frame, area);
+        return;
+    }
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        single_pane(frame, area, app);
         return;
     }
     let bottom_height = if area.height >= 36 { 10 } else { 7 };
     // Built once: its length sizes the area.
     let explained = panes::explain::lines(app);
-    let explain_height = if app.problems == Problems::default() {
+    let explain_height = if app.prompt.is_some() {
+        if area.height >= 36 { 12 } else { 8 }
+    } else if app.problems == Problems::default() {
         explain_height(&explained, area)
     } else {
         diagnostics_height(app, area)
@@ -35,15 +105,16 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Constraint::Length(1),
     ])
     .areas(area);
-    // Wide enough for a compact drawing of a small machine; larger ones pan.
-    let graph_width = if area.width >= 110 { 40 } else { 24 };
+    let graph_width = graph_width(app, area.width);
     let [graph, stages] = Layout::horizontal([Constraint::Length(graph_width), Constraint::Min(40)]).areas(main);
     let [history, variables] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(bottom);
 
     panes::graph::draw(frame, graph, app);
     panes::stages::draw(frame, stages, app);
-    if app.problems == Problems::default() {
+    if let Some(prompt) = &app.prompt {
+        panes::prompt::draw(frame, explain, prompt);
+    } else if app.problems == Problems::default() {
         panes::explain::draw(frame, explain, explained);
     } else {
         panes::explain::draw_diagnostics(frame, explain, app);
@@ -77,7 +148,7 @@ fn diagnostics_height(app: &App, area: Rect) -> u16 {
 fn too_small(frame: &mut Frame, area: Rect) {
     let text = vec![
         Line::from("terminal too small"),
-        Line::from(format!("{}×{}, need at least {MIN_WIDTH}×{MIN_HEIGHT}", area.width, area.height)),
+        Line::from(format!("{}×{}, need at least {TINY_WIDTH}×{TINY_HEIGHT}", area.width, area.height)),
         Line::from("enlarge the window, or press q to quit"),
     ];
     let top = area.height.saturating_sub(text.len() as u16) / 2;

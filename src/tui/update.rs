@@ -11,10 +11,15 @@ use crate::tui::drill::{self, Drill, DrillMenu};
 use crate::tui::event::Event;
 use crate::tui::handler;
 use crate::tui::keymap::{self, Action};
+use crate::tui::prompt::{self, Prompt};
 use crate::tui::reload;
+use crate::tui::search::{self, Search};
 
 /// Lines PageUp/PageDown move.
 const PAGE: usize = 10;
+
+/// Columns `+`/`-` resize the graph pane by.
+const GRAPH_STEP: i32 = 4;
 
 /// Columns Shift-←/→ (`<`/`>`) scroll the JSON.
 const HSTEP: usize = 8;
@@ -27,6 +32,14 @@ pub fn update(app: &mut App, event: Event) -> bool {
         // While the answer dialog is open, keys are typing.
         Event::Key(k) if app.dialog.is_some() => {
             answer_key(app, &k);
+            true
+        }
+        Event::Key(k) if app.prompt.is_some() => {
+            prompt::on_key(app, &k);
+            true
+        }
+        Event::Key(k) if app.search.is_some() => {
+            search::on_key(app, &k);
             true
         }
         Event::Key(k) => match keymap::lookup(&k) {
@@ -44,6 +57,11 @@ pub fn update(app: &mut App, event: Event) -> bool {
         }
         Event::FileChanged(change) => {
             reload::apply(app, change);
+            prompt::evaluate_for(app);
+            true
+        }
+        Event::Paste(text) => {
+            paste(app, &text);
             true
         }
         Event::Tick => false,
@@ -105,6 +123,8 @@ fn act(app: &mut App, action: Action) {
         Action::StepBack => moved(app, |a| a.session.exec.step_back()),
         Action::BackState => moved(app, |a| a.session.back_state()),
         Action::Restart => {
+            // A fresh run: a handler cancelled in the last one may run again.
+            app.handler_cancelled = None;
             moved(app, |a| a.session.restart());
             app.message = Some("restarted".into());
         }
@@ -138,13 +158,42 @@ fn act(app: &mut App, action: Action) {
             app.graph.list = !app.graph.list;
             app.message = Some(if app.graph.list { "states as a list" } else { "states as a graph" }.into());
         }
+        Action::Prompt => {
+            app.prompt = Some(Prompt::default());
+            app.message = Some(match app.selected_stage() {
+                Some(s) => {
+                    format!("evaluating against {} of '{}' · Enter keeps · Esc closes", s.kind.as_str(), s.state)
+                }
+                None => "no stage yet: evaluating against the execution input · Esc closes".into(),
+            });
+        }
+        Action::Search => {
+            app.search = Some(Search { query: String::new(), origin: app.graph_selected.clone() });
+            app.focus = Pane::Graph;
+        }
+        Action::SearchNext | Action::SearchPrevious => match app.last_search.clone() {
+            Some(query) => {
+                let forward = action == Action::SearchNext;
+                search::jump(app, &query, forward, false);
+            }
+            None => app.message = Some("no search yet: / finds a state by name".into()),
+        },
+        Action::GraphWider | Action::GraphNarrower => {
+            let before = crate::tui::ui::graph_width(app, app.size.0);
+            let step = if action == Action::GraphWider { GRAPH_STEP } else { -GRAPH_STEP };
+            app.graph_resize += step;
+            // Pressing past the limit must not bank columns that a later press has to undo.
+            let after = crate::tui::ui::graph_width(app, app.size.0);
+            app.graph_resize -= step.signum() * (GRAPH_STEP - i32::from(after.abs_diff(before))).max(0);
+            app.message = Some(format!("graph pane {after} columns wide (+/- to resize)"));
+        }
         Action::ToggleDiff => app.diff = !app.diff,
         Action::Help => app.help = !app.help,
         Action::Quit => app.quit = true,
         Action::EditInput => app.edit_input = true,
         Action::Answer => match app.session.exec.status() {
-            Status::AwaitingTask(_) => app.dialog = Some(AnswerDialog::default()),
-            _ => app.message = Some("no Task is waiting for a result".into()),
+            Status::AwaitingTask(request) => app.dialog = Some(AnswerDialog::for_request(request)),
+            _ => reanswer(app),
         },
         Action::SaveAnswers => {
             if app.session.exec.answers().is_empty() {
@@ -153,6 +202,49 @@ fn act(app: &mut App, action: Action) {
                 app.save_answers = true;
             }
         }
+    }
+}
+
+/// Pasted text goes into the open field as typed text; without one it is dropped, never taken
+/// as commands.
+fn paste(app: &mut App, text: &str) {
+    if let Some(dialog) = app.dialog.as_mut() {
+        dialog.paste(text);
+    } else if let Some(prompt) = app.prompt.as_mut() {
+        prompt.text.push_str(&text.replace(['\r', '\n'], " "));
+        prompt::evaluate_for(app);
+    } else if let Some(search) = app.search.as_mut() {
+        search.query.push_str(&text.replace(['\r', '\n'], " "));
+        search::on_key(app, &crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Null));
+    } else {
+        app.message = Some(format!("pasted text ignored ({} chars): no field to paste into", text.chars().count()));
+    }
+}
+
+/// `a` with no Task waiting: revise the answer given to the Task whose stage is selected (or
+/// under the graph cursor), rewinding the execution to it.
+fn reanswer(app: &mut App) {
+    let stages = app.session.exec.stages();
+    let selected = app.selected_stage_index();
+    let target = match app.focus {
+        Pane::Graph => app.graph_state().and_then(|name| {
+            let last = stages.iter().rposition(|s| *s.state == *name)?;
+            Some((name.to_owned(), last))
+        }),
+        _ => selected.map(|i| (stages[i].state.to_string(), i)),
+    };
+    let Some((state, stage)) = target else {
+        app.message = Some("no Task is waiting for a result".into());
+        return;
+    };
+    let mut given = None;
+    moved(app, |a| given = a.session.reanswer(&state, stage));
+    match given {
+        Some(answer) => {
+            app.dialog = Some(AnswerDialog::revising(&answer));
+            app.message = Some(format!("rewound to '{state}': revise its answer (Esc keeps the task waiting)"));
+        }
+        None => app.message = Some(format!("'{state}' has no answer of yours to revise (select a Task you answered)")),
     }
 }
 
@@ -240,7 +332,7 @@ fn scroll(app: &mut App, action: Action) {
 
 /// Moves the graph cursor to `name`, and the stage view with it: to the last stage shown of
 /// that state, or back to following the execution when it has none.
-fn select_state(app: &mut App, name: String) {
+pub(crate) fn select_state(app: &mut App, name: String) {
     let stages = app.session.exec.stages();
     match app.drill() {
         // Drilled in, the stage view stays in the branch: the state's last stage there, if any.

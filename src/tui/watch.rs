@@ -17,6 +17,9 @@ pub const DEBOUNCE: Duration = Duration::from_millis(100);
 #[derive(Clone, Debug)]
 pub struct Watched {
     pub definition: PathBuf,
+    /// Files the definition reads (a template's `DefinitionUri` file): a change to one
+    /// reloads the definition.
+    pub also: Vec<PathBuf>,
     pub input: Option<PathBuf>,
     /// The `--mock-config` file, if any.
     pub mock: Option<PathBuf>,
@@ -106,6 +109,7 @@ fn read_changed(watched: &Watched, touched: Touched) -> FileChange {
 /// file and renaming it over the old one, which a watch on the old file would miss.
 fn watch(watched: &Watched, tx: UnboundedSender<Touched>) -> notify::Result<RecommendedWatcher> {
     let definition = Target::new(&watched.definition);
+    let also: Vec<Target> = watched.also.iter().map(|p| Target::new(p)).collect();
     let input = watched.input.as_deref().map(Target::new);
     let mock = watched.mock.as_deref().map(Target::new);
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
@@ -115,7 +119,7 @@ fn watch(watched: &Watched, tx: UnboundedSender<Touched>) -> notify::Result<Reco
         }
         let hit = |target: &Target| event.paths.iter().any(|p| target.is(p));
         let touched = Touched {
-            definition: hit(&definition),
+            definition: hit(&definition) || also.iter().any(hit),
             input: input.as_ref().is_some_and(hit),
             mock: mock.as_ref().is_some_and(hit),
         };
@@ -125,6 +129,7 @@ fn watch(watched: &Watched, tx: UnboundedSender<Touched>) -> notify::Result<Reco
         }
     })?;
     let mut dirs: Vec<PathBuf> = vec![parent(&watched.definition)];
+    dirs.extend(watched.also.iter().map(|p| parent(p)));
     dirs.extend(watched.input.iter().chain(&watched.mock).map(|p| parent(p)));
     dirs.sort();
     dirs.dedup();

@@ -17,6 +17,33 @@ pub fn conformance_dir() -> Option<PathBuf> {
     dir.join("cases").is_dir().then_some(dir)
 }
 
+/// `false` (after one line on the terminal) when a corpus is missing, so the test skips. The
+/// line is written to stderr directly, not through `eprintln!`, which the test harness captures:
+/// a skip must be visible in a plain `cargo test`. With `STATESCOPE_REQUIRE_CORPUS` set (CI,
+/// where `../shared` exists) a missing corpus is a failure instead.
+pub fn corpus_or_skip(test: &str, what: &str, found: bool) -> bool {
+    use std::io::Write;
+    if found {
+        return true;
+    }
+    if std::env::var_os("STATESCOPE_REQUIRE_CORPUS").is_some_and(|v| !v.is_empty()) {
+        panic!("{test}: {what} not found, and STATESCOPE_REQUIRE_CORPUS is set");
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "corpus_missing_skipped: {test}: {what} not found; skipped (see README, 'Test data')"
+    );
+    false
+}
+
+/// [`corpus_or_skip`] for the AWS-recorded corpus.
+pub fn conformance_or_skip(test: &str) -> Option<PathBuf> {
+    let dir = conformance_dir();
+    corpus_or_skip(test, "the conformance corpus (../shared/conformance or $STATESCOPE_CONFORMANCE)", dir.is_some())
+        .then_some(dir)
+        .flatten()
+}
+
 /// Every case directory of a group, sorted.
 pub fn cases(group: &str) -> Vec<PathBuf> {
     let Some(dir) = conformance_dir() else { return Vec::new() };

@@ -48,7 +48,10 @@ pub fn app_for(definition: &str, input: &str) -> App {
     let input: Value = serde_json::from_str(input).expect("test input is JSON");
     let session = Session::start(Source::new(DEF_NAME, definition), input, ExecutionConfig::default())
         .expect("test definition checks");
-    App::new(session, Files { definition: DEF_NAME.into(), input: Some(INPUT_NAME.into()), mock: None })
+    App::new(
+        session,
+        Files { definition: DEF_NAME.into(), input: Some(INPUT_NAME.into()), mock: None, ..Files::default() },
+    )
 }
 
 pub fn greet() -> App {

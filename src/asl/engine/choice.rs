@@ -62,6 +62,19 @@ impl ChoiceOutcome {
     }
 }
 
+impl ChoiceOutcome {
+    /// A JSONata Choice's outcome: the `Condition`s evaluated in order up to the first true one,
+    /// and where the state goes (that rule's `Next`, else the `Default`).
+    pub fn from_conditions(
+        rules: Vec<RuleTrace>,
+        matched: Option<usize>,
+        next: Option<StateName>,
+        total_rules: usize,
+    ) -> ChoiceOutcome {
+        ChoiceOutcome { matched, next, total_rules, why: Why::Recorded(rules) }
+    }
+}
+
 impl PartialEq for ChoiceOutcome {
     fn eq(&self, other: &Self) -> bool {
         (self.matched, &self.next, self.total_rules) == (other.matched, &other.next, other.total_rules)
@@ -95,6 +108,8 @@ pub enum Test {
     },
     Not(Box<RuleTrace>),
     Compare(Box<ComparisonTrace>),
+    /// A JSONata `Condition` (its text, without `{% %}`); the rule's result is what it gave.
+    Jsonata(std::sync::Arc<str>),
 }
 
 /// One `Variable` + operator + operand, as evaluated.

@@ -298,6 +298,18 @@ impl Execution {
         &self.status
     }
 
+    /// The context object (`$$`) as the current state sees it.
+    pub fn context(&self) -> &Value {
+        &self.context
+    }
+
+    /// How many times `state`'s resource has been invoked so far (retries count), as the
+    /// answers are keyed. Nested states are evaluated with their container's whole visit, so
+    /// between top-level states this is exact for them too.
+    pub fn invocations_of(&self, state: &str) -> u32 {
+        self.invocations.get(state).copied().unwrap_or(0)
+    }
+
     /// The execution input.
     pub fn input(&self) -> &Value {
         &self.input

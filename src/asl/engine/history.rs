@@ -9,6 +9,8 @@ use serde_json::{Map, Value, json};
 use crate::asl::definition::StateType;
 use crate::asl::engine::chunked::Chunked;
 
+pub mod aws;
+
 /// One history event.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HistoryEvent {

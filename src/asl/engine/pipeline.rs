@@ -119,6 +119,27 @@ impl Pipeline {
         }
     }
 
+    /// A template field evaluated over `input` (Task `Credentials`): JSONPath's `.$` keys, or
+    /// JSONata's `{% %}` values with `$states.input`.
+    pub(crate) fn template(
+        self,
+        t: &Spanned<Template>,
+        field: &str,
+        input: &Value,
+        env: &mut Env,
+    ) -> Result<Value, Failure> {
+        match self {
+            Pipeline::JsonPath => {
+                let roots = crate::asl::jsonpath::Roots { input, context: env.context, variables: env.variables };
+                crate::asl::engine::io::template(&t.value, &roots, env.entropy)
+            }
+            Pipeline::Jsonata => {
+                let b = jsonata::bindings(env, input, None, None);
+                jsonata::template(env, &t.value, field, &b)
+            }
+        }
+    }
+
     /// A numeric field (TimeoutSeconds, MaxConcurrency, …) given as a JSONata expression,
     /// evaluated to a literal so the checks shared by both languages apply; `None` when it is
     /// not an expression (a literal or a JSONPath `…Path`).

@@ -20,6 +20,12 @@ pub(crate) fn matches(error_equals: &[Spanned<String>], error: &ErrorName, termi
     })
 }
 
+/// Whether an `ErrorEquals` list matches `error` as a retried or caught error (not a state's
+/// own DataLimitExceeded): for explaining a decision the engine made.
+pub fn error_equals_names(error_equals: &[Spanned<String>], error: &str) -> bool {
+    matches(error_equals, &ErrorName::parse(error), false)
+}
+
 /// Per-visit retry bookkeeping: one attempt counter per retrier (rule 16.4).
 #[derive(Debug, Default)]
 pub(crate) struct RetryState {

@@ -14,6 +14,12 @@ pub enum StageKind {
     Input,
     AfterInputPath,
     AfterParameters,
+    /// Map: the items ItemsPath selected (TestState's inspectionData names).
+    AfterItemsPath,
+    /// Map: each item after ItemSelector.
+    AfterItemSelector,
+    /// Map: the batches ItemBatcher made.
+    AfterItemBatcher,
     Result,
     AfterResultSelector,
     AfterResultPath,
@@ -31,6 +37,9 @@ impl StageKind {
             StageKind::Input => "input",
             StageKind::AfterInputPath => "afterInputPath",
             StageKind::AfterParameters => "afterParameters",
+            StageKind::AfterItemsPath => "afterItemsPath",
+            StageKind::AfterItemSelector => "afterItemSelector",
+            StageKind::AfterItemBatcher => "afterItemBatcher",
             StageKind::Result => "result",
             StageKind::AfterResultSelector => "afterResultSelector",
             StageKind::AfterResultPath => "afterResultPath",

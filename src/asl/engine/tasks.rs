@@ -71,4 +71,10 @@ impl RecordedAnswers {
     pub fn is_empty(&self) -> bool {
         self.answers.is_empty()
     }
+
+    /// Forgets the answers to `state`'s invocations from `invocation` on (a person revises an
+    /// answer: the ones after it were given to a run that no longer happens).
+    pub fn forget_from(&mut self, state: &str, invocation: u32) {
+        self.answers.retain(|(s, i, _)| !(s == state && *i >= invocation));
+    }
 }

@@ -7,6 +7,32 @@ pub struct Ast {
     pub root: Node,
     /// Parent-operator (`%`) slots; `Kind::Parent` and `Node::ancestor` index into this.
     pub slots: Vec<Slot>,
+    /// Regex literals that do not compile, as (char offset, why): evaluating one fails
+    /// (S0303); validation reports them with their position.
+    pub invalid_regexes: Vec<(usize, String)>,
+}
+
+/// A regex literal compiled once, when the expression is parsed (or why it does not compile).
+#[derive(Debug, Clone)]
+pub struct CompiledRegex(pub Result<regex::Regex, String>);
+
+impl CompiledRegex {
+    pub fn new(pattern: &str, flags: &str) -> CompiledRegex {
+        let mut builder = regex::RegexBuilder::new(pattern);
+        builder.case_insensitive(flags.contains('i')).multi_line(flags.contains('m'));
+        CompiledRegex(builder.build().map_err(|e| e.to_string()))
+    }
+}
+
+/// The literal's text decides equality; the compiled form follows from it.
+impl PartialEq for CompiledRegex {
+    fn eq(&self, other: &CompiledRegex) -> bool {
+        match (&self.0, &other.0) {
+            (Ok(a), Ok(b)) => a.as_str() == b.as_str(),
+            (Err(a), Err(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 /// Where a `%` finds its parent: the step at `level` 0 binds the value under `label`.
@@ -140,6 +166,7 @@ pub enum Kind {
     Regex {
         pattern: String,
         flags: String,
+        compiled: CompiledRegex,
     },
     /// `$name`; `$` is the empty name and `$$` is `"$"`.
     Variable(String),

@@ -14,7 +14,7 @@ use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
-use crate::asl::jsonata::ast::{Ast, Kind, Node, Stage};
+use crate::asl::jsonata::ast::{Ast, CompiledRegex, Kind, Node, Stage};
 use crate::asl::jsonata::error::JsonataError;
 pub(crate) use path::lookup;
 use path::{descendants, wildcard};
@@ -315,7 +315,7 @@ impl<'e> Evaluator<'e> {
             Kind::Wildcard => wildcard(input),
             Kind::Descendant => descendants(input),
             Kind::Parent(slot) => self.labels.get(*slot).and_then(|l| frame.lookup(l)).unwrap_or_default(),
-            Kind::Regex { pattern, flags } => regex_value(pattern, flags, node.pos)?,
+            Kind::Regex { compiled, .. } => regex_value(compiled, node.pos)?,
             Kind::Variable(name) => variable(name, input, frame),
             Kind::Condition { cond, then, otherwise } => {
                 self.condition(cond, then, otherwise.as_deref(), input, frame)?
@@ -644,11 +644,11 @@ impl<'e> Evaluator<'e> {
     }
 }
 
-fn regex_value<'a>(pattern: &str, flags: &str, pos: usize) -> R<'a> {
-    let mut builder = regex::RegexBuilder::new(pattern);
-    builder.case_insensitive(flags.contains('i')).multi_line(flags.contains('m'));
-    match builder.build() {
-        Ok(r) => Ok(V::Func(Rc::new(Func::Regex(Rc::new(r))))),
+/// A regex literal's value: the regex compiled when the expression was parsed (cloning a
+/// `Regex` shares it).
+fn regex_value<'a>(compiled: &CompiledRegex, pos: usize) -> R<'a> {
+    match &compiled.0 {
+        Ok(r) => Ok(V::Func(Rc::new(Func::Regex(Rc::new(r.clone()))))),
         Err(e) => Err(err("S0303", pos, format!("Invalid regular expression: {e}"))),
     }
 }

@@ -2,21 +2,22 @@
 //! which step each parent operator `%` refers to, raising JSONata's semantic syntax errors
 //! (S0209, S0210, S0213, S0215, S0216, S0217, S0207) exactly where the reference does.
 
-use crate::asl::jsonata::ast::{Ast, BinaryOp, Group, Kind, Node, Slot, SortTerm, Stage};
+use crate::asl::jsonata::ast::{Ast, BinaryOp, CompiledRegex, Group, Kind, Node, Slot, SortTerm, Stage};
 use crate::asl::jsonata::error::JsonataError;
 use crate::asl::jsonata::parser::{Raw, RawKind};
 
 pub fn process(raw: Raw) -> Result<Ast, JsonataError> {
-    let mut p = Processor { slots: Vec::new() };
+    let mut p = Processor { slots: Vec::new(), invalid_regexes: Vec::new() };
     let root = p.node(raw)?;
     if matches!(root.kind, Kind::Parent(_)) || root.seeking_parent.is_some() {
         return Err(JsonataError::new("S0217", root.pos, kind_name(&root.kind), ""));
     }
-    Ok(Ast { root, slots: p.slots })
+    Ok(Ast { root, slots: p.slots, invalid_regexes: p.invalid_regexes })
 }
 
 struct Processor {
     slots: Vec<Slot>,
+    invalid_regexes: Vec<(usize, String)>,
 }
 
 fn boxed(n: Node) -> Box<Node> {
@@ -298,7 +299,13 @@ impl Processor {
             RawKind::Num(n) => Node::new(Kind::Number(n), pos),
             RawKind::Bool(b) => Node::new(Kind::Bool(b), pos),
             RawKind::Null => Node::new(Kind::Null, pos),
-            RawKind::Regex { pattern, flags } => Node::new(Kind::Regex { pattern, flags }, pos),
+            RawKind::Regex { pattern, flags } => {
+                let compiled = CompiledRegex::new(&pattern, &flags);
+                if let Err(why) = &compiled.0 {
+                    self.invalid_regexes.push((pos, why.clone()));
+                }
+                Node::new(Kind::Regex { pattern, flags, compiled }, pos)
+            }
             RawKind::Variable(v) => Node::new(Kind::Variable(v), pos),
             RawKind::Wildcard => Node::new(Kind::Wildcard, pos),
             RawKind::Descendant => Node::new(Kind::Descendant, pos),

@@ -15,6 +15,8 @@ pub(crate) struct Parsed {
     pub steps: Vec<Step>,
     /// Only `.name`, `['name']` and `[n]` steps, without `@ , : ? *` in dotted names (rule 4.6).
     pub reference: bool,
+    /// Unquoted words used as filter literals (`@.code==es`), as (character offset, word).
+    pub unquoted: Vec<(usize, String)>,
 }
 
 type Result<T> = std::result::Result<T, PathSyntaxError>;
@@ -34,14 +36,20 @@ const FILTER_NAME_STOPS: &[char] = &[' ', '<', '>', '=', '!', '~', ')', '&', '|'
 /// Parses a whole path: root, then steps to the end of the text.
 pub(crate) fn parse(text: &str) -> Result<Parsed> {
     // Jayway trims the path; trailing blanks are harmless, leading ones hide the '$'.
-    let mut p =
-        Parser { chars: text.trim_end().chars().collect(), pos: 0, reference: true, in_filter: false, depth: 0 };
+    let mut p = Parser {
+        chars: text.trim_end().chars().collect(),
+        pos: 0,
+        reference: true,
+        in_filter: false,
+        depth: 0,
+        unquoted: Vec::new(),
+    };
     let root = p.root()?;
     let steps = p.steps()?;
     if p.pos < p.chars.len() {
         return err(p.pos, format!("unexpected '{}'", p.chars[p.pos]));
     }
-    Ok(Parsed { root, steps, reference: p.reference })
+    Ok(Parsed { root, steps, reference: p.reference, unquoted: p.unquoted })
 }
 
 struct Parser {
@@ -52,6 +60,7 @@ struct Parser {
     in_filter: bool,
     /// Nesting of filters, parentheses, `!` and literal containers.
     depth: usize,
+    unquoted: Vec<(usize, String)>,
 }
 
 impl Parser {
@@ -633,7 +642,7 @@ impl Parser {
                 }
             }
             Some(c) if c.is_ascii_alphabetic() => {
-                while self.cur().is_some_and(|c| c.is_ascii_alphabetic()) {
+                while self.cur().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
                     self.pos += 1;
                 }
                 let word: String = self.chars[start..self.pos].iter().collect();
@@ -641,7 +650,11 @@ impl Parser {
                     "true" => Ok(Value::Bool(true)),
                     "false" => Ok(Value::Bool(false)),
                     "null" => Ok(Value::Null),
-                    _ => err(start, format!("'{word}' is not a value (strings are quoted)")),
+                    // AWS accepts `@.code==es` at creation; the word is compared as a string.
+                    _ => {
+                        self.unquoted.push((start, word.clone()));
+                        Ok(Value::String(word))
+                    }
                 }
             }
             Some(c) => err(start, format!("expected a value but found '{c}'")),

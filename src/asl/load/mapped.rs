@@ -42,6 +42,11 @@ impl MappedText {
         MappedText { text: value.to_string(), origin }
     }
 
+    /// A whole file's text, each byte at its own offset.
+    pub fn identity(text: &str) -> MappedText {
+        MappedText { text: text.to_string(), origin: (0..=text.len() as u32).collect() }
+    }
+
     /// Text that stands for a whole span (a placeholder for an unresolved intrinsic).
     pub fn placeholder(text: &str, span: Span) -> MappedText {
         let mut origin = vec![span.start; text.len()];

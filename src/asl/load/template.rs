@@ -5,12 +5,14 @@
 //! and are reported, not followed.
 
 use crate::asl::codes;
-use crate::asl::diagnostic::Diagnostic;
+use crate::asl::diagnostic::{Diagnostic, Severity};
 use crate::asl::json_text::parse_json;
+use crate::asl::load::LoadOptions;
 use crate::asl::load::intrinsic::{self, as_intrinsic, literal_text, node_text};
 use crate::asl::load::mapped::MappedText;
+use crate::asl::source::{Source, Span};
 use crate::asl::suggest::did_you_mean;
-use crate::asl::tree::{Member, Node, NodeKind, pointer_token};
+use crate::asl::tree::{Member, Node, NodeKind, placeholder_name, pointer_token};
 
 pub const STEP_FUNCTIONS: &str = "AWS::StepFunctions::StateMachine";
 pub const SERVERLESS: &str = "AWS::Serverless::StateMachine";
@@ -32,6 +34,43 @@ fn machine_type(resource: &Node) -> Option<&'static str> {
     }
 }
 
+/// Duplicate keys in a template: CloudFormation keeps the last copy and deploys, so outside a
+/// state machine's `Definition` a duplicate is a warning and the earlier copies are dropped;
+/// inside it AWS rejects the definition, so the parser's error stands.
+pub fn settle_duplicates(root: &mut Node, found: &mut [Diagnostic]) {
+    let inside: Vec<Span> = machines(root)
+        .iter()
+        .filter_map(|(m, _)| Some(m.value.get("Properties")?.value.get("Definition")?.value.span))
+        .collect();
+    for d in found.iter_mut().filter(|d| d.code == codes::DUPLICATE_KEY) {
+        let Some(at) = d.span else { continue };
+        if inside.iter().any(|s| s.start <= at.start && at.end <= s.end) {
+            continue;
+        }
+        d.severity = Severity::Warning;
+        d.help = Some("CloudFormation keeps the last copy and deploys the template; so does statescope".into());
+    }
+    keep_last(root, &inside);
+}
+
+fn keep_last(node: &mut Node, inside: &[Span]) {
+    if inside.contains(&node.span) {
+        return;
+    }
+    match &mut node.kind {
+        NodeKind::Array(items) => items.iter_mut().for_each(|n| keep_last(n, inside)),
+        NodeKind::Object(members) => {
+            let mut seen = std::collections::HashSet::new();
+            let mut keep: Vec<bool> = members.iter().rev().map(|m| seen.insert(m.key.clone())).collect();
+            keep.reverse();
+            let mut flags = keep.into_iter();
+            members.retain(|_| flags.next().unwrap_or(true));
+            members.iter_mut().for_each(|m| keep_last(&mut m.value, inside));
+        }
+        _ => {}
+    }
+}
+
 /// The state machine resources, as (logical id member, type).
 fn machines(root: &Node) -> Vec<(&Member, &'static str)> {
     let resources = root.get("Resources").and_then(|m| m.value.as_object()).unwrap_or_default();
@@ -43,10 +82,20 @@ fn template_error(message: impl Into<String>, node: &Node, pointer: String) -> D
 }
 
 /// Picks the machine and returns its definition tree with spans in the template.
-pub fn extract(root: &Node, wanted: Option<&str>, source: &str, found: &mut Vec<Diagnostic>) -> Option<Node> {
+pub fn extract(
+    root: &Node,
+    options: &LoadOptions,
+    source: &str,
+    found: &mut Vec<Diagnostic>,
+    external: &mut Option<Source>,
+) -> Option<Node> {
+    let wanted = options.machine.as_deref();
     let all = machines(root);
     let ids = || all.iter().map(|(m, _)| format!("'{}'", m.key)).collect::<Vec<_>>().join(", ");
     let resources = root.get("Resources").map_or(root, |m| &m.value);
+    // A finding about the choice of machine points at the first state machine resource.
+    let first_machine = all.first().map(|(m, _)| Node::new(m.key_span, NodeKind::Null));
+    let at_machine = first_machine.as_ref().unwrap_or(resources);
     let chosen = match (wanted, all.as_slice()) {
         (_, []) => {
             found.push(
@@ -64,7 +113,7 @@ pub fn extract(root: &Node, wanted: Option<&str>, source: &str, found: &mut Vec<
             found.push(
                 template_error(
                     format!("the template defines {} state machines: {}", all.len(), ids()),
-                    resources,
+                    at_machine,
                     "/Resources".into(),
                 )
                 .help("pick one with --machine LOGICAL_ID"),
@@ -76,7 +125,7 @@ pub fn extract(root: &Node, wanted: Option<&str>, source: &str, found: &mut Vec<
             None => {
                 let mut d = template_error(
                     format!("--machine '{id}' is not a state machine in this template; it has {}", ids()),
-                    resources,
+                    at_machine,
                     "/Resources".into(),
                 );
                 if let Some(h) = did_you_mean(id, all.iter().map(|(m, _)| m.key.as_str())) {
@@ -93,7 +142,16 @@ pub fn extract(root: &Node, wanted: Option<&str>, source: &str, found: &mut Vec<
         found.push(template_error(format!("state machine '{}' has no Properties", member.key), &member.value, pointer));
         return None;
     };
-    definition(&Props { node: props, pointer, kind, source }, found)
+    definition(&Props { node: props, pointer, kind, source, options }, found, external)
+}
+
+/// All state machine logical ids of a template with the span of each resource, in order
+/// (empty for a definition).
+pub fn machine_ids(root: &Node) -> Vec<(String, Span)> {
+    if !is_template(root) {
+        return Vec::new();
+    }
+    machines(root).iter().map(|(m, _)| (m.key.clone(), m.value.span)).collect()
 }
 
 struct Props<'a> {
@@ -101,6 +159,7 @@ struct Props<'a> {
     pointer: String,
     kind: &'static str,
     source: &'a str,
+    options: &'a LoadOptions,
 }
 
 impl Props<'_> {
@@ -111,14 +170,21 @@ impl Props<'_> {
     fn child(&self, key: &str) -> String {
         format!("{}/{key}", self.pointer)
     }
+
+    /// A placeholder's value: `--substitute` first, then a literal `DefinitionSubstitutions` entry.
+    fn lookup(&self, name: &str) -> Option<String> {
+        self.options
+            .substitution(name)
+            .or_else(|| literal_text(&self.get("DefinitionSubstitutions")?.value.get(name)?.value))
+    }
 }
 
-fn definition(p: &Props, found: &mut Vec<Diagnostic>) -> Option<Node> {
+fn definition(p: &Props, found: &mut Vec<Diagnostic>, external: &mut Option<Source>) -> Option<Node> {
     let subs = p.get("DefinitionSubstitutions").map(|m| &m.value);
     if let Some(m) = p.get("Definition") {
         let mut tree = m.value.clone();
         intrinsic::replace_in_tree(&mut tree, &p.child("Definition"), p.source, found);
-        if let Some(subs) = subs {
+        if subs.is_some() || !p.options.substitutions.is_empty() {
             substitute_in_tree(&mut tree, subs, p, found);
         }
         return Some(tree);
@@ -126,10 +192,25 @@ fn definition(p: &Props, found: &mut Vec<Diagnostic>) -> Option<Node> {
     if let Some(m) = p.get("DefinitionString").filter(|_| p.kind == STEP_FUNCTIONS) {
         return definition_string(&m.value, subs, p, found);
     }
-    let external = ["DefinitionS3Location", "DefinitionUri"].into_iter().find_map(|k| p.get(k));
-    let (message, at) = match external {
+    if let Some(m) = p.get("DefinitionUri").filter(|m| m.value.as_str().is_some_and(|u| !u.starts_with("s3://"))) {
+        return definition_uri(m, p, found, external);
+    }
+    let (message, at) = match ["DefinitionS3Location", "DefinitionUri"].into_iter().find_map(|k| p.get(k)) {
         Some(m) => {
-            (format!("'{}' points at a file outside this template; statescope cannot follow it", m.key), &m.value)
+            // Not an error: the template is fine, the definition is just not here to check.
+            found.push(
+                Diagnostic::warning(
+                    codes::TEMPLATE,
+                    format!(
+                        "'{}' points at Amazon S3; statescope cannot read it offline, so the definition is not checked",
+                        m.key
+                    ),
+                )
+                .at(m.value.span)
+                .pointer(p.child(&m.key))
+                .help("download the definition and check it directly, or point DefinitionUri at a local file"),
+            );
+            return None;
         }
         None if p.kind == SERVERLESS => {
             ("the state machine has neither 'Definition' nor 'DefinitionUri'".to_string(), p.node)
@@ -146,6 +227,48 @@ fn definition(p: &Props, found: &mut Vec<Diagnostic>) -> Option<Node> {
     None
 }
 
+/// A SAM `DefinitionUri` naming a local file (relative to the template): read it through the
+/// caller's reader, substitute its placeholders as `DefinitionSubstitutions` (and
+/// `--substitute`) give them, and parse it with spans in that file.
+fn definition_uri(m: &Member, p: &Props, found: &mut Vec<Diagnostic>, external: &mut Option<Source>) -> Option<Node> {
+    let uri = m.value.as_str().unwrap_or_default();
+    let read = match &p.options.reader {
+        Some(reader) => reader.read(uri),
+        None => Err("this caller reads no other files".to_string()),
+    };
+    let file = match read {
+        Ok(file) => file,
+        Err(why) => {
+            found.push(
+                Diagnostic::error(codes::TEMPLATE, format!("cannot read the 'DefinitionUri' file '{uri}': {why}"))
+                    .at(m.value.span)
+                    .pointer(p.child("DefinitionUri")),
+            );
+            return None;
+        }
+    };
+    let mut text = MappedText::identity(&file.text);
+    let left = text.substitute(&|name| p.lookup(name));
+    let syntax = crate::asl::load::detect_syntax(&file.name, &file.text);
+    let (tree, diagnostics) = crate::asl::load::parse_mapped_text(&text, syntax);
+    let name: std::sync::Arc<str> = file.name.clone();
+    found.extend(diagnostics.into_iter().map(|mut d| {
+        d.file = Some(name.clone());
+        d
+    }));
+    // Substitutions the template gives as something other than literal text stay placeholders.
+    if let Some(subs) = p.get("DefinitionSubstitutions") {
+        let named: Vec<String> =
+            left.into_iter().filter(|n| subs.value.get(n).is_some()).map(|n| format!("${{{n}}}")).collect();
+        if !named.is_empty() {
+            let what = "'DefinitionSubstitutions'".to_string();
+            found.push(intrinsic::unresolved_warning(&what, &named, &subs.value, p.child("DefinitionSubstitutions")));
+        }
+    }
+    *external = Some(file);
+    tree
+}
+
 fn definition_string(node: &Node, subs: Option<&Node>, p: &Props, found: &mut Vec<Diagnostic>) -> Option<Node> {
     let pointer = p.child("DefinitionString");
     let mut unresolved = Vec::new();
@@ -154,13 +277,11 @@ fn definition_string(node: &Node, subs: Option<&Node>, p: &Props, found: &mut Ve
         found.push(template_error(format!("'DefinitionString' is {}, not a string", describe(node)), node, pointer));
         return None;
     };
-    if let Some(subs) = subs {
+    if subs.is_some() || !p.options.substitutions.is_empty() {
         // A `${name}` an `Fn::Sub` left alone is filled by a literal substitution later.
-        unresolved.retain(|u| {
-            subs.get(u.trim_start_matches("${").trim_end_matches('}')).is_none_or(|m| literal_text(&m.value).is_none())
-        });
-        let left = text.substitute(&|name| literal_text(&subs.get(name)?.value));
-        for name in left.into_iter().map(|n| format!("${{{n}}}")) {
+        unresolved.retain(|u| p.lookup(u.trim_start_matches("${").trim_end_matches('}')).is_none());
+        let left = text.substitute(&|name| p.lookup(name));
+        for name in left.into_iter().filter(|n| subs.is_some_and(|s| s.get(n).is_some())).map(|n| format!("${{{n}}}")) {
             if !unresolved.contains(&name) {
                 unresolved.push(name);
             }
@@ -195,16 +316,23 @@ fn parse_mapped(text: &MappedText, found: &mut Vec<Diagnostic>) -> Option<Node> 
 }
 
 /// `DefinitionSubstitutions` for a `Definition` object: `${name}` inside string values.
-fn substitute_in_tree(tree: &mut Node, subs: &Node, p: &Props, found: &mut Vec<Diagnostic>) {
+fn substitute_in_tree(tree: &mut Node, subs: Option<&Node>, p: &Props, found: &mut Vec<Diagnostic>) {
     let mut used_unresolved: Vec<String> = Vec::new();
     walk_strings(tree, &mut |s: &mut Node| {
         let NodeKind::String(value) = &s.kind else { return };
         if !value.contains("${") {
             return;
         }
+        // A whole value that is one placeholder takes the substitution's type: a template
+        // cannot write `Seconds: ${Delay}` unquoted in an object, and means the number.
+        if let Some(typed) = placeholder_name(value).and_then(|name| p.lookup(name)).and_then(|v| scalar(&v)) {
+            s.verbatim_start = None;
+            s.kind = typed;
+            return;
+        }
         let mut text = MappedText::placeholder(value, s.span);
-        for name in text.substitute(&|name| literal_text(&subs.get(name)?.value)) {
-            if subs.get(&name).is_some() && !used_unresolved.contains(&name) {
+        for name in text.substitute(&|name| p.lookup(name)) {
+            if subs.is_some_and(|s| s.get(&name).is_some()) && !used_unresolved.contains(&name) {
                 used_unresolved.push(name);
             }
         }
@@ -214,11 +342,20 @@ fn substitute_in_tree(tree: &mut Node, subs: &Node, p: &Props, found: &mut Vec<D
         }
     });
     for name in used_unresolved {
-        if let Some(m) = subs.get(&name) {
+        if let Some(m) = subs.and_then(|s| s.get(&name)) {
             let what = format!("the substitution '{name}'");
             let names = [format!("${{{name}}}")];
             found.push(intrinsic::unresolved_warning(&what, &names, &m.value, p.child("DefinitionSubstitutions")));
         }
+    }
+}
+
+/// A substitution value that is a JSON number or boolean, as that type.
+fn scalar(text: &str) -> Option<NodeKind> {
+    match serde_json::from_str::<serde_json::Value>(text).ok()? {
+        serde_json::Value::Number(n) => Some(NodeKind::Number(n)),
+        serde_json::Value::Bool(b) => Some(NodeKind::Bool(b)),
+        _ => None,
     }
 }
 

@@ -83,10 +83,20 @@ fn several_machines_need_machine_and_it_picks_one() {
 }
 
 #[test]
-fn external_definitions_are_a_clear_error() {
+fn external_definitions_are_reported_not_guessed() {
+    // Without a reader a local DefinitionUri cannot be read: an error that says so.
+    let text = format!(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: {SERVERLESS}\n    Properties:\n      DefinitionUri: statemachine/flow.asl.json\n"
+    );
+    let loaded = load_text("t.yaml", &text, None);
+    assert!(loaded.tree.is_none());
+    assert_eq!(codes_of(&loaded), [codes::TEMPLATE]);
+    assert!(loaded.diagnostics[0].is_error() && loaded.diagnostics[0].message.contains("cannot read"));
+    // A definition in S3 cannot be read offline: a warning, the template is not wrong.
     for (kind, key) in [
-        (SERVERLESS, "DefinitionUri: statemachine/flow.asl.json"),
         (STEP_FUNCTIONS, "DefinitionS3Location: {Bucket: b, Key: k}"),
+        (SERVERLESS, "DefinitionUri: s3://bucket/flow.asl.json"),
+        (SERVERLESS, "DefinitionUri: {Bucket: b, Key: k}"),
     ] {
         let text = format!(
             "Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: {kind}\n    Properties:\n      {key}\n"
@@ -94,7 +104,8 @@ fn external_definitions_are_a_clear_error() {
         let loaded = load_text("t.yaml", &text, None);
         assert!(loaded.tree.is_none());
         assert_eq!(codes_of(&loaded), [codes::TEMPLATE]);
-        assert!(loaded.diagnostics[0].message.contains("cannot follow"), "{}", loaded.diagnostics[0].message);
+        let d = &loaded.diagnostics[0];
+        assert!(!d.is_error() && d.message.contains("Amazon S3"), "{key}: {d:?}");
     }
 }
 

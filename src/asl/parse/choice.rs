@@ -138,13 +138,20 @@ fn comparison(f: &mut Fields, sink: &mut Sink) -> Option<Comparison> {
             "this Choice rule has no comparison operator (or And/Or/Not)".to_string()
         } else {
             format!(
-                "a Choice rule takes exactly one comparison operator, but this one has {}",
+                "a Choice rule has exactly one comparison, but this one has {}",
                 ops.iter().map(|m| format!("'{}'", m.key)).collect::<Vec<_>>().join(", ")
             )
         };
         let mut d = Diagnostic::error(codes::BAD_CHOICE_RULE, msg)
             .at(ops.get(1).map_or(f.node.span.sub(0, 1), |m| m.key_span))
             .pointer(f.pointer.clone());
+        if ops.len() > 1 {
+            d = d.help("to test several things, put one comparison per rule inside \"And\": [ … ]");
+            // They are comparison operators, just too many: not also "not supported" fields.
+            for m in &ops[1..] {
+                f.take(&m.key);
+            }
+        }
         if ops.is_empty() {
             let guess = f.unused().find_map(|m| did_you_mean(&m.key, Operator::TABLE.iter().map(|(n, _, _)| *n)));
             if let Some(h) = guess {
@@ -180,6 +187,11 @@ fn comparison(f: &mut Fields, sink: &mut Sink) -> Option<Comparison> {
 /// The operand must fit the operator (rule 10.5).
 fn operand(m: &Member, is_path: bool, ty: &str, pointer: &str, sink: &mut Sink) -> Option<Operand> {
     let v = &m.value;
+    if let Some(name) = v.placeholder() {
+        // Compared as the placeholder's own text until it is given a value.
+        sink.push(crate::asl::parse::fields::unknown_value(&m.key, name, v.span, pointer.to_string()));
+        return Some(Operand::Literal(v.to_value()));
+    }
     if is_path {
         let Some(s) = v.as_str() else {
             sink.push(

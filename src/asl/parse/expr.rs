@@ -26,6 +26,15 @@ pub enum PathKind {
 
 /// Parses a path string, reporting errors with a span inside the string.
 pub fn parse_path(node: &Node, text: &str, kind: PathKind, pointer: &str, sink: &mut Sink) -> Option<Path> {
+    if let Some(name) = crate::asl::tree::placeholder_name(text) {
+        // A path given at deployment: unknown, not wrong. '$' stands in so the state is built.
+        let key = pointer.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
+        sink.push(
+            crate::asl::parse::fields::unknown_value(&key, name, node.span, pointer.to_string())
+                .help(format!("statescope uses '$' until you give it a value: --substitute {name}=PATH")),
+        );
+        return Path::parse("$").ok();
+    }
     let path = match Path::parse(text) {
         Ok(p) => p,
         Err(e) => {
@@ -37,6 +46,17 @@ pub fn parse_path(node: &Node, text: &str, kind: PathKind, pointer: &str, sink: 
             return None;
         }
     };
+    for (offset, word) in path.unquoted_literals() {
+        sink.push(
+            Diagnostic::warning(
+                codes::BAD_JSONPATH,
+                format!("'{word}' in '{text}' is not quoted; statescope compares it as the string \"{word}\""),
+            )
+            .at(node.char_span(*offset, word.chars().count()))
+            .pointer(pointer)
+            .help(format!("write '{word}' (quoted) to say what you mean; AWS accepts the unquoted form at creation")),
+        );
+    }
     if let Some(f) = path.trailing_function() {
         // Rule 4.7: AWS accepts the definition but fails the path at runtime.
         let at = text.rfind(&format!(".{f}(")).or_else(|| text.rfind('.')).unwrap_or(0);
@@ -108,16 +128,44 @@ pub fn check_jsonata(node: &Node, s: &str, pointer: &str, sink: &mut Sink) {
     if inner.trim().is_empty() {
         return;
     }
+    // Chars before the expression: leading whitespace and the `{%`.
+    let before = s.len() - s.trim_start().len() + 2;
+    let before = s[..before].chars().count();
     // AWS evaluates with JSONata 2.0 (checklist 8.3), so 2.1's `??` and `?:` do not parse there.
-    if let Err(e) = jsonata::parse_version(inner, jsonata::Version::V2_0) {
-        // Chars before the expression: leading whitespace and the `{%`.
-        let before = s.len() - s.trim_start().len() + 2;
-        let offset = s[..before].chars().count() + e.position;
-        sink.push(
+    match jsonata::parse_version(inner, jsonata::Version::V2_0) {
+        Err(_) if !crate::asl::tree::placeholder_names(inner).is_empty() => {
+            let name = &crate::asl::tree::placeholder_names(inner)[0];
+            // `{% $states.input.n > ${Limit} %}`: JSONata only once the template is deployed.
+            sink.push(
+                Diagnostic::warning(
+                    codes::UNRESOLVED_INTRINSIC,
+                    format!("this JSONata expression holds the placeholder '${{{name}}}'; it is checked once that has a value"),
+                )
+                .at(node.span)
+                .pointer(pointer)
+                .help(format!("give it a value with --substitute {name}=VALUE")),
+            );
+        }
+        Err(e) => sink.push(
             Diagnostic::error(codes::JSONATA_SYNTAX, format!("JSONata syntax error: {} ({})", e.message, e.code))
-                .at(node.char_span(offset, 1))
+                .at(node.char_span(before + e.position, 1))
                 .pointer(pointer),
-        );
+        ),
+        // A warning, not an error: JavaScript's regex syntax (which AWS's JSONata may accept)
+        // is not this engine's, so the definition may still be valid; only evaluating the
+        // literal fails (S0303, a States.QueryEvaluationError).
+        Ok(ast) => {
+            for (at, why) in &ast.invalid_regexes {
+                sink.push(
+                    Diagnostic::warning(
+                        codes::JSONATA_SYNTAX,
+                        format!("this regular expression does not compile, so evaluating it fails: {why}"),
+                    )
+                    .at(node.char_span(before + at, 1))
+                    .pointer(pointer),
+                );
+            }
+        }
     }
 }
 

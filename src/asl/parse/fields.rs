@@ -4,6 +4,7 @@
 use crate::asl::codes;
 use crate::asl::definition::Spanned;
 use crate::asl::diagnostic::Diagnostic;
+use crate::asl::source::Span;
 use crate::asl::suggest::did_you_mean;
 use crate::asl::tree::{Member, Node, NodeKind, pointer_token};
 
@@ -134,8 +135,12 @@ impl<'n> Fields<'n> {
         }
     }
 
-    /// The diagnostic for a field of the wrong JSON type.
+    /// The diagnostic for a field of the wrong JSON type. A `${Name}` placeholder is not wrong,
+    /// only unknown until deployment: a warning.
     pub fn wrong_type(&self, m: &Member, expected: &str) -> Diagnostic {
+        if let Some(name) = m.value.placeholder() {
+            return unknown_value(&m.key, name, m.value.span, self.child(&m.key));
+        }
         Diagnostic::error(codes::WRONG_TYPE, format!("'{}' must be {expected}, not {}", m.key, a_type(&m.value)))
             .at(m.value.span)
             .pointer(self.child(&m.key))
@@ -159,6 +164,19 @@ impl<'n> Fields<'n> {
             sink.push(d);
         }
     }
+}
+
+/// The warning for a field whose value is a deploy-time placeholder.
+pub fn unknown_value(key: &str, name: &str, span: Span, pointer: String) -> Diagnostic {
+    Diagnostic::warning(
+        codes::UNRESOLVED_INTRINSIC,
+        format!("'{key}' is the placeholder '${{{name}}}': its value is unknown until it is deployed"),
+    )
+    .at(span)
+    .pointer(pointer)
+    .help(format!(
+        "give it a value with --substitute {name}=VALUE (or literal DefinitionSubstitutions in the template)"
+    ))
 }
 
 /// `a string`, `an object`, … for messages.

@@ -104,6 +104,21 @@ fn wait(f: &mut Fields, ctx: &StateCtx, sink: &mut Sink) -> Option<Wait> {
         sink.push(Diagnostic::error(codes::WAIT_DURATION, msg).at(span).pointer(f.pointer.clone()));
     }
     let key = *present.first()?;
+    if let Some(m) =
+        f.node.get(key).filter(|m| m.value.placeholder().is_some() && matches!(key, "Seconds" | "Timestamp"))
+    {
+        // The duration is only known once deployed; run it as no wait rather than lose the state.
+        f.take(key);
+        let name = m.value.placeholder().unwrap_or_default();
+        sink.push(
+            crate::asl::parse::fields::unknown_value(key, name, m.value.span, f.child(key))
+                .help(format!("statescope waits 0 seconds until you give it a value: --substitute {name}=VALUE")),
+        );
+        let zero = NumberSource::Literal(serde_json::Value::from(0));
+        return Some(Wait {
+            wait_for: Spanned { value: WaitFor::Seconds(zero), key_span: m.key_span, span: m.value.span },
+        });
+    }
     let wait_for = match key {
         "Seconds" => {
             let n = number_source(f, "Seconds", None, ctx.lang, sink)?;

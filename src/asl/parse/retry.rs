@@ -7,7 +7,8 @@ use crate::asl::parse::expr::{PathKind, path_or_null, template_field};
 use crate::asl::parse::fields::{Fields, Sink};
 use crate::asl::tree::Node;
 
-/// Predefined error names (rule 16.2); any other `States.` name is a typo.
+/// Predefined error names (rule 16.2). Other `States.` names are accepted by AWS; the validator
+/// warns about the ones nothing in the machine raises (`validate::error_names`).
 pub const STATES_ERRORS: &[&str] = &[
     "States.ALL",
     "States.HeartbeatTimeout",
@@ -51,16 +52,6 @@ fn error_equals(f: &mut Fields, sink: &mut Sink) -> Vec<Spanned<String>> {
         let pointer = format!("{}/{i}", f.child("ErrorEquals"));
         match item.as_str() {
             Some(s) => {
-                if s.starts_with("States.") && !STATES_ERRORS.contains(&s) {
-                    let mut d =
-                        Diagnostic::error(codes::BAD_ERROR_NAME, format!("'{s}' is not a predefined error name"))
-                            .at(item.span)
-                            .pointer(pointer);
-                    if let Some(h) = crate::asl::suggest::did_you_mean(s, STATES_ERRORS.iter().copied()) {
-                        d = d.help(h);
-                    }
-                    sink.push(d);
-                }
                 out.push(Spanned { value: s.to_string(), key_span: item.span, span: item.span });
             }
             None => sink.push(

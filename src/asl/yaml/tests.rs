@@ -130,3 +130,13 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     let text = "[".repeat(10_000);
     assert!(parse_yaml(&text).is_err());
 }
+
+#[test]
+fn a_recursive_alias_is_named_as_such() {
+    for text in ["a: &x [*x]\n", "a: &x {b: *x}\n", "a: &x\n  - *x\n"] {
+        let e = parse_yaml(text).expect_err("cycle");
+        assert!(e.message.contains("recursive alias"), "{text}: {}", e.message);
+    }
+    let e = parse_yaml("a: *nowhere\n").expect_err("no anchor");
+    assert!(!e.message.contains("recursive"), "{}", e.message);
+}

@@ -14,6 +14,7 @@ use crate::asl::engine::Status;
 use crate::asl::engine::choice::ChoiceOutcome;
 use crate::asl::engine::clock::format_millis;
 use crate::asl::engine::stage::StageDetail;
+use crate::asl::explain;
 use crate::tui::app::{App, Pane};
 
 pub fn draw(frame: &mut Frame, area: Rect, lines: Vec<Line<'static>>) {
@@ -31,10 +32,28 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     let exec = &app.session.exec;
     if app.focus == Pane::History {
         if let Some(e) = exec.history().events().get(app.history_cursor()) {
-            return vec![Line::from(vec![
-                label(&format!("{} {}", e.id, e.type_name())),
-                Span::raw(e.details().to_string()),
-            ])];
+            // Readable fields, one a line, not the event's raw JSON.
+            let start = exec.history().events().get(0).map_or(0, |f| f.timestamp_ms);
+            let when = format!(
+                "{} ({} after the start)",
+                format_millis(e.timestamp_ms),
+                crate::tui::panes::history::elapsed(e.timestamp_ms - start)
+            );
+            let mut lines = vec![Line::from(vec![label(&format!("{} {}", e.id, e.type_name())), Span::raw(when)])];
+            match e.details() {
+                serde_json::Value::Object(fields) => {
+                    for (name, value) in fields {
+                        let text = match value {
+                            serde_json::Value::String(s) => s,
+                            other => other.to_string(),
+                        };
+                        lines.push(Line::from(vec![label(&format!("  {name}")), Span::raw(text)]));
+                    }
+                }
+                serde_json::Value::Null => {}
+                other => lines.push(Line::raw(other.to_string())),
+            }
+            return lines;
         }
     }
     let stage = app.selected_stage();
@@ -66,7 +85,7 @@ fn explained(app: &App, stage: Option<&crate::asl::engine::stage::StageRecord>) 
             StageDetail::Choice(outcome) => choice(outcome),
             StageDetail::Wait { seconds, until_ms } => vec![Line::from(vec![
                 label("Wait"),
-                Span::raw(format!("{seconds} s, until {}", format_millis(*until_ms))),
+                Span::raw(explain::wait_line(*seconds, &format_millis(*until_ms))),
             ])],
             StageDetail::Error { error, cause } => {
                 let mut lines = error_lines(error, cause);
@@ -86,7 +105,9 @@ fn explained(app: &App, stage: Option<&crate::asl::engine::stage::StageRecord>) 
             Line::from(vec![label("cause"), Span::raw(cause.clone().unwrap_or_default())]),
         ],
         Status::Succeeded(output) if at_end => {
-            vec![Line::from(vec![label("execution succeeded"), Span::raw(format!("output {output}"))])]
+            let mut lines = vec![Line::from(vec![label("execution succeeded"), Span::raw(format!("output {output}"))])];
+            lines.extend(decisions(app));
+            lines
         }
         Status::Stopped(why) => vec![Line::from(vec![label("stopped"), Span::raw(why.clone())])],
         Status::TimedOut if at_end || stage.is_none() => vec![Line::from(vec![
@@ -102,9 +123,38 @@ fn explained(app: &App, stage: Option<&crate::asl::engine::stage::StageRecord>) 
             )),
         ])],
         Status::Running | Status::Succeeded(_) | Status::Failed { .. } | Status::TimedOut | Status::AwaitingTask(_) => {
-            describe_state(app)
+            let mut lines = describe_state(app);
+            lines.extend(decisions(app));
+            lines
         }
     }
+}
+
+/// The Retry and Wait decisions of the state being looked at, whichever of its stages is
+/// selected (they are recorded on the stage where they were taken, which `n` steps over): the
+/// stages of this state back to its first attempt, up to the selected one.
+fn decisions(app: &App) -> Vec<Line<'static>> {
+    let Some(i) = app.selected_stage_index() else { return Vec::new() };
+    let stages = app.session.exec.stages();
+    let here = &stages[i];
+    let mut start = i;
+    while start > 0 && stages[start - 1].state == here.state && stages[start - 1].location == here.location {
+        start -= 1;
+    }
+    let state = failure::find_state(&app.session.exec.machine().scope, &here.state);
+    let mut lines = Vec::new();
+    for s in (start..=i).map(|j| &stages[j]) {
+        if let (Some(mark), Some(state)) = (s.retry.as_deref(), state) {
+            lines.push(Line::from(vec![label("Retry"), Span::raw(explain::retry_line(&state.retry, mark))]));
+        }
+        if let Some(StageDetail::Wait { seconds, until_ms }) = s.detail.as_deref() {
+            lines.push(Line::from(vec![
+                label("Wait"),
+                Span::raw(explain::wait_line(*seconds, &format_millis(*until_ms))),
+            ]));
+        }
+    }
+    lines
 }
 
 fn error_lines(error: &str, cause: &str) -> Vec<Line<'static>> {

@@ -11,6 +11,19 @@ use crate::tui::app::App;
 use crate::tui::keymap::{BINDINGS, label};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    if let Some(search) = &app.search {
+        let mut spans = vec![
+            Span::styled(" find ", Style::default().fg(Color::Black).bg(Color::Cyan)),
+            Span::styled(format!(" /{}", search.query), Style::default().add_modifier(Modifier::BOLD)),
+            Span::styled("█", Style::default().fg(Color::Yellow)),
+            Span::styled("  ↓/↑ next/previous · Enter keep · Esc cancel  ", Style::default().fg(Color::DarkGray)),
+        ];
+        if let Some(m) = &app.message {
+            spans.push(Span::raw(m.clone()));
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+        return;
+    }
     let (status, colour) = match app.session.exec.status() {
         Status::Running => ("RUNNING", Color::Yellow),
         Status::Succeeded(_) => ("SUCCEEDED", Color::Green),

@@ -65,6 +65,7 @@ fn rule_lines(f: &mut fmt::Formatter<'_>, rule: &RuleTrace, depth: usize) -> fmt
             }
             writeln!(f)
         }
+        Test::Jsonata(condition) => writeln!(f, "{{% {} %}} → {verdict}", condition.trim()),
         Test::Not(inner) => {
             writeln!(f, "Not → {verdict}")?;
             child(f, inner, depth + 1)

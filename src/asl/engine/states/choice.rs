@@ -72,14 +72,23 @@ fn jsonata_choice(
 ) -> Result<Outcome, Failure> {
     let b = jsonata::bindings(env, input, None, None);
     let mut taken = None;
+    // Each Condition and what it gave, explained like a JSONPath rule tree.
+    let mut traces = Vec::new();
     for (i, rule) in c.choices.iter().enumerate() {
         let Condition::Jsonata(cond) = &rule.condition else { continue };
+        let trace = |result| rules::RuleTrace {
+            result,
+            test: rules::Test::Jsonata(cond.value.text().into()),
+            next: rule.next.as_ref().map(|n| n.value.clone()),
+            span: rule.span,
+        };
         match jsonata::expr(env, &cond.value, "Condition", &b)? {
             Value::Bool(true) => {
+                traces.push(trace(true));
                 taken = Some(i);
                 break;
             }
-            Value::Bool(false) => {}
+            Value::Bool(false) => traces.push(trace(false)),
             other => {
                 return Err(query_error(
                     "Condition",
@@ -102,6 +111,12 @@ fn jsonata_choice(
     };
     let Some(next) = next else { return Err(no_choice_matched()) };
     let out = jsonata::assign_and_output(env, run, input, None, None, assign, output, input.clone())?;
+    run.detail(StageDetail::Choice(rules::ChoiceOutcome::from_conditions(
+        traces,
+        taken,
+        Some(next.clone()),
+        c.choices.len(),
+    )));
     Ok(Outcome::Next(next, out))
 }
 

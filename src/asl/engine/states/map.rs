@@ -53,6 +53,10 @@ pub(super) fn map(
     let max_concurrency = pipeline.number(m.max_concurrency.as_ref(), "MaxConcurrency", input, env)?;
     let concurrency =
         limits::max_concurrency(max_concurrency.as_ref().or(m.max_concurrency.as_ref()), &env.roots(&effective))?;
+    if let Some(p) = m.items_path.as_ref().filter(|_| pipeline == Pipeline::JsonPath) {
+        let source = env.scratch.source("ItemsPath", p.span, || p.value.text().to_string());
+        run.note(StageKind::AfterItemsPath, items.clone(), Some(source));
+    }
     env.trace.lifecycle(env.now_ms, "MapStateStarted", Some(json!({"length": list.len()})));
     let count = pipeline.number(m.tolerated_failure_count.as_ref(), "ToleratedFailureCount", input, env)?;
     let percentage =
@@ -67,7 +71,6 @@ pub(super) fn map(
         let arn = map_run_arn(env, m);
         env.trace.lifecycle(env.now_ms, "MapRunStarted", Some(json!({"mapRunArn": arn})));
     }
-    run.flush(env.trace);
 
     let mut inputs = Vec::with_capacity(list.len());
     for (i, item) in list.iter().enumerate() {
@@ -76,11 +79,20 @@ pub(super) fn map(
             Some(sel) => pipeline.item_selector(sel, input, &effective, i, item, env)?,
         });
     }
+    // The per-item inputs and the batches are stages of the Map itself, as TestState's
+    // inspectionData has them (copied once: the iterations take the originals).
+    if let Some(sel) = &m.item_selector {
+        let source = env.scratch.source("ItemSelector", sel.span, || crate::asl::engine::pipeline::short(&sel.value));
+        run.note(StageKind::AfterItemSelector, Arc::new(Value::Array(inputs.clone())), Some(source));
+    }
     if let Some(b) = &m.item_batcher {
         let roots = Roots { input: &effective, context: env.context, variables: env.variables };
         let batcher = batch::Batcher::resolve(&b.value, &roots, &mut *env.entropy)?;
         inputs = batcher.batches(inputs);
+        let source = env.scratch.source("ItemBatcher", b.span, || crate::asl::engine::pipeline::short(&b.value));
+        run.note(StageKind::AfterItemBatcher, Arc::new(Value::Array(inputs.clone())), Some(source));
     }
+    run.flush(env.trace);
 
     let total = inputs.len();
     let start = env.now_ms;

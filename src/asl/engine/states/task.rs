@@ -16,13 +16,15 @@ use crate::asl::engine::stage::StageKind;
 use crate::asl::engine::tasks::{TaskAnswer, TaskRequest};
 use crate::asl::engine::visit::{Fault, Outcome, Thrown};
 use crate::asl::error_name::ErrorName;
-use crate::asl::jsonpath::Roots;
 use crate::asl::world::uuid_v4;
 
 /// How AWS names and details one resource's events.
 enum Family {
     /// `arn:aws:lambda:…:function:…`: `LambdaFunction*` events.
     Lambda,
+    /// `arn:aws:states:REGION:ACCOUNT:activity:NAME`: `Activity*` events, detailed like a
+    /// bare function's (`resource` and `input` when scheduled, nothing naming it after).
+    Activity,
     /// Everything else: `Task*` events with `resourceType` (`lambda`, `sqs`, …) and `resource`
     /// (`invoke`, `sendMessage.waitForTaskToken`, …).
     Service { resource_type: String, resource: String },
@@ -32,6 +34,9 @@ impl Family {
     fn of(resource: &str) -> Family {
         if resource.starts_with("arn:aws:lambda:") {
             return Family::Lambda;
+        }
+        if resource.strip_prefix("arn:aws:states:").and_then(|r| r.split(':').nth(2)) == Some("activity") {
+            return Family::Activity;
         }
         let tail = resource.strip_prefix("arn:aws:states:::").unwrap_or(resource);
         // SDK integrations keep the service in the type: `aws-sdk:s3` + `headObject` (as real
@@ -47,6 +52,7 @@ impl Family {
     fn prefix(&self) -> &'static str {
         match self {
             Family::Lambda => "LambdaFunction",
+            Family::Activity => "Activity",
             Family::Service { .. } => "Task",
         }
     }
@@ -95,10 +101,7 @@ pub(super) fn task(
     };
     // rule 13.5: the role the task would assume, shown as AWS's `taskCredentials`.
     let credentials = match &t.credentials {
-        Some(c) => {
-            let roots = Roots { input, context: env.context, variables: env.variables };
-            Some(io::template(&c.value, &roots, env.entropy)?)
-        }
+        Some(c) => Some(pipeline.template(c, "Credentials", input, env)?),
         None => None,
     };
     let counter = env.invocations.entry(state.name.clone()).or_insert(0);
@@ -109,7 +112,7 @@ pub(super) fn task(
     let text = serde_json::to_string(&*effective).unwrap_or_default();
     let mut scheduled = Map::new();
     match &family {
-        Family::Lambda => {
+        Family::Lambda | Family::Activity => {
             scheduled.insert("resource".into(), json!(resource));
             scheduled.insert("input".into(), json!(text));
         }
@@ -296,6 +299,7 @@ mod tests {
         let split = |arn: &str| match super::Family::of(arn) {
             super::Family::Service { resource_type, resource } => (resource_type, resource),
             super::Family::Lambda => ("lambda function".into(), arn.into()),
+            super::Family::Activity => ("activity".into(), arn.into()),
         };
         assert_eq!(split("arn:aws:states:::lambda:invoke"), ("lambda".into(), "invoke".into()));
         assert_eq!(
@@ -305,6 +309,7 @@ mod tests {
         assert_eq!(split("arn:aws:states:::ecs:runTask.sync"), ("ecs".into(), "runTask.sync".into()));
         assert_eq!(split("arn:aws:states:::aws-sdk:s3:headObject"), ("aws-sdk:s3".into(), "headObject".into()));
         assert_eq!(split("arn:aws:lambda:us-east-1:1:function:f").0, "lambda function");
+        assert_eq!(split("arn:aws:states:us-east-1:1:activity:approve").0, "activity", "Activity* events");
     }
 
     #[test]
@@ -314,6 +319,17 @@ mod tests {
             "Credentials": {"RoleArn.$": "$.role"}, "End": true}}}"#;
         let role = "arn:aws:iam::222222222222:role/cross-account";
         let (_, events) = run(definition, json!({"role": role}), TaskAnswer::Return(json!({})));
+        assert_eq!(events[0].1["taskCredentials"], json!({"roleArn": role}));
+    }
+
+    #[test]
+    fn jsonata_credentials_are_evaluated_over_the_state_input() {
+        let definition = r#"{"QueryLanguage": "JSONata", "StartAt": "Fn", "States": {"Fn": {"Type": "Task",
+            "Resource": "arn:aws:lambda:us-east-1:111111111111:function:f",
+            "Credentials": {"RoleArn": "{% $states.input.role %}"}, "End": true}}}"#;
+        let role = "arn:aws:iam::222222222222:role/cross-account";
+        let (status, events) = run(definition, json!({"role": role}), TaskAnswer::Return(json!({})));
+        assert_eq!(status, Status::Succeeded(Arc::new(json!({}))));
         assert_eq!(events[0].1["taskCredentials"], json!({"roleArn": role}));
     }
 

@@ -230,3 +230,30 @@ fn rule_7_10_distributed_children_do_not_see_the_parent_variables() {
     let (status, _, _) = exec(def, json!({"items": [1]}));
     assert_eq!(failed(&status).0, "States.Runtime", "{status:?}");
 }
+
+/// The Map's own item stages come before the iterations, named as TestState's inspectionData
+/// names them, each with its field.
+#[test]
+fn items_path_item_selector_and_item_batcher_are_stages_of_the_map() {
+    let def = map_def(
+        json!({"ItemSelector": {"v.$": "$$.Map.Item.Value"}, "ItemBatcher": {"MaxItemsPerBatch": 2}}),
+        json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}),
+    );
+    let m = machine(def);
+    let mut e = Execution::new(m.clone(), json!({"items": [1, 2, 3]}), ExecutionConfig::default());
+    e.run();
+    let own: Vec<(&str, Option<&str>, String)> = e
+        .stages()
+        .iter()
+        .filter(|s| &*s.state == "M")
+        .map(|s| (s.kind.as_str(), s.field(), s.value.to_string()))
+        .collect();
+    assert_eq!(own[1], ("afterItemsPath", Some("ItemsPath"), "[1,2,3]".to_string()));
+    assert_eq!(own[2], ("afterItemSelector", Some("ItemSelector"), r#"[{"v":1},{"v":2},{"v":3}]"#.to_string()));
+    assert_eq!(own[3].0, "afterItemBatcher");
+    assert_eq!(own[3].2, r#"[{"Items":[{"v":1},{"v":2}]},{"Items":[{"v":3}]}]"#);
+    // All three before the first iteration's stages.
+    let first_nested = e.stages().iter().position(|s| &*s.state == "P");
+    let batcher = e.stages().iter().position(|s| s.kind.as_str() == "afterItemBatcher");
+    assert!(batcher < first_nested, "{batcher:?} {first_nested:?}");
+}

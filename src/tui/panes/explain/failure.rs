@@ -34,13 +34,9 @@ fn names(list: &[Spanned<String>]) -> String {
 }
 
 /// Whether an `ErrorEquals` list names `error` (for showing which retrier it was; the engine
-/// already decided).
+/// already decided, by the same rule).
 fn names_error(list: &[Spanned<String>], error: &str) -> bool {
-    list.iter().any(|e| match e.value.as_str() {
-        "States.ALL" => true,
-        "States.TaskFailed" => error != "States.Timeout",
-        name => name == error,
-    })
+    crate::asl::engine::error_equals_names(list, error)
 }
 
 fn handles(state: Option<&State>) -> bool {

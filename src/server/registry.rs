@@ -1,0 +1,193 @@
+//! What the server knows: state machines, activities, executions (with their API-shaped
+//! histories), the task tokens executions wait on and the activity tasks waiting for a worker.
+//! One mutex guards it; it is never held across an `.await`.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde_json::{Value, json};
+use tokio::sync::{Notify, mpsc, watch};
+
+use crate::asl::definition::StateMachine;
+use crate::asl::engine::tasks::TaskAnswer;
+
+/// A state machine as CreateStateMachine registered it.
+#[derive(Clone)]
+pub struct MachineRecord {
+    pub arn: String,
+    pub name: String,
+    pub definition: String,
+    pub machine: Arc<StateMachine>,
+    pub role_arn: String,
+    /// `STANDARD` or `EXPRESS`.
+    pub kind: String,
+    pub created_ms: i64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActivityRecord {
+    pub arn: String,
+    pub name: String,
+    pub created_ms: i64,
+}
+
+/// What an execution looks like from the API, kept up to date by its runner.
+#[derive(Clone, Debug, Default)]
+pub struct ExecRecord {
+    pub arn: String,
+    pub name: String,
+    pub machine_arn: String,
+    pub machine_name: String,
+    /// The definition it started with (DescribeStateMachineForExecution).
+    pub definition: String,
+    pub role_arn: String,
+    pub express: bool,
+    /// The mock config's test case (`…:stateMachine:NAME#CASE`).
+    pub test_case: Option<String>,
+    pub input: String,
+    pub seed: u64,
+    pub start_ms: i64,
+    pub stop_ms: Option<i64>,
+    /// `RUNNING`, `SUCCEEDED`, `FAILED`, `TIMED_OUT` or `ABORTED`.
+    pub status: String,
+    pub output: Option<String>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    /// API-shaped history events, in order.
+    pub events: Vec<Value>,
+    /// Every task answer the execution got (mocks, handlers, workers, callbacks), so a restart
+    /// replays it to the same point.
+    pub answers: Vec<Answer>,
+}
+
+/// One task answer, keyed as the engine keys recorded answers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answer {
+    pub state: String,
+    pub invocation: u32,
+    pub answer: TaskAnswer,
+}
+
+impl Answer {
+    pub fn to_json(&self) -> Value {
+        let answer = match &self.answer {
+            TaskAnswer::Return(v) => json!({"Return": v}),
+            TaskAnswer::Throw { error, cause } => json!({"Throw": {"Error": error, "Cause": cause}}),
+        };
+        json!({"state": self.state, "invocation": self.invocation, "answer": answer})
+    }
+
+    pub fn from_json(v: &Value) -> Option<Answer> {
+        let a = &v["answer"];
+        let answer = if let Some(r) = a.get("Return") {
+            TaskAnswer::Return(r.clone())
+        } else {
+            let t = a.get("Throw")?;
+            TaskAnswer::Throw {
+                error: t["Error"].as_str()?.to_string(),
+                cause: t["Cause"].as_str().map(str::to_string),
+            }
+        };
+        Some(Answer { state: v["state"].as_str()?.to_string(), invocation: v["invocation"].as_u64()? as u32, answer })
+    }
+}
+
+/// An execution: its record, and the signals between the API and its runner.
+pub struct ExecutionCell {
+    pub record: Mutex<ExecRecord>,
+    stop: AtomicBool,
+    pub stop_notify: Notify,
+    /// Becomes true when the execution ends (StartSyncExecution waits on it).
+    pub done: watch::Sender<bool>,
+}
+
+impl ExecutionCell {
+    pub fn new(record: ExecRecord) -> Arc<ExecutionCell> {
+        let (done, _) = watch::channel(false);
+        Arc::new(ExecutionCell {
+            record: Mutex::new(record),
+            stop: AtomicBool::new(false),
+            stop_notify: Notify::new(),
+            done,
+        })
+    }
+
+    pub fn lock(&self) -> MutexGuard<'_, ExecRecord> {
+        self.record.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn request_stop(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.stop_notify.notify_one();
+    }
+
+    pub fn stop_requested(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+}
+
+/// What a worker or callback sends to a waiting task.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Signal {
+    Success(Value),
+    Failure { error: Option<String>, cause: Option<String> },
+    Heartbeat,
+}
+
+/// A task token an execution waits on.
+pub struct Waiter {
+    pub execution_arn: String,
+    pub tx: mpsc::UnboundedSender<Signal>,
+}
+
+/// An activity task no worker has taken yet.
+#[derive(Clone, Debug)]
+pub struct ActivityTask {
+    pub token: String,
+    pub input: String,
+}
+
+/// The tasks of one activity ARN and the pollers waiting for them.
+#[derive(Default)]
+pub struct ActivityQueue {
+    pub tasks: VecDeque<ActivityTask>,
+    pub notify: Arc<Notify>,
+}
+
+#[derive(Default)]
+pub struct Registry {
+    pub machines: BTreeMap<String, MachineRecord>,
+    pub activities: BTreeMap<String, ActivityRecord>,
+    pub executions: HashMap<String, Arc<ExecutionCell>>,
+    /// Execution ARNs, oldest first (ListExecutions lists newest first).
+    pub order: Vec<String>,
+    pub tokens: HashMap<String, Waiter>,
+    /// Tokens whose task ended without an answer, and why (`TaskTimedOut`): a late answer
+    /// gets that error instead of TaskDoesNotExist.
+    pub closed_tokens: HashMap<String, &'static str>,
+    pub queues: HashMap<String, ActivityQueue>,
+}
+
+impl Registry {
+    pub fn queue(&mut self, activity_arn: &str) -> &mut ActivityQueue {
+        self.queues.entry(activity_arn.to_string()).or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_survive_json() {
+        for answer in [
+            TaskAnswer::Return(json!({"a": [1, "x"]})),
+            TaskAnswer::Throw { error: "E".into(), cause: Some("c".into()) },
+            TaskAnswer::Throw { error: "E".into(), cause: None },
+        ] {
+            let a = Answer { state: "S".into(), invocation: 3, answer };
+            assert_eq!(Answer::from_json(&a.to_json()), Some(a));
+        }
+    }
+}

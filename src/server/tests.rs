@@ -1,0 +1,135 @@
+//! The API in process: actions through `dispatch`, without a socket (the boto3/CLI driver in
+//! tests/serve covers the wire).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use super::Server;
+use super::activities::get_task_within;
+use super::api::dispatch;
+use super::protocol::Params;
+
+fn params(v: Value) -> Params {
+    match v {
+        Value::Object(m) => Params(m),
+        _ => Params::default(),
+    }
+}
+
+async fn call(server: &Arc<Server>, action: &str, body: Value) -> Result<Value, (&'static str, String)> {
+    dispatch(server, action, params(body)).await.map_err(|e| (e.kind, e.message))
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    // One thread: whatever runs concurrently here does so without a thread of its own.
+    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")
+}
+
+#[test]
+fn an_execution_runs_and_its_history_pages() {
+    runtime().block_on(async {
+        let s = Server::for_tests();
+        let definition = json!({"StartAt": "A", "States": {
+            "A": {"Type": "Pass", "Result": 1, "ResultPath": "$.a", "Next": "B"},
+            "B": {"Type": "Pass", "Result": 2, "ResultPath": "$.b", "End": true}}});
+        let created =
+            call(&s, "CreateStateMachine", json!({"name": "m", "definition": definition.to_string(), "roleArn": "r"}))
+                .await
+                .expect("created");
+        let arn = created["stateMachineArn"].as_str().expect("arn").to_string();
+        let started =
+            call(&s, "StartExecution", json!({"stateMachineArn": arn, "input": "{\"x\": 0}"})).await.expect("started");
+        let exec = started["executionArn"].clone();
+        let described = loop {
+            let d = call(&s, "DescribeExecution", json!({"executionArn": exec})).await.expect("described");
+            if d["status"] != "RUNNING" {
+                break d;
+            }
+            tokio::task::yield_now().await;
+        };
+        assert_eq!(described["status"], "SUCCEEDED");
+        assert_eq!(
+            serde_json::from_str::<Value>(described["output"].as_str().expect("output")).ok(),
+            Some(json!({"x": 0, "a": 1, "b": 2}))
+        );
+        let mut ids = Vec::new();
+        let mut token = Value::Null;
+        loop {
+            let page =
+                call(&s, "GetExecutionHistory", json!({"executionArn": exec, "maxResults": 2, "nextToken": token}))
+                    .await
+                    .expect("page");
+            ids.extend(page["events"].as_array().expect("events").iter().map(|e| e["id"].as_u64().unwrap_or_default()));
+            token = page["nextToken"].clone();
+            if token.is_null() {
+                break;
+            }
+        }
+        assert_eq!(ids, (1..=6).collect::<Vec<u64>>(), "every event once, in order");
+        let bad = call(&s, "GetExecutionHistory", json!({"executionArn": exec, "nextToken": "zzz"})).await;
+        assert_eq!(bad.map_err(|e| e.0).err(), Some("InvalidToken"));
+    });
+}
+
+#[test]
+fn errors_use_aws_exception_names() {
+    runtime().block_on(async {
+        let s = Server::for_tests();
+        assert_eq!(call(&s, "Frobnicate", json!({})).await.map_err(|e| e.0).err(), Some("UnknownOperationException"));
+        let missing = call(&s, "DescribeStateMachine", json!({})).await.map_err(|e| e.0).err();
+        assert_eq!(missing, Some("ValidationException"));
+        let bad_arn = call(&s, "DescribeExecution", json!({"executionArn": "nope"})).await.map_err(|e| e.0).err();
+        assert_eq!(bad_arn, Some("InvalidArn"));
+        let invalid = call(
+            &s,
+            "CreateStateMachine",
+            json!({"name": "m", "roleArn": "r", "definition": "{\"StartAt\": \"X\", \"States\": {}}"}),
+        )
+        .await
+        .map_err(|e| e.0)
+        .err();
+        assert_eq!(invalid, Some("InvalidDefinition"));
+        let token =
+            call(&s, "SendTaskSuccess", json!({"taskToken": "unknown", "output": "{}"})).await.map_err(|e| e.0).err();
+        assert_eq!(token, Some("TaskDoesNotExist"));
+    });
+}
+
+#[test]
+fn many_open_polls_share_one_thread_and_each_task_goes_to_one_worker() {
+    runtime().block_on(async {
+        let s = Server::for_tests();
+        let activity =
+            call(&s, "CreateActivity", json!({"name": "work"})).await.expect("activity")["activityArn"].clone();
+        let polls: Vec<_> = (0..200)
+            .map(|_| {
+                let s = s.clone();
+                let p = params(json!({"activityArn": activity}));
+                tokio::spawn(async move { get_task_within(&s, &p, Duration::from_millis(500)).await })
+            })
+            .collect();
+        tokio::task::yield_now().await;
+        {
+            let mut reg = s.registry();
+            let arn = activity.as_str().unwrap_or_default();
+            for i in 0..3 {
+                let q = reg.queue(arn);
+                q.tasks.push_back(super::registry::ActivityTask { token: format!("t{i}"), input: "{}".into() });
+                q.notify.notify_one();
+            }
+        }
+        let mut got = Vec::new();
+        for p in polls {
+            let r = p.await.expect("joined").expect("polled");
+            if let Some(t) = r["taskToken"].as_str() {
+                got.push(t.to_string());
+            } else {
+                assert_eq!(r, json!({}), "a poll that got nothing answers {{}}");
+            }
+        }
+        got.sort();
+        assert_eq!(got, ["t0", "t1", "t2"]);
+    });
+}
