@@ -12,13 +12,14 @@ macro_rules! outln {
 mod eval;
 mod graph;
 pub(crate) mod handlers;
+pub(crate) mod learn;
 mod run;
 mod test;
 mod validate;
 
 /// `statescope FILE` / `statescope debug FILE`: the interactive debugger.
 #[cfg(feature = "tui")]
-mod debug;
+pub(crate) mod debug;
 
 use std::process::ExitCode;
 
@@ -51,6 +52,8 @@ pub enum Command {
     Graph(graph::GraphArgs),
     /// Run every test case of a mock config (Step Functions Local format) and check the outcomes.
     Test(test::TestArgs),
+    /// Learn ASL: lessons checked on every save (`learn` lists them, `learn N` opens one).
+    Learn(learn::LearnArgs),
     /// List every diagnostic code with its meaning.
     Codes,
     /// Serve the Step Functions API (AWS JSON 1.0) on localhost for SDKs, the AWS CLI and workers.
@@ -86,6 +89,7 @@ pub fn main(args: Args) -> ExitCode {
         Command::Run(a) => run::run(&a),
         Command::Graph(a) => graph::run(&a),
         Command::Test(a) => test::run(&a),
+        Command::Learn(a) => learn::run(&a),
         #[cfg(feature = "server")]
         Command::Serve(a) => crate::server::run(&a),
         Command::Codes => {

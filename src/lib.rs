@@ -15,6 +15,7 @@ pub mod graph;
 /// Local task handlers (`--handler`): commands that answer Tasks.
 #[cfg(feature = "cli")]
 pub mod handlers;
+pub mod learn;
 /// `statescope serve`: the Step Functions API on localhost.
 #[cfg(feature = "server")]
 pub mod server;

@@ -12,6 +12,7 @@ pub mod graph_view;
 pub mod handler;
 pub mod highlight;
 pub mod keymap;
+pub mod lesson;
 pub mod panes;
 pub mod prompt;
 pub mod reload;

@@ -42,15 +42,35 @@ pub struct DebugArgs {
 }
 
 pub fn run(args: &DebugArgs) -> ExitCode {
+    match prepare(args) {
+        Ok((app, watched)) => open(app, watched),
+        Err(code) => code,
+    }
+}
+
+/// Runs the debugger on a prepared model until the user quits.
+pub(crate) fn open(app: App, watched: Watched) -> ExitCode {
+    match runtime::run(app, watched) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: terminal: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Reads and checks the files and builds the debugger's model and the files to watch; a
+/// problem is printed and becomes the exit code.
+pub(crate) fn prepare(args: &DebugArgs) -> Result<(App, Watched), ExitCode> {
     let Some(definition) = &args.definition else {
         eprintln!("error: no definition given; usage: statescope FILE [--input FILE] (see --help)");
-        return ExitCode::from(2);
+        return Err(ExitCode::from(2));
     };
     let source = match read(definition) {
         Ok(s) => s,
         Err(d) => {
             eprintln!("error: {}", d.message);
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
     let options = crate::cli::validate::load_options(args.machine.as_deref(), &args.substitute, definition);
@@ -59,21 +79,21 @@ pub fn run(args: &DebugArgs) -> ExitCode {
         for text in checked.render_why_not_runnable(&source) {
             eprintln!("{text}");
         }
-        return ExitCode::from(2);
+        return Err(ExitCode::from(2));
     }
     let input_path = args.input.clone().unwrap_or_else(|| beside(definition));
     let input = match read_input(&input_path, args.input.is_some()) {
         Ok(v) => v,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
     let tasks = match tasks(args, checked.runnable().map(|m| &**m)) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
     let config = ExecutionConfig { seed: args.seed, ..ExecutionConfig::default() };
@@ -81,7 +101,7 @@ pub fn run(args: &DebugArgs) -> ExitCode {
         Ok(s) => s,
         Err(rejected) => {
             eprintln!("{}", rejected.lines.join("\n"));
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
     let mock = args.mocks.mock_config.as_ref().zip(args.mocks.test_case.as_ref()).map(|(path, case)| MockFile {
@@ -105,13 +125,7 @@ pub fn run(args: &DebugArgs) -> ExitCode {
     let mut app = App::new(session, files);
     app.handlers = args.handlers.config();
     app.monochrome = crate::tui::terminal::no_color_requested();
-    match runtime::run(app, watched) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: terminal: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    Ok((app, watched))
 }
 
 /// The mock config's test case as the task source; without `--mock-config`, every task asks.

@@ -118,6 +118,8 @@ pub struct App {
     /// them. Esc backs out one level.
     pub drills: Vec<Drill>,
     pub size: (u16, u16),
+    /// `statescope learn N`: the lesson being worked on and the verdict on the last save.
+    pub lesson: Option<crate::tui::lesson::LessonView>,
     /// Highlighted JSON of the stage on screen, kept between frames.
     pub highlight: Cache,
     /// Bumped whenever the execution moves or is replaced: the highlight cache is keyed on it,
@@ -169,6 +171,7 @@ impl App {
             drill_menu: None,
             drills: Vec::new(),
             size: (120, 40),
+            lesson: None,
             highlight: Cache::default(),
             generation: 0,
             monochrome: false,

@@ -6,6 +6,7 @@ pub mod explain;
 pub mod graph;
 pub mod help;
 pub mod history;
+pub mod lesson;
 pub mod prompt;
 pub mod stages;
 pub mod status;

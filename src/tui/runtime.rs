@@ -55,6 +55,7 @@ async fn event_loop(term: &mut Term, app: &mut App, files: &mut FileWatch) -> st
             save_answers(app);
             dirty = true;
         }
+        record_solved(app);
         let Some(keys) = keys.as_mut() else { break };
         if dirty {
             term.draw(|f| ui::draw(f, app))?;
@@ -77,6 +78,15 @@ async fn event_loop(term: &mut Term, app: &mut App, files: &mut FileWatch) -> st
         handlers.sync(app);
     }
     Ok(())
+}
+
+/// A lesson just solved goes into the learner's progress (`statescope learn` shows ✓).
+fn record_solved(app: &mut App) {
+    let Some(view) = app.lesson.as_mut().filter(|v| v.unrecorded) else { return };
+    view.unrecorded = false;
+    if let Err(e) = crate::cli::learn::progress::Progress::record(view.lesson.slug) {
+        app.message = Some(format!("solved, but progress not saved: {e}"));
+    }
 }
 
 /// `w`: writes the answers given so far as a mock config beside the definition.

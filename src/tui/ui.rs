@@ -35,8 +35,18 @@ pub fn graph_width(app: &App, width: u16) -> u16 {
 /// A terminal below 80×24: the focused pane alone over the status bar (Tab cycles panes).
 fn single_pane(frame: &mut Frame, area: Rect, app: &App) {
     let prompt_height = if app.prompt.is_some() { area.height / 3 } else { 0 };
-    let [main, prompt, status] =
-        Layout::vertical([Constraint::Min(3), Constraint::Length(prompt_height), Constraint::Length(1)]).areas(area);
+    // A lesson keeps its pane (the goal and the verdict) on top, within a third of the screen.
+    let lesson_height = app.lesson.as_ref().map_or(0, |l| panes::lesson::height(l, area.width, area.height / 3));
+    let [lesson, main, prompt, status] = Layout::vertical([
+        Constraint::Length(lesson_height),
+        Constraint::Min(3),
+        Constraint::Length(prompt_height),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    if let Some(view) = &app.lesson {
+        panes::lesson::draw(frame, lesson, view);
+    }
     if let Some(p) = &app.prompt {
         panes::prompt::draw(frame, prompt, p);
     }
@@ -98,7 +108,10 @@ fn draw_panes(frame: &mut Frame, app: &App) {
     } else {
         diagnostics_height(app, area)
     };
-    let [main, explain, bottom, status] = Layout::vertical([
+    // `statescope learn N`: the lesson on top, as tall as it needs within a third of the screen.
+    let lesson_height = app.lesson.as_ref().map_or(0, |l| panes::lesson::height(l, area.width, area.height / 3));
+    let [lesson, main, explain, bottom, status] = Layout::vertical([
+        Constraint::Length(lesson_height),
         Constraint::Min(8),
         Constraint::Length(explain_height),
         Constraint::Length(bottom_height),
@@ -110,6 +123,9 @@ fn draw_panes(frame: &mut Frame, app: &App) {
     let [history, variables] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(bottom);
 
+    if let Some(view) = &app.lesson {
+        panes::lesson::draw(frame, lesson, view);
+    }
     panes::graph::draw(frame, graph, app);
     panes::stages::draw(frame, stages, app);
     if let Some(prompt) = &app.prompt {

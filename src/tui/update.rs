@@ -11,6 +11,7 @@ use crate::tui::drill::{self, Drill, DrillMenu};
 use crate::tui::event::Event;
 use crate::tui::handler;
 use crate::tui::keymap::{self, Action};
+use crate::tui::lesson;
 use crate::tui::prompt::{self, Prompt};
 use crate::tui::reload;
 use crate::tui::search::{self, Search};
@@ -42,6 +43,12 @@ pub fn update(app: &mut App, event: Event) -> bool {
             search::on_key(app, &k);
             true
         }
+        // In a lesson, `h` asks for a hint (←/→ still move between stages); after the text
+        // inputs above, so an `h` typed into them stays text.
+        Event::Key(k) if app.lesson.is_some() && !app.help && app.drill_menu.is_none() && lesson::is_hint_key(&k) => {
+            lesson::hint(app);
+            true
+        }
         Event::Key(k) => match keymap::lookup(&k) {
             Some(action) => {
                 act(app, action);
@@ -56,7 +63,9 @@ pub fn update(app: &mut App, event: Event) -> bool {
             true
         }
         Event::FileChanged(change) => {
+            let definition = change.definition.clone();
             reload::apply(app, change);
+            lesson::reloaded(app, definition);
             prompt::evaluate_for(app);
             true
         }
