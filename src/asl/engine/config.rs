@@ -20,6 +20,11 @@ pub struct ExecutionConfig {
     /// History events after which the execution fails; AWS's quota by default (rule 18.2).
     /// Raising it lets long local loops (benchmarks, soak tests) run past AWS's limit.
     pub max_history_events: usize,
+    /// Longest the execution may run on the virtual clock, in milliseconds, before it ends
+    /// `TIMED_OUT` (AWS's `ExecutionTimedOut`). The machine's own top-level `TimeoutSeconds`
+    /// applies as well (the shorter wins); this is for limits that come from outside the
+    /// definition, such as an Express workflow's five minutes. `None`: no outside limit.
+    pub timeout_ms: Option<u64>,
 }
 
 impl Default for ExecutionConfig {
@@ -33,6 +38,7 @@ impl Default for ExecutionConfig {
             start_ms: DEFAULT_START_MS,
             seed: 0,
             max_history_events: crate::asl::engine::execution::MAX_HISTORY_EVENTS,
+            timeout_ms: None,
         }
     }
 }
