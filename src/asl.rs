@@ -6,6 +6,7 @@ pub mod check;
 pub mod codes;
 pub mod coverage;
 pub mod definition;
+pub mod depth;
 pub mod diagnostic;
 pub mod diff;
 pub mod engine;

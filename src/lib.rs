@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod asl;
+pub mod fuzz;
 /// The interactive debugger (`statescope FILE`).
 #[cfg(feature = "tui")]
 pub mod tui;

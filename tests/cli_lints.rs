@@ -186,3 +186,25 @@ fn allow_silences_a_codes_warnings_never_its_errors() {
     assert_eq!(code, 1, "the ASL101 error stays: {stdout}");
     assert!(stdout.contains("error[ASL101]") && !stdout.contains("warning[ASL104]"), "{stdout}");
 }
+
+#[test]
+fn an_express_execution_times_out_after_five_minutes_of_virtual_time() {
+    // Two Waits of 200 s: 400 s in all, past Express's 300 s; no real waiting.
+    let path = fixture(
+        "long-wait.asl.json",
+        r#"{"StartAt": "First", "States": {
+            "First": {"Type": "Wait", "Seconds": 200, "Next": "Second"},
+            "Second": {"Type": "Wait", "Seconds": 200, "End": true}}}"#,
+    );
+    let file = path.to_str().expect("utf-8");
+    let started = std::time::Instant::now();
+    let (code, stdout, _) = statescope(&["run", file, "--type", "express", "--format", "json"]);
+    assert_eq!(code, 1, "{stdout}");
+    let v: Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(v["status"], "TIMED_OUT", "{v}");
+    assert_eq!(v["error"], "States.Timeout", "{v}");
+    let (code, stdout, _) = statescope(&["run", file, "--format", "json"]);
+    assert_eq!(code, 0, "a Standard execution may run for a year: {stdout}");
+    // Generous: both runs together take milliseconds, never the 400 s they simulate.
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+}

@@ -136,6 +136,71 @@ fn an_opt_in_handler_answers_a_task_through_the_binary() {
     );
 }
 
+/// Writes `def` to a fresh file and runs it with `args` after the path; returns the exit code,
+/// stdout and stderr.
+fn run_definition(name: &str, def: &Value, input: &str, args: &[&str]) -> (i32, String, String) {
+    let dir = std::env::temp_dir().join(format!("statescope-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(format!("{name}.asl.json"));
+    std::fs::write(&path, def.to_string()).expect("write definition");
+    let path = path.to_string_lossy().into_owned();
+    let mut all = vec!["run", path.as_str(), "--input", "-"];
+    all.extend_from_slice(args);
+    let mut child = statescope()
+        .args(&all)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn statescope");
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    let _ = std::fs::remove_dir_all(&dir);
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_machine_past_its_timeout_seconds_ends_timed_out_with_exit_1() {
+    let def = serde_json::json!({"TimeoutSeconds": 10, "StartAt": "Pause", "States": {
+        "Pause": {"Type": "Wait", "Seconds": 20, "End": true}}});
+    let (code, stdout, _) = run_definition("timeout", &def, "{}", &["--format", "json"]);
+    assert_eq!(code, 1, "{stdout}");
+    let v: Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(v["status"], "TIMED_OUT");
+    assert_eq!(v["error"], "States.Timeout");
+    assert!(v["cause"].as_str().is_some_and(|c| c.contains("10 seconds")), "{v}");
+    let (code, stdout, _) = run_definition("timeout-text", &def, "{}", &[]);
+    assert_eq!(code, 1);
+    assert!(stdout.starts_with("TIMED_OUT"), "{stdout}");
+}
+
+#[test]
+fn a_payload_near_the_quota_is_warned_on_stderr_and_in_the_json_trace() {
+    let def = serde_json::json!({"StartAt": "Keep", "States": {"Keep": {"Type": "Pass", "End": true}}});
+    let input = serde_json::json!({"blob": "b".repeat(230_000)}).to_string();
+    let (code, stdout, stderr) = run_definition("near", &def, &input, &["--format", "json", "--trace"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("warning[payload-near-limit]") && stderr.contains("'Keep'"), "{stderr}");
+    let v: Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(v["warnings"][0]["code"], "payload-near-limit", "{}", v["warnings"]);
+    let flagged: Vec<&str> = v["stages"]
+        .as_array()
+        .expect("stages")
+        .iter()
+        .filter(|s| s["nearLimit"] == true)
+        .filter_map(|s| s["stage"].as_str())
+        .collect();
+    assert_eq!(flagged, ["input", "output"]);
+    // Well under the threshold: no warning.
+    let (_, stdout, stderr) = run_definition("far", &def, r#"{"small": 1}"#, &["--format", "json"]);
+    assert!(!stderr.contains("payload-near-limit"), "{stderr}");
+    assert!(serde_json::from_str::<Value>(&stdout).expect("json").get("warnings").is_none());
+}
+
 #[test]
 fn every_early_failure_has_a_documented_status_and_a_position() {
     // A definition that does not parse: the cause ends with where, never with a bare " at ".

@@ -140,3 +140,69 @@ fn the_seeds_themselves_load() {
         check_all_ways(name, text);
     }
 }
+
+/// The fuzz targets of `fuzz/` (coverage-guided, nightly) in a short bounded pass: their own
+/// seeds, mutated with the edits above, and arbitrary bytes. A crash the fuzzer found and that
+/// was fixed stays fixed here.
+mod fuzz_targets {
+    use proptest::prelude::*;
+    use statescope::fuzz;
+
+    type Target = fn(&[u8]);
+    const TARGETS: &[(&str, Target)] = &[
+        ("jsonpath", fuzz::jsonpath),
+        ("intrinsic", fuzz::intrinsic),
+        ("jsonata", fuzz::jsonata),
+        ("execution", fuzz::execution),
+    ];
+
+    fn seeds(target: &str) -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds").join(target);
+        let mut files: Vec<_> = std::fs::read_dir(&dir).expect("fuzz seeds").flatten().map(|e| e.path()).collect();
+        files.sort();
+        files.iter().map(|p| std::fs::read_to_string(p).expect("seed")).collect()
+    }
+
+    #[test]
+    fn every_seed_runs() {
+        for (name, target) in TARGETS {
+            let seeds = seeds(name);
+            assert!(seeds.len() >= 5, "{name} has {} seeds", seeds.len());
+            for s in seeds {
+                target(s.as_bytes());
+            }
+        }
+        for (name, text) in super::SEEDS {
+            let _ = name;
+            fuzz::load_and_validate(text.as_bytes());
+            fuzz::execution(text.as_bytes());
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+        #[test]
+        fn mutated_seeds_never_panic(
+            target in 0..TARGETS.len(),
+            pick in any::<usize>(),
+            edits in prop::collection::vec(super::edit(), 1..5),
+        ) {
+            let (name, run) = TARGETS[target];
+            let seeds = seeds(name);
+            let mut text = seeds[pick % seeds.len()].clone();
+            for e in &edits {
+                super::apply(&mut text, e);
+            }
+            run(text.as_bytes());
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic_any_target(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+            for (_, run) in TARGETS {
+                run(&bytes);
+            }
+            fuzz::load_and_validate(&bytes);
+        }
+    }
+}

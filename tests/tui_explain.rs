@@ -132,3 +132,25 @@ fn choice_explained_120x40() {
     select(&mut app, |d| matches!(d, StageDetail::Choice(_)), 0);
     insta::assert_snapshot!(screen(&mut app, 120, 40));
 }
+
+#[test]
+fn a_timed_out_run_and_a_payload_near_the_quota_are_explained() {
+    // TimeoutSeconds on the virtual clock: the status bar and the explain area say so.
+    let mut app = app_for(
+        r#"{"TimeoutSeconds": 10, "StartAt": "Pause", "States": {"Pause": {"Type": "Wait", "Seconds": 20, "End": true}}}"#,
+        "{}",
+    );
+    key(&mut app, 'c');
+    let shown = screen(&mut app, 120, 40);
+    assert!(shown.contains("TIMED OUT"), "{shown}");
+    app.stage_selected = app.session.exec.stages().len().checked_sub(1);
+    let text = explained(&app);
+    assert!(text.contains("execution timed out: States.Timeout after 10 s"), "{text}");
+    // payload-near-limit: a line on the stage whose value passed 80% of 256 KiB.
+    let input = serde_json::json!({"blob": "b".repeat(230_000)}).to_string();
+    let mut app = app_for(r#"{"StartAt": "Keep", "States": {"Keep": {"Type": "Pass", "End": true}}}"#, &input);
+    key(&mut app, 'c');
+    app.stage_selected = Some(0);
+    let text = explained(&app);
+    assert!(text.starts_with("warning[payload-near-limit]: 230011 bytes, 87%"), "{text}");
+}

@@ -10,6 +10,8 @@ mod env;
 pub mod execution;
 pub mod history;
 mod io;
+pub mod limits;
+mod payload;
 mod pipeline;
 pub mod replay;
 mod retry;
@@ -24,7 +26,7 @@ mod trace;
 mod visit;
 
 pub use config::ExecutionConfig;
-pub use execution::{Execution, Status, Step};
+pub use execution::{Execution, Status, Step, TIMED_OUT_ERROR};
 pub use retry::error_equals_names;
 #[cfg(test)]
 mod tests;

@@ -94,13 +94,16 @@ pub fn run(args: &RunArgs) -> ExitCode {
         eprintln!("error: {e}");
         return ExitCode::from(2);
     }
+    for w in near_limit_warnings(&exec) {
+        eprintln!("warning[payload-near-limit]: {w}");
+    }
     match args.format {
         Format::Json => outln!("{}", outcome_json(&exec, args.trace)),
         Format::Text => print_text(&exec, args.trace, &Paint::for_stdout()),
     }
     match exec.status() {
         Status::Succeeded(_) => ExitCode::SUCCESS,
-        Status::Failed { .. } => ExitCode::FAILURE,
+        Status::Failed { .. } | Status::TimedOut => ExitCode::FAILURE,
         _ => ExitCode::from(3),
     }
 }
@@ -168,6 +171,11 @@ fn print_text(exec: &Execution, trace: bool, paint: &Paint) {
             outln!("error: {}", error.as_deref().unwrap_or("(none)"));
             outln!("cause: {}", cause.as_deref().unwrap_or("(none)"));
         }
+        Status::TimedOut => {
+            outln!("{}", paint.style("1;31", "TIMED_OUT"));
+            outln!("error: {}", crate::asl::engine::TIMED_OUT_ERROR);
+            outln!("cause: {}", timeout_cause(exec));
+        }
         Status::Stopped(why) => outln!("{} {why}", paint.style("1;33", "UNSUPPORTED")),
         Status::AwaitingTask(r) => outln!(
             "{} Task '{}' ({}) needs a result: no mock answers it (mock it with --mock-config FILE --test-case NAME). Input it would get:\n{}",
@@ -221,12 +229,42 @@ pub(crate) fn read_input_for(definition: &Path, input: Option<&Path>) -> Result<
 
 /// `--format json`: one line, in the shape `../shared/conformance/check.py` reads.
 fn outcome_json(exec: &Execution, trace: bool) -> Value {
-    let mut out = status_json(exec.status());
+    let mut out = match exec.status() {
+        Status::TimedOut => json!({
+            "status": "TIMED_OUT", "error": crate::asl::engine::TIMED_OUT_ERROR, "cause": timeout_cause(exec)
+        }),
+        other => status_json(other),
+    };
+    let warnings = near_limit_warnings(exec);
+    if !warnings.is_empty() {
+        out["warnings"] = warnings.into_iter().map(|w| json!({"code": "payload-near-limit", "message": w})).collect();
+    }
     if trace {
         out["states"] = Value::Array(states_json(exec));
         out["stages"] = exec.stages().iter().map(stage_json).collect();
     }
     out
+}
+
+/// One message per state input or output above 80% of AWS's payload quota (issue 15's
+/// `payload-near-limit`), in the order they happened.
+fn near_limit_warnings(exec: &Execution) -> Vec<String> {
+    use crate::asl::engine::limits::{MAX_PAYLOAD_BYTES, json_size};
+    exec.stages()
+        .iter()
+        .filter(|s| s.near_limit)
+        .map(|s| {
+            let at = if s.location.is_empty() { String::new() } else { format!(" ({})", s.location) };
+            let size = json_size(&s.value, usize::MAX).unwrap_or_default();
+            format!(
+                "the {} of state '{}'{at} is {size} bytes, {}% of the {MAX_PAYLOAD_BYTES}-byte (256 KiB) payload quota; \
+                 above it the execution fails with States.DataLimitExceeded: pass an S3 location instead of the data",
+                s.kind.as_str(),
+                s.state,
+                size * 100 / MAX_PAYLOAD_BYTES
+            )
+        })
+        .collect()
 }
 
 /// The entered/exited states with their input/output, as `check.py --states` compares them.
@@ -244,6 +282,14 @@ fn states_json(exec: &Execution) -> Vec<Value> {
             _ => None,
         })
         .collect()
+}
+
+/// AWS's ExecutionTimedOut event has no cause; this one says which limit was passed.
+fn timeout_cause(exec: &Execution) -> String {
+    format!(
+        "The execution ran longer than its limit of {} seconds (TimeoutSeconds).",
+        exec.timeout_ms().unwrap_or_default() / 1000
+    )
 }
 
 fn status_json(status: &Status) -> Value {
@@ -266,6 +312,7 @@ fn status_json(status: &Status) -> Value {
             "cause": format!("Task '{}' ({}) needs a result and no mock answers it", r.state, r.resource),
             "task": {"state": r.state, "resource": r.resource, "input": &*r.input, "invocation": r.invocation},
         }),
+        Status::TimedOut => json!({"status": "TIMED_OUT", "error": crate::asl::engine::TIMED_OUT_ERROR}),
         Status::Running => json!({"status": "RUNNING"}),
     }
 }
@@ -274,6 +321,9 @@ fn stage_json(s: &StageRecord) -> Value {
     let mut o = json!({"index": s.index(), "state": &*s.state, "stage": s.kind.as_str(), "value": &*s.value});
     if !s.location.is_empty() {
         o["location"] = json!(&*s.location);
+    }
+    if s.near_limit {
+        o["nearLimit"] = json!(true);
     }
     if let Some(src) = &s.source {
         o["field"] = json!(src.field);

@@ -207,6 +207,7 @@ pub(crate) fn outcome(status: &Status) -> Value {
             "cause": format!("Task '{}' ({}) needs a result and this test case does not mock it", r.state, r.resource),
         }),
         Status::Stopped(why) => json!({"status": "UNSUPPORTED", "error": "statescope.Unsupported", "cause": why}),
+        Status::TimedOut => json!({"status": "TIMED_OUT", "error": crate::asl::engine::TIMED_OUT_ERROR}),
         Status::Running => json!({"status": "RUNNING"}),
     }
 }

@@ -261,6 +261,7 @@ fn outcome(status: &Status) -> (String, Option<String>, Option<String>) {
     match status {
         Status::Succeeded(_) => ("SUCCEEDED".into(), None, None),
         Status::Failed { error, cause } => ("FAILED".into(), error.clone(), cause.clone()),
+        Status::TimedOut => ("TIMED_OUT".into(), Some(crate::asl::engine::TIMED_OUT_ERROR.into()), None),
         Status::AwaitingTask(_) => ("WAITING".into(), None, None),
         Status::Stopped(_) => ("UNSUPPORTED".into(), None, None),
         Status::Running => ("RUNNING".into(), None, None),
@@ -280,6 +281,7 @@ fn describe(status: &Status) -> String {
             format!("stops at Task '{}': the lesson's mock gives it no result (was it renamed?)", r.state)
         }
         Status::Stopped(why) => format!("stops: {why}"),
+        Status::TimedOut => "times out (TimeoutSeconds)".to_owned(),
         Status::Running => "does not finish".to_owned(),
     }
 }

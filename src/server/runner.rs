@@ -129,7 +129,7 @@ async fn drive(server: Arc<Server>, cell: Arc<ExecutionCell>, machine: Arc<State
                     break;
                 }
             },
-            Status::Succeeded(_) | Status::Failed { .. } => {
+            Status::Succeeded(_) | Status::Failed { .. } | Status::TimedOut => {
                 publish(&server, &cell, &exec, &mut published, Vec::new(), Some(finish(exec.status())));
                 break;
             }
@@ -166,6 +166,8 @@ fn finish(status: &Status) -> Ending {
         Status::Failed { error, cause } => {
             Ending { status: "FAILED", output: None, error: error.clone(), cause: cause.clone() }
         }
+        // AWS's ExecutionTimedOut carries no error or cause (see `Status::TimedOut`).
+        Status::TimedOut => Ending { status: "TIMED_OUT", output: None, error: None, cause: None },
         _ => Ending { status: "FAILED", output: None, error: None, cause: None },
     }
 }

@@ -222,6 +222,10 @@ fn outcome(exec: &Execution, status: &Status, name: &str, level: &str) -> Value 
                 out["status"] = json!("FAILED");
                 set_error(&mut out, "States.Runtime", why);
             }
+            Status::TimedOut => {
+                out["status"] = json!("FAILED");
+                set_error(&mut out, crate::asl::engine::TIMED_OUT_ERROR, "The execution timed out (TimeoutSeconds).");
+            }
             Status::Succeeded(_) | Status::Running => {
                 out["status"] = json!("SUCCEEDED");
                 if let Some(o) = &exited {

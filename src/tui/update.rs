@@ -304,6 +304,7 @@ fn moved(app: &mut App, f: impl FnOnce(&mut App)) {
         Status::Succeeded(_) => Some("execution succeeded".into()),
         Status::Failed { error, .. } => Some(format!("execution failed: {}", error.as_deref().unwrap_or("(no error)"))),
         Status::Stopped(why) => Some(format!("stopped: {why}")),
+        Status::TimedOut => Some("execution timed out (TimeoutSeconds)".into()),
         Status::AwaitingTask(request) => Some(format!("task '{}' waits for a result", request.state)),
         // Running: the status bar says so.
         _ => None,

@@ -155,6 +155,7 @@ pub fn status_json(status: &Status) -> Value {
         Status::Succeeded(v) => json!({"status": "SUCCEEDED", "output": &**v}),
         Status::Failed { error, cause } => json!({"status": "FAILED", "error": error, "cause": cause}),
         Status::Stopped(why) => json!({"status": "UNSUPPORTED", "cause": why}),
+        Status::TimedOut => json!({"status": "TIMED_OUT", "error": "States.Timeout"}),
         Status::AwaitingTask(r) => json!({"status": "UNSUPPORTED", "cause": format!("task '{}' has no mock", r.state)}),
         Status::Running => json!({"status": "RUNNING"}),
     }

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::asl::engine::clock::{DEFAULT_START_MS, format_millis};
-use crate::asl::workflow::WorkflowType;
+use crate::asl::workflow::{EXPRESS_MAX_DURATION_SECONDS, WorkflowType};
 
 /// Express executions have no history quota; this bound only keeps a runaway local loop (a
 /// Pass loop never advances the virtual clock) from eating memory: ten times Standard's quota.
@@ -26,8 +26,13 @@ pub struct ExecutionConfig {
     /// Raising it lets long local loops (benchmarks, soak tests) run past AWS's limit.
     pub max_history_events: usize,
     /// Standard or Express: decides the execution ARN's shape (and, through
-    /// [`ExecutionConfig::for_workflow`], the history limit).
+    /// [`ExecutionConfig::for_workflow`], the history limit and the five-minute deadline).
     pub workflow_type: WorkflowType,
+    /// Longest the execution may run on the virtual clock, in milliseconds, before it ends
+    /// `TIMED_OUT` (AWS's `ExecutionTimedOut`). The machine's own top-level `TimeoutSeconds`
+    /// applies as well (the shorter wins); this is for limits that come from outside the
+    /// definition, such as an Express workflow's five minutes. `None`: no outside limit.
+    pub timeout_ms: Option<u64>,
 }
 
 impl Default for ExecutionConfig {
@@ -42,6 +47,7 @@ impl Default for ExecutionConfig {
             seed: 0,
             max_history_events: crate::asl::engine::execution::MAX_HISTORY_EVENTS,
             workflow_type: WorkflowType::Standard,
+            timeout_ms: None,
         }
     }
 }
@@ -52,17 +58,28 @@ impl ExecutionConfig {
     }
 
     /// This config for a workflow type: Express has no 25,000-event quota (only the local
-    /// guard [`EXPRESS_EVENT_GUARD`]).
+    /// guard [`EXPRESS_EVENT_GUARD`]) but ends `TIMED_OUT` after five minutes of virtual time.
     pub fn for_workflow(self, workflow_type: WorkflowType) -> ExecutionConfig {
-        let max_history_events = match workflow_type {
-            // Back from Express (a reload of a template whose type changed): AWS's quota again.
-            WorkflowType::Standard if self.max_history_events == EXPRESS_EVENT_GUARD => {
-                crate::asl::engine::execution::MAX_HISTORY_EVENTS
-            }
-            WorkflowType::Standard => self.max_history_events,
-            WorkflowType::Express => self.max_history_events.max(EXPRESS_EVENT_GUARD),
+        let express_ms = EXPRESS_MAX_DURATION_SECONDS * 1000;
+        let (max_history_events, timeout_ms) = match workflow_type {
+            // Back from Express (a reload of a template whose type changed): AWS's quota again,
+            // and no outside deadline.
+            WorkflowType::Standard => (
+                if self.max_history_events == EXPRESS_EVENT_GUARD {
+                    crate::asl::engine::execution::MAX_HISTORY_EVENTS
+                } else {
+                    self.max_history_events
+                },
+                self.timeout_ms.filter(|&t| t != express_ms),
+            ),
+            // An Express execution lasts at most five minutes on the virtual clock (a shorter
+            // limit someone set stays).
+            WorkflowType::Express => (
+                self.max_history_events.max(EXPRESS_EVENT_GUARD),
+                Some(self.timeout_ms.map_or(express_ms, |t| t.min(express_ms))),
+            ),
         };
-        ExecutionConfig { workflow_type, max_history_events, ..self }
+        ExecutionConfig { workflow_type, max_history_events, timeout_ms, ..self }
     }
 
     /// `arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME` for Standard;
@@ -221,8 +238,12 @@ mod tests {
     fn only_standard_keeps_the_history_quota() {
         let express = ExecutionConfig::default().for_workflow(WorkflowType::Express);
         assert_eq!(express.max_history_events, EXPRESS_EVENT_GUARD);
+        assert_eq!(express.timeout_ms, Some(300_000), "AWS's five minutes");
         let back = express.for_workflow(WorkflowType::Standard);
         assert_eq!(back.max_history_events, MAX_HISTORY_EVENTS);
+        assert_eq!(back.timeout_ms, None);
+        let shorter = ExecutionConfig { timeout_ms: Some(1_000), ..ExecutionConfig::default() };
+        assert_eq!(shorter.for_workflow(WorkflowType::Express).timeout_ms, Some(1_000), "a shorter limit stays");
         let bench = ExecutionConfig { max_history_events: usize::MAX, ..ExecutionConfig::default() };
         assert_eq!(bench.for_workflow(WorkflowType::Standard).max_history_events, usize::MAX, "a raised limit stays");
     }

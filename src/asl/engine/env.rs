@@ -86,6 +86,7 @@ impl<'s> Run<'s> {
             source,
             detail: None,
             retry: None,
+            near_limit: false,
         });
     }
 

@@ -30,6 +30,9 @@ pub use travel::{Replayed, SNAPSHOT_EVERY};
 /// runaway loops.
 pub const MAX_HISTORY_EVENTS: usize = 25_000;
 
+/// The error name AWS gives a timed-out execution (what a parent's `.sync` task sees).
+pub const TIMED_OUT_ERROR: &str = "States.Timeout";
+
 /// Where an execution is.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Status {
@@ -42,6 +45,10 @@ pub enum Status {
     },
     /// A Task needs a result nobody has given: answer it with [`Execution::answer`].
     AwaitingTask(TaskRequest),
+    /// The execution ran past its `TimeoutSeconds` (or [`ExecutionConfig::timeout_ms`]) on the
+    /// virtual clock: AWS's `TIMED_OUT` status and `ExecutionTimedOut` event, whose error is
+    /// `States.Timeout` ([`TIMED_OUT_ERROR`]).
+    TimedOut,
     /// The engine reached something it cannot execute yet; the reason says what.
     Stopped(String),
 }
@@ -68,6 +75,8 @@ struct PendingExit {
     assigned: Option<Map<String, Value>>,
     /// The clock when the visit ended (after Waits and retries).
     end_ms: i64,
+    /// The execution's deadline passed during the visit: what happened after it was cut.
+    timed_out: bool,
 }
 
 /// A running execution. Same machine, input, config, task source and answers ⇒ the same
@@ -102,6 +111,8 @@ pub struct Execution {
     visit_start: usize,
     /// Every [`SNAPSHOT_EVERY`] stages, ascending; the first is the start.
     snapshots: Vec<Snapshot>,
+    /// When the execution times out on the virtual clock, if it can (see [`Status::TimedOut`]).
+    deadline_ms: Option<i64>,
     /// What was shown after the current point before a rewind: stepping on reproduces it
     /// exactly, so a jump forward restores a later snapshot and takes these back instead of
     /// re-executing. Emptied when an answer changes the future.
@@ -130,6 +141,8 @@ impl Execution {
         );
         let start = machine.scope.index_of(&machine.scope.start_at.value);
         let status = if start.is_some() { Status::Running } else { Status::Stopped("StartAt names no state".into()) };
+        let limits = [config.timeout_ms, machine.timeout_seconds.map(|s| s.saturating_mul(1000))];
+        let deadline_ms = limits.into_iter().flatten().min().map(|ms| config.start_ms.saturating_add(ms as i64));
         let mut e = Execution {
             machine,
             entropy: SeededEntropy::new(config.seed),
@@ -150,6 +163,7 @@ impl Execution {
             status,
             visit_start: 0,
             snapshots: Vec::new(),
+            deadline_ms,
             ahead: Ahead::default(),
         };
         let first = e.snapshot();
@@ -193,6 +207,12 @@ impl Execution {
     /// The answers given to tasks so far (to save them, or to replay on another definition).
     pub fn answers(&self) -> &RecordedAnswers {
         &self.answers
+    }
+
+    /// How long the execution may run on the virtual clock (the shorter of the machine's
+    /// `TimeoutSeconds` and [`ExecutionConfig::timeout_ms`]), if it is limited.
+    pub fn timeout_ms(&self) -> Option<i64> {
+        self.deadline_ms.map(|d| d - self.config.start_ms)
     }
 
     /// The configuration the execution runs with.
@@ -324,14 +344,31 @@ impl Execution {
         };
         let v = visit(&mut env, state, &cursor.input);
         let end_ms = env.now_ms;
+        let timed_out = self.deadline_ms.is_some_and(|d| end_ms > d);
+        if let Some(deadline) = self.deadline_ms.filter(|_| timed_out) {
+            // Nothing after the deadline happened: the visit's events from then on, and the
+            // stages between them, are cut.
+            let cut = trace.items.iter().position(|i| matches!(i, Item::Event { at_ms, .. } if *at_ms > deadline));
+            trace.items.truncate(cut.unwrap_or(trace.items.len()));
+        }
         self.queue.refill(trace.items);
-        self.pending = Some(PendingExit { state: cursor.state, outcome: v.outcome, assigned: v.assigned, end_ms });
+        let (outcome, assigned) = (v.outcome, v.assigned);
+        self.pending = Some(PendingExit { state: cursor.state, outcome, assigned, end_ms, timed_out });
     }
 
     /// Applies the outcome of the state whose stages have all been shown.
     fn commit(&mut self) {
         let Some(p) = self.pending.take() else { return };
         self.now_ms = p.end_ms;
+        if let Some(deadline) = self.deadline_ms.filter(|_| p.timed_out) {
+            // AWS's ExecutionTimedOut carries empty details (LocalStack, whose snapshots are
+            // validated against AWS, records it so).
+            self.now_ms = deadline;
+            let details = Some(Arc::new(Value::Object(Map::new())));
+            self.record(deadline, EventKind::Lifecycle { name: "ExecutionTimedOut".into(), details });
+            self.status = Status::TimedOut;
+            return;
+        }
         match p.outcome {
             Outcome::Next(next, output) => {
                 if let Some(assigned) = p.assigned {

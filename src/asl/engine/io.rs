@@ -39,6 +39,30 @@ impl Failure {
         }
     }
 
+    /// A state's input over the payload quota. Only an execution's input can be (every other
+    /// input was a state's output, checked when it was made); AWS refuses such an input at
+    /// `StartExecution`, so no recording of a run-time cause exists: this one says what
+    /// happened in the words of [`Failure::result_too_large`].
+    pub fn input_too_large(state: &str) -> Failure {
+        Failure {
+            error: ErrorName::DataLimitExceeded,
+            cause: format!(
+                "The state/task '{state}' received an input with a size exceeding the maximum number of bytes service limit."
+            ),
+            location: None,
+        }
+    }
+
+    /// A state's input or output nested deeper than [`crate::asl::depth::MAX_VALUE_DEPTH`]
+    /// levels: statescope's own limit (AWS documents none; it keeps every later walk over the
+    /// value within the stack), so the cause is statescope's wording.
+    pub fn too_deep(what: &str) -> Failure {
+        Failure::runtime(format!(
+            "The state {what} nests arrays and objects deeper than {} levels, statescope's limit.",
+            crate::asl::depth::MAX_VALUE_DEPTH
+        ))
+    }
+
     /// Whether AWS prefixes the cause with "An error occurred while executing the state …":
     /// it does for the errors the service raises while evaluating a state (counted over the
     /// corpus: every States.Runtime and States.QueryEvaluationError cause has it, no other has).
@@ -107,29 +131,6 @@ fn template_in(t: &Template, key: Option<&str>, roots: &Roots, entropy: &mut dyn
         Template::Expr(Expr::Intrinsic(c)) => c.eval(roots, entropy).map_err(Failure::from)?,
         Template::Expr(Expr::Jsonata(_)) => return Err(jsonata_out_of_place()),
     })
-}
-
-/// AWS's payload quota: 256 KiB of UTF-8 JSON (rule 6.1).
-pub const MAX_PAYLOAD_BYTES: usize = 262_144;
-
-/// Whether `v` serialises to more than [`MAX_PAYLOAD_BYTES`]. Stops counting at the limit, so a
-/// huge value costs no more than a small one over the limit, and nothing is allocated.
-pub(crate) fn exceeds_payload_limit(v: &Value) -> bool {
-    struct Counter(usize);
-    impl std::io::Write for Counter {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0 += buf.len();
-            if self.0 > MAX_PAYLOAD_BYTES {
-                return Err(std::io::Error::other("over the limit"));
-            }
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut c = Counter(0);
-    serde_json::to_writer(&mut c, v).is_err() || c.0 > MAX_PAYLOAD_BYTES
 }
 
 /// ResultPath: absent/`$` → the result; null → the raw input; a path → written into the raw

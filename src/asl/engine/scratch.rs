@@ -15,6 +15,8 @@ pub(crate) struct Scratch {
     /// Emptied [`Run`](crate::asl::engine::env::Run) buffers: one per nesting level in use, so a
     /// visit allocates none.
     pub(crate) stage_buffers: Vec<Vec<StageRecord>>,
+    /// The value whose payload size was measured last, and its size (see `payload::size`).
+    pub(crate) measured: Option<(Arc<serde_json::Value>, usize)>,
     /// The last entry time formatted, and when it was: the clock stands still between most
     /// entries, and formatting it on each one showed in the per-state cost.
     timestamp: (i64, String),

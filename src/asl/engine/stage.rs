@@ -137,6 +137,9 @@ pub struct StageRecord {
     /// On the stage where an attempt failed and a Retrier took it: when the next attempt was
     /// scheduled (a retry timeline is drawn from these).
     pub retry: Option<Box<RetryMark>>,
+    /// The value (a state's input or output) is above 80% of AWS's 256 KiB payload quota:
+    /// the `payload-near-limit` warning (see `engine::limits`).
+    pub near_limit: bool,
 }
 
 impl StageRecord {

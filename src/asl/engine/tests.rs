@@ -244,6 +244,7 @@ fn stage_records_carry_the_template_as_written() {
     assert_eq!(s.expr(), Some(r#"{"x.$": "$.a", "lit": [1,"two"], "c.$": "$$.State.Name"}"#));
 }
 
+mod limits;
 mod map;
 mod parallel;
 mod time_travel;

@@ -10,6 +10,7 @@ use crate::asl::definition::{State, StateKind, StateName};
 use crate::asl::engine::env::{Env, Run};
 use crate::asl::engine::history::EventKind;
 use crate::asl::engine::io::Failure;
+use crate::asl::engine::payload;
 use crate::asl::engine::pipeline::Pipeline;
 use crate::asl::engine::retry::{Decision, RetryState};
 use crate::asl::engine::stage::{RetryMark, StageDetail, StageKind};
@@ -107,7 +108,11 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
         }
         let mut run = Run::new(&state.shared_name, &env.location, env.scratch.buffer());
         run.note(StageKind::Input, input.clone(), None);
-        let result = states::evaluate(pipeline, state, input, env, &mut run);
+        let result = match payload::check_input(env.scratch, input, &mut run, state) {
+            Ok(()) => states::evaluate(pipeline, state, input, env, &mut run),
+            Err(f) => Err(f),
+        };
+        let result = payload::check_output(result, state, env.scratch, &mut run);
         let assigned = run.assigned.take();
         env.now_ms += run.elapsed_ms;
         run.finish(env.trace, env.scratch);

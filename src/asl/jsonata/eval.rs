@@ -35,6 +35,16 @@ pub const MAX_EVAL_DEPTH: usize = 5_000;
 /// constant stack, so this is what stops `function(){ $f() }` from looping forever.
 pub const MAX_EVAL_STEPS: u64 = 2_000_000;
 
+/// Items the range operator may allocate in one evaluation, all ranges together: JSONata's
+/// own limit for one range (D2014), held for the whole evaluation, so `[1..10000].[1..10000]`
+/// stops at 10 million items instead of building a hundred million.
+pub const MAX_RANGE_ITEMS: u64 = 10_000_000;
+
+/// Longest string one value may hold (bytes): built-ins that build text (`$pad`, `$replace`,
+/// `$join`, `&`) stop here with U1001 instead of exhausting memory. Far above AWS's 256 KiB
+/// payload quota, so any string a state could pass on fits.
+pub const MAX_STRING_BYTES: usize = 16 << 20;
+
 /// Native stack one evaluation may use before U1001. Frame sizes differ a lot between debug and
 /// release builds, so the guard measures the stack itself; 1 MiB leaves room on a 2 MiB thread.
 pub const STACK_BUDGET_BYTES: usize = 1 << 20;
@@ -95,7 +105,7 @@ impl Ast {
     ) -> Result<Evaluated, JsonataError> {
         let now = env.now_millis();
         let labels = self.slots.iter().map(|s| s.label.clone()).collect();
-        let mut ev = Evaluator { env, now, depth: 0, steps: 0, labels, stack_base: stack_address() };
+        let mut ev = Evaluator { env, now, depth: 0, steps: 0, range_items: 0, labels, stack_base: stack_address() };
         let frame = Rc::new(Frame { external: Some(bindings), ..Frame::default() });
         let input = input.map_or(V::Undefined, V::from_json);
         frame.bind("$", input.clone());
@@ -107,10 +117,15 @@ impl Ast {
             other => other,
         };
         let result = ev.eval(&self.root, &input, &frame)?;
+        let result = ev.bounded(result, self.root.pos)?;
+        // JSON has no infinity: JSONata refuses one anywhere in a result (`{'a': 1/0}` too).
+        let non_finite = match &result {
+            V::Num(n) => !n.is_finite(),
+            V::Arr(_) | V::Obj(_) => result.scan(usize::MAX).non_finite,
+            _ => false,
+        };
         match &result {
-            V::Num(n) if !n.is_finite() => {
-                Err(JsonataError::with_message("D1001", self.root.pos, "Number out of range"))
-            }
+            _ if non_finite => Err(JsonataError::with_message("D1001", self.root.pos, "Number out of range")),
             V::Func(_) => Ok(Evaluated::Function),
             _ => Ok(result.to_json().map_or(Evaluated::Undefined, Evaluated::Value)),
         }
@@ -127,6 +142,13 @@ pub(crate) struct Evaluator<'e> {
     stack_base: usize,
     /// Evaluations so far (see `MAX_EVAL_STEPS`).
     steps: u64,
+    /// Items the range operator allocated so far (see `MAX_RANGE_ITEMS`).
+    range_items: u64,
+}
+
+/// A built-in would produce a value past [`MAX_STRING_BYTES`].
+pub(crate) fn too_large(pos: usize) -> JsonataError {
+    err("U1001", pos, format!("Out of memory error: a string longer than {MAX_STRING_BYTES} bytes"))
 }
 
 fn err(code: &'static str, pos: usize, message: impl Into<String>) -> JsonataError {
@@ -188,6 +210,61 @@ impl<'e> Evaluator<'e> {
             }
         }
         frame
+    }
+
+    /// Charges `units` of work done inside one evaluation step (a built-in walking a long
+    /// string or array, a range being allocated) to the step budget: the budget bounds time,
+    /// not just the number of expression nodes evaluated.
+    pub(crate) fn charge(&mut self, units: usize, pos: usize) -> Result<(), JsonataError> {
+        self.steps = self.steps.saturating_add(units as u64);
+        if self.steps > MAX_EVAL_STEPS {
+            return Err(err("U1001", pos, "Expression evaluation timeout: Check for infinite loop"));
+        }
+        Ok(())
+    }
+
+    /// Steps left in the budget: a built-in producing many values (`$match`'s match objects)
+    /// stops before building more than it could pay for.
+    /// Counts `n` items a range allocates against [`MAX_RANGE_ITEMS`] (D2014 beyond it).
+    pub(crate) fn allocate_range(&mut self, n: u64, pos: usize) -> Result<(), JsonataError> {
+        self.range_items = self.range_items.saturating_add(n);
+        if self.range_items > MAX_RANGE_ITEMS {
+            return Err(err(
+                "D2014",
+                pos,
+                "The size of the sequence allocated by the range operator (..) must not exceed 1e7 (all ranges of one evaluation together)",
+            ));
+        }
+        self.charge((n / 16) as usize, pos)
+    }
+
+    pub(crate) fn steps_left(&self) -> u64 {
+        MAX_EVAL_STEPS.saturating_sub(self.steps)
+    }
+
+    /// Checks a value just built (by a constructor or a built-in) against the limits every
+    /// later walk relies on: nesting within [`crate::asl::depth::MAX_VALUE_DEPTH`], strings
+    /// within [`MAX_STRING_BYTES`]. The walk is charged to the step budget.
+    pub(crate) fn bounded<'a>(&mut self, v: V<'a>, pos: usize) -> R<'a> {
+        match &v {
+            V::Str(s) if s.len() > MAX_STRING_BYTES => Err(too_large(pos)),
+            V::Arr(_) | V::Obj(_) => {
+                let scan = v.scan(crate::asl::depth::MAX_VALUE_DEPTH);
+                self.charge(scan.visited / 16, pos)?;
+                if scan.too_deep {
+                    return Err(err(
+                        "U1001",
+                        pos,
+                        format!(
+                            "Stack overflow error: a value nests arrays and objects deeper than {} levels",
+                            crate::asl::depth::MAX_VALUE_DEPTH
+                        ),
+                    ));
+                }
+                Ok(v)
+            }
+            _ => Ok(v),
+        }
     }
 
     #[inline(never)]
@@ -322,7 +399,7 @@ impl<'e> Evaluator<'e> {
             a.sequence = false;
             a.cons = node.cons_array;
         }
-        Ok(out)
+        self.bounded(out, node.pos)
     }
 
     #[inline(never)]

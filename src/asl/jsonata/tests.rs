@@ -139,6 +139,60 @@ mod eval {
     }
 
     #[test]
+    fn hostile_built_ins_hit_the_budget_instead_of_memory_or_time() {
+        // Issue 13: each ran for seconds and took gigabytes (one aborted).
+        let started = std::time::Instant::now();
+        for expr in [
+            "$pad('x', 1e9)",
+            "$replace($pad('', 1000000, 'a'), 'a', $pad('', 1000, 'b'))",
+            "$distinct([1..1000000])",
+            "$match($pad('', 1000000, 'ab'), /a/)",
+            "$count([1..10000].[1..10000])",
+            "$reduce([1..100000], function($acc, $v){ {'a': $acc} }, {})",
+            "$reduce([1..100000], function($acc, $v){ [$v, [$acc]] }, [])",
+        ] {
+            let got = eval(expr, Value::Null);
+            // D2014 is JSONata's own range limit, held for all ranges of an evaluation together.
+            assert!(matches!(got, Err("U1001" | "D2014")), "{expr}: {got:?}");
+        }
+        // Generous (debug build, shared machine): each stops after a bounded amount of work.
+        assert!(started.elapsed().as_secs() < 60, "took {:?}", started.elapsed());
+    }
+
+    #[test]
+    fn numbers_jsonata_refuses_or_computes_exactly() {
+        assert_eq!(eval("$substring('abc', 1, 1e300)", Value::Null), Ok(Some(json!("bc"))));
+        assert_eq!(eval("$substring('abc', -1e300, 2)", Value::Null), Ok(Some(json!("ab"))));
+        assert_eq!(eval("$substring('abc', 1e300)", Value::Null), Ok(Some(json!(""))));
+        assert_eq!(eval("{'a': 1/0}", Value::Null), Err("D1001"));
+        assert_eq!(eval("[1, 1/0]", Value::Null), Err("D1001"));
+        assert_eq!(eval("1/0", Value::Null), Err("D1001"));
+        assert_eq!(eval("$split('some text', $uppercase)", Value::Null), Err("T1010"));
+        // JavaScript's RangeErrors, which JSONata lets through, instead of clamped or garbled text.
+        assert_eq!(eval("$fromMillis(1e20)", Value::Null), Err("RangeError"));
+        assert!(matches!(eval("$fromMillis(8.64e15)", Value::Null), Ok(Some(_))), "the last date JavaScript has");
+        assert_eq!(eval("$formatInteger(1e20, '0')", Value::Null), Err("RangeError"));
+        assert_eq!(
+            eval("$formatInteger(1e46, 'w')", Value::Null),
+            Ok(Some(json!("ten billion trillion trillion trillion")))
+        );
+        assert_eq!(eval("$formatInteger(123, 'w')", Value::Null), Ok(Some(json!("one hundred and twenty-three"))));
+        let zeros = |n: usize| format!("$formatNumber(1.5, '0.{}')", "0".repeat(n));
+        assert_eq!(eval(&zeros(309), Value::Null), Err("RangeError"));
+        assert_eq!(eval(&zeros(65_536), Value::Null), Err("RangeError"));
+        assert_eq!(eval(&zeros(100), Value::Null), Ok(Some(json!(format!("1.5{}", "0".repeat(99))))));
+        assert_eq!(eval("$now('[Y0001]')", Value::Null), Ok(Some(json!("2018"))));
+        assert_eq!(
+            eval("$parseInteger('one trillion trillion', 'w')", Value::Null),
+            Ok(Some(json!(1e24))),
+            "not clamped to 2^63"
+        );
+        assert_eq!(eval("$parseInteger('100000000000000000000', '0')", Value::Null), Ok(Some(json!(1e20))));
+        assert_eq!(eval("$split('a b c', ' ', 1e300)", Value::Null), Ok(Some(json!(["a", "b", "c"]))));
+        assert_eq!(eval("$count($match('abab', /a/, 1e300))", Value::Null), Ok(Some(json!(2))));
+    }
+
+    #[test]
     fn paths_predicates_and_aggregates() {
         let input = json!({"items": [{"price": 2, "qty": 3}, {"price": 5, "qty": 1}]});
         assert_eq!(eval("$sum(items.(price * qty))", input.clone()), Ok(Some(json!(11))));

@@ -57,6 +57,29 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         }
     }
     let stage = app.selected_stage();
+    let mut lines = near_limit(stage);
+    lines.extend(explained(app, stage));
+    lines
+}
+
+/// The `payload-near-limit` warning (issue 15) on a stage whose value is above 80% of AWS's
+/// payload quota.
+fn near_limit(stage: Option<&crate::asl::engine::stage::StageRecord>) -> Vec<Line<'static>> {
+    use crate::asl::engine::limits::{MAX_PAYLOAD_BYTES, json_size};
+    let Some(s) = stage.filter(|s| s.near_limit) else { return Vec::new() };
+    let size = json_size(&s.value, usize::MAX).unwrap_or_default();
+    vec![Line::from(vec![
+        Span::styled("warning[payload-near-limit]: ", Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD)),
+        Span::raw(format!(
+            "{size} bytes, {}% of the 256 KiB payload quota (States.DataLimitExceeded above it)",
+            size * 100 / MAX_PAYLOAD_BYTES
+        )),
+    ])]
+}
+
+/// Why the selected stage (or the execution) looks as it does.
+fn explained(app: &App, stage: Option<&crate::asl::engine::stage::StageRecord>) -> Vec<Line<'static>> {
+    let exec = &app.session.exec;
     if let Some((stage, detail)) = stage.and_then(|s| s.detail.as_deref().map(|d| (s, d))) {
         return match detail {
             StageDetail::Choice(outcome) => choice(outcome),
@@ -87,6 +110,11 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             lines
         }
         Status::Stopped(why) => vec![Line::from(vec![label("stopped"), Span::raw(why.clone())])],
+        Status::TimedOut if at_end || stage.is_none() => vec![Line::from(vec![
+            label("execution timed out"),
+            Span::styled(crate::asl::engine::TIMED_OUT_ERROR, Style::default().fg(Color::Red)),
+            Span::raw(format!(" after {} s (TimeoutSeconds)", exec.timeout_ms().unwrap_or_default() / 1000)),
+        ])],
         Status::AwaitingTask(request) if at_end || stage.is_none() => vec![Line::from(vec![
             label("waiting"),
             Span::raw(format!(
@@ -94,7 +122,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
                 request.state, request.resource
             )),
         ])],
-        Status::Running | Status::Succeeded(_) | Status::Failed { .. } | Status::AwaitingTask(_) => {
+        Status::Running | Status::Succeeded(_) | Status::Failed { .. } | Status::TimedOut | Status::AwaitingTask(_) => {
             let mut lines = describe_state(app);
             lines.extend(decisions(app));
             lines

@@ -29,6 +29,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Status::Running => ("RUNNING", Color::Yellow),
         Status::Succeeded(_) => ("SUCCEEDED", Color::Green),
         Status::Failed { .. } => ("FAILED", Color::Red),
+        Status::TimedOut => ("TIMED OUT", Color::Red),
         Status::Stopped(_) => ("STOPPED", Color::Magenta),
         Status::AwaitingTask(_) => ("WAITING FOR TASK", Color::Blue),
     };

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::asl::definition::{Parallel, State};
 use crate::asl::engine::env::{Env, Run};
-use crate::asl::engine::io::{self, Failure};
+use crate::asl::engine::io::Failure;
 use crate::asl::engine::pipeline::Pipeline;
 use crate::asl::engine::scope::{ScopeEnd, run_scope};
 use crate::asl::engine::stage::StageKind;
@@ -47,7 +47,7 @@ pub(super) fn parallel(
     // `assign/test_base_parallel_cases`), unlike Map's `MapStateSucceeded`.
     let outputs = Value::Array(outputs);
     // rule 6.1: the collected result is a state result like any other.
-    if io::exceeds_payload_limit(&outputs) {
+    if crate::asl::engine::limits::exceeds_payload_limit(&outputs) {
         return Err(Failure::result_too_large(&state.name).into());
     }
     let result = run.stage(StageKind::Result, Arc::new(outputs), None);

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::asl::definition::{Pass, State};
 use crate::asl::engine::env::{Env, Run};
-use crate::asl::engine::io::{self, Failure};
+use crate::asl::engine::io::Failure;
 use crate::asl::engine::pipeline::{Pipeline, jsonata, jsonpath, short, transition};
 use crate::asl::engine::stage::StageKind;
 use crate::asl::engine::visit::Outcome;
@@ -28,7 +28,7 @@ pub(super) fn pass(
             let effective = jsonpath::effective_input(state, input, env, run)?;
             let result = match &p.result {
                 Some(r) => {
-                    if io::exceeds_payload_limit(&r.value) {
+                    if crate::asl::engine::limits::exceeds_payload_limit(&r.value) {
                         return Err(Failure::result_too_large(&state.name));
                     }
                     let source = env.scratch.source("Result", r.span, || short(&r.value));

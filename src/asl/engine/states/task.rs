@@ -153,7 +153,8 @@ pub(super) fn task(
             let mut d = Map::new();
             d.insert("output".into(), json!(output));
             env.trace.lifecycle(env.now_ms, format!("{prefix}Succeeded"), family.details(d));
-            if io::exceeds_payload_limit(&v) {
+            // The history's copy of the result is its serialisation: its length is the size.
+            if output.len() > crate::asl::engine::limits::MAX_PAYLOAD_BYTES {
                 // AWS names the integration (`'lambda'`) or the function ARN, not the state.
                 let who =
                     resource.strip_prefix("arn:aws:states:::").and_then(|r| r.split(':').next()).unwrap_or(resource);

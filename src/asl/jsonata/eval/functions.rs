@@ -150,6 +150,22 @@ pub(crate) fn call<'a>(
         Some(sig) => sig.validate(name, args, input, pos)?,
         None => args,
     };
+    // Built-ins walk their arguments: a long string or array costs steps in proportion.
+    let work: usize = args
+        .iter()
+        .map(|a| match a {
+            V::Str(s) => s.len() / 64,
+            V::Arr(a) => a.items.len() / 16,
+            V::Obj(o) => o.len() / 16,
+            _ => 0,
+        })
+        .sum();
+    ev.charge(work, pos)?;
+    let result = call_inner(ev, name, args, input, pos)?;
+    ev.bounded(result, pos)
+}
+
+fn call_inner<'a>(ev: &mut Evaluator<'_>, name: &'static str, args: Vec<V<'a>>, input: &V<'a>, pos: usize) -> R<'a> {
     let a = |i: usize| arg(&args, i);
     match name {
         "sum" | "max" | "min" | "average" => numeric::aggregate(name, &a(0)),
@@ -175,9 +191,10 @@ pub(crate) fn call<'a>(
                         .collect(),
                     _ => Vec::new(),
                 };
-                format_number::format_number(n, &picture, &options)
-                    .map(|s| V::str(&s))
-                    .map_err(|code| err(code, pos, "Invalid number picture string"))
+                format_number::format_number(n, &picture, &options).map(|s| V::str(&s)).map_err(|code| match code {
+                    format_number::RANGE_ERROR => err(code, pos, "toFixed() digits argument must be between 0 and 100"),
+                    _ => err(code, pos, "Invalid number picture string"),
+                })
             }
             _ => Ok(V::Undefined),
         },
@@ -220,7 +237,16 @@ pub(crate) fn call<'a>(
                 },
             )),
         },
-        "now" => Ok(V::str(&time::iso(ev.now))),
+        "now" => match (a(0), a(1)) {
+            (V::Undefined, V::Undefined) => Ok(V::str(&time::iso(ev.now))),
+            // `$now(picture, timezone)` formats the clock as `$fromMillis` would.
+            (picture, tz) => {
+                let text = |v: &V<'a>| if let V::Str(s) = v { Some(s.to_string()) } else { None };
+                picture::format_datetime(ev.now, text(&picture).as_deref(), text(&tz).as_deref())
+                    .map(|s| V::str(&s))
+                    .map_err(|code| err(code, pos, "Invalid date/time picture string"))
+            }
+        },
         "millis" => Ok(V::Num(ev.now as f64)),
         "toMillis" => match (a(0), a(1)) {
             (V::Str(text), V::Str(picture)) => picture::parse::parse_datetime(&text, &picture, ev.now)
@@ -233,10 +259,14 @@ pub(crate) fn call<'a>(
         },
         "parseInteger" => match (a(0), a(1)) {
             (V::Str(text), V::Str(picture)) => picture::parse::parse_integer(&text, &picture)
-                .map(|n| n.map_or(V::Undefined, |n| V::Num(n as f64)))
+                .map(|n| n.map_or(V::Undefined, V::Num))
                 .map_err(|code| err(code, pos, "Invalid integer picture string")),
             _ => Ok(V::Undefined),
         },
+        // JavaScript dates reach ±8.64e15 ms; past them `toISOString` throws a RangeError.
+        "fromMillis" if matches!(a(0), V::Num(n) if n.is_nan() || n.abs() > 8.64e15) => {
+            Err(err(format_number::RANGE_ERROR, pos, "Invalid time value"))
+        }
         "fromMillis" => match (a(0), a(1), a(2)) {
             (V::Num(n), V::Undefined, V::Undefined) => Ok(V::str(&time::iso(n as i64))),
             (V::Num(n), picture, tz) => {
@@ -249,9 +279,14 @@ pub(crate) fn call<'a>(
         },
         "formatInteger" => match (a(0), a(1)) {
             (V::Num(n), V::Str(p)) => picture::analyse_integer(&p)
-                .and_then(|f| picture::format_integer(n.floor() as i64, &f))
+                .and_then(|f| picture::format_integer(n.floor(), &f))
                 .map(|s| V::str(&s))
-                .map_err(|code| err(code, pos, "Invalid integer picture string")),
+                .map_err(|code| match code {
+                    format_number::RANGE_ERROR => {
+                        err(code, pos, "formatInteger supports integers within ±9.2e18 except in words")
+                    }
+                    _ => err(code, pos, "Invalid integer picture string"),
+                }),
             _ => Ok(V::Undefined),
         },
         "uuid" => Ok(V::str(&time::uuid(ev))),

@@ -90,7 +90,7 @@ impl<'e> Evaluator<'e> {
                 out.insert(key, value);
             }
         }
-        Ok(V::Obj(Rc::new(out)))
+        self.bounded(V::Obj(Rc::new(out)), group.pos)
     }
 
     #[inline(never)]

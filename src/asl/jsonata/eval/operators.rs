@@ -103,6 +103,9 @@ impl<'e> Evaluator<'e> {
             BinaryOp::Concat => {
                 let ls = if l.is_undefined() { String::new() } else { functions::string_of(&l, false, pos)? };
                 let rs = if r.is_undefined() { String::new() } else { functions::string_of(&r, false, pos)? };
+                if ls.len() + rs.len() > super::MAX_STRING_BYTES {
+                    return Err(super::too_large(pos));
+                }
                 V::str(&(ls + &rs))
             }
             BinaryOp::Range => {
@@ -132,6 +135,7 @@ impl<'e> Evaluator<'e> {
                         "The size of the sequence allocated by the range operator (..) must not exceed 1e7",
                     ));
                 }
+                self.allocate_range((b - a + 1.0) as u64, pos)?;
                 let (a, b) = (a as i64, b as i64);
                 V::sequence((a..=b).map(|i| V::Num(i as f64)).collect())
             }

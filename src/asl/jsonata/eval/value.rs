@@ -195,6 +195,28 @@ impl<'a> V<'a> {
         }
     }
 
+    /// Walks the value without recursion: whether it nests deeper than `max` levels, whether it
+    /// holds a number JSON cannot (infinite or NaN), and how many values were visited (the
+    /// caller charges them to the step budget).
+    pub fn scan(&self, max: usize) -> Scan {
+        let mut out = Scan::default();
+        let mut stack: Vec<(&V<'a>, usize)> = vec![(self, 0)];
+        while let Some((v, depth)) = stack.pop() {
+            out.visited += 1;
+            match v {
+                V::Num(n) if !n.is_finite() => out.non_finite = true,
+                V::Arr(_) | V::Obj(_) if depth >= max => out.too_deep = true,
+                V::Arr(a) => stack.extend(a.items.iter().map(|i| (i, depth + 1))),
+                V::Obj(o) => stack.extend(o.entries.iter().map(|(_, i)| (i, depth + 1))),
+                _ => {}
+            }
+            if out.too_deep {
+                break;
+            }
+        }
+        out
+    }
+
     pub fn from_json(value: &Value) -> Self {
         match value {
             Value::Null => V::Null,
@@ -233,6 +255,14 @@ impl<'a> V<'a> {
             V::Func(_) => Value::String(String::new()),
         })
     }
+}
+
+/// What [`V::scan`] found.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Scan {
+    pub too_deep: bool,
+    pub non_finite: bool,
+    pub visited: usize,
 }
 
 /// A JSON number: integral values become integers, as JavaScript prints them.

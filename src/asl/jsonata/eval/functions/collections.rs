@@ -167,6 +167,8 @@ pub fn call<'a>(ev: &mut Evaluator<'_>, name: &str, args: &[V<'a>], input: &V<'a
             V::Arr(a) => {
                 let mut out: Vec<V<'a>> = Vec::new();
                 for item in &a.items {
+                    // Quadratic: the comparisons are paid for.
+                    ev.charge(out.len() / 16, pos)?;
                     if !out.iter().any(|o| deep_equal(o, item)) {
                         out.push(item.clone());
                     }

@@ -234,6 +234,11 @@ fn regular(indexes: &[usize]) -> usize {
 }
 
 /// Formats `value`; `options` are the caller's overrides (`"zero-digit"`, `"per-mille"`, …).
+/// The code of JavaScript's RangeError, which JSONata lets through for `toFixed` digits out of
+/// range and for dates out of range (`new Date(1e20).toISOString()`): there is no JSONata
+/// code for them.
+pub const RANGE_ERROR: &str = "RangeError";
+
 pub fn format_number(value: f64, picture: &str, options: &[(String, String)]) -> Result<String, &'static str> {
     let opt =
         |k: &str, d: &str| options.iter().find(|(key, _)| key == k).map_or_else(|| d.to_string(), |(_, v)| v.clone());
@@ -292,6 +297,11 @@ pub fn format_number(value: f64, picture: &str, options: &[(String, String)]) ->
             e += 1;
         }
         exponent = Some(e);
+    }
+    // JavaScript's `toFixed`, which JSONata calls, takes at most 100 decimals and throws a
+    // RangeError beyond (Rust's formatter panics past 65,535; 10^309 is infinite).
+    if pic.max_fraction > 100 {
+        return Err(RANGE_ERROR);
     }
     let rounded = round_places(mantissa, pic.max_fraction as i64);
     let zero = props.zero;

@@ -173,16 +173,18 @@ const ORDINALS: [&str; 20] = [
 const DECADES: [&str; 9] = ["Twenty", "Thirty", "Forty", "Fifty", "Sixty", "Seventy", "Eighty", "Ninety", "Hundred"];
 const MAGNITUDES: [&str; 4] = ["Thousand", "Million", "Billion", "Trillion"];
 
-fn words(num: u64, prev: bool, ordinal: bool) -> String {
-    let idx = |n: u64| n as usize;
-    if num <= 19 {
+/// In floating point, as JSONata's JavaScript computes them: exact up to 2^53 and beyond it as
+/// near as JavaScript (`1e46` is "ten billion trillion trillion trillion").
+fn words(num: f64, prev: bool, ordinal: bool) -> String {
+    let idx = |n: f64| (n as usize).min(FEW.len() - 1);
+    if num <= 19.0 {
         let w = if ordinal { ORDINALS[idx(num)] } else { FEW[idx(num)] };
         return format!("{}{w}", if prev { " and " } else { "" });
     }
-    if num < 100 {
-        let (tens, rem) = (num / 10, num % 10);
-        let mut w = format!("{}{}", if prev { " and " } else { "" }, DECADES[idx(tens - 2)]);
-        if rem > 0 {
+    if num < 100.0 {
+        let (tens, rem) = ((num / 10.0).floor(), num % 10.0);
+        let mut w = format!("{}{}", if prev { " and " } else { "" }, DECADES[idx(tens - 2.0)]);
+        if rem > 0.0 {
             w = format!("{w}-{}", words(rem, false, ordinal));
         } else if ordinal {
             w.pop();
@@ -190,26 +192,27 @@ fn words(num: u64, prev: bool, ordinal: bool) -> String {
         }
         return w;
     }
-    if num < 1000 {
-        let (hundreds, rem) = (num / 100, num % 100);
+    if num < 1000.0 {
+        let (hundreds, rem) = ((num / 100.0).floor(), num % 100.0);
         let mut w = format!("{}{} Hundred", if prev { ", " } else { "" }, FEW[idx(hundreds)]);
-        if rem > 0 {
+        if rem > 0.0 {
             w.push_str(&words(rem, true, ordinal));
         } else if ordinal {
             w.push_str("th");
         }
         return w;
     }
-    let mag = ((num as f64).log10() / 3.0).floor().min(MAGNITUDES.len() as f64) as u32;
-    let factor = 10u64.pow(mag * 3);
-    let (mant, rem) = (num / factor, num % factor);
+    let mag = (num.log10() / 3.0).floor().min(MAGNITUDES.len() as f64) as i32;
+    let factor = 10f64.powi(mag * 3);
+    let mant = (num / factor).floor();
+    let rem = num - mant * factor;
     let mut w = format!(
         "{}{} {}",
         if prev { ", " } else { "" },
         words(mant, false, false),
         MAGNITUDES[(mag as usize).saturating_sub(1)]
     );
-    if rem > 0 {
+    if rem > 0.0 {
         w.push_str(&words(rem, true, ordinal));
     } else if ordinal {
         w.push_str("th");
@@ -253,9 +256,14 @@ fn letters(mut value: u64, a: u8) -> String {
 }
 
 /// Formats `value` with an analysed integer picture; `Err` carries the JSONata code.
-pub fn format_integer(value: i64, f: &IntFormat) -> Result<String, &'static str> {
-    let negative = value < 0;
-    let v = value.unsigned_abs();
+/// `value` is an integer (floored); words take any size, the other formats those within an
+/// i64 (beyond, a RangeError rather than a silently clamped number).
+pub fn format_integer(value: f64, f: &IntFormat) -> Result<String, &'static str> {
+    let negative = value < 0.0;
+    if f.primary != Primary::Words && (value.is_nan() || value.abs() >= 9.2e18) {
+        return Err(super::format_number::RANGE_ERROR);
+    }
+    let v = value.abs() as u64;
     let mut s = match f.primary {
         Primary::Letters => letters(v, if f.case == Case::Upper { b'A' } else { b'a' }),
         Primary::Roman => {
@@ -263,7 +271,7 @@ pub fn format_integer(value: i64, f: &IntFormat) -> Result<String, &'static str>
             if f.case == Case::Upper { r.to_uppercase() } else { r }
         }
         Primary::Words => {
-            let w = words(v, false, f.ordinal);
+            let w = words(value.abs(), false, f.ordinal);
             match f.case {
                 Case::Upper => w.to_uppercase(),
                 Case::Lower => w.to_lowercase(),
@@ -599,17 +607,17 @@ fn format_marker(local: i64, m: &Marker, hours: i64, minutes: i64) -> Result<Str
         let offset = hours * 100 + minutes;
         let f = m.int_format.as_ref().ok_or("D3132")?;
         let mut s = if f.regular.is_some() {
-            format_integer(offset, f)?
+            format_integer(offset as f64, f)?
         } else {
             match f.mandatory {
                 1 | 2 => {
-                    let mut s = format_integer(hours, f)?;
+                    let mut s = format_integer(hours as f64, f)?;
                     if minutes != 0 {
                         s.push_str(&format!(":{:02}", minutes.abs()));
                     }
                     s
                 }
-                3 | 4 => format_integer(offset, f)?,
+                3 | 4 => format_integer(offset as f64, f)?,
                 _ => return Err("D3134"),
             }
         };
@@ -645,7 +653,7 @@ fn format_marker(local: i64, m: &Marker, hours: i64, minutes: i64) -> Result<Str
                 return Ok(s);
             }
             match &m.int_format {
-                Some(f) => format_integer(v, f),
+                Some(f) => format_integer(v as f64, f),
                 None => Ok(v.to_string()),
             }
         }
@@ -657,7 +665,7 @@ mod tests {
     use super::{analyse_integer, format_datetime, format_integer};
 
     fn fi(v: i64, p: &str) -> String {
-        analyse_integer(p).and_then(|f| format_integer(v, &f)).unwrap_or_else(|e| e.to_string())
+        analyse_integer(p).and_then(|f| format_integer(v as f64, &f)).unwrap_or_else(|e| e.to_string())
     }
 
     #[test]

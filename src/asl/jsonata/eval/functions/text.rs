@@ -49,13 +49,18 @@ pub fn simple<'a>(name: &str, args: &[V<'a>], pos: usize) -> R<'a> {
         "substring" => {
             let chars: Vec<char> = s.chars().collect();
             let len = chars.len() as i64;
-            let mut start = num_arg(args, 1).unwrap_or(0.0).trunc() as i64;
+            // Clamped to the string in floating point first: `1e300` is "to the end" as in
+            // JavaScript, not a saturated i64 that overflows when added.
+            let mut start = num_arg(args, 1).unwrap_or(0.0).trunc().clamp(-(len as f64), len as f64) as i64;
             if len + start < 0 {
                 start = 0;
             }
             let end = match num_arg(args, 2) {
                 Some(l) if l <= 0.0 => return Ok(V::str("")),
-                Some(l) => Some(if start >= 0 { start + l.trunc() as i64 } else { len + start + l.trunc() as i64 }),
+                Some(l) => {
+                    let l = l.trunc().min(len as f64) as i64;
+                    Some(if start >= 0 { start + l } else { len + start + l })
+                }
                 None => None,
             };
             let (a, b) = slice_bounds(len, start, end);
@@ -79,7 +84,12 @@ pub fn simple<'a>(name: &str, args: &[V<'a>], pos: usize) -> R<'a> {
         "pad" => {
             let width = num_arg(args, 1).unwrap_or(0.0);
             let pad = s_arg(args, 2).filter(|p| !p.is_empty()).map_or_else(|| " ".to_string(), |p| p.to_string());
-            let need = width.abs() as i64 - s.chars().count() as i64;
+            let need = width.abs().min(1e15) as i64 - s.chars().count() as i64;
+            if need > 0
+                && need as usize * pad.len().max(1) / pad.chars().count().max(1) > super::super::MAX_STRING_BYTES
+            {
+                return Err(super::super::too_large(pos));
+            }
             if need <= 0 {
                 V::str(s)
             } else {
@@ -193,9 +203,14 @@ fn find_all(
 }
 
 fn found_object<'a>(s: &str, f: &Found) -> V<'a> {
+    found_object_at(f, utf16_len(&s[..f.start]))
+}
+
+/// A match object whose match starts `index` UTF-16 units into the string.
+fn found_object_at<'a>(f: &Found, index: usize) -> V<'a> {
     let mut o = Obj::default();
     o.insert(Rc::from("match"), V::str(&f.text));
-    o.insert(Rc::from("index"), V::Num(utf16_len(&s[..f.start]) as f64));
+    o.insert(Rc::from("index"), V::Num(index as f64));
     let groups = f.groups.iter().map(|g| V::str(g.as_deref().unwrap_or(""))).collect();
     o.insert(Rc::from("groups"), V::array(groups));
     V::Obj(Rc::new(o))
@@ -219,7 +234,7 @@ fn regex_of<'a>(v: &V<'a>) -> Option<Rc<Regex>> {
     }
 }
 
-pub fn pattern<'a>(_ev: &mut Evaluator<'_>, name: &str, args: &[V<'a>], _input: &V<'a>, pos: usize) -> R<'a> {
+pub fn pattern<'a>(ev: &mut Evaluator<'_>, name: &str, args: &[V<'a>], _input: &V<'a>, pos: usize) -> R<'a> {
     let Some(s) = s_arg(args, 0) else { return Ok(V::Undefined) };
     let pat = args.get(1).cloned().unwrap_or_default();
     let limit = num_arg(args, 2);
@@ -247,10 +262,19 @@ pub fn pattern<'a>(_ev: &mut Evaluator<'_>, name: &str, args: &[V<'a>], _input: 
                     out.push(s[start..].to_string());
                     out
                 }
+                // A function that is not a regex (`$split('a b', $uppercase)`): JSONata checks
+                // what a matcher returns and refuses it.
+                (V::Func(_), None) => {
+                    return Err(err(
+                        "T1010",
+                        pos,
+                        "The matcher function argument passed to function split does not return the correct object structure",
+                    ));
+                }
                 _ => Vec::new(),
             };
             if let Some(l) = limit {
-                parts.truncate(l as usize);
+                parts.truncate(l.min(usize::MAX as f64) as usize);
             }
             Ok(V::array(parts.iter().map(|p| V::str(p)).collect()))
         }
@@ -259,8 +283,26 @@ pub fn pattern<'a>(_ev: &mut Evaluator<'_>, name: &str, args: &[V<'a>], _input: 
                 return Err(err("D3040", pos, "Third argument of match function must evaluate to a positive number"));
             }
             let Some(re) = regex_of(&pat) else { return Ok(V::Undefined) };
-            let found = find_all(&re, &s, limit.map(|l| l as usize), pos)?;
-            Ok(V::sequence(found.iter().map(|f| found_object(&s, f)).collect()))
+            // Each match object is four values: more than the budget could pay for is U1001
+            // before they are built.
+            let affordable = (ev.steps_left() / 4) as usize;
+            let asked = limit.map_or(usize::MAX, |l| l.min(usize::MAX as f64) as usize);
+            let found = find_all(&re, &s, Some(asked.min(affordable.saturating_add(1))), pos)?;
+            if found.len() > affordable {
+                return Err(err("U1001", pos, "Expression evaluation timeout: Check for infinite loop"));
+            }
+            // Each match's UTF-16 index counted on from the previous one: counting from the
+            // start for every match made a million-character `$match` quadratic.
+            let (mut byte, mut utf16) = (0, 0);
+            let objects = found
+                .iter()
+                .map(|f| {
+                    utf16 += utf16_len(&s[byte..f.start]);
+                    byte = f.start;
+                    found_object_at(f, utf16)
+                })
+                .collect();
+            Ok(V::sequence(objects))
         }
     }
 }
@@ -339,6 +381,9 @@ pub fn replace<'a>(ev: &mut Evaluator<'_>, args: &[V<'a>], input: &V<'a>, pos: u
     let mut out = String::new();
     let mut at = 0;
     for f in &found {
+        if out.len() > super::super::MAX_STRING_BYTES {
+            return Err(super::super::too_large(pos));
+        }
         out.push_str(&s[at..f.start]);
         match &replacement {
             V::Str(r) if matches!(pat, V::Str(_)) => out.push_str(r),

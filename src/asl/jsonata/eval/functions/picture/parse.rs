@@ -111,11 +111,13 @@ fn integer_regex(f: &IntFormat, digits: Option<usize>) -> Result<String, &'stati
     })
 }
 
-fn read_integer(f: &IntFormat, text: &str) -> Result<Option<i64>, &'static str> {
+/// A double, as in JavaScript: a huge word number or digit string keeps its magnitude instead
+/// of clamping to 64 bits.
+fn read_integer(f: &IntFormat, text: &str) -> Result<Option<f64>, &'static str> {
     Ok(match f.primary {
-        Primary::Letters => Some(letters_to_decimal(text, if f.case == Case::Upper { b'A' } else { b'a' }) as i64),
-        Primary::Roman => Some(roman_to_decimal(&text.to_uppercase()) as i64),
-        Primary::Words => words_to_number(&text.to_lowercase()).map(|n| n as i64),
+        Primary::Letters => Some(letters_to_decimal(text, if f.case == Case::Upper { b'A' } else { b'a' }) as f64),
+        Primary::Roman => Some(roman_to_decimal(&text.to_uppercase()) as f64),
+        Primary::Words => words_to_number(&text.to_lowercase()),
         Primary::Decimal => {
             // Drop an ordinal suffix (`st`, `nd`, …) by characters, not bytes.
             let keep = if f.ordinal { text.chars().count().saturating_sub(2) } else { usize::MAX };
@@ -134,14 +136,14 @@ fn read_integer(f: &IntFormat, text: &str) -> Result<Option<i64>, &'static str> 
                     .collect();
             }
             let lead: String = digits.chars().take_while(|c| c.is_ascii_digit() || *c == '-').collect();
-            lead.parse().ok()
+            lead.parse::<i64>().ok().map(|n| n as f64).or_else(|| lead.parse::<f64>().ok())
         }
         Primary::Sequence => return Err("D3130"),
     })
 }
 
 /// `$parseInteger(text, picture)`.
-pub fn parse_integer(text: &str, picture: &str) -> Result<Option<i64>, &'static str> {
+pub fn parse_integer(text: &str, picture: &str) -> Result<Option<f64>, &'static str> {
     let f = analyse_integer(picture)?;
     read_integer(&f, text)
 }
@@ -221,7 +223,7 @@ pub fn parse_datetime(text: &str, picture: &str, now: i64) -> Result<Option<i64>
         let s = m.as_str();
         let value = match reader {
             Reader::Literal => continue,
-            Reader::Integer(f) => read_integer(f, s)?,
+            Reader::Integer(f) => read_integer(f, s)?.map(|n| n as i64),
             Reader::Fraction => {
                 let digits: String = s.chars().filter(char::is_ascii_digit).collect();
                 let n: f64 = digits.parse().unwrap_or(0.0);
