@@ -19,7 +19,7 @@ use statescope::asl::engine::tasks::{RecordedAnswers, TaskAnswer, TaskRequest, T
 use statescope::asl::engine::{Execution, ExecutionConfig, Status};
 use statescope::asl::mock::{MockSource, parse_mock_config};
 use statescope::asl::source::Source;
-use support::{cases, matches, read_json, status_json};
+use support::{cases, matches, python_json, read_json, status_json, unmask};
 
 /// Groups whose cases carry a recorded history (`choice_operators` recorded only outputs).
 const GROUPS: &[&str] = &[
@@ -250,48 +250,6 @@ fn every_corpus_case_round_trips_through_an_aws_history() {
     }
     assert!(failed.is_empty(), "{} round trips failed", failed.len());
     assert!(ok >= ROUND_TRIP_FLOOR);
-}
-
-/// Function names the corpus masked in its recordings: wildcards when comparing.
-const MASKS: &[&str] = &[
-    "lambda_function_name",
-    "lambda_function_1_name",
-    "lambda_function_2_name",
-    "function_name_branch1",
-    "function_name_branch2",
-];
-
-fn unmask(v: &Value) -> Value {
-    match v {
-        Value::String(s) => {
-            let mut s = s.clone();
-            for m in MASKS {
-                if !s.contains(&format!("<{m}>")) {
-                    s = s.replace(m, "<masked>");
-                }
-            }
-            Value::String(s)
-        }
-        Value::Array(a) => Value::Array(a.iter().map(unmask).collect()),
-        Value::Object(o) => Value::Object(o.iter().map(|(k, v)| (k.clone(), unmask(v))).collect()),
-        other => other.clone(),
-    }
-}
-
-/// JSON as Python's `json.dumps` writes it: the corpus's Lambda functions are Python, and the
-/// causes they raise keep that spacing (the corpus shows them re-parsed).
-fn python_json(v: &Value) -> String {
-    match v {
-        Value::Array(a) => format!("[{}]", a.iter().map(python_json).collect::<Vec<_>>().join(", ")),
-        Value::Object(o) => format!(
-            "{{{}}}",
-            o.iter()
-                .map(|(k, v)| format!("{}: {}", Value::String(k.clone()), python_json(v)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        other => other.to_string(),
-    }
 }
 
 /// The corpus's normalised events (`{type, details}`, payloads parsed, ids dropped) rewritten

@@ -184,3 +184,47 @@ pub fn expected_states(expected: &Value) -> Option<Value> {
     });
     Some(Value::Array(view.collect()))
 }
+
+/// Function names the corpus masked without brackets (`lambda_function_name`, …), inside any
+/// string: they become `<masked>` placeholders, i.e. wildcards.
+pub const MASKS: &[&str] = &[
+    "lambda_function_name",
+    "lambda_function_1_name",
+    "lambda_function_2_name",
+    "function_name_branch1",
+    "function_name_branch2",
+];
+
+pub fn unmask(v: &Value) -> Value {
+    match v {
+        Value::String(s) => {
+            let mut s = s.clone();
+            for m in MASKS {
+                // Already-bracketed masks are placeholders as they are.
+                if !s.contains(&format!("<{m}>")) {
+                    s = s.replace(m, "<masked>");
+                }
+            }
+            Value::String(s)
+        }
+        Value::Array(a) => Value::Array(a.iter().map(unmask).collect()),
+        Value::Object(o) => Value::Object(o.iter().map(|(k, v)| (k.clone(), unmask(v))).collect()),
+        other => other.clone(),
+    }
+}
+
+/// JSON as Python's `json.dumps` writes it (`", "` and `": "`): the Lambda functions of the
+/// corpus are Python, and their error causes keep that spacing.
+pub fn python_json(v: &Value) -> String {
+    match v {
+        Value::Array(a) => format!("[{}]", a.iter().map(python_json).collect::<Vec<_>>().join(", ")),
+        Value::Object(o) => format!(
+            "{{{}}}",
+            o.iter()
+                .map(|(k, v)| format!("{}: {}", Value::String(k.clone()), python_json(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        other => other.to_string(),
+    }
+}
