@@ -11,63 +11,19 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 TIMEOUT=${E2E_TIMEOUT:-15}   # seconds per wait
 
-if ! command -v tmux >/dev/null 2>&1; then
-  echo "learn-e2e: installing tmux"
-  export DEBIAN_FRONTEND=noninteractive
-  SUDO=""
-  if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; fi
-  $SUDO apt-get install -y -qq tmux >/dev/null 2>&1 || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq tmux >/dev/null; }
-fi
-
-cargo build --quiet --bin statescope
-TARGET_DIR=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
-BIN="$TARGET_DIR/debug/statescope"
-[ -x "$BIN" ] || { echo "learn-e2e: no binary at $BIN"; exit 1; }
+E2E_NAME=learn-e2e
 
 WORK=$(mktemp -d)
 STATE="$WORK/state"
 SOCKET="statescope-learn-e2e-$$"
+source "$ROOT/.ci/tmux-lib.sh"
 LESSON="$ROOT/sample-machines/lessons/05-result-path"
 COPY="$STATE/lessons/05-result-path/05-result-path.asl.json"
 cp "$LESSON/05-result-path.asl.json" "$WORK/shipped.json"
 
-t() { tmux -L "$SOCKET" "$@"; }
 cleanup() { t kill-server >/dev/null 2>&1 || true; rm -rf "$WORK" 2>/dev/null || true; }
 trap cleanup EXIT
 
-STEP=""
-screen() { t capture-pane -p -t e2e; }
-fail() {
-  echo "learn-e2e: FAILED at: $STEP — $*"
-  echo "----- screen -----"; screen || true; echo "------------------"
-  exit 1
-}
-wait_for() {
-  local deadline=$((SECONDS + TIMEOUT))
-  while (( SECONDS < deadline )); do
-    if screen | grep -qF -- "$1"; then return 0; fi
-    sleep 0.1
-  done
-  fail "did not see '$1' within ${TIMEOUT}s"
-}
-wait_gone() {
-  local deadline=$((SECONDS + TIMEOUT))
-  while (( SECONDS < deadline )); do
-    if ! screen | grep -qF -- "$1"; then return 0; fi
-    sleep 0.1
-  done
-  fail "still seeing '$1' after ${TIMEOUT}s"
-}
-keys() { t send-keys -t e2e "$@"; }
-# wait_closed: poll until the debugger has left the alternate screen (keys sent before that
-# would go to it).
-wait_closed() {
-  local deadline=$((SECONDS + TIMEOUT))
-  until [ "$(t display-message -p -t e2e '#{alternate_on}')" = "0" ]; do
-    (( SECONDS < deadline )) || fail "the debugger did not quit within ${TIMEOUT}s"
-    sleep 0.1
-  done
-}
 # Save like an editor does: write a new file, rename it over the old one.
 save_as_editor() { cp "$1" "$WORK/.tmp-save"; mv "$WORK/.tmp-save" "$COPY"; }
 

@@ -13,55 +13,18 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 TIMEOUT=${E2E_TIMEOUT:-15}   # seconds per wait
 
-if ! command -v tmux >/dev/null 2>&1; then
-  echo "tui-e2e: installing tmux"
-  export DEBIAN_FRONTEND=noninteractive
-  SUDO=""
-  if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; fi
-  $SUDO apt-get install -y -qq tmux >/dev/null 2>&1 || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq tmux >/dev/null; }
-fi
-
-cargo build --quiet --bin statescope
-TARGET_DIR=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
-BIN="$TARGET_DIR/debug/statescope"
-[ -x "$BIN" ] || { echo "tui-e2e: no binary at $BIN"; exit 1; }
+E2E_NAME=tui-e2e
 
 WORK=$(mktemp -d)
 SOCKET="statescope-e2e-$$"
+source "$ROOT/.ci/tmux-lib.sh"
 DEF="$WORK/hello-world.asl.json"
 cp "$ROOT/sample-machines/hello-world.asl.json" "$ROOT/sample-machines/hello-world.input.json" "$WORK/"
 cp "$DEF" "$WORK/original.json"
 
-t() { tmux -L "$SOCKET" "$@"; }
 cleanup() { t kill-server >/dev/null 2>&1 || true; rm -rf "$WORK" 2>/dev/null || true; }
 trap cleanup EXIT
 
-STEP=""
-screen() { t capture-pane -p -t e2e; }
-fail() {
-  echo "tui-e2e: FAILED at: $STEP — $*"
-  echo "----- screen -----"; screen || true; echo "------------------"
-  exit 1
-}
-# wait_for TEXT: poll the screen until it shows TEXT (fixed string).
-wait_for() {
-  local deadline=$((SECONDS + TIMEOUT))
-  while (( SECONDS < deadline )); do
-    if screen | grep -qF -- "$1"; then return 0; fi
-    sleep 0.1
-  done
-  fail "did not see '$1' within ${TIMEOUT}s"
-}
-# wait_gone TEXT: poll until the screen no longer shows TEXT.
-wait_gone() {
-  local deadline=$((SECONDS + TIMEOUT))
-  while (( SECONDS < deadline )); do
-    if ! screen | grep -qF -- "$1"; then return 0; fi
-    sleep 0.1
-  done
-  fail "still seeing '$1' after ${TIMEOUT}s"
-}
-keys() { t send-keys -t e2e "$@"; }
 # Save like an editor does: write a new file, rename it over the old one.
 save_as_editor() { cp "$1" "$WORK/.tmp-save"; mv "$WORK/.tmp-save" "$DEF"; }
 
@@ -211,15 +174,6 @@ if screen | grep -qx -- "-icanon"; then fail "the terminal was left in raw mode"
 screen | grep -qx -- "icanon" || fail "could not read the terminal mode"
 screen | grep -qF "E2E-PROMPT$ cd $WORK" || fail "the shell's screen was not restored"
 
-# wait_closed: poll until the debugger has left the alternate screen.
-wait_closed() {
-  local deadline=$((SECONDS + TIMEOUT))
-  while (( SECONDS < deadline )); do
-    if [ "$(t display-message -p -t e2e '#{alternate_on}')" = "0" ]; then return 0; fi
-    sleep 0.1
-  done
-  fail "the debugger did not quit within ${TIMEOUT}s"
-}
 
 STEP="a task with a mock runs through"
 cp "$ROOT"/sample-machines/callback-approval.* "$WORK/"
