@@ -49,14 +49,7 @@ fn launch(server: &Arc<Server>, p: &Params, sync: bool) -> Result<Arc<ExecutionC
         }
         None => uuid_v4(&mut SeededEntropy::new(seed ^ 0x5EED)),
     };
-    let arn = if express {
-        let id = uuid_v4(&mut SeededEntropy::new(seed.rotate_left(17)));
-        format!("arn:aws:states:{}:{}:express:{}:{name}:{id}", server.region, server.account, machine.name)
-    } else {
-        format!("arn:aws:states:{}:{}:execution:{}:{name}", server.region, server.account, machine.name)
-    };
-    let record = ExecRecord {
-        arn: arn.clone(),
+    let mut record = ExecRecord {
         name,
         machine_arn: machine.arn.clone(),
         machine_name: machine.name.clone(),
@@ -70,6 +63,10 @@ fn launch(server: &Arc<Server>, p: &Params, sync: bool) -> Result<Arc<ExecutionC
         status: "RUNNING".into(),
         ..ExecRecord::default()
     };
+    // The engine's own id (`$$.Execution.Id`): `…:execution:MACHINE:NAME`, or for Express
+    // `…:express:MACHINE:NAME:UUID` with the UUID drawn from the seed.
+    let arn = runner::config(&record, server).execution_arn();
+    record.arn = arn.clone();
     let cell = ExecutionCell::new(record.clone());
     {
         let mut reg = server.registry();

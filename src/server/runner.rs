@@ -21,6 +21,7 @@ use crate::asl::definition::StateMachine;
 use crate::asl::engine::tasks::{NoTasks, RecordedAnswers, TaskAnswer, TaskRequest, TaskSource};
 use crate::asl::engine::{Execution, ExecutionConfig, Status};
 use crate::asl::mock::MockSource;
+use crate::asl::workflow::WorkflowType;
 
 /// The task source for a test case of the mock config (nothing without one).
 pub fn mock_source(server: &Server, machine: &str, test_case: Option<&str>) -> Result<Arc<dyn TaskSource>, ApiError> {
@@ -62,7 +63,11 @@ pub fn spawn(server: Arc<Server>, cell: Arc<ExecutionCell>, machine: Arc<StateMa
 }
 
 /// The engine's configuration for a record: same record ⇒ same run.
-fn config(r: &ExecRecord, server: &Server) -> ExecutionConfig {
+/// The engine's config for an execution: the machine's workflow type decides the
+/// `$$.Execution.Id` shape and the limits (Express: five minutes), and the ARN the API
+/// reports is this config's `execution_arn()`, so both agree.
+pub fn config(r: &ExecRecord, server: &Server) -> ExecutionConfig {
+    let workflow = if r.express { WorkflowType::Express } else { WorkflowType::Standard };
     ExecutionConfig {
         state_machine_name: r.machine_name.clone(),
         execution_name: r.name.clone(),
@@ -73,6 +78,7 @@ fn config(r: &ExecRecord, server: &Server) -> ExecutionConfig {
         seed: r.seed,
         ..ExecutionConfig::default()
     }
+    .for_workflow(workflow)
 }
 
 enum Waited {

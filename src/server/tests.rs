@@ -133,3 +133,33 @@ fn many_open_polls_share_one_thread_and_each_task_goes_to_one_worker() {
         assert_eq!(got, ["t0", "t1", "t2"]);
     });
 }
+
+#[test]
+fn an_express_execution_sees_its_express_arn_as_its_id() {
+    runtime().block_on(async {
+        let s = Server::for_tests();
+        let definition = json!({"StartAt": "Id", "States": {
+            "Id": {"Type": "Pass", "Parameters": {"id.$": "$$.Execution.Id"}, "End": true}}});
+        let created = call(
+            &s,
+            "CreateStateMachine",
+            json!({"name": "fast", "definition": definition.to_string(), "roleArn": "r", "type": "EXPRESS"}),
+        )
+        .await
+        .expect("created");
+        let machine = created["stateMachineArn"].clone();
+        let done = call(&s, "StartSyncExecution", json!({"stateMachineArn": machine, "name": "run1", "input": "{}"}))
+            .await
+            .expect("ran");
+        assert_eq!(done["status"], "SUCCEEDED");
+        let arn = done["executionArn"].as_str().expect("executionArn");
+        let fields: Vec<&str> = arn.split(':').collect();
+        assert_eq!(fields.len(), 9, "{arn}");
+        assert_eq!(&fields[5..8], ["express", "fast", "run1"], "{arn}");
+        assert_eq!(fields[8].len(), 36, "a UUID ends it: {arn}");
+        let output: Value = serde_json::from_str(done["output"].as_str().expect("output")).expect("json");
+        assert_eq!(output["id"], arn, "the machine's $$.Execution.Id is the ARN the API reports");
+        let described = call(&s, "DescribeExecution", json!({"executionArn": arn})).await.expect("described");
+        assert_eq!(described["executionArn"], arn);
+    });
+}
