@@ -326,10 +326,11 @@ def test_test_state_inspection_levels(s):
 
 def test_start_sync_execution_express(s):
     sfn = s.client(inject_host_prefix=False)
-    arn = create(sfn, "Quick", {"Add": {"Type": "Pass", "Parameters": {"sum.$": "States.MathAdd($.a, $.b)"},
+    arn = create(sfn, "Quick", {"Add": {"Type": "Pass", "Parameters": {"sum.$": "States.MathAdd($.a, $.b)",
+                                                                 "id.$": "$$.Execution.Id"},
                                         "End": True}}, kind="EXPRESS")
     r = sfn.start_sync_execution(stateMachineArn=arn, input=json.dumps({"a": 2, "b": 3}))
-    assert r["status"] == "SUCCEEDED" and json.loads(r["output"]) == {"sum": 5}, r
+    assert r["status"] == "SUCCEEDED" and json.loads(r["output"]) == {"sum": 5, "id": r["executionArn"]}, r
     assert ":express:Quick:" in r["executionArn"], r
     std = create(sfn, "NotExpress", {"P": {"Type": "Pass", "End": True}})
     expect_error("StateMachineTypeNotSupported", sfn.start_sync_execution, stateMachineArn=std)
