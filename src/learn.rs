@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::asl::engine::tasks::{NoTasks, TaskSource};
 use crate::asl::mock::{MockSource, parse_mock_config};
+use crate::asl::workflow::WorkflowType;
 
 pub use goal::{Goal, Verdict};
 
@@ -38,6 +39,9 @@ pub struct Lesson {
     pub input: &'static str,
     /// Task results (`NN-name.mock.json`) and the test case to use, when the lesson has Tasks.
     pub mock: Option<LessonMock>,
+    /// The type the machine is checked and run as (`"workflowType"`, default `STANDARD`): an
+    /// Express lesson gets Express's validation (no `.sync`, no callbacks) and its limits.
+    pub workflow_type: WorkflowType,
 }
 
 /// The mock config a lesson's tasks are answered from.
@@ -104,6 +108,13 @@ impl Lesson {
             (None, Some(_)) => return Err(err("the lesson has a mock config but no 'testCase'".into())),
             (Some(_), Some(_)) => return Err(err("'testCase' must be a string".into())),
         };
+        let workflow_type = match doc.get("workflowType") {
+            None => WorkflowType::Standard,
+            Some(v) => v
+                .as_str()
+                .and_then(WorkflowType::parse)
+                .ok_or_else(|| err("'workflowType' must be \"STANDARD\" or \"EXPRESS\"".into()))?,
+        };
         Ok(Lesson {
             number,
             slug: files.slug,
@@ -115,6 +126,7 @@ impl Lesson {
             start: files.start,
             input: files.input,
             mock,
+            workflow_type,
         })
     }
 

@@ -389,3 +389,25 @@ fn without_a_lesson_h_still_moves_left() {
     key(&mut app, 'h');
     assert_ne!(app.selected_stage_index(), before, "h is ← outside lessons");
 }
+
+#[test]
+fn an_express_lesson_is_checked_and_run_as_express() {
+    let lesson = lessons().into_iter().find(|l| l.slug == "16-standard-express").expect("lesson 16");
+    assert_eq!(lesson.workflow_type, statescope::asl::workflow::WorkflowType::Express);
+    let verdict = lesson.check("x", lesson.start);
+    assert!(
+        verdict.differences.iter().any(|d| d.contains("[express-unsupported-integration]")),
+        "the callback is refused as Express refuses it: {:?}",
+        verdict.differences
+    );
+    // Express's five-minute limit applies to the run: a 400 s Wait times out.
+    let long = r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 400, "End": true}}}"#;
+    let express: &'static str = r#"{"title": "T", "teaches": "t", "goal": "g", "hints": [], "workflowType": "EXPRESS", "checks": [{"status": "SUCCEEDED"}]}"#;
+    let files = LessonFiles { slug: "99-express", lesson: express, start: "{}", input: "{}", mock: None };
+    let verdict = Lesson::parse(1, &files).expect("parses").check("w.asl.json", long);
+    assert!(verdict.differences.iter().any(|d| d.contains("the execution times out")), "{verdict:?}");
+    assert!(lesson_with(r#"[{"status": "SUCCEEDED"}]"#, None).check("w.asl.json", long).passed(), "Standard waits");
+    let bad = r#"{"title": "T", "teaches": "t", "goal": "g", "hints": [], "workflowType": "FAST", "checks": [{"status": "SUCCEEDED"}]}"#;
+    let files = LessonFiles { slug: "99-bad", lesson: bad, start: "{}", input: "{}", mock: None };
+    assert!(Lesson::parse(1, &files).is_err(), "an unknown workflow type is refused");
+}

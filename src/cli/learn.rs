@@ -143,8 +143,15 @@ fn open(lesson: &Lesson, reset: bool) -> ExitCode {
 
 #[cfg(feature = "tui")]
 fn open_debugger(lesson: &Lesson, definition: PathBuf) -> ExitCode {
+    use crate::asl::workflow::WorkflowType;
+    use crate::cli::check_flags::TypeArg;
     use crate::cli::debug::{self, DebugArgs};
-    let args = DebugArgs { definition: Some(definition.clone()), ..DebugArgs::default() };
+    let mut args = DebugArgs { definition: Some(definition.clone()), ..DebugArgs::default() };
+    // The debugger checks and runs the machine as the lesson's workflow type, as `--check` does.
+    args.check.workflow_type = Some(match lesson.workflow_type {
+        WorkflowType::Standard => TypeArg::Standard,
+        WorkflowType::Express => TypeArg::Express,
+    });
     let (mut app, watched) = match debug::prepare(&args) {
         Ok(prepared) => prepared,
         Err(code) => {

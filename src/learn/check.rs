@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::asl::check::check as check_definition;
+use crate::asl::check::check_with;
 use crate::asl::diagnostic::{self, Diagnostic};
 use crate::asl::engine::history::EventKind;
 use crate::asl::engine::stage::{StageDetail, StageKind};
@@ -65,7 +65,8 @@ fn spaced(v: &Value) -> String {
 /// Checks `definition` (named `name` in messages) against the lesson's goals.
 pub(crate) fn check(lesson: &Lesson, name: &str, definition: &str) -> Verdict {
     let source = Source::new(name, definition);
-    let mut checked = check_definition(&source);
+    let options = LoadOptions { workflow_type: Some(lesson.workflow_type), ..LoadOptions::default() };
+    let mut checked = check_with(&source, &options);
     let mut out = Vec::new();
     let index = LineIndex::new(&source.text);
     let runnable = if checked.has_errors() { None } else { checked.machine.take() };
@@ -159,7 +160,8 @@ fn located(source: &Source, index: &LineIndex, d: &Diagnostic) -> String {
 fn run(lesson: &Lesson, machine: Arc<crate::asl::definition::StateMachine>) -> Result<Execution, String> {
     let input = lesson.input_value()?;
     let tasks = lesson.tasks()?;
-    let mut exec = Execution::with_tasks(machine, input, ExecutionConfig::default(), tasks, RecordedAnswers::default());
+    let config = ExecutionConfig::default().for_workflow(lesson.workflow_type);
+    let mut exec = Execution::with_tasks(machine, input, config, tasks, RecordedAnswers::default());
     exec.run();
     Ok(exec)
 }
