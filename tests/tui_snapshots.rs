@@ -47,6 +47,43 @@ fn help_120x40() {
 }
 
 #[test]
+fn help_80x24_scrolls_and_says_so() {
+    use crossterm::event::KeyCode;
+    let mut app = greet();
+    key(&mut app, '?');
+    let top = screen(&mut app, 80, 24);
+    assert!(top.contains("(↑/↓ PgUp/PgDn scroll)"), "the title says the help scrolls: {top}");
+    insta::assert_snapshot!("help_80x24_top", top);
+    // PgDn past the end stops at the last page, which ends with the closing line and mentions
+    // the lesson hint key.
+    code(&mut app, KeyCode::PageDown);
+    code(&mut app, KeyCode::PageDown);
+    code(&mut app, KeyCode::PageDown);
+    let end = screen(&mut app, 80, 24);
+    assert!(app.help, "scrolling keeps the help open");
+    assert!(end.contains("any other key closes this help"), "the last line is reachable: {end}");
+    assert!(end.contains("the next hint"), "`h` in a lesson is listed: {end}");
+    insta::assert_snapshot!("help_80x24_end", end);
+    code(&mut app, KeyCode::Up);
+    let up = screen(&mut app, 80, 24);
+    assert_ne!(up, end, "↑ scrolls back a line");
+    key(&mut app, 'x');
+    assert!(!app.help, "any other key still closes it");
+}
+
+#[test]
+fn help_120x40_reaches_its_last_line() {
+    use crossterm::event::KeyCode;
+    let mut app = greet();
+    key(&mut app, '?');
+    let top = screen(&mut app, 120, 40);
+    assert!(!top.contains("any other key closes this help"), "40 rows do not hold it all: {top}");
+    code(&mut app, KeyCode::PageDown);
+    let end = screen(&mut app, 120, 40);
+    assert!(end.contains("any other key closes this help"), "{end}");
+}
+
+#[test]
 fn one_pane_at_60x20() {
     let mut app = greet();
     keys(&mut app, "ss");

@@ -98,6 +98,8 @@ pub struct App {
     pub variables_scroll: usize,
     pub diff: bool,
     pub help: bool,
+    /// The help overlay's first line shown (it scrolls when taller than the screen).
+    pub help_scroll: usize,
     /// A one-line report of the last thing that happened (reload, breakpoint, end).
     pub message: Option<String>,
     /// Why the files on disk are not what runs, per file; empty when they are.
@@ -183,6 +185,7 @@ impl App {
             variables_scroll: 0,
             diff: false,
             help: false,
+            help_scroll: 0,
             message: None,
             problems: Problems::default(),
             diagnostics_open: false,

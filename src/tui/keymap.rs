@@ -192,13 +192,13 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[key(':'), key('e')],
         action: Action::Prompt,
-        describe: "evaluate a JSONPath, intrinsic or JSONata expression on the stage (↑/↓ history)",
+        describe: "evaluate JSONPath, an intrinsic or JSONata on the stage (↑/↓)",
         hint: None,
     },
     Binding {
         keys: &[key('/')],
         action: Action::Search,
-        describe: "find a state by name (↓/↑ between matches, Enter keeps, Esc cancels)",
+        describe: "find a state by name (↓/↑ matches, Enter keeps, Esc cancels)",
         hint: None,
     },
     Binding {

@@ -64,7 +64,7 @@ fn single_pane(frame: &mut Frame, area: Rect, app: &App) {
         panes::drill::draw(frame, area, menu);
     }
     if app.help {
-        panes::help::draw(frame, area);
+        panes::help::draw(frame, area, app);
     }
 }
 
@@ -145,7 +145,7 @@ fn draw_panes(frame: &mut Frame, app: &App) {
         panes::drill::draw(frame, area, menu);
     }
     if app.help {
-        panes::help::draw(frame, area);
+        panes::help::draw(frame, area, app);
     }
 }
 

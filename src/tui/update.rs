@@ -99,7 +99,16 @@ fn handler_finished(app: &mut App, id: u64, answer: TaskAnswer) -> Option<Action
 
 fn act(app: &mut App, action: Action) {
     if app.help && !matches!(action, Action::Help | Action::Quit) {
-        app.help = false;
+        // ↑/↓ and PgUp/PgDn scroll a help taller than the screen; any other key closes it.
+        let page = usize::from(app.size.1.saturating_sub(2)).max(1);
+        let max = crate::tui::panes::help::max_scroll(app.size.1);
+        match action {
+            Action::Up => app.help_scroll = app.help_scroll.min(max).saturating_sub(1),
+            Action::Down => app.help_scroll = (app.help_scroll + 1).min(max),
+            Action::PageUp => app.help_scroll = app.help_scroll.min(max).saturating_sub(page),
+            Action::PageDown => app.help_scroll = (app.help_scroll + page).min(max),
+            _ => app.help = false,
+        }
         return;
     }
     if app.drill_menu.is_some() && action != Action::Quit {
@@ -210,7 +219,10 @@ fn act(app: &mut App, action: Action) {
         Action::DiagnosticsDown => {
             app.diagnostics_scroll = (app.diagnostics_scroll + 1).min(app.diagnostics_max.get());
         }
-        Action::Help => app.help = !app.help,
+        Action::Help => {
+            app.help = !app.help;
+            app.help_scroll = 0;
+        }
         Action::Quit => app.quit = true,
         Action::EditInput => app.edit_input = true,
         Action::Answer => match app.session.exec.status() {
