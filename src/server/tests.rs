@@ -161,5 +161,19 @@ fn an_express_execution_sees_its_express_arn_as_its_id() {
         assert_eq!(output["id"], arn, "the machine's $$.Execution.Id is the ARN the API reports");
         let described = call(&s, "DescribeExecution", json!({"executionArn": arn})).await.expect("described");
         assert_eq!(described["executionArn"], arn);
+        // Express's five-minute limit: a 400 s Wait (virtual clock here) times the run out.
+        let slow = json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 400, "End": true}}});
+        let created = call(
+            &s,
+            "CreateStateMachine",
+            json!({"name": "slow", "definition": slow.to_string(), "roleArn": "r", "type": "EXPRESS"}),
+        )
+        .await
+        .expect("created");
+        let done =
+            call(&s, "StartSyncExecution", json!({"stateMachineArn": created["stateMachineArn"], "input": "{}"}))
+                .await
+                .expect("ran");
+        assert_eq!(done["status"], "TIMED_OUT", "{done}");
     });
 }
