@@ -65,6 +65,39 @@ fn main() {
             text.len()
         );
     }
+    // Issue 13: 3,000 distinct targets took one edge, port and jog row each (40 s and 219 MB of
+    // text in a debug build); beyond 24 targets the rest are summarised into one box.
+    for targets in [300, 3_000] {
+        let text = fan_out(targets);
+        let checked = check(&Source::new(format!("fan-out-{targets}.json"), text));
+        let Some(machine) = checked.runnable() else {
+            eprintln!("fan-out {targets} does not validate: {:?}", checked.diagnostics);
+            std::process::exit(1);
+        };
+        let (best, median) = time(5, || graph::layout(machine, &Options::default()));
+        let layout = graph::layout(machine, &Options::default());
+        let text = layout.to_text();
+        println!(
+            "fan-out {targets:>5} distinct targets: layout best {:.2} ms, median {:.2} ms, {}x{} cells, {} bytes of text",
+            best.as_secs_f64() * 1e3,
+            median.as_secs_f64() * 1e3,
+            layout.width,
+            layout.height,
+            text.len()
+        );
+    }
+}
+
+/// A Choice routing `targets` rules to as many different Succeed states.
+fn fan_out(targets: usize) -> String {
+    let choices: Vec<serde_json::Value> = (0..targets)
+        .map(|i| serde_json::json!({"Variable": "$.code", "NumericEquals": i, "Next": format!("Target {i}")}))
+        .collect();
+    let mut states = serde_json::json!({"Route": {"Type": "Choice", "Choices": choices, "Default": "Target 0"}});
+    for k in 0..targets {
+        states[format!("Target {k}")] = serde_json::json!({"Type": "Succeed"});
+    }
+    serde_json::json!({"StartAt": "Route", "States": states}).to_string()
 }
 
 /// A Choice routing `rules` numeric rules to three handlers in turn.

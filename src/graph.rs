@@ -142,7 +142,8 @@ pub enum EdgeKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EdgePath {
     pub from: String,
-    /// `None` for [`EdgeKind::End`].
+    /// `None` for [`EdgeKind::End`], and for the edge from a wide Choice to its "… N more states"
+    /// box (not a state).
     pub to: Option<String>,
     pub kind: EdgeKind,
     pub label: Option<String>,

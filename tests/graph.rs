@@ -523,3 +523,45 @@ fn a_wide_choice_draws_one_edge_per_target_with_its_rules_summarised() {
     let narrow = graph::layout(&machine(&wide_choice(6)), &Options::default());
     assert_eq!(narrow.edges.iter().filter(|e| matches!(e.kind, EdgeKind::Choice(_))).count(), 6);
 }
+
+/// A Choice routing `targets` rules to as many different Succeed states.
+fn fan_out(targets: usize) -> String {
+    let choices: Vec<serde_json::Value> = (0..targets)
+        .map(|i| serde_json::json!({"Variable": "$.code", "NumericEquals": i, "Next": format!("Target {i}")}))
+        .collect();
+    let mut states = serde_json::json!({"Route": {"Type": "Choice", "Choices": choices, "Default": "Target 0"}});
+    for k in 0..targets {
+        states[format!("Target {k}")] = serde_json::json!({"Type": "Succeed"});
+    }
+    serde_json::json!({"StartAt": "Route", "States": states}).to_string()
+}
+
+#[test]
+fn a_choice_to_thousands_of_states_summarises_its_fan_out() {
+    // Issue 13: 3,000 distinct targets took one edge, port and jog row each (219 MB, 40 s).
+    let m = machine(&fan_out(3_000));
+    let layout = graph::layout(&m, &Options::default());
+    let choice_edges: Vec<&graph::EdgePath> =
+        layout.edges.iter().filter(|e| matches!(e.kind, EdgeKind::Choice(_))).collect();
+    assert_eq!(choice_edges.len(), 24, "23 targets and the summary");
+    assert_eq!(choice_edges.iter().filter(|e| e.to.is_none()).count(), 1, "one edge to the summary box");
+    let text = layout.to_text();
+    assert!(text.contains("… 2,977 more states"), "{}", &text[..text.len().min(4_000)]);
+    assert!(text.contains("2,977 rules: #24, #25, #26, …"));
+    // Every state is still drawn, in rows of 24 below the summary: output linear in states.
+    for k in 0..3_000 {
+        assert!(layout.state(&format!("Target {k}")).is_some(), "Target {k} has no box");
+    }
+    assert!(layout.height < 2_000 && text.lines().count() < 2_000, "{} rows", layout.height);
+    assert!(text.len() < 4_000_000, "{} bytes", text.len());
+    let route = layout.state("Route").map(|s| s.rect).expect("Route has a box");
+    let last = layout.state("Target 2999").map(|s| s.rect).expect("box");
+    assert!(last.y > route.y, "summarised states hang below the Choice");
+    // Just above the threshold the last target is summarised; at it, every target has an edge.
+    let at = graph::layout(&machine(&fan_out(24)), &Options::default());
+    assert_eq!(at.edges.iter().filter(|e| matches!(e.kind, EdgeKind::Choice(_))).count(), 24);
+    assert!(at.edges.iter().all(|e| e.to.is_some() || e.kind == EdgeKind::End));
+    let above = graph::layout(&machine(&fan_out(25)), &Options::default());
+    assert!(above.to_text().contains("… 2 more states"));
+    assert_invariants(&machine(&fan_out(24)), &Options::default());
+}

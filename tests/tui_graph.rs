@@ -249,3 +249,30 @@ fn a_breakpoint_on_a_nested_state_pauses_at_its_input() {
     key(&mut app, 'c');
     assert!(matches!(app.session.exec.status(), statescope::asl::engine::Status::Succeeded(_)));
 }
+
+/// A Choice routing one rule to each of `targets` different Succeed states.
+fn fan_out(targets: usize) -> String {
+    let choices: Vec<String> = (0..targets)
+        .map(|i| format!(r#"{{"Variable": "$.code", "NumericEquals": {i}, "Next": "Target {i}"}}"#))
+        .collect();
+    let states: Vec<String> = (0..targets).map(|i| format!(r#""Target {i}": {{"Type": "Succeed"}}"#)).collect();
+    format!(
+        r#"{{"StartAt": "Route", "States": {{"Route": {{"Type": "Choice", "Choices": [{}], "Default": "Target 0"}}, {}}}}}"#,
+        choices.join(","),
+        states.join(",")
+    )
+}
+
+#[test]
+fn a_choice_to_thousands_of_states_does_not_freeze_the_pane() {
+    // Issue 13: laying this out took 40 s and 3 GB before the fan-out was summarised. The
+    // bound is generous (a slow debug build on a busy machine); the layout now takes well under 1 s.
+    let started = std::time::Instant::now();
+    let mut app = app_for(&fan_out(3_000), r#"{"code": 7}"#);
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("Graph (3001)") && text.contains("││Route "), "{text}");
+    key(&mut app, 'c');
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("Target 7"), "{text}");
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+}

@@ -54,7 +54,7 @@ pub(crate) fn rule_numbers(rules: &[usize]) -> String {
     format!("{} rules: {}{more}", thousands(rules.len()), list.join(", "))
 }
 
-fn thousands(n: usize) -> String {
+pub(crate) fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

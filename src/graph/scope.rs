@@ -152,8 +152,8 @@ pub(crate) fn layout_scope(scope: &Scope, options: &Options, parent: Option<&str
     } else {
         Metrics { pad: 1, gap: 3, frame_rows: 1 }
     };
-    let (mut nodes, mut edges) = build(scope, options);
-    let layer_count = rank_nodes(scope, &mut nodes, &mut edges);
+    let (mut nodes, mut edges, ties) = build(scope, options);
+    let layer_count = rank_nodes(scope, &mut nodes, &mut edges, &ties);
     let mut segs: Vec<Seg> = Vec::new();
     // Edges that share a trunk share its segments (one line, one port).
     let mut shared: HashMap<(usize, usize), usize> = HashMap::new();
@@ -229,6 +229,11 @@ pub(crate) fn layout_scope(scope: &Scope, options: &Options, parent: Option<&str
 /// A Choice with more rules than this has them drawn one edge per target.
 const WIDE_CHOICE: usize = 8;
 
+/// A wide Choice with more distinct targets than this draws edges to the first `FAN_OUT - 1`
+/// and one edge to a "… N more states" box for the rest: each fanned edge needs its own port
+/// and jog row, so thousands of targets cost quadratic time and text.
+const FAN_OUT: usize = 24;
+
 /// The rules' targets in order of first appearance, each with its rule numbers (from 1).
 fn rules_by_target(rules: &[crate::asl::definition::ChoiceRule]) -> Vec<(&str, Vec<usize>)> {
     let mut order: Vec<(&str, Vec<usize>)> = Vec::new();
@@ -244,8 +249,12 @@ fn rules_by_target(rules: &[crate::asl::definition::ChoiceRule]) -> Vec<(&str, V
     order
 }
 
-/// Nodes for the states (and `(end)` markers), edges for every transition.
-fn build(scope: &Scope, options: &Options) -> (Vec<Node>, Vec<Edge>) {
+/// Ranking constraints without a drawn edge: (upper, lower, minimum layer distance).
+type Tie = (usize, usize, usize);
+
+/// Nodes for the states (and `(end)` markers), edges for every transition, and ties that hang
+/// a wide Choice's summarised targets below its "more states" box.
+fn build(scope: &Scope, options: &Options) -> (Vec<Node>, Vec<Edge>, Vec<Tie>) {
     let index: HashMap<&str, usize> = scope.states.iter().enumerate().map(|(i, s)| (s.name.as_str(), i)).collect();
     let mut nodes: Vec<Node> = Vec::with_capacity(scope.states.len() * 2);
     for (i, state) in scope.states.iter().enumerate() {
@@ -262,6 +271,7 @@ fn build(scope: &Scope, options: &Options) -> (Vec<Node>, Vec<Edge>) {
     }
     let label = |text: String| if options.compact { None } else { Some(text) };
     let mut edges = Vec::new();
+    let mut ties = Vec::new();
     for (i, state) in scope.states.iter().enumerate() {
         let mut add = |to: &str, kind: EdgeKind, label: Option<String>| {
             // Dangling targets only occur in definitions that failed validation.
@@ -269,17 +279,21 @@ fn build(scope: &Scope, options: &Options) -> (Vec<Node>, Vec<Edge>) {
                 edges.push(Edge { from: i, to, kind, label, reversed: false, chain: vec![] });
             }
         };
+        let mut summarised = Vec::new();
         if let StateKind::Choice(c) = &state.kind {
             if c.choices.len() > WIDE_CHOICE {
                 // One edge per target, its rules summarised: thousands of labelled edges out of
                 // one box cost quadratic routing and a drawing nobody can read.
-                for (target, rules) in rules_by_target(&c.choices) {
+                let mut targets = rules_by_target(&c.choices);
+                let rest = if targets.len() > FAN_OUT { targets.split_off(FAN_OUT - 1) } else { Vec::new() };
+                for (target, rules) in targets {
                     let text = match rules.as_slice() {
                         [k] => labels::choice(&c.choices[k - 1], *k),
                         _ => labels::rule_numbers(&rules),
                     };
                     add(target, EdgeKind::Choice(rules[0]), label(text));
                 }
+                summarised = rest;
             } else {
                 for (k, rule) in c.choices.iter().enumerate() {
                     if let Some(next) = &rule.next {
@@ -297,22 +311,61 @@ fn build(scope: &Scope, options: &Options) -> (Vec<Node>, Vec<Edge>) {
         for (k, c) in state.catch.iter().enumerate() {
             add(&c.next.value, EdgeKind::Catch(k + 1), label(labels::catch(c)));
         }
+        if !summarised.is_empty() {
+            summarise(&summarised, i, &index, &mut nodes, &mut edges, &mut ties, options.compact);
+        }
         if state.transition == Transition::End {
             let end = nodes.len();
             nodes.push(Node::new(Shape::End, Some(i)));
             edges.push(Edge { from: i, to: end, kind: EdgeKind::End, label: None, reversed: false, chain: vec![] });
         }
     }
-    (nodes, edges)
+    (nodes, edges, ties)
+}
+
+/// The targets of a wide Choice beyond the first `FAN_OUT - 1`: one edge (labelled with its
+/// rules) to a box that says how many states it stands for, and those states tied below it in
+/// rows of `FAN_OUT`, so they are still drawn, near the Choice, without an edge each.
+fn summarise(
+    rest: &[(&str, Vec<usize>)],
+    choice: usize,
+    index: &HashMap<&str, usize>,
+    nodes: &mut Vec<Node>,
+    edges: &mut Vec<Edge>,
+    ties: &mut Vec<Tie>,
+    compact: bool,
+) {
+    let more = nodes.len();
+    let text = format!("… {} more states", labels::thousands(rest.len()));
+    nodes.push(Node::new(Shape::Leaf(text), None));
+    let mut rules: Vec<usize> = rest.iter().flat_map(|(_, r)| r.iter().copied()).collect();
+    rules.sort_unstable();
+    let label = (!compact).then(|| labels::rule_numbers(&rules));
+    edges.push(Edge {
+        from: choice,
+        to: more,
+        kind: EdgeKind::Choice(rules[0]),
+        label,
+        reversed: false,
+        chain: vec![],
+    });
+    let targets: Vec<usize> = rest.iter().filter_map(|(t, _)| index.get(t).copied()).collect();
+    for (k, &t) in targets.iter().enumerate() {
+        // Two layers between rows leave room for each state's own `(end)` marker.
+        let tie = if k < FAN_OUT { (more, t, 1) } else { (targets[k - FAN_OUT], t, 2) };
+        ties.push(tie);
+    }
 }
 
 /// Breaks cycles, assigns layers and splits long edges into chains of dummy nodes. Returns the
 /// number of layers.
-fn rank_nodes(scope: &Scope, nodes: &mut Vec<Node>, edges: &mut [Edge]) -> usize {
+fn rank_nodes(scope: &Scope, nodes: &mut Vec<Node>, edges: &mut [Edge], ties: &[Tie]) -> usize {
     let n = nodes.len();
     let start = scope.index_of(&scope.start_at.value).unwrap_or(0);
-    let pairs: Vec<(usize, usize)> = edges.iter().filter(|e| e.from != e.to).map(|e| (e.from, e.to)).collect();
+    let mut pairs: Vec<(usize, usize)> = edges.iter().filter(|e| e.from != e.to).map(|e| (e.from, e.to)).collect();
+    pairs.extend(ties.iter().map(|&(a, b, _)| (a, b)));
     let (back, _) = rank::back_edges(n, &pairs, start);
+    let drawn = pairs.len() - ties.len();
     let mut dag = Vec::with_capacity(pairs.len());
     let mut k = 0;
     for (i, e) in edges.iter_mut().enumerate() {
@@ -325,6 +378,8 @@ fn rank_nodes(scope: &Scope, nodes: &mut Vec<Node>, edges: &mut [Edge]) -> usize
         let (a, b) = if e.reversed { (e.to, e.from) } else { (e.from, e.to) };
         dag.push((a, b, if e.label.is_some() { 2 } else { 1 }));
     }
+    // A tie that would close a cycle (a summarised state leading back up) is dropped.
+    dag.extend(ties.iter().zip(&back[drawn..]).filter(|(_, back)| !**back).map(|(&tie, _)| tie));
     let layer = rank::layers(n, &dag);
     for (v, node) in nodes.iter_mut().enumerate() {
         node.layer = layer[v];
