@@ -540,3 +540,82 @@ fn the_history_shows_virtual_time_and_readable_fields() {
     assert!(text.contains("(+30s after the start)"), "{text}");
     assert!(text.contains("  output: {\"n\":1}"), "{text}");
 }
+
+/// What the prompt's text gave, as a value (`None`: an error or JSONata's undefined).
+fn prompt_value(app: &statescope::tui::App) -> Option<serde_json::Value> {
+    match app.prompt.as_ref().and_then(|p| p.evaluated.as_ref()) {
+        Some((_, statescope::asl::evaluate::Outcome::Value { value, .. })) => Some(value.clone()),
+        _ => None,
+    }
+}
+
+/// Selects stage `index` of the finished run and types `expr` into a fresh prompt.
+fn evaluate_at(app: &mut statescope::tui::App, index: usize, expr: &str) -> Option<serde_json::Value> {
+    app.prompt = None;
+    app.stage_selected = Some(index);
+    key(app, ':');
+    type_text(app, expr);
+    prompt_value(app)
+}
+
+/// The position of the `n`th (0-based) stage of `state` of kind `kind`.
+fn stage_of(app: &statescope::tui::App, state: &str, kind: &str, n: usize) -> usize {
+    let mut at = app.session.exec.stages().iter().filter(|s| &*s.state == state && s.kind.as_str() == kind);
+    at.nth(n).map(|s| s.index()).unwrap_or_else(|| panic!("no stage {n} {kind} of {state}"))
+}
+
+/// A stage inside a Map iteration is evaluated with that iteration's scope: its variables (an
+/// iteration's Assign is its own, discarded at its end) and `$$.State` of the inner state, not
+/// what the execution holds once the Map is over.
+#[test]
+fn the_prompt_sees_the_scope_of_the_selected_map_iteration() {
+    let machine = r#"{"StartAt": "Each", "States": {
+      "Each": {"Type": "Map", "ItemsPath": "$.items",
+        "ItemSelector": {"index.$": "$$.Map.Item.Index", "item.$": "$$.Map.Item.Value"},
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "Note", "States": {
+          "Note": {"Type": "Pass", "Assign": {"position.$": "$.index"}, "Next": "Pack"},
+          "Pack": {"Type": "Pass", "Parameters": {"packed.$": "$.item"}, "End": true}}},
+        "Next": "Done"},
+      "Done": {"Type": "Pass", "Assign": {"count.$": "States.ArrayLength($)"}, "End": true}}}"#;
+    let mut app = app_for(machine, r#"{"items": ["tea", "jam", "scones"]}"#);
+    app.session.exec.run();
+    for i in 0..3 {
+        let pack = stage_of(&app, "Pack", "input", i);
+        assert_eq!(evaluate_at(&mut app, pack, "$position"), Some(serde_json::json!(i)), "iteration {i}");
+        assert_eq!(evaluate_at(&mut app, pack, "$$.State.Name"), Some(serde_json::json!("Pack")));
+        assert_eq!(
+            evaluate_at(&mut app, pack, "{% $states.input.item & ' at ' & $string($position) %}"),
+            Some(serde_json::json!(format!("{} at {i}", ["tea", "jam", "scones"][i])))
+        );
+    }
+    // The top level after the Map: the iteration's variable is gone, as on AWS (rule 7.5).
+    let done = stage_of(&app, "Done", "input", 0);
+    assert_eq!(evaluate_at(&mut app, done, "$$.State.Name"), Some(serde_json::json!("Done")));
+    assert_eq!(evaluate_at(&mut app, done, "$position"), None);
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("States.Runtime"), "an undefined variable is AWS's error\n{text}");
+}
+
+/// An earlier stage is evaluated with the variables as they were then: one assigned later is
+/// not yet there, one assigned before is.
+#[test]
+fn the_prompt_does_not_see_a_variable_assigned_after_the_selected_stage() {
+    let machine = r#"{"StartAt": "Greet", "States": {
+      "Greet": {"Type": "Pass", "Assign": {"greeting": "hello"}, "Next": "Sign"},
+      "Sign": {"Type": "Pass", "Assign": {"signature": "Ada"}, "Next": "Send"},
+      "Send": {"Type": "Pass", "End": true}}}"#;
+    let mut app = app_for(machine, r#"{"to": "Grace"}"#);
+    app.session.exec.run();
+    let greet = stage_of(&app, "Greet", "input", 0);
+    let sign = stage_of(&app, "Sign", "input", 0);
+    let send = stage_of(&app, "Send", "input", 0);
+    assert_eq!(evaluate_at(&mut app, greet, "$greeting"), None, "assigned by Greet itself, after its fields");
+    assert_eq!(evaluate_at(&mut app, greet, "$$.State.Name"), Some(serde_json::json!("Greet")));
+    assert_eq!(evaluate_at(&mut app, sign, "$greeting"), Some(serde_json::json!("hello")));
+    assert_eq!(evaluate_at(&mut app, sign, "$signature"), None, "assigned later");
+    assert_eq!(evaluate_at(&mut app, send, "$signature"), Some(serde_json::json!("Ada")));
+    // Typing on at one stage keeps evaluating in that stage's scope.
+    let _ = evaluate_at(&mut app, sign, "$greet");
+    type_text(&mut app, "ing");
+    assert_eq!(prompt_value(&app), Some(serde_json::json!("hello")));
+}

@@ -5,8 +5,11 @@
 //! located in the pretty-printed stage JSON so the stage pane can highlight them.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::sync::Arc;
+
 use serde_json::Value;
 
+use crate::asl::engine::stage::StageScope;
 use crate::asl::evaluate::{self, EvalEnv, Lang, Outcome, Scope};
 use crate::asl::jsonata::JsonataEnv;
 use crate::asl::world::{Entropy, SeededEntropy};
@@ -20,6 +23,8 @@ pub struct Prompt {
     pub browsing: Option<usize>,
     /// The language the text was evaluated in and what it gave (`None` while empty).
     pub evaluated: Option<(Lang, Outcome)>,
+    /// The selected stage's value and `$$`/variables there, as last asked of the engine.
+    scope: Option<(Arc<Value>, Option<Arc<StageScope>>)>,
 }
 
 /// What a key in the prompt asks for.
@@ -124,19 +129,36 @@ pub(crate) fn on_key(app: &mut App, k: &KeyEvent) {
 }
 
 /// Evaluates the prompt's text against the selected stage (before any stage: the execution
-/// input), with `$$` and the variables as the execution has them.
+/// input), with `$$` and the variables as that stage's state saw them: the engine replays the
+/// run to it (kept while the same stage stays selected, so typing does not replay).
 pub(crate) fn evaluate_for(app: &mut App) {
+    let stage = app.selected_stage().map(|s| (s.value.clone(), s.index(), s.state.clone()));
     let exec = &app.session.exec;
-    let stage = app.selected_stage();
-    let input = stage.map_or_else(|| exec.input().clone(), |s| (*s.value).clone());
+    let input = stage.as_ref().map_or_else(|| exec.input().clone(), |s| (*s.0).clone());
     let jsonata = stage
-        .and_then(|s| exec.machine().scope.find(&s.state))
+        .as_ref()
+        .and_then(|s| exec.machine().scope.find(&s.2))
         .or_else(|| exec.current_state().and_then(|n| exec.machine().scope.find(n)))
         .is_some_and(|s| s.query_language == crate::asl::definition::QueryLanguage::Jsonata);
-    let (context, variables) = (exec.context().clone(), exec.variables().clone());
-    if let Some(prompt) = app.prompt.as_mut() {
-        prompt.evaluate(&input, &context, &variables, jsonata);
-    }
+    let Some(prompt) = app.prompt.as_mut() else { return };
+    let scope = match stage {
+        // The stage's value is this run's own `Arc`: the same one means the same stage of the
+        // same run (a rewind or reload makes new ones).
+        Some((value, index, _)) => match &prompt.scope {
+            Some((seen, scope)) if Arc::ptr_eq(seen, &value) => scope.clone(),
+            _ => {
+                let scope = exec.scope_at(index).map(Arc::new);
+                prompt.scope = Some((value, scope.clone()));
+                scope
+            }
+        },
+        None => None,
+    };
+    let (context, variables) = match scope.as_deref() {
+        Some(at) => (&at.context, &at.variables),
+        None => (exec.context(), exec.variables()),
+    };
+    prompt.evaluate(&input, context, variables, jsonata);
 }
 
 /// One step of a Jayway bracket path (`$['order']['items'][0]`).

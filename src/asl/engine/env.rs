@@ -97,14 +97,19 @@ impl<'s> Run<'s> {
         }
     }
 
-    /// Moves the stages recorded so far into the trace (before nested scopes write theirs).
-    pub(crate) fn flush(&mut self, trace: &mut Trace) {
-        trace.stages(&mut self.stages);
+    /// Moves the stages recorded so far into the trace (before nested scopes write theirs),
+    /// showing them to a [`Capture`](crate::asl::engine::scratch::Capture) if one is waiting:
+    /// `$$` and the variables are here exactly as this state's fields saw them.
+    pub(crate) fn flush(&mut self, env: &mut Env) {
+        if let Some(c) = env.scratch.capture.as_deref_mut() {
+            c.saw(self.stages.len(), env.context, env.variables);
+        }
+        env.trace.stages(&mut self.stages);
     }
 
     /// Flushes the stages and hands the emptied buffer back for the next state.
-    pub(crate) fn finish(mut self, trace: &mut Trace, scratch: &mut Scratch) {
-        self.flush(trace);
-        scratch.stage_buffers.push(self.stages);
+    pub(crate) fn finish(mut self, env: &mut Env) {
+        self.flush(env);
+        env.scratch.stage_buffers.push(self.stages);
     }
 }

@@ -324,6 +324,9 @@ impl Execution {
     fn enter(&mut self) {
         let Some(cursor) = self.cursor.take() else { return };
         self.visit_start = self.stages.len();
+        if let Some(c) = self.scratch.capture.as_deref_mut() {
+            c.next = self.visit_start;
+        }
         // A field borrow, not `self.scope()`: the `Env` below borrows other fields mutably.
         let state = &self.machine.scope.states[cursor.state];
         let mut trace = Trace::reusing(self.history.next_id(), self.queue.take_buffer());

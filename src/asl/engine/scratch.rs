@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::asl::engine::span_hash::SpanHash;
-use crate::asl::engine::stage::{FieldSource, StageRecord};
+use crate::asl::engine::stage::{FieldSource, StageRecord, StageScope};
 use crate::asl::source::Span;
 
 /// Field sources (`$.a`, a template as written; shown with every stage, and rendering them on
@@ -20,6 +20,34 @@ pub(crate) struct Scratch {
     /// The last entry time formatted, and when it was: the clock stands still between most
     /// entries, and formatting it on each one showed in the per-state cost.
     timestamp: (i64, String),
+    /// Set only by [`Execution::scope_at`](crate::asl::engine::execution::Execution::scope_at)
+    /// on its own replay: a normal run pays one check per flush.
+    pub(crate) capture: Option<Box<Capture>>,
+}
+
+/// Waits for the stage numbered `target` to be flushed and keeps `$$` and the variables as they
+/// were then. Nested states run inside their container's visit, so only the visit itself knows
+/// a branch's or an iteration's context: the execution never holds it.
+pub(crate) struct Capture {
+    pub(crate) target: usize,
+    /// The number the next stage flushed will get (reset on each top-level entry).
+    pub(crate) next: usize,
+    pub(crate) found: Option<StageScope>,
+}
+
+impl Capture {
+    /// `count` stages are flushed with this `context` and `variables`.
+    pub(crate) fn saw(
+        &mut self,
+        count: usize,
+        context: &serde_json::Value,
+        variables: &serde_json::Map<String, serde_json::Value>,
+    ) {
+        if (self.next..self.next + count).contains(&self.target) {
+            self.found = Some(StageScope { context: context.clone(), variables: variables.clone() });
+        }
+        self.next += count;
+    }
 }
 
 impl Scratch {

@@ -164,6 +164,14 @@ impl StageRecord {
     }
 }
 
+/// What an expression at a stage sees besides the stage's JSON: `$$` and the variables in scope
+/// as the stage's state saw them (before its own Assign), in its branch or iteration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StageScope {
+    pub context: Value,
+    pub variables: serde_json::Map<String, Value>,
+}
+
 /// One retry decision (rules 16.3–16.6), on the virtual clock.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RetryMark {

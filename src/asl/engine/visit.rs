@@ -115,7 +115,7 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
         let result = payload::check_output(result, state, env.scratch, &mut run);
         let assigned = run.assigned.take();
         env.now_ms += run.elapsed_ms;
-        run.finish(env.trace, env.scratch);
+        run.finish(env);
         // A state's own DataLimitExceeded is terminal; one raised on a task's result was caught
         // by States.ALL on AWS (rule 6.2).
         let mut own = false;
@@ -235,12 +235,12 @@ fn caught(
     match pipeline.caught(catcher, input, &error_output, env, &mut run) {
         Ok((assigned, out)) => {
             run.detail(StageDetail::Caught { catcher: index, next: catcher.next.value.clone() });
-            run.finish(env.trace, env.scratch);
+            run.finish(env);
             exited(env, state, &out, &assigned);
             Visit { outcome: Outcome::Next(catcher.next.value.clone(), out), assigned }
         }
         Err(f) => {
-            run.finish(env.trace, env.scratch);
+            run.finish(env);
             let cause = final_cause(&f, &state.name, entered_id);
             Visit { outcome: Outcome::Failed { error: Some(f.error), cause: Some(cause) }, assigned: None }
         }

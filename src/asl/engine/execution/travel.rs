@@ -10,7 +10,8 @@ use super::queue::Queue;
 use super::{Cursor, Execution, PendingExit, Status, Step};
 use crate::asl::definition::{Scope, StateMachine};
 use crate::asl::engine::history::HistoryEvent;
-use crate::asl::engine::stage::StageRecord;
+use crate::asl::engine::scratch::Capture;
+use crate::asl::engine::stage::{StageRecord, StageScope};
 use crate::asl::engine::tasks::TaskAnswer;
 use crate::asl::world::SeededEntropy;
 
@@ -180,6 +181,28 @@ impl Execution {
             Replayed::Earlier { index: target, missing: self.stages[position].state.to_string() }
         };
         (fresh, reached)
+    }
+}
+
+impl Execution {
+    /// `$$` and the variables as the state of stage `index` saw them, in its branch or
+    /// iteration (`None` past the stages shown). Replays this execution (same machine, input,
+    /// config and answers, so the same run) up to that stage with a capture waiting for it:
+    /// on demand, so stage records stay small and the context is never copied per state.
+    pub fn scope_at(&self, index: usize) -> Option<StageScope> {
+        if index >= self.stages.len() {
+            return None;
+        }
+        let mut fresh = Execution::with_tasks(
+            self.machine.clone(),
+            (*self.input).clone(),
+            self.config.clone(),
+            self.tasks.clone(),
+            self.answers.clone(),
+        );
+        fresh.scratch.capture = Some(Box::new(Capture { target: index, next: 0, found: None }));
+        fresh.advance_to(index + 1);
+        fresh.scratch.capture.take().and_then(|c| c.found)
     }
 }
 

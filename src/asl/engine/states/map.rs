@@ -92,7 +92,7 @@ pub(super) fn map(
         let source = env.scratch.source("ItemBatcher", b.span, || crate::asl::engine::pipeline::short(&b.value));
         run.note(StageKind::AfterItemBatcher, Arc::new(Value::Array(inputs.clone())), Some(source));
     }
-    run.flush(env.trace);
+    run.flush(env);
 
     let total = inputs.len();
     let start = env.now_ms;

@@ -25,7 +25,7 @@ pub(super) fn parallel(
 ) -> Result<Outcome, Fault> {
     let effective = pipeline.effective_input(state, input, env, run)?;
     env.trace.lifecycle(env.now_ms, "ParallelStateStarted", None);
-    run.flush(env.trace);
+    run.flush(env);
     let start = env.now_ms;
     let mut end = start;
     let mut outputs = Vec::with_capacity(p.branches.len());

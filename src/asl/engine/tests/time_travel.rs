@@ -207,3 +207,39 @@ fn answering_tasks_one_by_one_gives_the_run_that_had_the_answers_up_front() {
     e.run();
     assert_eq!(shown(&e), shown(&upfront));
 }
+
+/// Every stage, nested ones included, is given the `$$` of its own state, and the execution
+/// input is in it; past the stages shown there is nothing.
+#[test]
+fn scope_at_gives_each_stage_the_context_of_its_own_state() {
+    for i in 0..5 {
+        let mut e = Execution::new(machine(sample(i)), json!({"items": [1, 2, 3]}), ExecutionConfig::default());
+        e.run();
+        for s in e.stages().iter() {
+            let scope = e.scope_at(s.index()).expect("a shown stage has a scope");
+            assert_eq!(scope.context["State"]["Name"], json!(&*s.state), "sample {i}, stage {}", s.index());
+            assert_eq!(scope.context["Execution"]["Input"], json!({"items": [1, 2, 3]}));
+        }
+        assert_eq!(e.scope_at(e.stages().len()), None);
+    }
+}
+
+/// A Parallel branch's Assign is seen by the branch's later states only (rule 7.5).
+#[test]
+fn scope_at_sees_a_branch_variable_only_inside_its_branch() {
+    let m = machine(json!({"StartAt": "Fan", "States": {
+        "Fan": {"Type": "Parallel", "Next": "After", "Branches": [
+            {"StartAt": "Mark", "States": {
+                "Mark": {"Type": "Pass", "Assign": {"branch": "left"}, "Next": "Use"},
+                "Use": {"Type": "Pass", "End": true}}},
+            {"StartAt": "Other", "States": {"Other": {"Type": "Pass", "End": true}}}]},
+        "After": {"Type": "Pass", "End": true}}}));
+    let mut e = Execution::new(m, json!({}), ExecutionConfig::default());
+    e.run();
+    let at = |name: &str| e.stages().iter().find(|s| &*s.state == name).map(|s| s.index()).expect("stage");
+    let var = |i: usize| e.scope_at(i).expect("scope").variables.get("branch").cloned();
+    assert_eq!(var(at("Mark")), None);
+    assert_eq!(var(at("Use")), Some(json!("left")));
+    assert_eq!(var(at("Other")), None);
+    assert_eq!(var(at("After")), None);
+}
