@@ -32,9 +32,35 @@ pub enum TaskAnswer {
     Throw { error: String, cause: Option<String> },
 }
 
+/// A Map or Parallel state about to run its iterations or branches: what TestState's `mock`
+/// of the whole state needs to stand in for them (AWS does not run them when one is given).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StateRequest {
+    pub state: String,
+    /// Where the state sits: empty at top level.
+    pub location: String,
+    /// Map only: MaxConcurrency as resolved (0: unbounded) and the failure tolerance, absent
+    /// when neither ToleratedFailureCount nor ToleratedFailurePercentage is set.
+    pub map: Option<MapSettings>,
+}
+
+/// A Map's resolved settings, as TestState's inspectionData shows them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MapSettings {
+    pub max_concurrency: u64,
+    pub tolerated_failure_count: Option<u64>,
+    pub tolerated_failure_percentage: Option<f64>,
+}
+
 /// Answers task invocations; `None` means "nobody knows": the execution pauses.
 pub trait TaskSource: Send + Sync {
     fn answer(&self, request: &TaskRequest) -> Option<TaskAnswer>;
+
+    /// The result (or error) of a whole Map or Parallel state, in place of its iterations or
+    /// branches. `None` (every source but TestState's mock) runs them.
+    fn answer_state(&self, _request: &StateRequest) -> Option<TaskAnswer> {
+        None
+    }
 }
 
 /// The default: no task is answered automatically.

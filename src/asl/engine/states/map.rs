@@ -17,6 +17,7 @@ use crate::asl::engine::io::Failure;
 use crate::asl::engine::pipeline::Pipeline;
 use crate::asl::engine::scope::{ScopeEnd, run_scope};
 use crate::asl::engine::stage::StageKind;
+use crate::asl::engine::tasks::{MapSettings, StateRequest};
 use crate::asl::engine::trace::Trace;
 use crate::asl::engine::visit::{Fault, Outcome, Thrown};
 use crate::asl::jsonpath::Roots;
@@ -93,6 +94,15 @@ pub(super) fn map(
         run.note(StageKind::AfterItemBatcher, Arc::new(Value::Array(inputs.clone())), Some(source));
     }
     run.flush(env);
+    let settings = MapSettings {
+        max_concurrency: concurrency,
+        tolerated_failure_count: tolerance.and_then(|t| t.count),
+        tolerated_failure_percentage: tolerance.and_then(|t| t.percentage),
+    };
+    let request = StateRequest { state: state.name.clone(), location: env.location.to_string(), map: Some(settings) };
+    if let Some(answer) = env.tasks.answer_state(&request) {
+        return super::parallel::whole_state(answer, pipeline, state, input, env, run);
+    }
 
     let total = inputs.len();
     let start = env.now_ms;

@@ -10,7 +10,9 @@ use crate::asl::engine::io::Failure;
 use crate::asl::engine::pipeline::Pipeline;
 use crate::asl::engine::scope::{ScopeEnd, run_scope};
 use crate::asl::engine::stage::StageKind;
-use crate::asl::engine::visit::{Fault, Outcome};
+use crate::asl::engine::tasks::{StateRequest, TaskAnswer};
+use crate::asl::engine::visit::{Fault, Outcome, Thrown};
+use crate::asl::error_name::ErrorName;
 
 /// A Parallel (rule 5.4): every branch gets the effective input; branches run in `Branches`
 /// order (deterministic), each from the same start time; the first failure fails the state
@@ -26,6 +28,10 @@ pub(super) fn parallel(
     let effective = pipeline.effective_input(state, input, env, run)?;
     env.trace.lifecycle(env.now_ms, "ParallelStateStarted", None);
     run.flush(env);
+    let request = StateRequest { state: state.name.clone(), location: env.location.to_string(), map: None };
+    if let Some(answer) = env.tasks.answer_state(&request) {
+        return whole_state(answer, pipeline, state, input, env, run);
+    }
     let start = env.now_ms;
     let mut end = start;
     let mut outputs = Vec::with_capacity(p.branches.len());
@@ -52,4 +58,25 @@ pub(super) fn parallel(
     }
     let result = run.stage(StageKind::Result, Arc::new(outputs), None);
     Ok(pipeline.after_result(state, input, result, env, run)?)
+}
+
+/// A Map or Parallel answered as a whole (TestState's mock): the answer is the state's result,
+/// or the error it throws; what comes after the result runs as usual.
+pub(super) fn whole_state(
+    answer: TaskAnswer,
+    pipeline: Pipeline,
+    state: &State,
+    input: &Arc<Value>,
+    env: &mut Env,
+    run: &mut Run,
+) -> Result<Outcome, Fault> {
+    match answer {
+        TaskAnswer::Return(v) => {
+            let result = run.stage(StageKind::Result, Arc::new(v), None);
+            Ok(pipeline.after_result(state, input, result, env, run)?)
+        }
+        TaskAnswer::Throw { error, cause } => {
+            Err(Fault::Thrown(Thrown { error: Some(ErrorName::parse(&error)), cause }))
+        }
+    }
 }
