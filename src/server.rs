@@ -56,6 +56,10 @@ pub struct ServeArgs {
     /// Keep state machines, activities, executions and histories in this SQLite file.
     #[arg(long, value_name = "FILE")]
     pub store: Option<PathBuf>,
+    /// Finished executions kept in memory; past it the oldest finished one is forgotten (with
+    /// --store it stays in the file and is still described from there).
+    #[arg(long, value_name = "N", default_value_t = registry::DEFAULT_MAX_FINISHED)]
+    pub max_executions: usize,
     /// No line per execution event on stderr.
     #[arg(short, long)]
     pub quiet: bool,
@@ -75,6 +79,8 @@ pub struct Server {
     pub handlers: HandlerArgs,
     pub log: log::Log,
     pub store: Option<store::Store>,
+    /// Finished executions kept in memory (`--max-executions`).
+    pub max_finished: usize,
     registry: Mutex<Registry>,
 }
 
@@ -94,6 +100,7 @@ impl Server {
             handlers: HandlerArgs::default(),
             log: log::Log::new(true),
             store: None,
+            max_finished: registry::DEFAULT_MAX_FINISHED,
             registry: Mutex::new(Registry::default()),
         })
     }
@@ -124,6 +131,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         handlers: args.handlers.clone(),
         log: log::Log::new(args.quiet),
         store,
+        max_finished: args.max_executions,
         registry: Mutex::new(Registry::default()),
     });
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::Server;
 use super::machines::{internal, now_ms, page};
 use super::protocol::{ApiError, Params, check_name, epoch_seconds};
-use super::registry::{ActivityRecord, Signal};
+use super::registry::{ActivityRecord, ExecutionCell, Signal};
 
 /// GetActivityTask's long poll, as AWS holds it.
 pub const POLL: Duration = Duration::from_secs(60);
@@ -79,7 +79,7 @@ pub async fn get_task(server: &Arc<Server>, p: &Params) -> Result<Value, ApiErro
 
 pub async fn get_task_within(server: &Arc<Server>, p: &Params, poll: Duration) -> Result<Value, ApiError> {
     let arn = p.string("activityArn")?;
-    let _worker = p.opt_string("workerName")?;
+    let worker = p.opt_string("workerName")?;
     find(server, &arn)?;
     let deadline = tokio::time::Instant::now() + poll;
     loop {
@@ -87,6 +87,11 @@ pub async fn get_task_within(server: &Arc<Server>, p: &Params, poll: Duration) -
             let mut reg = server.registry();
             let queue = reg.queue(&arn);
             if let Some(task) = queue.tasks.pop_front() {
+                let waiting = reg.tokens.get(&task.token).and_then(|w| reg.executions.get(&w.execution_arn)).cloned();
+                drop(reg);
+                if let (Some(cell), Some(worker)) = (waiting, &worker) {
+                    started_by(server, &cell, worker);
+                }
                 return Ok(json!({"taskToken": task.token, "input": task.input}));
             }
             queue.notify.clone()
@@ -94,6 +99,20 @@ pub async fn get_task_within(server: &Arc<Server>, p: &Params, poll: Duration) -
         // A task queued between the unlock and this wait leaves a permit: no wake-up is lost.
         if tokio::time::timeout_at(deadline, notify.notified()).await.is_err() {
             return Ok(json!({}));
+        }
+    }
+}
+
+/// Names the worker that took the task in the execution's `ActivityStarted` event, as AWS's
+/// `activityStartedEventDetails.workerName` does. An execution waits on one task at a time
+/// (the engine pauses at the first unanswered one), so it is the latest such event.
+fn started_by(server: &Server, cell: &ExecutionCell, worker: &str) {
+    let mut r = cell.lock();
+    let Some(i) = r.events.iter().rposition(|e| e["type"] == "ActivityStarted") else { return };
+    r.events[i]["activityStartedEventDetails"] = json!({"workerName": worker});
+    if let Some(store) = &server.store {
+        if let Err(e) = store.save_execution(&r, i) {
+            eprintln!("statescope serve: store: cannot save execution '{}': {e}", r.arn);
         }
     }
 }

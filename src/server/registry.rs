@@ -167,17 +167,69 @@ pub struct Registry {
     /// gets that error instead of TaskDoesNotExist.
     pub closed_tokens: HashMap<String, &'static str>,
     pub queues: HashMap<String, ActivityQueue>,
+    /// Finished Standard executions still in memory, oldest first (see [`Registry::retire`]).
+    pub finished: VecDeque<String>,
 }
+
+/// Finished executions kept in memory unless `--max-executions` says otherwise.
+pub const DEFAULT_MAX_FINISHED: usize = 10_000;
 
 impl Registry {
     pub fn queue(&mut self, activity_arn: &str) -> &mut ActivityQueue {
         self.queues.entry(activity_arn.to_string()).or_default()
+    }
+
+    /// An execution ended. Memory stays bounded: past `keep` finished executions the oldest
+    /// finished one is forgotten (with `--store` it stays in the file, where DescribeExecution
+    /// and GetExecutionHistory still find it). An Express execution is forgotten at once: AWS
+    /// keeps no record of them to describe (see `executions::find`).
+    pub fn retire(&mut self, arn: &str, express: bool, keep: usize) {
+        if express {
+            self.forget(arn);
+            return;
+        }
+        self.finished.push_back(arn.to_string());
+        while self.finished.len() > keep {
+            match self.finished.pop_front() {
+                Some(old) => self.forget(&old),
+                None => break,
+            }
+        }
+    }
+
+    fn forget(&mut self, arn: &str) {
+        self.executions.remove(arn);
+        if let Some(i) = self.order.iter().position(|a| a == arn) {
+            self.order.remove(i);
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn register(reg: &mut Registry, arn: &str) {
+        reg.executions.insert(arn.into(), ExecutionCell::new(ExecRecord { arn: arn.into(), ..ExecRecord::default() }));
+        reg.order.push(arn.into());
+    }
+
+    #[test]
+    fn the_oldest_finished_executions_are_forgotten_past_the_bound() {
+        let mut reg = Registry::default();
+        for arn in ["a", "b", "c", "running"] {
+            register(&mut reg, arn);
+        }
+        for arn in ["a", "b", "c"] {
+            reg.retire(arn, false, 2);
+        }
+        assert!(!reg.executions.contains_key("a"), "the oldest finished one went");
+        assert_eq!(reg.order, ["b", "c", "running"], "a running execution is never forgotten");
+        register(&mut reg, "fast");
+        reg.retire("fast", true, 2);
+        assert!(!reg.executions.contains_key("fast"), "Express executions go at once");
+        assert_eq!(reg.finished, ["b", "c"]);
+    }
 
     #[test]
     fn answers_survive_json() {

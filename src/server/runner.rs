@@ -156,6 +156,11 @@ async fn drive(server: Arc<Server>, cell: Arc<ExecutionCell>, machine: Arc<State
         }
     }
     cell.done.send_replace(true);
+    let (arn, express) = {
+        let r = cell.lock();
+        (r.arn.clone(), r.express)
+    };
+    server.registry().retire(&arn, express, server.max_finished);
 }
 
 /// How an execution ended.
@@ -361,17 +366,26 @@ pub fn resume_stored(server: &Arc<Server>) -> Result<usize, String> {
         for a in loaded.activities {
             reg.activities.insert(a.arn.clone(), a);
         }
+        let mut finished = Vec::new();
         for r in loaded.executions {
             let running = r.status == "RUNNING";
+            // A finished Express execution cannot be asked about (see `Registry::retire`).
+            if !running && r.express {
+                continue;
+            }
             let arn = r.arn.clone();
             let cell = ExecutionCell::new(r);
             if running {
                 resumed.push(cell.clone());
             } else {
                 cell.done.send_replace(true);
+                finished.push(arn.clone());
             }
             reg.executions.insert(arn.clone(), cell);
             reg.order.push(arn);
+        }
+        for arn in finished {
+            reg.retire(&arn, false, server.max_finished);
         }
     }
     let count = resumed.len();

@@ -115,17 +115,22 @@ impl Store {
             .map_err(e)?;
         let mut q = conn.prepare("SELECT record FROM executions ORDER BY rowid").map_err(e)?;
         let records: Vec<String> = q.query_map([], |r| r.get(0)).map_err(e)?.collect::<Result<_, _>>().map_err(e)?;
-        let mut events = conn.prepare("SELECT event FROM events WHERE arn = ?1 ORDER BY idx").map_err(e)?;
         let mut executions = Vec::new();
         for text in records {
-            let v: Value = serde_json::from_str(&text).map_err(|err| format!("stored execution: {err}"))?;
-            let mut r = record_from_json(&v).ok_or("a stored execution is malformed")?;
-            let stored: Vec<String> =
-                events.query_map([&r.arn], |row| row.get(0)).map_err(e)?.collect::<Result<_, _>>().map_err(e)?;
-            r.events = stored.iter().filter_map(|t| serde_json::from_str(t).ok()).collect();
-            executions.push(r);
+            executions.push(execution_with_events(&conn, &text)?);
         }
         Ok(Loaded { machines, activities, executions })
+    }
+
+    /// One stored execution (a finished one the server no longer keeps in memory).
+    pub fn load_execution(&self, arn: &str) -> Result<Option<ExecRecord>, String> {
+        use rusqlite::OptionalExtension;
+        let conn = self.conn();
+        let text: Option<String> = conn
+            .query_row("SELECT record FROM executions WHERE arn = ?1", [arn], |r| r.get(0))
+            .optional()
+            .map_err(|e| e.to_string())?;
+        text.map(|t| execution_with_events(&conn, &t)).transpose()
     }
 
     /// How many events are stored for an execution (tests).
@@ -139,6 +144,18 @@ impl Store {
             .flatten()
             .unwrap_or_default()
     }
+}
+
+/// An execution record and its events, from its stored JSON.
+fn execution_with_events(conn: &rusqlite::Connection, text: &str) -> Result<ExecRecord, String> {
+    let e = |e: rusqlite::Error| e.to_string();
+    let v: Value = serde_json::from_str(text).map_err(|err| format!("stored execution: {err}"))?;
+    let mut r = record_from_json(&v).ok_or("a stored execution is malformed")?;
+    let mut events = conn.prepare_cached("SELECT event FROM events WHERE arn = ?1 ORDER BY idx").map_err(e)?;
+    let stored: Vec<String> =
+        events.query_map([&r.arn], |row| row.get(0)).map_err(e)?.collect::<Result<_, _>>().map_err(e)?;
+    r.events = stored.iter().filter_map(|t| serde_json::from_str(t).ok()).collect();
+    Ok(r)
 }
 
 fn record_json(r: &ExecRecord) -> Value {
