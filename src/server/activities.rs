@@ -87,10 +87,13 @@ pub async fn get_task_within(server: &Arc<Server>, p: &Params, poll: Duration) -
             let mut reg = server.registry();
             let queue = reg.queue(&arn);
             if let Some(task) = queue.tasks.pop_front() {
-                let waiting = reg.tokens.get(&task.token).and_then(|w| reg.executions.get(&w.execution_arn)).cloned();
+                let waiting = reg
+                    .tokens
+                    .get(&task.token)
+                    .and_then(|w| Some((reg.executions.get(&w.execution_arn)?.clone(), w.since.elapsed())));
                 drop(reg);
-                if let (Some(cell), Some(worker)) = (waiting, &worker) {
-                    started_by(server, &cell, worker);
+                if let Some((cell, waited)) = waiting {
+                    started_by(server, &cell, worker.as_deref(), waited);
                 }
                 return Ok(json!({"taskToken": task.token, "input": task.input}));
             }
@@ -103,13 +106,20 @@ pub async fn get_task_within(server: &Arc<Server>, p: &Params, poll: Duration) -
     }
 }
 
-/// Names the worker that took the task in the execution's `ActivityStarted` event, as AWS's
+/// A worker took the task: the execution's `ActivityStarted` event is dated when it did (the
+/// task waited `waited` since it was scheduled) and names the worker, as AWS's
 /// `activityStartedEventDetails.workerName` does. An execution waits on one task at a time
 /// (the engine pauses at the first unanswered one), so it is the latest such event.
-fn started_by(server: &Server, cell: &ExecutionCell, worker: &str) {
+fn started_by(server: &Server, cell: &ExecutionCell, worker: Option<&str>, waited: Duration) {
     let mut r = cell.lock();
     let Some(i) = r.events.iter().rposition(|e| e["type"] == "ActivityStarted") else { return };
-    r.events[i]["activityStartedEventDetails"] = json!({"workerName": worker});
+    if let Some(worker) = worker {
+        r.events[i]["activityStartedEventDetails"] = json!({"workerName": worker});
+    }
+    if let Some(at) = r.events[i]["timestamp"].as_f64() {
+        let at_ms = (at * 1000.0).round() as i64 + i64::try_from(waited.as_millis()).unwrap_or(0);
+        r.events[i]["timestamp"] = epoch_seconds(at_ms);
+    }
     if let Some(store) = &server.store {
         if let Err(e) = store.save_execution(&r, i) {
             eprintln!("statescope serve: store: cannot save execution '{}': {e}", r.arn);

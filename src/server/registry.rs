@@ -67,6 +67,9 @@ pub struct Answer {
     pub state: String,
     pub invocation: u32,
     pub answer: TaskAnswer,
+    /// How long a worker or callback took to give it (real time), which the execution's
+    /// clock advances by (see `RecordedAnswers::record_after`); `None` for instant answers.
+    pub elapsed_ms: Option<i64>,
 }
 
 impl Answer {
@@ -75,7 +78,11 @@ impl Answer {
             TaskAnswer::Return(v) => json!({"Return": v}),
             TaskAnswer::Throw { error, cause } => json!({"Throw": {"Error": error, "Cause": cause}}),
         };
-        json!({"state": self.state, "invocation": self.invocation, "answer": answer})
+        let mut v = json!({"state": self.state, "invocation": self.invocation, "answer": answer});
+        if let Some(ms) = self.elapsed_ms {
+            v["elapsedMs"] = json!(ms);
+        }
+        v
     }
 
     pub fn from_json(v: &Value) -> Option<Answer> {
@@ -89,7 +96,12 @@ impl Answer {
                 cause: t["Cause"].as_str().map(str::to_string),
             }
         };
-        Some(Answer { state: v["state"].as_str()?.to_string(), invocation: v["invocation"].as_u64()? as u32, answer })
+        Some(Answer {
+            state: v["state"].as_str()?.to_string(),
+            invocation: v["invocation"].as_u64()? as u32,
+            answer,
+            elapsed_ms: v["elapsedMs"].as_i64(),
+        })
     }
 }
 
@@ -139,6 +151,8 @@ pub enum Signal {
 pub struct Waiter {
     pub execution_arn: String,
     pub tx: mpsc::UnboundedSender<Signal>,
+    /// When the task began waiting (a worker's pick-up is dated from it).
+    pub since: std::time::Instant,
 }
 
 /// An activity task no worker has taken yet.
@@ -238,8 +252,10 @@ mod tests {
             TaskAnswer::Throw { error: "E".into(), cause: Some("c".into()) },
             TaskAnswer::Throw { error: "E".into(), cause: None },
         ] {
-            let a = Answer { state: "S".into(), invocation: 3, answer };
-            assert_eq!(Answer::from_json(&a.to_json()), Some(a));
+            for elapsed_ms in [None, Some(1500)] {
+                let a = Answer { state: "S".into(), invocation: 3, answer: answer.clone(), elapsed_ms };
+                assert_eq!(Answer::from_json(&a.to_json()), Some(a));
+            }
         }
     }
 }

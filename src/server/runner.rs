@@ -47,7 +47,12 @@ impl TaskSource for Recorder {
     fn answer(&self, request: &TaskRequest) -> Option<TaskAnswer> {
         let answer = self.inner.answer(request)?;
         let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-        seen.push(Answer { state: request.state.clone(), invocation: request.invocation, answer: answer.clone() });
+        seen.push(Answer {
+            state: request.state.clone(),
+            invocation: request.invocation,
+            answer: answer.clone(),
+            elapsed_ms: None,
+        });
         Some(answer)
     }
 }
@@ -82,7 +87,8 @@ pub fn config(r: &ExecRecord, server: &Server) -> ExecutionConfig {
 }
 
 enum Waited {
-    Answer(TaskAnswer),
+    /// The answer, and how long the worker or callback took (real time) if one gave it.
+    Answer(TaskAnswer, Option<i64>),
     Stopped,
 }
 
@@ -91,13 +97,18 @@ async fn drive(server: Arc<Server>, cell: Arc<ExecutionCell>, machine: Arc<State
         let r = cell.lock();
         let mut answers = RecordedAnswers::default();
         for a in &r.answers {
-            answers.record(&a.state, a.invocation, a.answer.clone());
+            match a.elapsed_ms {
+                Some(ms) => answers.record_after(&a.state, a.invocation, a.answer.clone(), ms),
+                None => answers.record(&a.state, a.invocation, a.answer.clone()),
+            }
         }
         (config(&r, &server), serde_json::from_str(&r.input).unwrap_or(Value::Null), answers, r.events.len())
     };
     let recorder = Arc::new(Recorder { inner: server.handlers.with(mocks), seen: Mutex::new(Vec::new()) });
     let blocking = !server.handlers.handlers.is_empty();
     let mut exec = Execution::with_tasks(machine, input, config, recorder.clone(), recorded);
+    // Real time already spent waiting for a worker, which the clock advances by.
+    let mut credit_ms: i64 = 0;
     loop {
         if cell.stop_requested() {
             abort(&server, &cell, &exec, &mut published);
@@ -111,23 +122,35 @@ async fn drive(server: Arc<Server>, cell: Arc<ExecutionCell>, machine: Arc<State
             exec.step_state().clone()
         };
         if server.clock == Clock::Real {
-            let waited = exec.now_ms() - before;
-            if waited > 0 {
-                tokio::time::sleep(Duration::from_millis(waited as u64)).await;
+            // Time a worker already took in real time is not slept again.
+            let advanced = (exec.now_ms() - before).max(0);
+            let spent = credit_ms.min(advanced);
+            credit_ms -= spent;
+            if advanced > spent {
+                tokio::time::sleep(Duration::from_millis((advanced - spent) as u64)).await;
             }
         }
         publish(&server, &cell, &exec, &mut published, recorder.drain(), None);
         match status {
             Status::Running => tokio::task::yield_now().await,
             Status::AwaitingTask(request) => match wait_for(&server, &cell, &exec, &request).await {
-                Waited::Answer(answer) => {
-                    let given =
-                        Answer { state: request.state.clone(), invocation: request.invocation, answer: answer.clone() };
+                Waited::Answer(answer, elapsed_ms) => {
+                    let given = Answer {
+                        state: request.state.clone(),
+                        invocation: request.invocation,
+                        answer: answer.clone(),
+                        elapsed_ms,
+                    };
                     cell.lock().answers.push(given);
+                    credit_ms += elapsed_ms.unwrap_or(0);
+                    let give = |exec: &mut Execution| match elapsed_ms {
+                        Some(ms) => exec.answer_after(answer, ms),
+                        None => exec.answer(answer),
+                    };
                     if blocking {
-                        tokio::task::block_in_place(|| exec.answer(answer));
+                        tokio::task::block_in_place(|| give(&mut exec));
                     } else {
-                        exec.answer(answer);
+                        give(&mut exec);
                     }
                 }
                 Waited::Stopped => {
@@ -301,13 +324,14 @@ async fn wait_for(server: &Server, cell: &ExecutionCell, exec: &Execution, reque
                 "Task '{}' (resource {}) has no result: no mock or handler answers it. Mock it in a test case of the mock config (--mock-config, and start the execution as '…:stateMachine:NAME#TestCase'), or run a command for it with --handler '{}=COMMAND'",
                 request.state, request.resource, request.resource
             );
-            return Waited::Answer(TaskAnswer::Throw { error: "States.Runtime".into(), cause: Some(cause) });
+            return Waited::Answer(TaskAnswer::Throw { error: "States.Runtime".into(), cause: Some(cause) }, None);
         }
     };
     let (tx, mut rx) = mpsc::unbounded_channel();
     {
         let mut reg = server.registry();
-        reg.tokens.insert(token.clone(), Waiter { execution_arn: exec_arn.clone(), tx });
+        reg.tokens
+            .insert(token.clone(), Waiter { execution_arn: exec_arn.clone(), tx, since: std::time::Instant::now() });
         if let Some(arn) = activity {
             let q = reg.queue(arn);
             q.tasks.push_back(ActivityTask { token: token.clone(), input: request.input.to_string() });
@@ -321,21 +345,25 @@ async fn wait_for(server: &Server, cell: &ExecutionCell, exec: &Execution, reque
     let timeout_at = timeout.map(|s| Instant::now() + secs(s));
     let mut heartbeat_at = heartbeat.map(|s| Instant::now() + secs(s));
     let far = || Instant::now() + Duration::from_secs(10 * 365 * 86_400);
+    let began = Instant::now();
+    // The execution's clock moves on by the real wait (both clocks): a worker's answer after
+    // 3 s is dated 3 s after the task started, as on AWS.
+    let took = || Some(i64::try_from(began.elapsed().as_millis()).unwrap_or(i64::MAX));
     let (outcome, closed) = loop {
         tokio::select! {
             signal = rx.recv() => match signal {
-                Some(Signal::Success(v)) => break (Waited::Answer(TaskAnswer::Return(v)), None),
+                Some(Signal::Success(v)) => break (Waited::Answer(TaskAnswer::Return(v), took()), None),
                 Some(Signal::Failure { error, cause }) => {
-                    break (Waited::Answer(TaskAnswer::Throw { error: error.unwrap_or_default(), cause }), None)
+                    break (Waited::Answer(TaskAnswer::Throw { error: error.unwrap_or_default(), cause }, took()), None)
                 }
                 Some(Signal::Heartbeat) => heartbeat_at = heartbeat.map(|s| Instant::now() + secs(s)),
                 None => break (Waited::Stopped, None),
             },
             () = tokio::time::sleep_until(timeout_at.unwrap_or_else(far)) => {
-                break (Waited::Answer(TaskAnswer::Throw { error: "States.Timeout".into(), cause: None }), Some("TaskTimedOut"))
+                break (Waited::Answer(TaskAnswer::Throw { error: "States.Timeout".into(), cause: None }, took()), Some("TaskTimedOut"))
             }
             () = tokio::time::sleep_until(heartbeat_at.unwrap_or_else(far)) => {
-                break (Waited::Answer(TaskAnswer::Throw { error: "States.HeartbeatTimeout".into(), cause: None }), Some("TaskTimedOut"))
+                break (Waited::Answer(TaskAnswer::Throw { error: "States.HeartbeatTimeout".into(), cause: None }, took()), Some("TaskTimedOut"))
             }
             () = cell.stop_notify.notified() => break (Waited::Stopped, None),
         }

@@ -183,3 +183,57 @@ fn an_express_execution_sees_its_express_arn_as_its_id() {
         assert_eq!(done["status"], "TIMED_OUT", "{done}");
     });
 }
+
+#[test]
+fn a_worker_s_answer_is_dated_by_the_real_wait_and_names_the_worker() {
+    runtime().block_on(async {
+        let s = Server::for_tests();
+        let activity =
+            call(&s, "CreateActivity", json!({"name": "approve"})).await.expect("activity")["activityArn"].clone();
+        let definition = json!({"StartAt": "Ask", "States": {
+            "Ask": {"Type": "Task", "Resource": activity, "Next": "Pause"},
+            "Pause": {"Type": "Wait", "Seconds": 10, "End": true}}});
+        let created =
+            call(&s, "CreateStateMachine", json!({"name": "m", "definition": definition.to_string(), "roleArn": "r"}))
+                .await
+                .expect("created");
+        let started =
+            call(&s, "StartExecution", json!({"stateMachineArn": created["stateMachineArn"]})).await.expect("started");
+        let exec = started["executionArn"].clone();
+        let task = loop {
+            let p = params(json!({"activityArn": activity, "workerName": "worker-7"}));
+            let t = get_task_within(&s, &p, Duration::from_millis(200)).await.expect("polled");
+            if t.get("taskToken").is_some() {
+                break t;
+            }
+        };
+        // The worker takes its time (real time, generous: only a lower bound is checked).
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        call(&s, "SendTaskSuccess", json!({"taskToken": task["taskToken"], "output": "{\"ok\": true}"}))
+            .await
+            .expect("answered");
+        loop {
+            let d = call(&s, "DescribeExecution", json!({"executionArn": exec})).await.expect("described");
+            if d["status"] != "RUNNING" {
+                assert_eq!(d["status"], "SUCCEEDED", "{d}");
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let events = call(&s, "GetExecutionHistory", json!({"executionArn": exec})).await.expect("history")["events"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let at = |kind: &str| {
+            events.iter().find(|e| e["type"] == kind).and_then(|e| e["timestamp"].as_f64()).unwrap_or(f64::NAN)
+        };
+        let started_event = events.iter().find(|e| e["type"] == "ActivityStarted").cloned().unwrap_or_default();
+        assert_eq!(started_event["activityStartedEventDetails"], json!({"workerName": "worker-7"}));
+        let waited = at("ActivitySucceeded") - at("ActivityScheduled");
+        assert!(waited >= 0.3, "the answer is dated after the real wait: {waited} s");
+        assert!(at("ActivityStarted") <= at("ActivitySucceeded"));
+        // The Wait after it still passes on the virtual clock: 10 s later, at once.
+        let after = at("WaitStateExited") - at("ActivitySucceeded");
+        assert!((after - 10.0).abs() < 0.01, "{after}");
+    });
+}

@@ -77,21 +77,39 @@ impl TaskSource for NoTasks {
 /// invocation; they outrank the source, and survive rewinds and replays.
 #[derive(Clone, Debug, Default)]
 pub struct RecordedAnswers {
-    answers: Vec<(String, u32, TaskAnswer)>,
+    /// State, invocation, answer, and how long the task took to answer (see
+    /// [`RecordedAnswers::record_after`]).
+    answers: Vec<(String, u32, TaskAnswer, Option<i64>)>,
 }
 
 impl RecordedAnswers {
     pub fn record(&mut self, state: &str, invocation: u32, answer: TaskAnswer) {
-        self.answers.retain(|(s, i, _)| !(s == state && *i == invocation));
-        self.answers.push((state.to_string(), invocation, answer));
+        self.insert(state, invocation, answer, None);
+    }
+
+    /// An answer that came `elapsed_ms` after the task started (a real worker or callback
+    /// answered it): the task's result events are that much later on the virtual clock, and
+    /// so is everything after them. The duration is part of the answer, so a replay agrees.
+    pub fn record_after(&mut self, state: &str, invocation: u32, answer: TaskAnswer, elapsed_ms: i64) {
+        self.insert(state, invocation, answer, Some(elapsed_ms.max(0)));
+    }
+
+    fn insert(&mut self, state: &str, invocation: u32, answer: TaskAnswer, elapsed_ms: Option<i64>) {
+        self.answers.retain(|(s, i, _, _)| !(s == state && *i == invocation));
+        self.answers.push((state.to_string(), invocation, answer, elapsed_ms));
     }
 
     pub fn get(&self, state: &str, invocation: u32) -> Option<&TaskAnswer> {
-        self.answers.iter().find(|(s, i, _)| s == state && *i == invocation).map(|(_, _, a)| a)
+        self.answers.iter().find(|(s, i, _, _)| s == state && *i == invocation).map(|(_, _, a, _)| a)
+    }
+
+    /// How long the recorded answer took, if it was recorded with a duration.
+    pub fn elapsed_ms(&self, state: &str, invocation: u32) -> Option<i64> {
+        self.answers.iter().find(|(s, i, _, _)| s == state && *i == invocation).and_then(|a| a.3)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, u32, &TaskAnswer)> {
-        self.answers.iter().map(|(s, i, a)| (s.as_str(), *i, a))
+        self.answers.iter().map(|(s, i, a, _)| (s.as_str(), *i, a))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -101,6 +119,6 @@ impl RecordedAnswers {
     /// Forgets the answers to `state`'s invocations from `invocation` on (a person revises an
     /// answer: the ones after it were given to a run that no longer happens).
     pub fn forget_from(&mut self, state: &str, invocation: u32) {
-        self.answers.retain(|(s, i, _)| !(s == state && *i >= invocation));
+        self.answers.retain(|(s, i, _, _)| !(s == state && *i >= invocation));
     }
 }

@@ -130,8 +130,22 @@ impl Execution {
     /// paused visit is evaluated again from its entry (the nearest snapshot before it), now
     /// with the answer.
     pub fn answer(&mut self, answer: TaskAnswer) {
+        self.answer_with(answer, None);
+    }
+
+    /// Answers the waiting task with an answer that took `elapsed_ms` to come (a real worker
+    /// or callback): see
+    /// [`RecordedAnswers::record_after`](crate::asl::engine::tasks::RecordedAnswers::record_after).
+    pub fn answer_after(&mut self, answer: TaskAnswer, elapsed_ms: i64) {
+        self.answer_with(answer, Some(elapsed_ms));
+    }
+
+    fn answer_with(&mut self, answer: TaskAnswer, elapsed_ms: Option<i64>) {
         let Status::AwaitingTask(request) = &self.status else { return };
-        self.answers.record(&request.state, request.invocation, answer);
+        match elapsed_ms {
+            Some(ms) => self.answers.record_after(&request.state, request.invocation, answer, ms),
+            None => self.answers.record(&request.state, request.invocation, answer),
+        }
         let shown = self.stages.len();
         self.restore(self.visit_start, true);
         self.advance_to(shown);

@@ -146,13 +146,16 @@ pub(super) fn task(
         Some(a) => Some(a.clone()),
         None => env.tasks.answer(&request),
     };
+    // A real worker's answer took real time: the result comes that much later.
+    let took = env.answers.elapsed_ms(&state.name, invocation);
     match answer {
         None => Ok(Outcome::Pending(request)),
         Some(TaskAnswer::Return(v)) => {
             let output = serde_json::to_string(&v).unwrap_or_default();
             let mut d = Map::new();
             d.insert("output".into(), json!(output));
-            env.trace.lifecycle(env.now_ms, format!("{prefix}Succeeded"), family.details(d));
+            run.elapsed_ms = took.unwrap_or(0);
+            env.trace.lifecycle(env.now_ms + run.elapsed_ms, format!("{prefix}Succeeded"), family.details(d));
             // The history's copy of the result is its serialisation: its length is the size.
             if output.len() > crate::asl::engine::limits::MAX_PAYLOAD_BYTES {
                 // AWS names the integration (`'lambda'`) or the function ARN, not the state.
@@ -177,9 +180,10 @@ pub(super) fn task(
             let kind = if matches!(error, ErrorName::Timeout | ErrorName::HeartbeatTimeout) {
                 // The task ran until its limit expired: that much virtual time passes.
                 let limit = if error == ErrorName::HeartbeatTimeout { limits.heartbeat } else { limits.timeout };
-                run.elapsed_ms = limit.map_or(0, |s| s.saturating_mul(1000) as i64);
+                run.elapsed_ms = took.unwrap_or_else(|| limit.map_or(0, |s| s.saturating_mul(1000) as i64));
                 "TimedOut"
             } else {
+                run.elapsed_ms = took.unwrap_or(0);
                 "Failed"
             };
             env.trace.lifecycle(env.now_ms + run.elapsed_ms, format!("{prefix}{kind}"), family.details(d));
