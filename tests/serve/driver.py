@@ -219,6 +219,8 @@ def test_activity_worker(s):
     assert d["status"] == "SUCCEEDED" and json.loads(d["output"]) == {"n": 42}, d
     types = [e["type"] for e in history(sfn, ex)]
     assert types[2:5] == ["ActivityScheduled", "ActivityStarted", "ActivitySucceeded"], types
+    started = [e for e in history(sfn, ex) if e["type"] == "ActivityStarted"][0]
+    assert started["activityStartedEventDetails"] == {"workerName": "w1"}, started
     assert activity in [a["activityArn"] for a in sfn.list_activities()["activities"]]
 
 
@@ -322,6 +324,79 @@ def test_test_state_inspection_levels(s):
                        roleArn=ROLE, inspectionLevel="DEBUG")
     assert r["status"] == "SUCCEEDED" and json.loads(r["output"]) == 40 and "nextState" not in r, r
     expect_error("ValidationException", sfn.test_state, definition=machine, stateName="Nope", roleArn=ROLE)
+
+
+JSONATA_TASK = {"QueryLanguage": "JSONata", "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "Arguments": {"FunctionName": "foo", "Payload": "bar"}, "End": True}
+MOCK_ERROR = {"errorOutput": {"error": "MockException", "cause": "Mock the cause of the error."}}
+
+
+def test_test_state_retry_and_catch_details(s):
+    sfn = s.client(inject_host_prefix=False)
+    retry = json.dumps({**JSONATA_TASK, "Retry": [
+        {"ErrorEquals": ["MockException"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}]})
+    r = sfn.test_state(definition=retry, inspectionLevel="DEBUG", mock=MOCK_ERROR,
+                       stateConfiguration={"retrierRetryCount": 4})
+    assert (r["status"], r["error"]) == ("RETRIABLE", "MockException"), r
+    assert r["inspectionData"]["errorDetails"] == {"retryIndex": 0, "retryBackoffIntervalSeconds": 16}, r
+    r = sfn.test_state(definition=retry, inspectionLevel="DEBUG", mock=MOCK_ERROR,
+                       stateConfiguration={"retrierRetryCount": 5})
+    assert r["status"] == "FAILED" and r["inspectionData"]["errorDetails"] == {"retryIndex": 0}, r
+    catch = json.dumps({**JSONATA_TASK, "Catch": [
+        {"ErrorEquals": ["Other"], "Next": "HandleOther"},
+        {"ErrorEquals": ["MockException"], "Output": "{% $states.errorOutput %}", "Next": "HandleMockError"}]})
+    r = sfn.test_state(definition=catch, inspectionLevel="TRACE", mock=MOCK_ERROR)
+    assert (r["status"], r["nextState"]) == ("CAUGHT_ERROR", "HandleMockError"), r
+    assert r["inspectionData"]["errorDetails"] == {"catchIndex": 1}, r
+    assert json.loads(r["output"]) == {"Error": "MockException", "Cause": "Mock the cause of the error."}, r
+
+
+def test_test_state_map_parallel_and_callback_with_mocks(s):
+    sfn = s.client(inject_host_prefix=False)
+    parallel = json.dumps({"Type": "Parallel", "ResultPath": "$.results", "End": True, "Branches": [
+        {"StartAt": "B1", "States": {"B1": {"Type": "Fail", "Error": "NeverRuns"}}},
+        {"StartAt": "B2", "States": {"B2": {"Type": "Pass", "End": True}}}]})
+    r = sfn.test_state(definition=parallel, input='{"k": 1}', inspectionLevel="DEBUG",
+                       mock={"result": json.dumps(["one", "two"])})
+    assert r["status"] == "SUCCEEDED" and json.loads(r["output"]) == {"k": 1, "results": ["one", "two"]}, r
+    assert sorted(r["inspectionData"]) == ["afterResultPath", "afterResultSelector", "input"], r
+    msg = expect_error("InvalidDefinition", sfn.test_state, definition=parallel)
+    assert msg.startswith("TestState API does not support Map or Parallel states"), msg
+    mapped = json.dumps({"Type": "Map", "ItemsPath": "$.items", "ToleratedFailureCount": 1, "MaxConcurrency": 2,
+                         "ItemProcessor": {"StartAt": "Work", "States": {"Work": {
+                             "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": True}}},
+                         "Catch": [{"ErrorEquals": ["States.ExceedToleratedFailureThreshold"], "Next": "TooMany"}],
+                         "Next": "Done"})
+    inp = json.dumps({"items": ["a", "b", "c"]})
+    r = sfn.test_state(definition=mapped, input=inp, inspectionLevel="DEBUG", mock={"result": "[1, 1, 1]"},
+                       stateConfiguration={"mapIterationFailureCount": 1})
+    assert (r["status"], r["nextState"], json.loads(r["output"])) == ("SUCCEEDED", "Done", [1, 1, 1]), r
+    data = r["inspectionData"]
+    assert (data["maxConcurrency"], data["toleratedFailureCount"]) == (2, 1), data
+    assert json.loads(data["afterItemsPath"]) == ["a", "b", "c"], data
+    r = sfn.test_state(definition=mapped, input=inp, inspectionLevel="DEBUG", mock={"result": "[0, 0, 1]"},
+                       stateConfiguration={"mapIterationFailureCount": 2})
+    assert (r["status"], r["nextState"], r["error"]) == (
+        "CAUGHT_ERROR", "TooMany", "States.ExceedToleratedFailureThreshold"), r
+    assert r["inspectionData"]["errorDetails"] == {"catchIndex": 0}, r
+    callback = json.dumps(CALLBACK["Notify"])
+    r = sfn.test_state(definition=callback, input='{"order": "o-5"}', mock={"result": '{"approved": true}'})
+    assert json.loads(r["output"]) == {"order": "o-5", "approval": {"approved": True}}, r
+    expect_error("ValidationException", sfn.test_state, definition=callback, roleArn=ROLE)
+    msg = expect_error("ValidationException", sfn.test_state, definition='{"Type": "Pass", "End": true}',
+                       mock={"result": "1"})
+    assert msg == "State type 'Pass' is not supported when a mock is specified", msg
+
+
+def test_express_executions_are_not_described(s):
+    sfn = s.client()
+    arn = create(sfn, "Brief", {"P": {"Type": "Pass", "End": True}}, kind="EXPRESS")
+    ex = sfn.start_execution(stateMachineArn=arn)["executionArn"]
+    assert ":express:Brief:" in ex, ex
+    for call in (sfn.describe_execution, sfn.get_execution_history, sfn.stop_execution):
+        msg = expect_error("InvalidArn", call, executionArn=ex)
+        assert msg == "Invalid Arn: 'Resource type not valid in this context: express'", msg
+    expect_error("StateMachineTypeNotSupported", sfn.list_executions, stateMachineArn=arn)
 
 
 def test_start_sync_execution_express(s):
