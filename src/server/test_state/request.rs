@@ -51,8 +51,10 @@ impl Request {
     }
 }
 
-/// The state under test, its name and the top-level fields it inherits.
-fn pick_state(p: &Params) -> Result<(String, Map<String, Value>, Map<String, Value>), ApiError> {
+/// The state under test: its name, its definition and the top-level fields it inherits.
+type Picked = (String, Map<String, Value>, Map<String, Value>);
+
+fn pick_state(p: &Params) -> Result<Picked, ApiError> {
     let text = p.string("definition")?;
     let parsed: Value = serde_json::from_str(&text).map_err(|e| {
         ApiError::new("InvalidDefinition", format!("Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: {e}'"))
