@@ -19,6 +19,7 @@ use super::Server;
 use super::machines::build;
 use super::protocol::ApiError;
 use crate::asl::definition::Retrier;
+use crate::asl::engine::history::EventKind;
 use crate::asl::engine::stage::{StageDetail, StageKind};
 use crate::asl::engine::tasks::{
     MapSettings, NoTasks, RecordedAnswers, StateRequest, TaskAnswer, TaskRequest, TaskSource,
@@ -209,7 +210,6 @@ fn outcome(
         _ => None,
     });
     let events = exec.history().events();
-    use crate::asl::engine::history::EventKind;
     let exited = events.iter().find_map(|e| match &e.kind {
         EventKind::StateExited { name: n, output, .. } if &**n == name => Some(output.clone()),
         _ => None,
