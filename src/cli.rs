@@ -15,6 +15,7 @@ mod eval;
 mod graph;
 pub(crate) mod handlers;
 pub(crate) mod history;
+pub(crate) mod inputs;
 pub(crate) mod learn;
 mod mock;
 pub(crate) mod replay;

@@ -5,18 +5,14 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use serde_json::{Value, json};
-
-use crate::asl::check::check_with;
 use std::sync::Arc;
 
 use crate::asl::definition::StateMachine;
 use crate::asl::engine::ExecutionConfig;
 use crate::asl::engine::tasks::{NoTasks, TaskSource};
-use crate::cli::validate::read;
+use crate::cli::inputs::{Definition, InputFrom, load_definition};
 use crate::tui::App;
 use crate::tui::app::{Files, MockFile};
-use crate::tui::reload::parse_input;
 use crate::tui::runtime::{self, Watched};
 use crate::tui::session::Session;
 
@@ -28,15 +24,16 @@ pub struct DebugArgs {
     #[arg(long, value_name = "LOGICAL_ID")]
     pub machine: Option<String>,
     #[command(flatten)]
-    pub substitute: crate::cli::validate::SubstituteArgs,
-    /// Execution input (JSON file); default: NAME.input.json beside the definition, else {}.
+    pub substitute: crate::cli::inputs::SubstituteArgs,
+    /// Execution input (JSON file, or - for standard input); default: NAME.input.json beside
+    /// NAME.asl.json (or .json, .asl.yaml, .yaml, .yml), else {}.
     #[arg(long)]
     pub input: Option<PathBuf>,
     /// Seed for States.UUID / States.MathRandom.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     #[command(flatten)]
-    pub mocks: crate::cli::test::MockArgs,
+    pub mocks: crate::cli::inputs::MockArgs,
     #[command(flatten)]
     pub handlers: crate::cli::handlers::HandlerArgs,
     #[command(flatten)]
@@ -76,22 +73,14 @@ pub(crate) fn prepare(args: &DebugArgs) -> Result<(App, Watched), ExitCode> {
         eprintln!("error: no definition given; usage: statescope FILE [--input FILE] (see --help)");
         return Err(ExitCode::from(2));
     };
-    let source = match read(definition) {
-        Ok(s) => s,
-        Err(d) => {
-            eprintln!("error: {}", d.message);
-            return Err(ExitCode::from(2));
-        }
-    };
-    let options = crate::cli::validate::load_options(args.machine.as_deref(), &args.substitute, definition);
-    let options = match args.check.apply(options) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Err(ExitCode::from(2));
-        }
-    };
-    let checked = check_with(&source, &options);
+    let Definition { source, options, checked } =
+        match load_definition(definition, args.machine.as_deref(), &args.substitute, &args.check) {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Err(ExitCode::from(2));
+            }
+        };
     if checked.runnable().is_none() {
         for text in checked.render_why_not_runnable(&source) {
             eprintln!("{text}");
@@ -105,10 +94,10 @@ pub(crate) fn prepare(args: &DebugArgs) -> Result<(App, Watched), ExitCode> {
             return Err(ExitCode::from(2));
         }
     };
-    let input_path = args.input.clone().unwrap_or_else(|| beside(definition));
+    let input_from = InputFrom::new(definition, args.input.as_deref());
     let input = match &recorded {
         Some(r) => r.input().map_err(|e| e.to_string()),
-        None => read_input(&input_path, args.input.is_some()),
+        None => input_from.read(),
     };
     let input = match input {
         Ok(v) => v,
@@ -149,7 +138,7 @@ pub(crate) fn prepare(args: &DebugArgs) -> Result<(App, Watched), ExitCode> {
     });
     let files = Files {
         definition: definition.display().to_string(),
-        input: Some(input_path.display().to_string()),
+        input: input_from.path().map(|p| p.display().to_string()),
         mock,
         load: options,
     };
@@ -157,7 +146,7 @@ pub(crate) fn prepare(args: &DebugArgs) -> Result<(App, Watched), ExitCode> {
         definition: definition.clone(),
         // A template's DefinitionUri file: saving it reloads the template too.
         also: checked.external.iter().map(|s| PathBuf::from(&*s.name)).collect(),
-        input: Some(input_path),
+        input: input_from.path().map(Path::to_path_buf),
         mock: args.mocks.mock_config.clone(),
     };
     let mut app = App::new(session, files);
@@ -180,18 +169,25 @@ fn tasks(args: &DebugArgs, machine: Option<&StateMachine>) -> Result<Arc<dyn Tas
     }
 }
 
-/// `NAME.input.json` beside `NAME.asl.json` (or `NAME.json`).
-fn beside(definition: &Path) -> PathBuf {
-    let name = definition.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let stem = name.strip_suffix(".asl.json").or_else(|| name.strip_suffix(".json")).unwrap_or(name);
-    definition.with_file_name(format!("{stem}.input.json"))
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// The input; a missing default input file means `{}`, a missing explicit one is an error.
-fn read_input(path: &Path, explicit: bool) -> Result<Value, String> {
-    if !explicit && !path.exists() {
-        return Ok(json!({}));
+    /// The debugger finds a YAML definition's `NAME.input.json` as `run` does (it used to look
+    /// for `order.asl.yaml.input.json`).
+    #[test]
+    fn a_yaml_definition_gets_the_input_beside_it_as_run_does() {
+        let dir = std::env::temp_dir().join(format!("statescope-debug-input-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let definition = dir.join("order.asl.yaml");
+        std::fs::write(&definition, "StartAt: Done\nStates:\n  Done:\n    Type: Succeed\n").expect("write");
+        std::fs::write(dir.join("order.input.json"), r#"{"orderId": 7}"#).expect("write");
+        let args = DebugArgs { definition: Some(definition.clone()), ..DebugArgs::default() };
+        let Ok((app, watched)) = prepare(&args) else { panic!("the debugger refused {}", definition.display()) };
+        assert_eq!(*app.session.exec.input(), serde_json::json!({"orderId": 7}));
+        assert_eq!(watched.input, Some(dir.join("order.input.json")), "the input watched is the one read");
+        let ran = crate::cli::inputs::InputFrom::new(&definition, None).read();
+        assert_eq!(ran.as_ref().ok(), Some(app.session.exec.input()), "run reads the same input");
+        std::fs::remove_dir_all(&dir).ok();
     }
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read input '{}': {e}", path.display()))?;
-    parse_input(&path.display().to_string(), &text)
 }

@@ -12,7 +12,7 @@ use crate::asl::diff::diff;
 use crate::asl::load::load;
 use crate::asl::source::LineIndex;
 use crate::cli::Format;
-use crate::cli::validate::{load_options, read};
+use crate::cli::inputs::{load_options, read};
 
 #[derive(clap::Args, Debug)]
 pub struct DiffArgs {
@@ -24,7 +24,7 @@ pub struct DiffArgs {
     #[arg(long, value_name = "LOGICAL_ID")]
     pub machine: Option<String>,
     #[command(flatten)]
-    pub substitute: crate::cli::validate::SubstituteArgs,
+    pub substitute: crate::cli::inputs::SubstituteArgs,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
@@ -33,7 +33,7 @@ pub struct DiffArgs {
 pub(crate) fn definition_json(
     path: &std::path::Path,
     machine: Option<&str>,
-    substitute: &crate::cli::validate::SubstituteArgs,
+    substitute: &crate::cli::inputs::SubstituteArgs,
 ) -> Result<Value, String> {
     let source = read(path).map_err(|d| d.message)?;
     let loaded = load(&source, &load_options(machine, substitute, path));

@@ -5,10 +5,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::asl::check::check_with;
 use crate::asl::definition::Scope;
 use crate::asl::validate::nested_scopes;
-use crate::cli::validate::{load_options, read};
+use crate::cli::inputs::{Definition, load_definition};
 use crate::graph::{self, Options};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -27,7 +26,7 @@ pub struct GraphArgs {
     #[arg(long, value_name = "LOGICAL_ID")]
     pub machine: Option<String>,
     #[command(flatten)]
-    pub substitute: crate::cli::validate::SubstituteArgs,
+    pub substitute: crate::cli::inputs::SubstituteArgs,
     #[arg(long, value_enum, default_value_t)]
     pub format: GraphFormat,
     /// Draw this Parallel/Map state as one node (repeatable).
@@ -39,15 +38,15 @@ pub struct GraphArgs {
 }
 
 pub fn run(args: &GraphArgs) -> ExitCode {
-    let source = match read(&args.definition) {
-        Ok(s) => s,
-        Err(d) => {
-            eprintln!("error: {}", d.message);
-            return ExitCode::from(2);
-        }
-    };
-    let options = load_options(args.machine.as_deref(), &args.substitute, &args.definition);
-    let checked = check_with(&source, &options);
+    let flags = crate::cli::check_flags::CheckFlags::default();
+    let Definition { source, checked, .. } =
+        match load_definition(&args.definition, args.machine.as_deref(), &args.substitute, &flags) {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
     let Some(machine) = checked.runnable() else {
         for text in checked.render(&source, |_| true) {
             eprintln!("{text}");

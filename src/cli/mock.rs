@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use crate::asl::check::check_with;
 use crate::asl::engine::replay::RecordedTasks;
 use crate::asl::mock::{parse_mock_config, to_mock_config};
-use crate::cli::validate::{load_options, read};
+use crate::cli::inputs::{load_options, read};
 
 #[derive(clap::Args, Debug)]
 pub struct MockFromHistoryArgs {

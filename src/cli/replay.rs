@@ -9,13 +9,10 @@ use std::process::ExitCode;
 
 use serde_json::{Value, json};
 
-use crate::asl::check::check_with;
-use crate::asl::diagnostic;
 use crate::asl::engine::replay::{RecordedHistory, ReplayReport, parse_history, replay};
 use crate::asl::engine::{ExecutionConfig, Status};
-use crate::asl::source::LineIndex;
 use crate::cli::Format;
-use crate::cli::validate::{load_options, read};
+use crate::cli::inputs::{Definition, load_definition};
 
 #[derive(clap::Args, Debug)]
 pub struct ReplayArgs {
@@ -27,7 +24,7 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "LOGICAL_ID")]
     pub machine: Option<String>,
     #[command(flatten)]
-    pub substitute: crate::cli::validate::SubstituteArgs,
+    pub substitute: crate::cli::inputs::SubstituteArgs,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
     /// Seed for States.UUID / States.MathRandom.
@@ -81,15 +78,16 @@ pub fn run(args: &ReplayArgs) -> ExitCode {
         }
         ExitCode::from(2)
     };
-    let source = match read(&args.definition) {
-        Ok(s) => s,
-        Err(d) => return fail(&d.message),
-    };
-    let checked = check_with(&source, &load_options(args.machine.as_deref(), &args.substitute, &args.definition));
+    let flags = crate::cli::check_flags::CheckFlags::default();
+    let Definition { source, checked, .. } =
+        match load_definition(&args.definition, args.machine.as_deref(), &args.substitute, &flags) {
+            Ok(l) => l,
+            Err(e) => return fail(&e.to_string()),
+        };
     let Some(machine) = checked.runnable() else {
-        let index = LineIndex::new(&source.text);
-        for d in checked.diagnostics.iter().filter(|d| d.is_error()) {
-            eprint!("{}", diagnostic::render(&source, &index, d));
+        // As `run` says it: the errors, or (a template without --machine) which machines there are.
+        for text in checked.render_why_not_runnable(&source) {
+            eprint!("{text}");
         }
         return fail(&format!("{}: the definition does not validate", args.definition.display()));
     };

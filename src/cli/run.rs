@@ -3,19 +3,18 @@
 //! `../shared/conformance/check.py` reads); `--trace` adds `states` (entered/exited, what
 //! `check.py --states` compares) and every stage, or prints them as text.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
 
-use crate::asl::check::check_with;
 use crate::asl::engine::clock::format_millis;
 use crate::asl::engine::history::EventKind;
 use crate::asl::engine::stage::{StageDetail, StageRecord};
 use crate::asl::engine::tasks::RecordedAnswers;
 use crate::asl::engine::{Execution, ExecutionConfig, Status};
 use crate::cli::Format;
-use crate::cli::validate::{load_options, read};
+use crate::cli::inputs::{InputFrom, Unloadable, load_definition};
 
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
@@ -25,7 +24,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "LOGICAL_ID")]
     pub machine: Option<String>,
     #[command(flatten)]
-    pub substitute: crate::cli::validate::SubstituteArgs,
+    pub substitute: crate::cli::inputs::SubstituteArgs,
     /// Execution input (JSON file, or - for standard input); default: NAME.input.json beside
     /// NAME.asl.json (or .json, .asl.yaml, .yaml, .yml), else {}.
     #[arg(long)]
@@ -41,7 +40,7 @@ pub struct RunArgs {
     #[command(flatten)]
     pub handlers: crate::cli::handlers::HandlerArgs,
     #[command(flatten)]
-    pub mocks: crate::cli::test::MockArgs,
+    pub mocks: crate::cli::inputs::MockArgs,
     #[command(flatten)]
     pub check: crate::cli::check_flags::CheckFlags,
     #[command(flatten)]
@@ -49,22 +48,21 @@ pub struct RunArgs {
 }
 
 pub fn run(args: &RunArgs) -> ExitCode {
-    let source = match read(&args.definition) {
-        Ok(s) => s,
-        Err(d) => return fail_early(args.format, "INVALID_DEFINITION", "InvalidDefinition", &d.message),
+    let loaded = match load_definition(&args.definition, args.machine.as_deref(), &args.substitute, &args.check) {
+        Ok(l) => l,
+        Err(Unloadable::Unreadable(e)) => {
+            return fail_early(args.format, "INVALID_DEFINITION", "InvalidDefinition", &e);
+        }
+        Err(Unloadable::Flag(e)) => return fail_early(args.format, "INVALID_INPUT", "InvalidArgument", &e),
     };
-    let options = match args.check.apply(load_options(args.machine.as_deref(), &args.substitute, &args.definition)) {
-        Ok(o) => o,
-        Err(e) => return fail_early(args.format, "INVALID_INPUT", "InvalidArgument", &e),
-    };
-    let checked = check_with(&source, &options);
+    let (source, checked) = (&loaded.source, &loaded.checked);
     let Some(machine) = checked.runnable() else {
-        let text = checked.render_why_not_runnable(&source);
+        let text = checked.render_why_not_runnable(source);
         if args.format == Format::Json {
             // The first error (or, with none, why nothing can run), with where it is.
             let errors = checked.has_errors();
             let cause =
-                checked.positioned(&source, |d| d.is_error() || !errors).first().map(|(from, index, d)| {
+                checked.positioned(source, |d| d.is_error() || !errors).first().map(|(from, index, d)| {
                     match (d.pointer.is_empty(), crate::asl::diagnostic::position(from, index, d)) {
                         (false, _) => format!("{} at {}", d.message, d.pointer),
                         (true, Some((line, col))) => format!("{} at {}:{line}:{col}", d.message, from.name),
@@ -77,7 +75,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
         }
         return ExitCode::from(2);
     };
-    let input = match read_input(args) {
+    let input = match InputFrom::new(&args.definition, args.input.as_deref()).read() {
         Ok(v) => v,
         Err(e) => return fail_early(args.format, "INVALID_INPUT", "InvalidExecutionInput", &e),
     };
@@ -195,36 +193,6 @@ fn fail_early(format: Format, status: &str, error: &str, message: &str) -> ExitC
         Format::Text => eprintln!("error: {message}"),
     }
     ExitCode::from(2)
-}
-
-fn read_input(args: &RunArgs) -> Result<Value, String> {
-    read_input_for(&args.definition, args.input.as_deref())
-}
-
-/// The execution input: `input` (a file, or - for standard input), else NAME.input.json beside
-/// the definition, else `{}`.
-pub(crate) fn read_input_for(definition: &Path, input: Option<&Path>) -> Result<Value, String> {
-    let path = match input {
-        Some(p) => p.to_path_buf(),
-        None => {
-            let name = definition.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            let stem = [".asl.json", ".asl.yaml", ".asl.yml", ".json", ".yaml", ".yml"]
-                .iter()
-                .find_map(|ext| name.strip_suffix(ext))
-                .unwrap_or(name);
-            let beside = definition.with_file_name(format!("{stem}.input.json"));
-            if !beside.exists() {
-                return Ok(json!({}));
-            }
-            beside
-        }
-    };
-    let text = if path.as_os_str() == "-" {
-        std::io::read_to_string(std::io::stdin()).map_err(|e| format!("cannot read input from standard input: {e}"))?
-    } else {
-        std::fs::read_to_string(&path).map_err(|e| format!("cannot read input '{}': {e}", path.display()))?
-    };
-    crate::asl::json_text::parse_value(&path.display().to_string(), &text)
 }
 
 /// `--format json`: one line, in the shape `../shared/conformance/check.py` reads.

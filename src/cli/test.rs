@@ -1,7 +1,7 @@
 //! `statescope test DEF --mock-config M`: runs every test case the mock config defines for the
 //! machine and prints one line per case; with an expectations file (`NAME.expect.json` beside
 //! the mock config `NAME.mock.json`, or `--expect FILE`) compares status, output, error and
-//! cause and exits 1 on a mismatch, so it can gate CI. Also loads mock configs for `run`.
+//! cause and exits 1 on a mismatch, so it can gate CI.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,17 +9,13 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
-use crate::asl::check::check_with;
 use crate::asl::coverage::Coverage;
 use crate::asl::definition::StateMachine;
-use crate::asl::diagnostic::{self, Diagnostic};
 use crate::asl::engine::tasks::{NoTasks, RecordedAnswers, TaskSource};
 use crate::asl::engine::{Execution, ExecutionConfig, Status};
-use crate::asl::mock::{MockConfig, MockSource, check_against, parse_mock_config};
-use crate::asl::source::LineIndex;
+use crate::asl::mock::MockSource;
 use crate::asl::workflow::WorkflowType;
-use crate::cli::run::read_input_for;
-use crate::cli::validate::{load_options, read};
+use crate::cli::inputs::{InputFrom, beside, load_definition, load_mocks};
 
 mod report;
 
@@ -33,7 +29,7 @@ pub struct TestArgs {
     #[arg(long, value_name = "LOGICAL_ID")]
     pub machine: Option<String>,
     #[command(flatten)]
-    pub substitute: crate::cli::validate::SubstituteArgs,
+    pub substitute: crate::cli::inputs::SubstituteArgs,
     /// Mock config in Step Functions Local's MockConfigFile format; default NAME.mock.json
     /// beside each definition (a machine without one runs once, with no task answered).
     #[arg(long, value_name = "FILE")]
@@ -75,70 +71,6 @@ pub enum TestFormat {
     Json,
     /// JUnit XML, for CI test reports (GitHub, GitLab, Jenkins).
     Junit,
-}
-
-/// `--mock-config FILE --test-case NAME [--state-machine NAME]`, shared by `run` and the debugger.
-#[derive(clap::Args, Clone, Debug, Default)]
-pub struct MockArgs {
-    /// Task results from a mock config in Step Functions Local's MockConfigFile format; a task
-    /// it does not mock waits for an answer.
-    #[arg(long, value_name = "FILE", requires = "test_case")]
-    pub mock_config: Option<PathBuf>,
-    /// The mock config's test case to use.
-    #[arg(long, value_name = "NAME", requires = "mock_config")]
-    pub test_case: Option<String>,
-    /// The mock config's state machine (default: its only one).
-    #[arg(long, value_name = "NAME", requires = "mock_config")]
-    pub state_machine: Option<String>,
-}
-
-impl MockArgs {
-    /// The test case as the task source; without `--mock-config`, nothing answers.
-    pub fn source(&self, machine: &StateMachine) -> Result<Arc<dyn TaskSource>, String> {
-        let (Some(path), Some(case)) = (&self.mock_config, &self.test_case) else { return Ok(Arc::new(NoTasks)) };
-        let mocks = load_mocks(path, self.state_machine.as_deref(), machine)?;
-        let source = MockSource::new(&mocks.config, Some(&mocks.machine), case)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        Ok(Arc::new(source))
-    }
-}
-
-/// A mock config read and checked against the machine it mocks.
-pub(crate) struct LoadedMocks {
-    pub config: MockConfig,
-    /// The mock config's state machine to use.
-    pub machine: String,
-}
-
-/// Reads, parses and checks a mock config; on errors prints them (file:line:col) and returns
-/// the message for the caller's exit path.
-pub(crate) fn load_mocks(
-    path: &Path,
-    state_machine: Option<&str>,
-    definition: &StateMachine,
-) -> Result<LoadedMocks, String> {
-    let source = read(path).map_err(|d| d.message)?;
-    let parsed = parse_mock_config(&source.text);
-    let mut diagnostics: Vec<Diagnostic> = parsed.diagnostics;
-    let config = parsed.config.unwrap_or_default();
-    let machine = match config.machine(state_machine) {
-        Ok(m) => {
-            diagnostics.extend(check_against(m, definition));
-            Some(m.name.clone())
-        }
-        // A config that did not parse cleanly may have lost its machines: show why first.
-        Err(_) if diagnostics.iter().any(Diagnostic::is_error) => None,
-        Err(e) => return Err(format!("{}: {e}", path.display())),
-    };
-    let errors: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.is_error()).collect();
-    if !errors.is_empty() {
-        let index = LineIndex::new(&source.text);
-        for d in &errors {
-            eprint!("{}", diagnostic::render(&source, &index, d));
-        }
-        return Err(format!("{}: {} error(s) in the mock config", path.display(), errors.len()));
-    }
-    Ok(LoadedMocks { config, machine: machine.unwrap_or_default() })
 }
 
 /// What one test case must end with; absent fields are not compared.
@@ -241,17 +173,6 @@ fn summary_of(got: &Value) -> String {
     }
 }
 
-/// The default mock config of a definition: `NAME.mock.json` beside `NAME.asl.json` (or
-/// `NAME.json`, `NAME.asl.yaml`, `NAME.yaml`, `NAME.yml`).
-fn default_mock_path(definition: &Path) -> PathBuf {
-    let name = definition.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let stem = [".asl.json", ".asl.yaml", ".asl.yml", ".json", ".yaml", ".yml"]
-        .iter()
-        .find_map(|e| name.strip_suffix(e))
-        .unwrap_or(name);
-    definition.with_file_name(format!("{stem}.mock.json"))
-}
-
 pub fn run(args: &TestArgs) -> ExitCode {
     let several = args.definitions.len() > 1;
     if several && (args.expect.is_some() || args.mock_config.is_some()) {
@@ -323,17 +244,17 @@ pub(crate) struct MachineRun {
 
 /// Runs every test case of one machine.
 fn run_machine(definition: &Path, args: &TestArgs, coverage: bool) -> Result<MachineRun, String> {
-    let source = read(definition).map_err(|d| d.message)?;
-    let options = args.check.apply(load_options(args.machine.as_deref(), &args.substitute, definition))?;
-    let checked = check_with(&source, &options);
+    let loaded = load_definition(definition, args.machine.as_deref(), &args.substitute, &args.check)
+        .map_err(|e| e.to_string())?;
+    let (source, checked) = (&loaded.source, &loaded.checked);
     let Some(machine) = checked.runnable() else {
-        for text in checked.render_why_not_runnable(&source) {
+        for text in checked.render_why_not_runnable(source) {
             eprint!("{text}");
         }
         return Err(format!("{}: the definition does not validate", definition.display()));
     };
-    let mock_path = args.mock_config.clone().unwrap_or_else(|| default_mock_path(definition));
-    let default_input = read_input_for(definition, args.input.as_deref())?;
+    let mock_path = args.mock_config.clone().unwrap_or_else(|| beside(definition, ".mock.json"));
+    let default_input = InputFrom::new(definition, args.input.as_deref()).read()?;
     let mut cov = coverage.then(|| Coverage::new(machine));
     let mut cases = Vec::new();
     if args.mock_config.is_none() && !mock_path.exists() {

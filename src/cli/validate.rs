@@ -1,17 +1,16 @@
 //! `statescope validate FILE...`: one rustc-style block per diagnostic, a summary, exit 1 on
 //! errors (or on warnings with `--deny-warnings`); `--format json` for tools.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use serde_json::{Value, json};
 
 use crate::asl::check::{Checked, check_each};
-use crate::asl::diagnostic::{self, Diagnostic};
-use crate::asl::load::{LoadOptions, ReadFile};
+use crate::asl::diagnostic;
 use crate::asl::source::Source;
 use crate::cli::Format;
+use crate::cli::inputs::{SubstituteArgs, load_options, read};
 
 #[derive(clap::Args, Debug)]
 pub struct ValidateArgs {
@@ -71,60 +70,6 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
     }
     let failed = errors > 0 || (args.deny_warnings && warnings > 0);
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
-}
-
-/// `--substitute NAME=VALUE` (repeatable), shared by validate, run, test and the debugger.
-#[derive(clap::Args, Clone, Debug, Default)]
-pub struct SubstituteArgs {
-    /// A value for a `${NAME}` placeholder in the definition, as a template's
-    /// DefinitionSubstitutions gives it (repeatable; wins over the template's own).
-    #[arg(long = "substitute", value_name = "NAME=VALUE", value_parser = parse_substitution)]
-    pub substitutions: Vec<(String, String)>,
-}
-
-fn parse_substitution(arg: &str) -> Result<(String, String), String> {
-    match arg.split_once('=') {
-        Some((name, value)) if !name.is_empty() => Ok((name.to_string(), value.to_string())),
-        _ => Err(format!("'{arg}' is not NAME=VALUE")),
-    }
-}
-
-/// Loader options from the shared command-line flags, for the definition or template at `path`.
-pub fn load_options(machine: Option<&str>, substitute: &SubstituteArgs, path: &Path) -> LoadOptions {
-    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    LoadOptions {
-        machine: machine.map(str::to_string),
-        substitutions: substitute.substitutions.clone(),
-        reader: Some(Arc::new(BesideTemplate { dir })),
-        ..LoadOptions::default()
-    }
-}
-
-/// Reads a template's local `DefinitionUri` file, relative to the template's directory.
-struct BesideTemplate {
-    dir: PathBuf,
-}
-
-impl ReadFile for BesideTemplate {
-    fn read(&self, uri: &str) -> Result<Source, String> {
-        let path = self.dir.join(uri);
-        read(&path).map_err(|d| d.message)
-    }
-}
-
-/// Reads a file; an unreadable one is a diagnostic, not a crash.
-pub fn read(path: &Path) -> Result<Source, Diagnostic> {
-    let name = path.display().to_string();
-    match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Ok(Source::new(name, text)),
-            Err(e) => Err(Diagnostic::error(
-                crate::asl::codes::SYNTAX,
-                format!("{name}: the file is not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
-            )),
-        },
-        Err(e) => Err(Diagnostic::error(crate::asl::codes::SYNTAX, format!("cannot read '{name}': {e}"))),
-    }
 }
 
 fn print_text(source: &Source, checked: &Checked) {

@@ -4,11 +4,8 @@
 use serde_json::{Value, json};
 
 use crate::asl::engine::clock::{DEFAULT_START_MS, format_millis};
+use crate::asl::engine::limits::{EXPRESS_EVENT_GUARD, MAX_HISTORY_EVENTS};
 use crate::asl::workflow::{EXPRESS_MAX_DURATION_SECONDS, WorkflowType};
-
-/// Express executions have no history quota; this bound only keeps a runaway local loop (a
-/// Pass loop never advances the virtual clock) from eating memory: ten times Standard's quota.
-pub const EXPRESS_EVENT_GUARD: usize = 250_000;
 
 /// Identity and determinism settings of an execution.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,7 +42,7 @@ impl Default for ExecutionConfig {
             role_arn: "arn:aws:iam::111111111111:role/statescope-local".into(),
             start_ms: DEFAULT_START_MS,
             seed: 0,
-            max_history_events: crate::asl::engine::execution::MAX_HISTORY_EVENTS,
+            max_history_events: MAX_HISTORY_EVENTS,
             workflow_type: WorkflowType::Standard,
             timeout_ms: None,
         }
@@ -66,7 +63,7 @@ impl ExecutionConfig {
             // and no outside deadline.
             WorkflowType::Standard => (
                 if self.max_history_events == EXPRESS_EVENT_GUARD {
-                    crate::asl::engine::execution::MAX_HISTORY_EVENTS
+                    MAX_HISTORY_EVENTS
                 } else {
                     self.max_history_events
                 },
@@ -213,7 +210,6 @@ impl ExecutionConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::asl::engine::execution::MAX_HISTORY_EVENTS;
 
     #[test]
     fn the_execution_id_follows_the_workflow_type() {

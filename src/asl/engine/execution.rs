@@ -26,10 +26,6 @@ use queue::Queue;
 use travel::{Ahead, Snapshot};
 pub use travel::{Replayed, SNAPSHOT_EVERY};
 
-/// AWS's quota of history events for a Standard execution (rule 18.2); also our guard against
-/// runaway loops.
-pub const MAX_HISTORY_EVENTS: usize = 25_000;
-
 /// The error name AWS gives a timed-out execution (what a parent's `.sync` task sees).
 pub const TIMED_OUT_ERROR: &str = "States.Timeout";
 

@@ -1,12 +1,20 @@
-//! AWS's hard limits on what an execution carries, measured without serialising: the payload
-//! quota (256 KiB of UTF-8 JSON per state input, output and task result) and the warning
-//! threshold below it.
+//! AWS's hard limits on what an execution carries: the history-event quota, and the payload
+//! quota (256 KiB of UTF-8 JSON per state input, output and task result) with the warning
+//! threshold below it, measured without serialising.
 //!
 //! Sizes are computed by walking the value (with an explicit stack, so a deep value cannot
 //! overflow the thread's stack) and stop as soon as the limit is passed: a 4 GB value costs
 //! no more to reject than one a byte over the quota.
 
 use serde_json::Value;
+
+/// AWS's quota of history events for a Standard execution (rule 18.2); also our guard against
+/// runaway loops.
+pub const MAX_HISTORY_EVENTS: usize = 25_000;
+
+/// Express executions have no history quota; this bound only keeps a runaway local loop (a
+/// Pass loop never advances the virtual clock) from eating memory: ten times Standard's quota.
+pub const EXPRESS_EVENT_GUARD: usize = 10 * MAX_HISTORY_EVENTS;
 
 /// AWS's payload quota: 262,144 bytes (256 KiB) of UTF-8 JSON for a state's input or output,
 /// a task's result, and an execution's input or output (ASL-CHECKLIST 6.1, 18.1; AWS's

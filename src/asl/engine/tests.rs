@@ -127,7 +127,7 @@ fn runaway_loops_stop_at_the_history_quota() {
         json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "A"}}});
     let (status, events) = run(def, json!({}));
     assert!(matches!(status, Status::Failed { .. }));
-    assert!(events.len() <= super::execution::MAX_HISTORY_EVENTS + 1);
+    assert!(events.len() <= super::limits::MAX_HISTORY_EVENTS + 1);
 }
 
 #[test]

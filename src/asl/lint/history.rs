@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, VecDeque};
 use crate::asl::codes;
 use crate::asl::definition::{Scope, State, StateKind, Transition};
 use crate::asl::diagnostic::Diagnostic;
-use crate::asl::engine::execution::MAX_HISTORY_EVENTS;
+use crate::asl::engine::limits::MAX_HISTORY_EVENTS;
 use crate::asl::validate::{nested_scopes, targets};
 
 /// One warning per loop of `scope` (not of its nested scopes: the caller walks those), with
