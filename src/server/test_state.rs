@@ -243,7 +243,7 @@ fn outcome(exec: &Execution, status: &Status, name: &str, level: &str) -> Value 
             if s.kind == StageKind::Output {
                 continue;
             }
-            data.insert(s.kind.as_str().into(), json!(s.value.to_string()));
+            data.insert(s.kind.as_str().into(), json!(s.value().to_string()));
         }
         out["inspectionData"] = Value::Object(data);
     }

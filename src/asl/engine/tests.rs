@@ -34,7 +34,7 @@ fn pass_state_shows_each_stage_it_has_in_aws_order() {
     let mut e = Execution::new(m.clone(), json!({"a": {"b": 7}}), ExecutionConfig::default());
     let mut kinds = Vec::new();
     while let Step::Stage(s) = e.step() {
-        kinds.push((s.kind, (*s.value).clone(), s.field()));
+        kinds.push((s.kind, (*s.value()).clone(), s.field()));
     }
     assert_eq!(
         kinds,
@@ -154,7 +154,7 @@ fn states_exited_carry_shared_payloads() {
     else {
         panic!("unexpected events")
     };
-    assert!(std::sync::Arc::ptr_eq(output, final_output), "payloads are shared, not copied per event");
+    assert!(output.is(final_output), "payloads are shared, not copied per event");
 }
 
 #[test]
@@ -167,7 +167,7 @@ fn rewind_then_step_reproduces_the_same_stages_and_history() {
     let mut e = Execution::new(m.clone(), json!({"x": {"y": 1}}), ExecutionConfig::default());
     e.run();
     let all: Vec<(usize, StageKind, Value)> =
-        e.stages().iter().map(|s| (s.index(), s.kind, (*s.value).clone())).collect();
+        e.stages().iter().map(|s| (s.index(), s.kind, (*s.value()).clone())).collect();
     let history = e.history().events().to_vec();
     for stop in 0..all.len() {
         e.rewind(stop);
@@ -175,7 +175,7 @@ fn rewind_then_step_reproduces_the_same_stages_and_history() {
         assert_eq!(e.stages().last().map(|s| (s.index(), s.kind)), Some((all[stop].0, all[stop].1)));
         e.run();
         let again: Vec<(usize, StageKind, Value)> =
-            e.stages().iter().map(|s| (s.index(), s.kind, (*s.value).clone())).collect();
+            e.stages().iter().map(|s| (s.index(), s.kind, (*s.value()).clone())).collect();
         assert_eq!(again, all);
         assert_eq!(e.history().events().to_vec(), history);
     }

@@ -94,7 +94,7 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
         EventKind::StateEntered {
             state_type: state.kind.state_type(),
             name: state.shared_name.clone(),
-            input: input.clone(),
+            input: input.clone().into(),
         },
     );
     let mut retries = RetryState::default();
@@ -206,7 +206,7 @@ fn exited(env: &mut Env, state: &State, output: &Arc<Value>, assigned: &Option<M
         EventKind::StateExited {
             state_type: state.kind.state_type(),
             name: state.shared_name.clone(),
-            output: output.clone(),
+            output: output.clone().into(),
             assigned_variables: assigned.clone().map(Arc::new),
         },
     );
