@@ -266,3 +266,6 @@ impl Store {
         a
     }
 }
+
+#[cfg(test)]
+mod tests;

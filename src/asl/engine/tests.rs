@@ -11,7 +11,7 @@ use crate::asl::engine::stage::StageKind;
 use crate::asl::engine::{Execution, ExecutionConfig, Status, Step};
 use crate::asl::source::Source;
 
-fn machine(def: Value) -> Arc<StateMachine> {
+pub(crate) fn machine(def: Value) -> Arc<StateMachine> {
     let checked = check(&Source::new("test.json", def.to_string()));
     assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
     checked.machine.expect("machine")
@@ -252,12 +252,14 @@ mod variables;
 
 /// A long run keeps one record per stage and per event, and first touching their pages was
 /// most of a state's cost in `benches/engine.rs`: these sizes are a budget, not a detail.
+/// (72 and 64, not 64 and 56, since a payload may be stored frozen (`engine::stored`): its tag
+/// costs 8 bytes; the engine bench did not move beyond noise.)
 #[test]
 fn stage_records_and_history_events_stay_small() {
     use crate::asl::engine::history::HistoryEvent;
     use crate::asl::engine::stage::StageRecord;
-    assert!(std::mem::size_of::<StageRecord>() <= 64, "StageRecord is {} bytes", std::mem::size_of::<StageRecord>());
-    assert!(std::mem::size_of::<HistoryEvent>() <= 56, "HistoryEvent is {} bytes", std::mem::size_of::<HistoryEvent>());
+    assert!(std::mem::size_of::<StageRecord>() <= 72, "StageRecord is {} bytes", std::mem::size_of::<StageRecord>());
+    assert!(std::mem::size_of::<HistoryEvent>() <= 64, "HistoryEvent is {} bytes", std::mem::size_of::<HistoryEvent>());
 }
 
 /// The API server runs executions on tokio worker threads, many of one machine at once: an
