@@ -182,6 +182,13 @@ impl Store {
         }
     }
 
+    /// The frozen form of `value`, if one of the last two visits stored it frozen: a snapshot
+    /// then keeps that instead of the live value (see `execution::travel`).
+    pub(crate) fn stored(&self, value: &Arc<Value>) -> Option<Payload> {
+        let found = self.recent.iter().chain(&self.earlier).find(|(l, _)| Arc::ptr_eq(l, value));
+        found.map(|(_, f)| Payload(Repr::Frozen(f.clone())))
+    }
+
     /// Freezes `payload` in place if it is live and not too deep to walk.
     fn payload(&mut self, payload: &mut Payload) {
         let Repr::Live(v) = &payload.0 else { return };
