@@ -35,7 +35,7 @@ fn a_loop_copying_a_large_string_retains_it_once() {
     let retained = retained_bytes(&payloads);
     assert!(retained < 3 * BIG, "retained {retained} bytes for {} payloads", payloads.len());
     // Behaviour unchanged: each stored value reads back as the engine computed it.
-    let last = e.stages().iter().last().map(|s| s.value()).expect("stages");
+    let last = e.stages().last().map(|s| s.value()).expect("stages");
     assert_eq!(last["big"].as_str().map(str::len), Some(BIG));
     assert!(last["n"].as_u64().is_some_and(|n| n > 100), "{}", last["n"]);
     assert!(e.stages().iter().all(|s| s.payload.is_frozen()));
@@ -48,7 +48,7 @@ fn a_result_path_into_a_large_input_shares_the_rest_of_it() {
     let (e, payloads) = looped(def, 400);
     let retained = retained_bytes(&payloads);
     assert!(retained < 3 * BIG, "retained {retained} bytes for {} payloads", payloads.len());
-    let last = e.stages().iter().last().map(|s| s.value()).expect("stages");
+    let last = e.stages().last().map(|s| s.value()).expect("stages");
     assert_eq!(last["big"].as_str().map(str::len), Some(BIG));
 }
 
