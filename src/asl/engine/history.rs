@@ -38,7 +38,9 @@ pub enum EventKind {
         state_type: StateType,
         name: Arc<str>,
         output: Payload,
-        assigned_variables: Option<Arc<Map<String, Value>>>,
+        /// An object: the variables the state's `Assign` set, stored like the output (boxed: the
+        /// common event without it stays small).
+        assigned_variables: Option<Box<Payload>>,
     },
     ExecutionSucceeded {
         output: Arc<Value>,
@@ -85,7 +87,7 @@ impl HistoryEvent {
             EventKind::StateExited { name, output, assigned_variables, .. } => {
                 let mut d = json!({"name": &**name, "output": &*output.value()});
                 if let Some(vars) = assigned_variables {
-                    d["assignedVariables"] = Value::Object((**vars).clone());
+                    d["assignedVariables"] = (*vars.value()).clone();
                 }
                 d
             }

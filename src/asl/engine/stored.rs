@@ -172,8 +172,12 @@ impl Store {
             match item {
                 Item::Stage(s) => self.payload(&mut s.payload),
                 Item::Event { kind, .. } => match kind {
-                    EventKind::StateEntered { input: p, .. } | EventKind::StateExited { output: p, .. } => {
-                        self.payload(p)
+                    EventKind::StateEntered { input: p, .. } => self.payload(p),
+                    EventKind::StateExited { output, assigned_variables, .. } => {
+                        self.payload(output);
+                        if let Some(vars) = assigned_variables {
+                            self.payload(vars);
+                        }
                     }
                     _ => {}
                 },

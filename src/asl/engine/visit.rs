@@ -207,7 +207,7 @@ fn exited(env: &mut Env, state: &State, output: &Arc<Value>, assigned: &Option<M
             state_type: state.kind.state_type(),
             name: state.shared_name.clone(),
             output: output.clone().into(),
-            assigned_variables: assigned.clone().map(Arc::new),
+            assigned_variables: assigned.clone().map(|vars| Box::new(Value::Object(vars).into())),
         },
     );
 }

@@ -17,10 +17,16 @@ fn looped(def: Value, events: usize) -> (Execution, Vec<Payload>) {
     let status = e.run().clone();
     assert!(matches!(status, Status::Failed { .. }), "the loop stops at the event quota: {status:?}");
     let mut payloads: Vec<Payload> = e.stages().iter().map(|s| s.payload.clone()).collect();
-    payloads.extend(e.history().events().iter().filter_map(|ev| match &ev.kind {
-        EventKind::StateEntered { input: p, .. } | EventKind::StateExited { output: p, .. } => Some(p.clone()),
-        _ => None,
-    }));
+    for ev in e.history().events().iter() {
+        match &ev.kind {
+            EventKind::StateEntered { input, .. } => payloads.push(input.clone()),
+            EventKind::StateExited { output, assigned_variables, .. } => {
+                payloads.push(output.clone());
+                payloads.extend(assigned_variables.as_deref().cloned());
+            }
+            _ => {}
+        }
+    }
     (e, payloads)
 }
 
@@ -50,6 +56,20 @@ fn a_result_path_into_a_large_input_shares_the_rest_of_it() {
     assert!(retained < 3 * BIG, "retained {retained} bytes for {} payloads", payloads.len());
     let last = e.stages().last().map(|s| s.value()).expect("stages");
     assert_eq!(last["big"].as_str().map(str::len), Some(BIG));
+}
+
+#[test]
+fn an_assign_copying_a_large_string_retains_it_once() {
+    let def = json!({"StartAt": "Loop", "States": {"Loop": {"Type": "Pass",
+        "Assign": {"keep.$": "$.big"}, "Next": "Loop"}}});
+    let (e, payloads) = looped(def, 400);
+    let retained = retained_bytes(&payloads);
+    assert!(retained < 3 * BIG, "retained {retained} bytes for {} payloads", payloads.len());
+    let exited = e.history().events().iter().rev().find_map(|ev| match &ev.kind {
+        EventKind::StateExited { assigned_variables: Some(vars), .. } => Some(vars.value()),
+        _ => None,
+    });
+    assert_eq!(exited.and_then(|v| v["keep"].as_str().map(str::len)), Some(BIG));
 }
 
 #[test]
