@@ -93,7 +93,7 @@ pub fn execution(data: &[u8]) {
     }
     // The trace a user would see: every stage and event serialises.
     for s in exec.stages().iter() {
-        let _ = serde_json::to_string(&*s.value);
+        let _ = serde_json::to_string(&*s.value());
     }
     for e in exec.history().events() {
         let _ = e.to_json();

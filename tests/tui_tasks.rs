@@ -117,7 +117,7 @@ fn an_error_answer_is_caught_like_a_failed_task() {
         .iter()
         .any(|s| matches!(s.detail.as_deref(), Some(StageDetail::Caught { next, .. }) if &**next == "Declined"));
     assert!(caught);
-    let why = app.session.exec.stages().iter().find(|s| &*s.state == "Declined").map(|s| s.value["why"].clone());
+    let why = app.session.exec.stages().iter().find(|s| &*s.state == "Declined").map(|s| s.value()["why"].clone());
     assert_eq!(why, Some(json!({"Error": "Card.Declined", "Cause": "insufficient funds"})));
 }
 

@@ -186,7 +186,7 @@ fn reload_replays_to_the_same_stage() {
         Some("reloaded: replayed to stage 7 of 'Greet'; 'Greet' Result: \"Hello!\" → \"Howdy!\"")
     );
     assert_eq!(selected(&app), Some(("Greet".into(), "result")));
-    assert_eq!(*app.selected_stage().expect("a stage").value, serde_json::json!("Howdy!"));
+    assert_eq!(*app.selected_stage().expect("a stage").value(), serde_json::json!("Howdy!"));
     assert!(app.diagnostics().is_empty());
 }
 
@@ -253,7 +253,7 @@ fn input_changes_replay_with_the_new_input() {
     let mut app = greet();
     keys(&mut app, "ss");
     input_changed(&mut app, r#"{"order": {"customer": {"name": "Grace"}, "items": []}}"#);
-    assert_eq!(app.selected_stage().map(|s| s.value["customer"]["name"].clone()), Some(serde_json::json!("Grace")));
+    assert_eq!(app.selected_stage().map(|s| s.value()["customer"]["name"].clone()), Some(serde_json::json!("Grace")));
     input_changed(&mut app, "{\"order\": ");
     assert!(app.diagnostics()[0].starts_with("machines/greet.input.json:1:"), "{:?}", app.diagnostics());
 }
@@ -287,7 +287,7 @@ fn each_file_keeps_its_own_problems() {
     // The good input is taken; the broken definition is still reported.
     assert_eq!(app.diagnostics().len(), 1, "{:?}", app.diagnostics());
     assert!(app.diagnostics()[0].starts_with("machines/greet.asl.json:"), "{:?}", app.diagnostics());
-    assert_eq!(app.selected_stage().map(|s| s.value["customer"]["name"].clone()), Some(serde_json::json!("Grace")));
+    assert_eq!(app.selected_stage().map(|s| s.value()["customer"]["name"].clone()), Some(serde_json::json!("Grace")));
     definition_changed(&mut app, GREET);
     assert!(app.diagnostics().is_empty());
 }

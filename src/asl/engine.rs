@@ -20,6 +20,7 @@ mod scratch;
 mod span_hash;
 pub mod stage;
 mod states;
+pub mod stored;
 pub mod string_matches;
 pub mod tasks;
 mod trace;

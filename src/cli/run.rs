@@ -139,7 +139,7 @@ fn print_text(exec: &Execution, trace: bool, paint: &Paint) {
                 Some(src) => paint.style("2", &format!("   ← {}: {}", src.field, src.expr)),
                 None => String::new(),
             };
-            outln!("    {} {}{label}", paint.style("36", &format!("{:<20}", s.kind.as_str())), s.value);
+            outln!("    {} {}{label}", paint.style("36", &format!("{:<20}", s.kind.as_str())), s.value());
             match s.detail.as_deref() {
                 Some(StageDetail::Wait { seconds, until_ms }) => {
                     outln!("    {:<20} waits {seconds} s, until {}", "", format_millis(*until_ms))
@@ -223,7 +223,7 @@ fn near_limit_warnings(exec: &Execution) -> Vec<String> {
         .filter(|s| s.near_limit)
         .map(|s| {
             let at = if s.location.is_empty() { String::new() } else { format!(" ({})", s.location) };
-            let size = json_size(&s.value, usize::MAX).unwrap_or_default();
+            let size = json_size(&s.value(), usize::MAX).unwrap_or_default();
             format!(
                 "the {} of state '{}'{at} is {size} bytes, {}% of the {MAX_PAYLOAD_BYTES}-byte (256 KiB) payload quota; \
                  above it the execution fails with States.DataLimitExceeded: pass an S3 location instead of the data",
@@ -242,11 +242,11 @@ fn states_json(exec: &Execution) -> Vec<Value> {
         .iter()
         .filter_map(|e| match &e.kind {
             EventKind::StateEntered { name, input, .. } => {
-                Some(json!({"name": &**name, "type": "StateEntered", "event": e.type_name(), "input": &**input}))
+                Some(json!({"name": &**name, "type": "StateEntered", "event": e.type_name(), "input": &*input.value()}))
             }
-            EventKind::StateExited { name, output, .. } => {
-                Some(json!({"name": &**name, "type": "StateExited", "event": e.type_name(), "output": &**output}))
-            }
+            EventKind::StateExited { name, output, .. } => Some(
+                json!({"name": &**name, "type": "StateExited", "event": e.type_name(), "output": &*output.value()}),
+            ),
             _ => None,
         })
         .collect()
@@ -286,7 +286,7 @@ fn status_json(status: &Status) -> Value {
 }
 
 fn stage_json(s: &StageRecord) -> Value {
-    let mut o = json!({"index": s.index(), "state": &*s.state, "stage": s.kind.as_str(), "value": &*s.value});
+    let mut o = json!({"index": s.index(), "state": &*s.state, "stage": s.kind.as_str(), "value": &*s.value()});
     if !s.location.is_empty() {
         o["location"] = json!(&*s.location);
     }

@@ -218,8 +218,8 @@ fn run_goal(goal: &Goal, exec: &Execution, out: &mut Vec<String>) {
             let first = exec.stages().iter().find(|s| *s.state == **state && s.kind == StageKind::Input);
             match first {
                 None => out.push(format!("'{state}' is never entered")),
-                Some(s) if *s.value != *equals => {
-                    out.push(format!("'{state}' is first given {}; the goal is {}", shown(&s.value), shown(equals)))
+                Some(s) if *s.value() != *equals => {
+                    out.push(format!("'{state}' is first given {}; the goal is {}", shown(&s.value()), shown(equals)))
                 }
                 Some(_) => {}
             }

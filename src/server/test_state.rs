@@ -299,7 +299,7 @@ fn inspection<'a>(
     let mut result = None;
     for s in stages {
         if s.kind == StageKind::Result {
-            result = Some(s.value.clone());
+            result = Some(s.value());
         }
         let shown = match state_type {
             "Parallel" => {
@@ -315,7 +315,7 @@ fn inspection<'a>(
             _ => s.kind != StageKind::Output,
         };
         if shown {
-            data.insert(s.kind.as_str().into(), json!(s.value.to_string()));
+            data.insert(s.kind.as_str().into(), json!(s.value().to_string()));
         }
     }
     // AWS shows a JSONPath Map's or Parallel's afterResultSelector even without a

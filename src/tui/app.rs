@@ -323,10 +323,8 @@ impl App {
         if here.kind == StageKind::AfterResultPath {
             return stages.get(visit.start);
         }
-        let differs = |j: &usize| {
-            let v = &stages[*j].value;
-            !std::sync::Arc::ptr_eq(v, &here.value) && **v != *here.value
-        };
+        // Payloads compare their storage first: a value passed on unchanged is not walked.
+        let differs = |j: &usize| stages[*j].payload != here.payload;
         (visit.start..i).rev().find(differs).or(i.checked_sub(1)).and_then(|p| stages.get(p))
     }
 
@@ -337,8 +335,7 @@ impl App {
         let visit = self.selected_visit().filter(|v| v.start < i)?;
         let stages = self.session.exec.stages();
         let (before, here) = (&stages[i - 1], &stages[i]);
-        (i > visit.start && (std::sync::Arc::ptr_eq(&before.value, &here.value) || before.value == here.value))
-            .then_some(before)
+        (i > visit.start && before.payload == here.payload).then_some(before)
     }
 
     /// What the selected stage changed relative to [`App::previous_stage`] (cached per view).
@@ -351,7 +348,7 @@ impl App {
         // A stage that passed its value on unchanged changed nothing (its diff base is further
         // back, but nothing here is new).
         let found = match (self.unchanged_from(), self.previous_stage()) {
-            (None, Some(before)) => crate::asl::explain::changes::changes(&before.value, &stage.value),
+            (None, Some(before)) => crate::asl::explain::changes::changes(&before.value(), &stage.value()),
             _ => Vec::new(),
         };
         *cached = Some((key, found.clone()));

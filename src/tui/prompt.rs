@@ -132,7 +132,7 @@ pub(crate) fn on_key(app: &mut App, k: &KeyEvent) {
 /// input), with `$$` and the variables as that stage's state saw them: the engine replays the
 /// run to it (kept while the same stage stays selected, so typing does not replay).
 pub(crate) fn evaluate_for(app: &mut App) {
-    let stage = app.selected_stage().map(|s| (s.value.clone(), s.index(), s.state.clone()));
+    let stage = app.selected_stage().map(|s| (s.value(), s.index(), s.state.clone()));
     let exec = &app.session.exec;
     let input = stage.as_ref().map_or_else(|| exec.input().clone(), |s| (*s.0).clone());
     let jsonata = stage

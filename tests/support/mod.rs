@@ -165,10 +165,10 @@ pub fn status_json(status: &Status) -> Value {
 pub fn state_entry(kind: &EventKind) -> Option<Value> {
     match kind {
         EventKind::StateEntered { name, input, .. } => {
-            Some(json!({"name": &**name, "type": "StateEntered", "input": &**input}))
+            Some(json!({"name": &**name, "type": "StateEntered", "input": &*input.value()}))
         }
         EventKind::StateExited { name, output, .. } => {
-            Some(json!({"name": &**name, "type": "StateExited", "output": &**output}))
+            Some(json!({"name": &**name, "type": "StateExited", "output": &*output.value()}))
         }
         _ => None,
     }

@@ -82,7 +82,7 @@ impl<'s> Run<'s> {
             state: self.state.clone(),
             location: self.location.clone(),
             kind,
-            value,
+            payload: value.into(),
             source,
             detail: None,
             retry: None,

@@ -14,6 +14,7 @@ use crate::asl::engine::env::Env;
 use crate::asl::engine::history::{EventKind, History};
 use crate::asl::engine::scratch::Scratch;
 use crate::asl::engine::stage::StageRecord;
+use crate::asl::engine::stored::{FREEZE_FROM_BYTES, Store};
 use crate::asl::engine::tasks::{NoTasks, RecordedAnswers, TaskRequest, TaskSource};
 use crate::asl::engine::trace::{Item, Trace};
 use crate::asl::engine::visit::{Outcome, visit};
@@ -98,6 +99,8 @@ pub struct Execution {
     context: Value,
     invocations: BTreeMap<String, u32>,
     scratch: Scratch,
+    /// Shares the payloads of large visits across the records (see `engine::stored`).
+    store: Store,
     stages: Chunked<StageRecord>,
     queue: Queue,
     pending: Option<PendingExit>,
@@ -153,6 +156,7 @@ impl Execution {
             variables: Arc::new(Map::new()),
             invocations: BTreeMap::new(),
             scratch: Scratch::default(),
+            store: Store::default(),
             stages: Chunked::default(),
             queue: Queue::default(),
             pending: None,
@@ -326,6 +330,7 @@ impl Execution {
         // A field borrow, not `self.scope()`: the `Env` below borrows other fields mutably.
         let state = &self.machine.scope.states[cursor.state];
         let mut trace = Trace::reusing(self.history.next_id(), self.queue.take_buffer());
+        self.scratch.largest = 0;
         let mut env = Env {
             config: &self.config,
             context: &mut self.context,
@@ -349,6 +354,11 @@ impl Execution {
             // stages between them, are cut.
             let cut = trace.items.iter().position(|i| matches!(i, Item::Event { at_ms, .. } if *at_ms > deadline));
             trace.items.truncate(cut.unwrap_or(trace.items.len()));
+        }
+        // Large payloads are stored frozen before anyone sees them; small ones stay as the
+        // engine made them (the common case pays one comparison).
+        if self.scratch.largest >= FREEZE_FROM_BYTES {
+            self.store.freeze(&mut trace.items);
         }
         self.queue.refill(trace.items);
         let (outcome, assigned) = (v.outcome, v.assigned);

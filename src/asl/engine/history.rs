@@ -1,6 +1,6 @@
 //! Execution history events shaped like AWS GetExecutionHistory: numbered from 1, each with the
-//! id of the event before it and a virtual timestamp. Payloads are shared (`Arc`), never copied
-//! per event.
+//! id of the event before it and a virtual timestamp. Payloads are shared with the stage
+//! records, never copied per event (see `engine::stored`).
 
 use std::sync::Arc;
 
@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 
 use crate::asl::definition::StateType;
 use crate::asl::engine::chunked::Chunked;
+use crate::asl::engine::stored::Payload;
 
 pub mod aws;
 
@@ -31,13 +32,15 @@ pub enum EventKind {
         state_type: StateType,
         /// Shared with the stage records of the same state (one allocation per state name).
         name: Arc<str>,
-        input: Arc<Value>,
+        input: Payload,
     },
     StateExited {
         state_type: StateType,
         name: Arc<str>,
-        output: Arc<Value>,
-        assigned_variables: Option<Arc<Map<String, Value>>>,
+        output: Payload,
+        /// An object: the variables the state's `Assign` set, stored like the output (boxed: the
+        /// common event without it stays small).
+        assigned_variables: Option<Box<Payload>>,
     },
     ExecutionSucceeded {
         output: Arc<Value>,
@@ -80,11 +83,11 @@ impl HistoryEvent {
     pub fn details(&self) -> Value {
         match &self.kind {
             EventKind::ExecutionStarted { input, role_arn } => json!({"input": &**input, "roleArn": role_arn}),
-            EventKind::StateEntered { name, input, .. } => json!({"name": &**name, "input": &**input}),
+            EventKind::StateEntered { name, input, .. } => json!({"name": &**name, "input": &*input.value()}),
             EventKind::StateExited { name, output, assigned_variables, .. } => {
-                let mut d = json!({"name": &**name, "output": &**output});
+                let mut d = json!({"name": &**name, "output": &*output.value()});
                 if let Some(vars) = assigned_variables {
-                    d["assignedVariables"] = Value::Object((**vars).clone());
+                    d["assignedVariables"] = (*vars.value()).clone();
                 }
                 d
             }

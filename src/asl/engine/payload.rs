@@ -30,8 +30,9 @@ pub(crate) fn size(
     if let Ok(n) = size {
         scratch.measured = Some((value.clone(), n));
     }
+    scratch.largest = scratch.largest.max(size.unwrap_or(usize::MAX));
     if size.is_err_and(|e| e == Refused::TooLarge) || size.is_ok_and(|n| n > limits::NEAR_LIMIT_BYTES) {
-        if let Some(s) = run.stages.iter_mut().rev().find(|s| s.kind == kind && Arc::ptr_eq(&s.value, value)) {
+        if let Some(s) = run.stages.iter_mut().rev().find(|s| s.kind == kind && s.payload.is(value)) {
             s.near_limit = true;
         }
     }

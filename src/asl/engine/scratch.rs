@@ -17,6 +17,9 @@ pub(crate) struct Scratch {
     pub(crate) stage_buffers: Vec<Vec<StageRecord>>,
     /// The value whose payload size was measured last, and its size (see `payload::size`).
     pub(crate) measured: Option<(Arc<serde_json::Value>, usize)>,
+    /// The largest payload measured in the current top-level visit (`usize::MAX` past the
+    /// quota or too deep): whether its records are stored frozen (see `engine::stored`).
+    pub(crate) largest: usize,
     /// The last entry time formatted, and when it was: the clock stands still between most
     /// entries, and formatting it on each one showed in the per-state cost.
     timestamp: (i64, String),

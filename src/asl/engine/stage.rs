@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::asl::engine::choice::ChoiceOutcome;
+use crate::asl::engine::stored::Payload;
 use crate::asl::source::Span;
 
 /// The stages of a state, in order. A state only has the stages its fields call for.
@@ -130,7 +131,8 @@ pub struct StageRecord {
     /// Where the state sits: empty at top level, else `Fan › branch 2` or `Map › item 3`.
     pub location: Location,
     pub kind: StageKind,
-    pub value: Arc<Value>,
+    /// The value, as the execution keeps it (see [`StageRecord::value`]).
+    pub payload: Payload,
     /// The ASL field that produced the value (`InputPath: $.lambda`), if any.
     pub source: Option<Arc<FieldSource>>,
     pub detail: Option<Box<StageDetail>>,
@@ -143,6 +145,11 @@ pub struct StageRecord {
 }
 
 impl StageRecord {
+    /// The stage's value (built anew when stored frozen: see `engine::stored`).
+    pub fn value(&self) -> Arc<Value> {
+        self.payload.value()
+    }
+
     /// Position in the execution's list of stages (0-based).
     pub fn index(&self) -> usize {
         self.index as usize

@@ -11,7 +11,7 @@ use crate::asl::engine::stage::StageKind;
 use crate::asl::engine::{Execution, ExecutionConfig, Status, Step};
 use crate::asl::source::Source;
 
-fn machine(def: Value) -> Arc<StateMachine> {
+pub(crate) fn machine(def: Value) -> Arc<StateMachine> {
     let checked = check(&Source::new("test.json", def.to_string()));
     assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
     checked.machine.expect("machine")
@@ -34,7 +34,7 @@ fn pass_state_shows_each_stage_it_has_in_aws_order() {
     let mut e = Execution::new(m.clone(), json!({"a": {"b": 7}}), ExecutionConfig::default());
     let mut kinds = Vec::new();
     while let Step::Stage(s) = e.step() {
-        kinds.push((s.kind, (*s.value).clone(), s.field()));
+        kinds.push((s.kind, (*s.value()).clone(), s.field()));
     }
     assert_eq!(
         kinds,
@@ -154,7 +154,7 @@ fn states_exited_carry_shared_payloads() {
     else {
         panic!("unexpected events")
     };
-    assert!(std::sync::Arc::ptr_eq(output, final_output), "payloads are shared, not copied per event");
+    assert!(output.is(final_output), "payloads are shared, not copied per event");
 }
 
 #[test]
@@ -167,7 +167,7 @@ fn rewind_then_step_reproduces_the_same_stages_and_history() {
     let mut e = Execution::new(m.clone(), json!({"x": {"y": 1}}), ExecutionConfig::default());
     e.run();
     let all: Vec<(usize, StageKind, Value)> =
-        e.stages().iter().map(|s| (s.index(), s.kind, (*s.value).clone())).collect();
+        e.stages().iter().map(|s| (s.index(), s.kind, (*s.value()).clone())).collect();
     let history = e.history().events().to_vec();
     for stop in 0..all.len() {
         e.rewind(stop);
@@ -175,7 +175,7 @@ fn rewind_then_step_reproduces_the_same_stages_and_history() {
         assert_eq!(e.stages().last().map(|s| (s.index(), s.kind)), Some((all[stop].0, all[stop].1)));
         e.run();
         let again: Vec<(usize, StageKind, Value)> =
-            e.stages().iter().map(|s| (s.index(), s.kind, (*s.value).clone())).collect();
+            e.stages().iter().map(|s| (s.index(), s.kind, (*s.value()).clone())).collect();
         assert_eq!(again, all);
         assert_eq!(e.history().events().to_vec(), history);
     }
@@ -252,12 +252,14 @@ mod variables;
 
 /// A long run keeps one record per stage and per event, and first touching their pages was
 /// most of a state's cost in `benches/engine.rs`: these sizes are a budget, not a detail.
+/// (72 and 64, not 64 and 56, since a payload may be stored frozen (`engine::stored`): its tag
+/// costs 8 bytes; the engine bench did not move beyond noise.)
 #[test]
 fn stage_records_and_history_events_stay_small() {
     use crate::asl::engine::history::HistoryEvent;
     use crate::asl::engine::stage::StageRecord;
-    assert!(std::mem::size_of::<StageRecord>() <= 64, "StageRecord is {} bytes", std::mem::size_of::<StageRecord>());
-    assert!(std::mem::size_of::<HistoryEvent>() <= 56, "HistoryEvent is {} bytes", std::mem::size_of::<HistoryEvent>());
+    assert!(std::mem::size_of::<StageRecord>() <= 72, "StageRecord is {} bytes", std::mem::size_of::<StageRecord>());
+    assert!(std::mem::size_of::<HistoryEvent>() <= 64, "HistoryEvent is {} bytes", std::mem::size_of::<HistoryEvent>());
 }
 
 /// The API server runs executions on tokio worker threads, many of one machine at once: an

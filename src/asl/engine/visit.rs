@@ -94,7 +94,7 @@ pub(crate) fn visit(env: &mut Env, state: &State, input: &Arc<Value>) -> Visit {
         EventKind::StateEntered {
             state_type: state.kind.state_type(),
             name: state.shared_name.clone(),
-            input: input.clone(),
+            input: input.clone().into(),
         },
     );
     let mut retries = RetryState::default();
@@ -206,8 +206,8 @@ fn exited(env: &mut Env, state: &State, output: &Arc<Value>, assigned: &Option<M
         EventKind::StateExited {
             state_type: state.kind.state_type(),
             name: state.shared_name.clone(),
-            output: output.clone(),
-            assigned_variables: assigned.clone().map(Arc::new),
+            output: output.clone().into(),
+            assigned_variables: assigned.clone().map(|vars| Box::new(Value::Object(vars).into())),
         },
     );
 }

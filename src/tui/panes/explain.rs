@@ -67,7 +67,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 fn near_limit(stage: Option<&crate::asl::engine::stage::StageRecord>) -> Vec<Line<'static>> {
     use crate::asl::engine::limits::{MAX_PAYLOAD_BYTES, json_size};
     let Some(s) = stage.filter(|s| s.near_limit) else { return Vec::new() };
-    let size = json_size(&s.value, usize::MAX).unwrap_or_default();
+    let size = json_size(&s.value(), usize::MAX).unwrap_or_default();
     vec![Line::from(vec![
         Span::styled("warning[payload-near-limit]: ", Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD)),
         Span::raw(format!(

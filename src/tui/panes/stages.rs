@@ -115,7 +115,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     // so a long template is read, not cut.
     let mut about = Vec::new();
     if let (Some(state), Some(i)) = (state, at) {
-        let said = explain::stage_line(state, &pipeline[i], Some(&stage.value));
+        let said = explain::stage_line(state, &pipeline[i], Some(&stage.value()));
         about.push(Line::styled(said, Style::default().fg(Color::Green)));
     }
     // The JSON is drawn first (it finds how far lines scroll sideways, which the field line
@@ -190,7 +190,9 @@ fn field_line(app: &App, stage: &StageRecord, explained: bool) -> Line<'static> 
 }
 
 fn draw_json(frame: &mut Frame, area: Rect, app: &App, stage: &StageRecord) {
-    let previous = if app.diff { app.previous_stage().map(|p| &*p.value) } else { None };
+    // Built once per frame: a stored-frozen value is rebuilt by `value()`.
+    let (value, previous) = (stage.value(), if app.diff { app.previous_stage().map(|p| p.value()) } else { None });
+    let previous = previous.as_deref();
     let Some(key) = app.view_key() else { return };
     let height = area.height as usize;
     // Clamp the scroll to the content so the last line can reach the bottom, not beyond.
@@ -199,10 +201,10 @@ fn draw_json(frame: &mut Frame, area: Rect, app: &App, stage: &StageRecord) {
         Some(t) => app.json_scroll.min(t.saturating_sub(height)),
         None => app.json_scroll,
     };
-    let (total, lines) = app.highlight.window(key, &stage.value, previous, scroll, height);
+    let (total, lines) = app.highlight.window(key, &value, previous, scroll, height);
     let scroll = scroll.min(total.saturating_sub(height));
     let lines = if lines.len() < height && total > lines.len() {
-        app.highlight.window(key, &stage.value, previous, scroll, height).1
+        app.highlight.window(key, &value, previous, scroll, height).1
     } else {
         lines
     };
@@ -212,7 +214,7 @@ fn draw_json(frame: &mut Frame, area: Rect, app: &App, stage: &StageRecord) {
     if !app.diff {
         let mark = Style::default().bg(Color::Rgb(0, 55, 0));
         for change in app.stage_changes().iter().filter(|c| c.kind != ChangeKind::Removed) {
-            for line in prompt::node_lines(&stage.value, &change.path).into_iter().flatten() {
+            for line in prompt::node_lines(&value, &change.path).into_iter().flatten() {
                 if shown.contains(&line) {
                     let l = &mut lines[line - scroll];
                     *l = std::mem::take(l).patch_style(mark);
@@ -225,7 +227,7 @@ fn draw_json(frame: &mut Frame, area: Rect, app: &App, stage: &StageRecord) {
     {
         if !app.diff {
             let mark = Style::default().bg(Color::Rgb(70, 60, 0)).add_modifier(Modifier::BOLD);
-            for range in selected.iter().filter_map(|p| prompt::node_lines(&stage.value, p)) {
+            for range in selected.iter().filter_map(|p| prompt::node_lines(&value, p)) {
                 for line in range.filter(|l| shown.contains(l)) {
                     let l = &mut lines[line - scroll];
                     *l = std::mem::take(l).patch_style(mark);

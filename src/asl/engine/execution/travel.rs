@@ -12,7 +12,9 @@ use crate::asl::definition::{Scope, StateMachine};
 use crate::asl::engine::history::HistoryEvent;
 use crate::asl::engine::scratch::Capture;
 use crate::asl::engine::stage::{StageRecord, StageScope};
+use crate::asl::engine::stored::Payload;
 use crate::asl::engine::tasks::TaskAnswer;
+use crate::asl::engine::visit::Outcome;
 use crate::asl::world::SeededEntropy;
 
 /// Stages between two snapshots: a rewind restores the nearest snapshot and re-executes at
@@ -58,10 +60,31 @@ pub(super) struct Snapshot {
     cursor: Option<Cursor>,
     status: Status,
     visit_start: usize,
+    /// The cursor's input and the pending output when their visit stored them frozen (then
+    /// `cursor`/`pending` hold a placeholder): a snapshot of a run with large payloads keeps
+    /// no copy of its own (see `engine::stored`).
+    stowed: [Option<Payload>; 2],
+}
+
+/// The value `pending` carries on to the next state or the end, if any.
+fn pending_output(pending: &mut Option<PendingExit>) -> Option<&mut Arc<Value>> {
+    match &mut pending.as_mut()?.outcome {
+        Outcome::Next(_, v) | Outcome::End(v) => Some(v),
+        _ => None,
+    }
 }
 
 impl Execution {
     pub(super) fn snapshot(&mut self) -> Snapshot {
+        let mut cursor = self.cursor.clone();
+        let mut pending = self.pending.clone();
+        let stow = |v: Option<&mut Arc<Value>>| {
+            let v = v?;
+            let p = self.store.stored(v)?;
+            *v = Arc::new(Value::Null);
+            Some(p)
+        };
+        let stowed = [stow(cursor.as_mut().map(|c| &mut c.input)), stow(pending_output(&mut pending))];
         Snapshot {
             stages: self.stages.len(),
             history: self.history.len(),
@@ -70,10 +93,11 @@ impl Execution {
             variables: self.variables.clone(),
             invocations: self.invocations.clone(),
             queue: self.queue.share(),
-            pending: self.pending.clone(),
-            cursor: self.cursor.clone(),
+            pending,
+            cursor,
             status: self.status.clone(),
             visit_start: self.visit_start,
+            stowed,
         }
     }
 
@@ -113,6 +137,13 @@ impl Execution {
         self.queue = s.queue;
         self.pending = s.pending;
         self.cursor = s.cursor;
+        let [input, output] = s.stowed;
+        if let (Some(c), Some(p)) = (self.cursor.as_mut(), input) {
+            c.input = p.value();
+        }
+        if let (Some(v), Some(p)) = (pending_output(&mut self.pending), output) {
+            *v = p.value();
+        }
         self.status = s.status;
         self.visit_start = s.visit_start;
     }

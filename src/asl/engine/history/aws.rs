@@ -109,15 +109,16 @@ fn details(event: &HistoryEvent) -> Option<Map<String, Value>> {
         }
         EventKind::StateEntered { name, input, .. } => {
             d.insert("name".into(), json!(&**name));
-            d.insert("input".into(), text(input));
+            d.insert("input".into(), text(&input.value()));
             d.insert("inputDetails".into(), not_truncated());
         }
         EventKind::StateExited { name, output, assigned_variables, .. } => {
             d.insert("name".into(), json!(&**name));
-            d.insert("output".into(), text(output));
+            d.insert("output".into(), text(&output.value()));
             d.insert("outputDetails".into(), not_truncated());
             // An empty `Assign` leaves no trace in AWS's history (`assign/test_base_cases(BASE_EMPTY)`).
-            if let Some(vars) = assigned_variables.as_ref().filter(|v| !v.is_empty()) {
+            let vars = assigned_variables.as_ref().map(|v| v.value());
+            if let Some(vars) = vars.as_deref().and_then(Value::as_object).filter(|v| !v.is_empty()) {
                 let vars: Map<String, Value> = vars.iter().map(|(k, v)| (k.clone(), text(v))).collect();
                 d.insert("assignedVariables".into(), Value::Object(vars));
                 d.insert("assignedVariablesDetails".into(), not_truncated());

@@ -55,7 +55,7 @@ fn a_growing_pass_loop_stops_at_the_pass_whose_output_passes_256_kib() {
         .stages()
         .iter()
         .filter(|s| s.kind == StageKind::Output && s.near_limit)
-        .map(|s| serde_json::to_string(&*s.value).expect("serialises").len())
+        .map(|s| serde_json::to_string(&*s.value()).expect("serialises").len())
         .collect();
     let near = first_near.expect("some pass crosses 80%");
     assert!(near < failing_pass, "a warning before the failure");
@@ -66,7 +66,7 @@ fn a_growing_pass_loop_stops_at_the_pass_whose_output_passes_256_kib() {
         .stages()
         .iter()
         .filter(|s| matches!(s.kind, StageKind::Input | StageKind::Output) && !s.near_limit)
-        .any(|s| serde_json::to_string(&*s.value).expect("serialises").len() > NEAR_LIMIT_BYTES);
+        .any(|s| serde_json::to_string(&*s.value()).expect("serialises").len() > NEAR_LIMIT_BYTES);
     assert!(!unflagged_big, "every input and output above 80% is flagged");
 }
 

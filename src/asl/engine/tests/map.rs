@@ -246,7 +246,7 @@ fn items_path_item_selector_and_item_batcher_are_stages_of_the_map() {
         .stages()
         .iter()
         .filter(|s| &*s.state == "M")
-        .map(|s| (s.kind.as_str(), s.field(), s.value.to_string()))
+        .map(|s| (s.kind.as_str(), s.field(), s.value().to_string()))
         .collect();
     assert_eq!(own[1], ("afterItemsPath", Some("ItemsPath"), "[1,2,3]".to_string()));
     assert_eq!(own[2], ("afterItemSelector", Some("ItemSelector"), r#"[{"v":1},{"v":2},{"v":3}]"#.to_string()));

@@ -59,7 +59,7 @@ fn sample(i: usize) -> Value {
 type Shown = (Vec<(usize, String, Value)>, Vec<HistoryEvent>, Status);
 
 fn shown(e: &Execution) -> Shown {
-    let stages = e.stages().iter().map(|s| (s.index(), s.state.to_string(), (*s.value).clone())).collect();
+    let stages = e.stages().iter().map(|s| (s.index(), s.state.to_string(), (*s.value()).clone())).collect();
     (stages, e.history().events().to_vec(), e.status().clone())
 }
 
@@ -136,7 +136,7 @@ fn replay_on_an_unchanged_machine_lands_on_the_same_stage() {
     let (r, at) = e.replay(m2.clone(), 100);
     assert_eq!(at, Replayed::Same(100));
     assert_eq!(r.stages().len(), 101);
-    assert_eq!(r.stages()[100].value, e.stages()[100].value, "same seed, clock and answers");
+    assert_eq!(r.stages()[100].payload, e.stages()[100].payload, "same seed, clock and answers");
 }
 
 #[test]

@@ -17,7 +17,11 @@ fn rule_7_2_assign_reads_entry_values_and_binds_from_the_next_state_on() {
     let Status::Succeeded(out) = e.run().clone() else { panic!("not succeeded") };
     assert_eq!(*out, json!({"x": 42, "old": 5}));
     let b_params = e.stages().iter().find(|s| &*s.state == "B" && s.kind == StageKind::AfterParameters);
-    assert_eq!(b_params.map(|s| (*s.value).clone()), Some(json!({"seen": 5})), "the state's own Assign is not visible");
+    assert_eq!(
+        b_params.map(|s| (*s.value()).clone()),
+        Some(json!({"seen": 5})),
+        "the state's own Assign is not visible"
+    );
 }
 
 #[test]
@@ -28,8 +32,12 @@ fn a_variables_stage_shows_every_variable_once_assign_is_bound() {
     let m = machine(def);
     let mut e = Execution::new(m.clone(), json!({}), ExecutionConfig::default());
     e.run();
-    let vars: Vec<_> =
-        e.stages().iter().filter(|s| s.kind == StageKind::Variables).map(|s| ((*s.value).clone(), s.field())).collect();
+    let vars: Vec<_> = e
+        .stages()
+        .iter()
+        .filter(|s| s.kind == StageKind::Variables)
+        .map(|s| ((*s.value()).clone(), s.field()))
+        .collect();
     assert_eq!(vars, vec![(json!({"a": 1}), Some("Assign")), (json!({"a": 1, "b": 2}), Some("Assign"))]);
 }
 
