@@ -3,15 +3,14 @@
 //! error and cause). The test fails when the pass count drops below the floor, so progress can
 //! only ratchet up. Prints a per-group table; `STATESCOPE_CONFORMANCE_VERBOSE=1` lists failures.
 
-
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use crate::support::{cases, expected_states, matches, read_json, state_entry, status_json};
 use serde_json::{Value, json};
 use statescope::asl::check::check;
 use statescope::asl::engine::{Execution, ExecutionConfig};
 use statescope::asl::source::Source;
-use crate::support::{cases, expected_states, matches, read_json, state_entry, status_json};
 
 /// Minimum number of passing cases per group; raise them as the engine grows, never lower them.
 /// A case passes when status, output, error, cause and (where AWS recorded it) the per-state

@@ -4,12 +4,12 @@
 //! to the recorded outcome with task results from the history alone; and `statescope replay`
 //! through the binary.
 
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::support::{cases, matches, python_json, read_json, status_json, unmask};
 use serde_json::{Map, Value, json};
 use statescope::asl::check::check;
 use statescope::asl::engine::history::aws::{AwsHistoryOptions, aws_events, details_key};
@@ -18,7 +18,6 @@ use statescope::asl::engine::tasks::{RecordedAnswers, TaskAnswer, TaskRequest, T
 use statescope::asl::engine::{Execution, ExecutionConfig, Status};
 use statescope::asl::mock::{MockSource, parse_mock_config};
 use statescope::asl::source::Source;
-use crate::support::{cases, matches, python_json, read_json, status_json, unmask};
 
 /// Groups whose cases carry a recorded history (`choice_operators` recorded only outputs).
 const GROUPS: &[&str] = &[
@@ -219,8 +218,7 @@ fn round_trip(
 
 #[test]
 fn every_corpus_case_round_trips_through_an_aws_history() {
-    if crate::support::conformance_dir().is_none() {
-        eprintln!("conformance corpus not found (../shared/conformance or $STATESCOPE_CONFORMANCE); SKIPPED");
+    if crate::support::conformance_or_skip("every_corpus_case_round_trips_through_an_aws_history").is_none() {
         return;
     }
     let (mut ok, mut child, mut failed) = (0usize, 0usize, Vec::new());
@@ -317,8 +315,7 @@ fn same_outcome(expected: &Value, got: &Value) -> bool {
 
 #[test]
 fn the_corpus_recorded_histories_replay_to_the_recorded_outcome() {
-    if crate::support::conformance_dir().is_none() {
-        eprintln!("conformance corpus not found (../shared/conformance or $STATESCOPE_CONFORMANCE); SKIPPED");
+    if crate::support::conformance_or_skip("the_corpus_recorded_histories_replay_to_the_recorded_outcome").is_none() {
         return;
     }
     let verbose = std::env::var_os("STATESCOPE_CONFORMANCE_VERBOSE").is_some();

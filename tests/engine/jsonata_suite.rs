@@ -15,7 +15,6 @@ const PARSE_FLOOR: usize = 1684;
 /// Cases whose evaluation result (value, undefined or error code) matches the suite.
 const EVAL_FLOOR: usize = 1670;
 
-
 /// `../shared/jsonata-suite` beside the crate, or `$STATESCOPE_JSONATA_SUITE`; `None` (the test
 /// skips, loudly) when it is not there.
 fn suite_dir(test: &str) -> Option<PathBuf> {
@@ -23,8 +22,12 @@ fn suite_dir(test: &str) -> Option<PathBuf> {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/jsonata-suite"));
     let found = dir.join("groups").is_dir();
-    crate::support::corpus_or_skip(test, "the JSONata suite (../shared/jsonata-suite or $STATESCOPE_JSONATA_SUITE)", found)
-        .then_some(dir)
+    crate::support::corpus_or_skip(
+        test,
+        "the JSONata suite (../shared/jsonata-suite or $STATESCOPE_JSONATA_SUITE)",
+        found,
+    )
+    .then_some(dir)
 }
 
 /// One case: where it came from, its expression and the error code it expects, if any.

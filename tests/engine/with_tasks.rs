@@ -5,11 +5,11 @@
 //! does, and separately the Task/LambdaFunction events with their details. Prints a pass table;
 //! `STATESCOPE_CONFORMANCE_VERBOSE=1` lists the failures.
 
-
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::support::{cases, expected_states, matches, python_json, read_json, state_entry, status_json, unmask};
 use serde_json::{Value, json};
 use statescope::asl::check::check;
 use statescope::asl::engine::history::EventKind;
@@ -17,7 +17,6 @@ use statescope::asl::engine::tasks::{RecordedAnswers, TaskAnswer, TaskRequest, T
 use statescope::asl::engine::{Execution, ExecutionConfig};
 use statescope::asl::mock::{MockSource, parse_mock_config, to_mock_config};
 use statescope::asl::source::Source;
-use crate::support::{cases, expected_states, matches, python_json, read_json, state_entry, status_json, unmask};
 
 /// Cases whose outcome and states match; never lower it.
 const FLOOR: usize = 81;

@@ -2,12 +2,11 @@
 //! that ran, the stage pane filtered to the one chosen, the graph highlighting its path, and Esc
 //! backing out.
 
-
+use crate::support::*;
 use crossterm::event::KeyCode;
 use ratatui::style::{Color, Modifier};
 use statescope::tui::App;
 use statescope::tui::app::Pane;
-use crate::support::*;
 
 /// A Map over `$.items`, two states per iteration.
 const EACH: &str = r#"{

@@ -1,11 +1,10 @@
 //! The explain area: Choice rule trees, errors with their Retry/Catch decision, and where a
 //! nested stage sits.
 
-
+use crate::support::*;
 use statescope::asl::engine::stage::StageDetail;
 use statescope::tui::App;
 use statescope::tui::panes::explain;
-use crate::support::*;
 
 fn explained(app: &App) -> String {
     explain::lines(app)

@@ -8,11 +8,11 @@
 //! debugger tests, that test re-runs itself in a child process that runs nothing else (the RSS
 //! figure is the whole process's, and the frame times should not share the CPU with a sibling).
 
-
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::support::key;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde_json::{Value, json};
@@ -23,7 +23,6 @@ use statescope::tui::app::{Files, MockFile};
 use statescope::tui::session::Session;
 use statescope::tui::watch::{FileWatch, Watched};
 use statescope::tui::{App, Event, ui, update};
-use crate::support::key;
 
 /// The largest sample machine (by definition size), run with its mock config.
 const LARGEST: &str = "sample-machines/order-processing.asl.json";

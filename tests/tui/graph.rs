@@ -1,11 +1,10 @@
 //! The graph pane: the drawing from `statescope::graph`, marks, selection, panning and
 //! collapsing, through `update` and a test terminal.
 
-
+use crate::support::*;
 use ratatui::style::{Color, Modifier};
 use statescope::tui::App;
 use statescope::tui::app::Pane;
-use crate::support::*;
 
 /// `n` Pass states in a row: taller than any pane.
 fn chain(n: usize) -> String {

@@ -3,10 +3,10 @@
 //! and progress; each goal kind says what differs; and in the debugger, the lesson pane shows
 //! the goal, then ✓ after a save that solves it.
 
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::support::{definition_changed, key, screen};
 use serde_json::Value;
 use statescope::asl::engine::ExecutionConfig;
 use statescope::asl::load::LoadOptions;
@@ -16,7 +16,6 @@ use statescope::tui::App;
 use statescope::tui::app::Files;
 use statescope::tui::lesson::LessonView;
 use statescope::tui::session::Session;
-use crate::support::{definition_changed, key, screen};
 
 fn lessons_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-machines/lessons")

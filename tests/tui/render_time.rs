@@ -1,11 +1,10 @@
 //! How long one frame takes at 120×40 with a 256 KiB payload on screen. Prints the figures
 //! (`cargo test --test tui render_time:: -- --nocapture`) and fails only on a gross regression.
 
-
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
 use crate::support::*;
+use serde_json::{Value, json};
 
 const PAYLOAD_BYTES: usize = 256 * 1024;
 
@@ -59,5 +58,8 @@ fn frame_render_time_with_a_256_kib_payload() {
          steady {steady:?}/frame, jump to bottom {to_bottom:?}, steady at bottom {bottom_steady:?}/frame, \
          first frame of the next stage {new_stage:?}, first diff frame {diff_first:?}"
     );
+    // Gross regressions only: a steady frame takes about 5 ms in a debug build; 250 ms leaves
+    // room for a shared 2-core machine under load, with this crate's other tests running on
+    // the parallel test thread.
     assert!(steady < Duration::from_millis(250), "steady frame took {steady:?}");
 }

@@ -1,6 +1,5 @@
 //! Screens of the debugger rendered on ratatui's `TestBackend` (text only, no colours).
 
-
 use crate::support::*;
 
 #[test]

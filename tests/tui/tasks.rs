@@ -1,9 +1,9 @@
 //! Tasks waiting for an answer: the dialog, its checks, the execution going on, mocks, and
 //! saving the answers as a mock config.
 
-
 use std::sync::Arc;
 
+use crate::support::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::{Value, json};
 use statescope::asl::engine::stage::StageDetail;
@@ -16,7 +16,6 @@ use statescope::tui::app::{Files, MockFile};
 use statescope::tui::event::FileChange;
 use statescope::tui::session::Session;
 use statescope::tui::{App, Event, update};
-use crate::support::*;
 
 /// Charge a card (a Task with Parameters and a Catch), then say thanks.
 const SHOP: &str = r#"{

@@ -1,7 +1,6 @@
 //! What a learner tripped over in the debugger (issue 18), each pinned by a test, and the
 //! teaching aids: the expression prompt, stage explanations, search.
 
-
 use crate::support::*;
 
 const HELLO: &str = include_str!("../../sample-machines/hello-world.asl.json");

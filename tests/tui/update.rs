@@ -1,12 +1,11 @@
 //! The debugger's behaviour, driven through `update` with synthetic events (no terminal).
 
-
+use crate::support::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use statescope::asl::engine::Status;
 use statescope::tui::app::Pane;
 use statescope::tui::event::FileChange;
 use statescope::tui::{Event, update};
-use crate::support::*;
 
 fn pick(kind: &'static str) -> (String, &'static str) {
     ("Pick".to_string(), kind)
