@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The AWS-recorded corpus through the real binary and ../shared/conformance/check.py (with the
-# per-state history compared, --states; `--trace` makes `run` print it). The in-process test (tests/conformance.rs) holds the
+# per-state history compared, --states; `--trace` makes `run` print it). The in-process test (tests/engine/conformance.rs) holds the
 # per-group floors; here every case the library passes must pass through the binary too, so
 # `statescope run --format json` can't drift from the engine. Two differences are allowed, both
 # about the comparison, not the run: the library's matcher also treats LocalStack's whole-value
 # stand-ins for random results ("RandomNumberGenerated", "generated-uuid") as wildcards, and it
 # compares the states of concurrent Parallel branches per branch (AWS's recorded interleaving
-# is an accident of concurrency; see tests/conformance.rs), where check.py --states compares one
+# is an accident of concurrency; see tests/engine/conformance.rs), where check.py --states compares one
 # flat order. Such a case must still pass check.py without --states.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +23,7 @@ cargo build --release --quiet
 tmp=$(mktemp -d)
 python3 "$corpus/check.py" --states --jobs 2 -v \
   --runner "target/release/statescope run {definition} --input {input} --format json --trace" >"$tmp/cli.txt" || true
-STATESCOPE_CONFORMANCE_VERBOSE=1 cargo test --release --quiet --test conformance aws_recorded -- --nocapture \
+STATESCOPE_CONFORMANCE_VERBOSE=1 cargo test --release --quiet --test engine conformance::aws_recorded -- --nocapture \
   >"$tmp/lib.txt" 2>&1
 python3 - "$corpus" "$tmp/cli.txt" "$tmp/lib.txt" <<'PY'
 import os, subprocess, sys

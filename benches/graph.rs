@@ -3,7 +3,7 @@
 //! with 3,000 rules over three targets (issue 13: 5.5 s and 114 MB of text before its rules
 //! were summarised) should lay out in milliseconds.
 
-#[path = "../tests/graph/machines.rs"]
+#[path = "../tests/engine/graph/machines.rs"]
 mod machines;
 
 use std::time::{Duration, Instant};

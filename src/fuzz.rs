@@ -1,6 +1,6 @@
 //! Fuzz targets: each takes arbitrary bytes and drives one part of the engine the way hostile
 //! input would. None may panic, overflow the stack or run unbounded. The coverage-guided
-//! fuzzers in `fuzz/` (cargo fuzz, nightly) call these, and `tests/load_props.rs` runs a short
+//! fuzzers in `fuzz/` (cargo fuzz, nightly) call these, and `tests/engine/load_props.rs` runs a short
 //! bounded pass of each on every `cargo test`, so a regression shows in CI.
 //!
 //! Inputs that carry two parts (an expression and a document) split them at the first NUL

@@ -66,13 +66,13 @@ mod tests {
     /// the recording is the snapshot tool's placeholder for `aws`).
     #[test]
     fn the_recorded_invalid_definition_messages() {
-        // `../shared/conformance` beside the crate, or `$STATESCOPE_CONFORMANCE`, as tests/support reads it.
+        // `../shared/conformance` beside the crate, or `$STATESCOPE_CONFORMANCE`, as tests/engine/support.rs reads it.
         let root = std::env::var_os("STATESCOPE_CONFORMANCE")
             .map(std::path::PathBuf::from)
             .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance"));
         let dir = root.join("cases/validation");
         let Ok(cases) = std::fs::read_dir(&dir) else {
-            // As tests/support does: CI (STATESCOPE_REQUIRE_CORPUS) must not skip silently.
+            // As tests/engine/support.rs does: CI (STATESCOPE_REQUIRE_CORPUS) must not skip silently.
             if std::env::var_os("STATESCOPE_REQUIRE_CORPUS").is_some_and(|v| !v.is_empty()) {
                 panic!("{} not found, and STATESCOPE_REQUIRE_CORPUS is set", dir.display());
             }
