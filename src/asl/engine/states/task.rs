@@ -110,6 +110,12 @@ pub(super) fn task(
     let family = Family::of(resource);
     let prefix = family.prefix();
     let text = serde_json::to_string(&*effective).unwrap_or_default();
+    // What the task is sent is a payload too (the scheduled event's `parameters`/`input` are
+    // capped at 256 KiB): Parameters or Arguments that build more fail the state before it is
+    // scheduled. No recording of AWS's cause exists; the wording is `input_too_large`'s.
+    if text.len() > crate::asl::engine::limits::MAX_PAYLOAD_BYTES {
+        return Err(Fault::Own(Failure::input_too_large(&state.name)));
+    }
     let mut scheduled = Map::new();
     match &family {
         Family::Lambda | Family::Activity => {

@@ -96,6 +96,20 @@ fn an_execution_input_over_the_quota_fails_the_first_state() {
 }
 
 #[test]
+fn a_task_whose_parameters_build_more_than_the_quota_is_not_scheduled() {
+    // Each input fits; the Parameters send it twice, over the quota, and the result is small.
+    let m = machine(json!({"StartAt": "Send", "States": {"Send": {"Type": "Task",
+        "Resource": "arn:aws:states:::lambda:invoke",
+        "Parameters": {"a.$": "$.s", "b.$": "$.s"}, "ResultPath": null, "End": true}}}));
+    let input = json!({"s": "x".repeat(MAX_PAYLOAD_BYTES / 2 + 100)});
+    let mut e = Execution::new(m.clone(), input, ExecutionConfig::default());
+    let Status::Failed { error, cause } = e.run().clone() else { panic!("not failed") };
+    assert_eq!(error.as_deref(), Some("States.DataLimitExceeded"));
+    assert!(cause.is_some_and(|c| c.contains("'Send' received an input")));
+    assert!(!e.history().events().iter().any(|ev| ev.type_name().ends_with("Scheduled")), "nothing is scheduled");
+}
+
+#[test]
 fn an_input_near_the_quota_is_flagged_on_its_input_stage() {
     let m = machine(json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {}, "End": true}}}));
     let mut e = Execution::new(m.clone(), json!({"s": "x".repeat(NEAR_LIMIT_BYTES)}), ExecutionConfig::default());

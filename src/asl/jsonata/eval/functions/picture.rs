@@ -263,6 +263,12 @@ pub fn format_integer(value: f64, f: &IntFormat) -> Result<String, &'static str>
     if f.primary != Primary::Words && (value.is_nan() || value.abs() >= 9.2e18) {
         return Err(super::format_number::RANGE_ERROR);
     }
+    // A width modifier such as `[M,4444444444442]` asks for that many digits: JavaScript
+    // fails to build such a string (RangeError: Invalid string length), and so do we, before
+    // allocating it (found by the `jsonata` fuzz target).
+    if f.mandatory > crate::asl::jsonata::eval::MAX_STRING_BYTES {
+        return Err(super::format_number::RANGE_ERROR);
+    }
     let v = value.abs() as u64;
     let mut s = match f.primary {
         Primary::Letters => letters(v, if f.case == Case::Upper { b'A' } else { b'a' }),
@@ -684,5 +690,12 @@ mod tests {
         assert_eq!(format_datetime(t, Some("[Y0001]-[M01]-[D01]"), None), Ok("2018-03-23".into()));
         assert_eq!(format_datetime(t, Some("[FNn], [D1o] [MNn]"), None), Ok("Friday, 23rd March".into()));
         assert_eq!(format_datetime(t, None, Some("+0100")), Ok("2018-03-23T11:33:36.617+01:00".into()));
+    }
+
+    #[test]
+    fn a_huge_width_is_a_range_error_not_an_allocation() {
+        let t = 1_700_000_000_000;
+        assert_eq!(format_datetime(t, Some("[M,4444444444442]"), None), Err(super::super::format_number::RANGE_ERROR));
+        assert_eq!(format_datetime(t, Some("[M,4]"), None), Ok("0011".into()));
     }
 }
