@@ -175,7 +175,9 @@ impl InputFrom {
                 std::fs::read_to_string(p).map_err(|e| format!("cannot read input '{}': {e}", p.display()))?,
             ),
         };
-        crate::asl::json_text::parse_value(&name, &text)
+        let value = crate::asl::json_text::parse_value(&name, &text)?;
+        crate::asl::engine::limits::refuse_execution_input(&name, &value)?;
+        Ok(value)
     }
 }
 
@@ -264,6 +266,20 @@ mod tests {
         assert_eq!(InputFrom::new(def, Some(Path::new("-"))), InputFrom::Stdin);
         assert_eq!(InputFrom::new(def, Some(Path::new("in.json"))), InputFrom::Given(PathBuf::from("in.json")));
         assert_eq!(InputFrom::Stdin.path(), None);
+    }
+
+    #[test]
+    fn an_input_over_256_kib_is_refused_before_the_run() {
+        let dir = std::env::temp_dir().join(format!("statescope-bigin-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let file = dir.join("big.json");
+        let fits = format!("{{\"s\": \"{}\"}}", "x".repeat(262_144 - 8));
+        std::fs::write(&file, &fits).expect("write");
+        assert!(InputFrom::Given(file.clone()).read().is_ok(), "exactly 256 KiB is allowed");
+        std::fs::write(&file, format!("{{\"s\": \"{}\"}}", "x".repeat(262_144 - 7))).expect("write");
+        let why = InputFrom::Given(file.clone()).read().expect_err("one byte over");
+        assert!(why.contains("big.json") && why.contains("262144 bytes"), "{why}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -291,6 +291,7 @@ fn run_machine(definition: &Path, args: &TestArgs, coverage: bool) -> Result<Mac
         };
         let tasks = MockSource::new(&mocks.config, Some(&mocks.machine), &case.name).map_err(|e| e.to_string())?;
         let input = want.as_ref().and_then(|w| w.input.clone()).unwrap_or_else(|| default_input.clone());
+        crate::asl::engine::limits::refuse_execution_input(&format!("the input of test case '{}'", case.name), &input)?;
         let (got, seconds) =
             execute((machine, checked.workflow_type), input, Arc::new(tasks), args, &case.name, cov.as_mut())?;
         let (verdict, mismatches) = match &want {

@@ -82,6 +82,18 @@ pub fn measure(v: &Value, limit: usize, max_depth: usize) -> Result<usize, Refus
     Ok(total)
 }
 
+/// An execution input AWS would refuse at `StartExecution` (its `input` is capped at 262,144
+/// characters): the run never starts, so the caller reports it as bad input, naming `source`.
+pub fn refuse_execution_input(source: &str, v: &Value) -> Result<(), String> {
+    match json_size(v, MAX_PAYLOAD_BYTES) {
+        Some(_) => Ok(()),
+        None => Err(format!(
+            "{source}: the execution input is larger than {MAX_PAYLOAD_BYTES} bytes (256 KiB) of JSON; \
+             AWS refuses such an input when the execution is started"
+        )),
+    }
+}
+
 /// Whether `v` serialises to more than [`MAX_PAYLOAD_BYTES`].
 pub fn exceeds_payload_limit(v: &Value) -> bool {
     json_size(v, MAX_PAYLOAD_BYTES).is_none()
