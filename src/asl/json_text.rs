@@ -30,6 +30,14 @@ pub fn parse_definition_json(text: &str) -> Result<(Node, Vec<Diagnostic>), Diag
     parse(text, true)
 }
 
+/// Parses an execution's input: JSON as [`parse_value`] reads it, refused past AWS's 256 KiB
+/// input quota as `StartExecution` refuses it. Every reader of an execution input goes here.
+pub fn parse_execution_input(name: &str, text: &str) -> Result<serde_json::Value, String> {
+    let value = parse_value(name, text)?;
+    crate::asl::engine::limits::refuse_execution_input(name, &value)?;
+    Ok(value)
+}
+
 /// Parses execution input (or any plain JSON document) to a value, with the same depth limit
 /// as definitions. The error names `name` and the line and column.
 pub fn parse_value(name: &str, text: &str) -> Result<serde_json::Value, String> {

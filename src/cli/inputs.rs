@@ -175,9 +175,7 @@ impl InputFrom {
                 std::fs::read_to_string(p).map_err(|e| format!("cannot read input '{}': {e}", p.display()))?,
             ),
         };
-        let value = crate::asl::json_text::parse_value(&name, &text)?;
-        crate::asl::engine::limits::refuse_execution_input(&name, &value)?;
-        Ok(value)
+        crate::asl::json_text::parse_execution_input(&name, &text)
     }
 }
 
